@@ -1,0 +1,29 @@
+// Lint: typescript-eslint's recommended rules plus the layering rule of our design:
+// shared/ imports neither side, and client/ and server/ never import each other.
+import tseslint from 'typescript-eslint';
+
+const noImport = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'bench-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['client/**'],
+    rules: noImport(['**/server/**', 'node:*'], 'client/ must not import server/ or Node built-ins; share through shared/.'),
+  },
+  {
+    files: ['server/**'],
+    rules: noImport(['**/client/**'], 'server/ must not import client/; share through shared/.'),
+  },
+  {
+    files: ['shared/**'],
+    rules: noImport(['**/client/**', '**/server/**', 'node:*'], 'shared/ has no Node or DOM dependencies and imports neither side.'),
+  },
+);

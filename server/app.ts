@@ -1,0 +1,116 @@
+/**
+ * Assembles attn: store, HTTP routes, static client, WebSocket sync. `startAttn` is what main.ts,
+ * the integration tests and the benchmarks all call, so they exercise the same server.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Config } from './config.js';
+import { errorHandler, HttpError } from './http/errors.js';
+import { filesRouter } from './http/files.js';
+import { roomsRouter } from './http/rooms.js';
+import { createLogger, type Logger, type LogSink } from './log.js';
+import type { Store } from './store/port.js';
+import { SqliteStore } from './store/sqlite.js';
+import { SyncServer } from './sync/syncServer.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXCALIDRAW_FONTS = path.join(ROOT, 'node_modules/@excalidraw/excalidraw/dist/prod/fonts');
+
+export interface AttnServer {
+  url: string;
+  port: number;
+  store: Store;
+  sync: SyncServer;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  store?: Store;
+  logSink?: LogSink;
+}
+
+export async function startAttn(config: Config, options: StartOptions = {}): Promise<AttnServer> {
+  const log = createLogger(config.logLevel, options.logSink);
+  const store = options.store ?? SqliteStore.open(config.dataDir);
+  const sync = new SyncServer({
+    store,
+    log,
+    maxMessageBytes: config.maxMessageBytes,
+    snapshotEveryUpdates: config.snapshotEveryUpdates,
+    roomIdleMs: config.roomIdleMs,
+    pingIntervalMs: config.pingIntervalMs,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    // Paths only: query strings may carry secrets in other deployments' habits, so never log them.
+    log.debug('http', { method: req.method, path: req.path });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, store: store.kind, ...sync.stats() });
+  });
+  app.use('/api', express.json({ limit: '64kb' }));
+  app.use('/api/rooms', roomsRouter({ store, sync, publicUrl: config.publicUrl }));
+  app.use('/api/rooms/:roomId/files', filesRouter(store));
+  app.use('/api', (req) => {
+    throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}.`);
+  });
+
+  // Excalidraw's fonts come from us, never a CDN: attn must work on a network with no internet.
+  app.use('/excalidraw-assets/fonts', express.static(EXCALIDRAW_FONTS, { immutable: true, maxAge: '365d', fallthrough: false }));
+
+  const clientDir = config.clientDir;
+  const indexHtml = path.join(clientDir, 'index.html');
+  app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+  app.get(['/', '/r/:roomId', '/replay/:roomId'], (_req, res) => {
+    if (!fs.existsSync(indexHtml)) {
+      res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
+  });
+  app.use((req, res) => {
+    res.status(404).type('text/plain').send(`Not found: ${req.path}`);
+  });
+  app.use(errorHandler(log));
+
+  const server = http.createServer(app);
+  sync.attach(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    store,
+    sync,
+    log,
+    close() {
+      closed ??= (async () => {
+        await sync.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Configuration: read from the environment once, validated with zod.
+ * A bad value stops start-up with one line that names the variable (see main.ts).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { LIMITS } from '../shared/protocol.js';
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const EnvSchema = z.object({
+  PORT: intFrom(0, 65535).default(8080),
+  HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
+  ATTN_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  ATTN_PUBLIC_URL: z
+    .string()
+    .trim()
+    .url('must be an absolute URL such as https://attn.example.com')
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  ATTN_DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === '', 'the Postgres store is not available in this version; unset it to use the embedded SQLite store'),
+  ATTN_REDIS_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || v === '', 'the Redis bus is not available in this version; unset it to run a single instance'),
+  ATTN_MAX_MESSAGE_BYTES: intFrom(1024, 64 * 1024 * 1024).default(LIMITS.MAX_MESSAGE_BYTES),
+  ATTN_SNAPSHOT_EVERY_UPDATES: intFrom(1, 1_000_000).default(500),
+  ATTN_ROOM_IDLE_MS: intFrom(0, 24 * 60 * 60 * 1000).default(30_000),
+  ATTN_PING_INTERVAL_MS: intFrom(1000, 10 * 60 * 1000).default(30_000),
+  ATTN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Base for the links we hand out; when absent, derived from each request's Host header. */
+  publicUrl: string | undefined;
+  maxMessageBytes: number;
+  snapshotEveryUpdates: number;
+  roomIdleMs: number;
+  pingIntervalMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Where the built client lives; tests may point elsewhere. */
+  clientDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment (process.env by default). Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    // An empty variable means "use the default", as in most shells' `VAR= cmd`.
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = picked[name] === undefined ? '' : ` (got ${JSON.stringify(picked[name])})`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(cwd, e.ATTN_DATA_DIR),
+    publicUrl: e.ATTN_PUBLIC_URL,
+    maxMessageBytes: e.ATTN_MAX_MESSAGE_BYTES,
+    snapshotEveryUpdates: e.ATTN_SNAPSHOT_EVERY_UPDATES,
+    roomIdleMs: e.ATTN_ROOM_IDLE_MS,
+    pingIntervalMs: e.ATTN_PING_INTERVAL_MS,
+    logLevel: e.ATTN_LOG_LEVEL,
+    clientDir: path.resolve(cwd, 'dist/client'),
+  };
+}

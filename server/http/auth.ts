@@ -1,0 +1,47 @@
+/** Bearer-token authentication for REST routes. The token itself is never logged or stored. */
+import type { NextFunction, Request, Response } from 'express';
+import type { Role } from '../../shared/protocol.js';
+import { ROOM_ID_PATTERN } from '../../shared/protocol.js';
+import { TOKEN_PATTERN, hashToken } from '../auth.js';
+import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
+import { HttpError } from './errors.js';
+
+export interface Authed {
+  room: RoomRecord;
+  link: LinkRecord;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    authed?: Authed;
+  }
+}
+
+export function bearerToken(req: Request): string | null {
+  const header = req.get('authorization');
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return m ? m[1]! : null;
+}
+
+/** Resolves `:roomId` + bearer token to a link of one of `roles`, or answers 400/401/403/404/410. */
+export function requireRole(store: Store, ...roles: Role[]) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const roomId = String(req.params.roomId ?? '');
+    if (!ROOM_ID_PATTERN.test(roomId)) throw new HttpError(400, 'bad_room_id', 'That is not a valid room id.');
+    const token = bearerToken(req);
+    if (!token) throw new HttpError(401, 'unauthorized', 'Send the link token as "Authorization: Bearer <token>".');
+    if (!TOKEN_PATTERN.test(token)) throw new HttpError(401, 'unauthorized', 'This link is not valid.');
+    const link = await store.findLinkByTokenHash(hashToken(token));
+    if (!link || link.roomId !== roomId) throw new HttpError(401, 'unauthorized', 'This link is not valid for this room.');
+    if (link.revokedAt !== null) throw new HttpError(410, 'revoked', 'This link was revoked by the interviewer.');
+    const room = await store.getRoom(roomId);
+    if (!room) throw new HttpError(404, 'not_found', 'No such room.');
+    if (!roles.includes(link.role)) {
+      throw new HttpError(403, 'forbidden', `Only ${roles.join(' or ')} links may do this.`);
+    }
+    req.authed = { room, link };
+    next();
+  };
+}
+
+export const ALL_ROLES: Role[] = ['interviewer', 'candidate', 'observer'];

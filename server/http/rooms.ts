@@ -1,0 +1,77 @@
+/** Rooms and their capability links. */
+import { Router, type Request } from 'express';
+import { CreateLinkBody, CreateRoomBody, type CreateRoomResponse, type LinkInfo, type NewLink } from '../../shared/api.js';
+import { LINK_ID_PATTERN, ROLES, type Role } from '../../shared/protocol.js';
+import { hashToken, newId, newToken } from '../auth.js';
+import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
+import type { SyncServer } from '../sync/syncServer.js';
+import { ALL_ROLES, requireRole } from './auth.js';
+import { HttpError, zodMessage } from './errors.js';
+
+export interface RoomsDeps {
+  store: Store;
+  sync: SyncServer;
+  publicUrl: string | undefined;
+}
+
+const linkInfo = (l: LinkRecord): LinkInfo => ({ id: l.id, role: l.role, createdAt: l.createdAt, revokedAt: l.revokedAt });
+
+function baseUrl(req: Request, publicUrl: string | undefined): string {
+  return publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+function mintLink(roomId: string, role: Role, now: number): { record: LinkRecord; token: string } {
+  const token = newToken();
+  return { token, record: { id: newId(10), roomId, role, tokenHash: hashToken(token), createdAt: now, revokedAt: null } };
+}
+
+function newLink(base: string, record: LinkRecord, token: string): NewLink {
+  // The token rides in the fragment: browsers never send it to a server or put it in a Referer.
+  return { ...linkInfo(record), token, url: `${base}/r/${record.roomId}#token=${token}` };
+}
+
+export function roomsRouter({ store, sync, publicUrl }: RoomsDeps): Router {
+  const r = Router();
+
+  r.post('/', async (req, res) => {
+    const body = CreateRoomBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    const now = Date.now();
+    const room: RoomRecord = { id: newId(12), title: body.data.title || 'Untitled interview', createdAt: now };
+    const minted = ROLES.map((role) => mintLink(room.id, role, now));
+    await store.createRoom(room, minted.map((m) => m.record));
+    const base = baseUrl(req, publicUrl);
+    const [interviewer, candidate, observer] = minted.map((m) => newLink(base, m.record, m.token)) as [NewLink, NewLink, NewLink];
+    const out: CreateRoomResponse = { room, links: { interviewer, candidate, observer } };
+    res.status(201).json(out);
+  });
+
+  r.get('/:roomId', requireRole(store, ...ALL_ROLES), (req, res) => {
+    const { room, link } = req.authed!;
+    res.json({ room, role: link.role, linkId: link.id });
+  });
+
+  r.get('/:roomId/links', requireRole(store, 'interviewer'), async (req, res) => {
+    const links = await store.listLinks(req.authed!.room.id);
+    res.json({ links: links.map(linkInfo) });
+  });
+
+  r.post('/:roomId/links', requireRole(store, 'interviewer'), async (req, res) => {
+    const body = CreateLinkBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    const { record, token } = mintLink(req.authed!.room.id, body.data.role, Date.now());
+    await store.addLink(record);
+    res.status(201).json(newLink(baseUrl(req, publicUrl), record, token));
+  });
+
+  r.post('/:roomId/links/:linkId/revoke', requireRole(store, 'interviewer'), async (req, res) => {
+    const linkId = String(req.params.linkId);
+    if (!LINK_ID_PATTERN.test(linkId)) throw new HttpError(400, 'bad_link_id', 'That is not a valid link id.');
+    const revoked = await store.revokeLink(req.authed!.room.id, linkId, Date.now());
+    if (!revoked) throw new HttpError(404, 'not_found', 'No such link in this room.');
+    const closed = sync.revokeLink(revoked.id);
+    res.json({ ...linkInfo(revoked), closedConnections: closed });
+  });
+
+  return r;
+}

@@ -1,0 +1,68 @@
+/**
+ * Awareness frames are relayed, but not blindly: a connection may only speak for the awareness
+ * client ids it introduced, and the role it shows is the role of its link, whatever it claims.
+ * Otherwise a candidate could appear as an interviewer or erase someone else's cursor.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Role } from '../../shared/protocol.js';
+
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** null = the client left */
+  state: Record<string, unknown> | null;
+}
+
+export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  if (count > 10_000) throw new Error('awareness update lists too many clients');
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const parsed: unknown = JSON.parse(decoding.readVarString(decoder));
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new Error('awareness state must be an object or null');
+    }
+    entries.push({ clientId, clock, state: parsed as Record<string, unknown> | null });
+  }
+  return entries;
+}
+
+export function encodeAwarenessUpdate(entries: AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const e of entries) {
+    encoding.writeVarUint(encoder, e.clientId);
+    encoding.writeVarUint(encoder, e.clock);
+    encoding.writeVarString(encoder, JSON.stringify(e.state));
+  }
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Keeps the entries this connection may send and stamps its true role on `user`.
+ * `owned` is the set of client ids this connection introduced; `ownedElsewhere` tells whether
+ * another connection of the same document already speaks for an id.
+ */
+export function sanitizeAwareness(
+  entries: AwarenessEntry[],
+  role: Role,
+  owned: Set<number>,
+  ownedElsewhere: (clientId: number) => boolean,
+): AwarenessEntry[] {
+  const kept: AwarenessEntry[] = [];
+  for (const e of entries) {
+    if (!owned.has(e.clientId)) {
+      if (ownedElsewhere(e.clientId)) continue;
+      owned.add(e.clientId);
+    }
+    if (e.state && typeof e.state.user === 'object' && e.state.user !== null) {
+      e.state = { ...e.state, user: { ...(e.state.user as Record<string, unknown>), role } };
+    }
+    kept.push(e);
+  }
+  return kept;
+}

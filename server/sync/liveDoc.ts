@@ -1,0 +1,331 @@
+/**
+ * One loaded room document: its in-memory Y.Doc, awareness, and the connections reading it.
+ *
+ * Invariant: every frame from every connection is handled one at a time, in arrival order, through
+ * `enqueue`. So an update is applied, appended to the store and only then relayed, and a
+ * newcomer's initial sync (also queued) can never include an update that is not yet durable.
+ */
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import { CloseCode, MessageType, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { Store, UpdateRecord } from '../store/port.js';
+import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
+
+/** Debounce for the state-vector acknowledgement a writer gets after its updates are durable. */
+export const ACK_DELAY_MS = 150;
+
+export interface Conn {
+  ws: WebSocket;
+  roomId: string;
+  doc: DocName;
+  role: Role;
+  linkId: string;
+  access: Exclude<DocAccess, 'none'>;
+  name: string;
+  /** awareness client ids introduced by this connection */
+  owned: Set<number>;
+  alive: boolean;
+  ackTimer: NodeJS.Timeout | null;
+  closed: boolean;
+}
+
+export interface LiveDocOptions {
+  store: Store;
+  log: Logger;
+  snapshotEveryUpdates: number;
+  /** called when a connection must be closed with a code (the server owns socket teardown) */
+  closeConn: (conn: Conn, code: CloseCode) => void;
+}
+
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError';
+}
+
+export class LiveDoc {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly conns = new Set<Conn>();
+  /** highest persisted seq */
+  seq = 0;
+  private sinceSnapshot = 0;
+  private queue: Array<() => Promise<void> | void> = [];
+  private draining: Promise<void> | null = null;
+  /** set when a persist failed: the in-memory doc may be ahead of the store and must not serve anyone */
+  poisoned = false;
+
+  constructor(
+    readonly roomId: string,
+    readonly name: DocName,
+    private readonly opts: LiveDocOptions,
+  ) {
+    // The server is a relay, not a participant: it has no awareness state of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  static async load(roomId: string, name: DocName, opts: LiveDocOptions): Promise<LiveDoc> {
+    const live = new LiveDoc(roomId, name, opts);
+    const { snapshot, tail } = await opts.store.loadDoc(roomId, name);
+    Y.transact(live.doc, () => {
+      if (snapshot) Y.applyUpdate(live.doc, snapshot.bytes, 'load');
+      for (const u of tail) Y.applyUpdate(live.doc, u.bytes, 'load');
+    });
+    live.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
+    live.sinceSnapshot = tail.length;
+    return live;
+  }
+
+  /** Runs tasks strictly one after another; resolves when the queue is empty. */
+  enqueue(task: () => Promise<void> | void): Promise<void> {
+    this.queue.push(task);
+    if (!this.draining) {
+      this.draining = (async () => {
+        while (this.queue.length > 0) {
+          const next = this.queue.shift()!;
+          try {
+            await next();
+          } catch (err) {
+            this.opts.log.error('sync task failed', { room: this.roomId, doc: this.name, err: String(err) });
+          }
+        }
+        this.draining = null;
+      })();
+    }
+    return this.draining;
+  }
+
+  idle(): Promise<void> {
+    return this.draining ?? Promise.resolve();
+  }
+
+  /** Greets a new connection: our state vector (so it sends what we lack) and everyone's awareness. */
+  greet(conn: Conn): void {
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.Sync);
+    syncProtocol.writeSyncStep1(enc, this.doc);
+    send(conn, encoding.toUint8Array(enc));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      send(conn, awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
+    }
+  }
+
+  /** Decodes and handles one frame. Throws MalformedMessageError on anything undecodable. */
+  async handleFrame(conn: Conn, data: Uint8Array): Promise<void> {
+    if (conn.closed || this.poisoned) return;
+    let decoder: decoding.Decoder;
+    let type: number;
+    try {
+      decoder = decoding.createDecoder(data);
+      type = decoding.readVarUint(decoder);
+    } catch (err) {
+      throw new MalformedMessageError(String(err));
+    }
+    switch (type) {
+      case MessageType.Sync:
+        return this.handleSync(conn, decoder);
+      case MessageType.Awareness:
+        return this.handleAwareness(conn, decoder);
+      case MessageType.QueryAwareness: {
+        const ids = [...this.awareness.getStates().keys()];
+        send(conn, awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+        return;
+      }
+      case MessageType.Auth:
+        // y-websocket clients never send auth frames; permissions are decided at the upgrade.
+        return;
+      default:
+        throw new MalformedMessageError(`unknown message type ${type}`);
+    }
+  }
+
+  private async handleSync(conn: Conn, decoder: decoding.Decoder): Promise<void> {
+    let syncType: number;
+    let payload: Uint8Array;
+    try {
+      syncType = decoding.readVarUint(decoder);
+      payload = decoding.readVarUint8Array(decoder);
+    } catch (err) {
+      throw new MalformedMessageError(String(err));
+    }
+    if (syncType === syncProtocol.messageYjsSyncStep1) {
+      let diff: Uint8Array;
+      try {
+        diff = Y.encodeStateAsUpdate(this.doc, payload);
+      } catch (err) {
+        throw new MalformedMessageError(`bad state vector: ${String(err)}`);
+      }
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(enc, diff);
+      send(conn, encoding.toUint8Array(enc));
+      return;
+    }
+    if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
+      throw new MalformedMessageError(`unknown sync message type ${syncType}`);
+    }
+    if (conn.access !== 'write') {
+      // Read-only links: the UI never writes, and anything a modified client sends is dropped here.
+      this.opts.log.debug('dropped write from read-only connection', { room: this.roomId, doc: this.name, role: conn.role });
+      return;
+    }
+    const captured: Uint8Array[] = [];
+    const capture = (update: Uint8Array, origin: unknown) => {
+      if (origin === conn) captured.push(update);
+    };
+    this.doc.on('update', capture);
+    try {
+      Y.applyUpdate(this.doc, payload, conn);
+    } catch (err) {
+      throw new MalformedMessageError(`bad update: ${String(err)}`);
+    } finally {
+      this.doc.off('update', capture);
+    }
+    if (captured.length === 0) return; // nothing new (a duplicate, or an empty step 2)
+    const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+    await this.persistAndRelay(update, conn.role, conn.name, conn);
+  }
+
+  /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
+  private async persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null) {
+    const record: UpdateRecord = {
+      roomId: this.roomId,
+      doc: this.name,
+      seq: this.seq + 1,
+      ts: Date.now(),
+      authorRole,
+      authorName,
+      bytes: update,
+    };
+    try {
+      await this.opts.store.appendUpdate(record);
+    } catch (err) {
+      // The doc in memory is now ahead of the store. Drop every connection so each client
+      // reconnects to a freshly loaded doc and re-sends what the store is missing.
+      this.poisoned = true;
+      this.opts.log.error('could not persist update; closing the document', { room: this.roomId, doc: this.name, err: String(err) });
+      for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
+      return;
+    }
+    this.seq = record.seq;
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.Sync);
+    syncProtocol.writeUpdate(enc, update);
+    const frame = encoding.toUint8Array(enc);
+    for (const c of this.conns) if (c !== from) send(c, frame);
+    if (from) this.scheduleAck(from);
+    if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
+  }
+
+  /**
+   * Applies a change made by the server itself (e.g. a candidate signal appended to the panel),
+   * with the same persist-then-relay guarantee as a client's update.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void, authorName = 'attn'): Promise<void> {
+    return this.enqueue(async () => {
+      const captured: Uint8Array[] = [];
+      const capture = (u: Uint8Array) => captured.push(u);
+      this.doc.on('update', capture);
+      try {
+        this.doc.transact(() => change(this.doc), 'server');
+      } finally {
+        this.doc.off('update', capture);
+      }
+      if (captured.length > 0) await this.persistAndRelay(Y.mergeUpdates(captured), 'server', authorName, null);
+    });
+  }
+
+  /** Writers learn what the server holds (a sync step 1) shortly after their updates are durable. */
+  private scheduleAck(conn: Conn): void {
+    if (conn.ackTimer || conn.closed) return;
+    conn.ackTimer = setTimeout(() => {
+      conn.ackTimer = null;
+      if (conn.closed) return;
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      syncProtocol.writeSyncStep1(enc, this.doc);
+      send(conn, encoding.toUint8Array(enc));
+    }, ACK_DELAY_MS);
+  }
+
+  async snapshot(): Promise<void> {
+    if (this.sinceSnapshot === 0 || this.poisoned) return;
+    const seq = this.seq;
+    await this.opts.store.putSnapshot({
+      roomId: this.roomId,
+      doc: this.name,
+      seq,
+      ts: Date.now(),
+      bytes: Y.encodeStateAsUpdate(this.doc),
+    });
+    this.sinceSnapshot = 0;
+  }
+
+  private handleAwareness(conn: Conn, decoder: decoding.Decoder): void {
+    let entries;
+    try {
+      entries = decodeAwarenessUpdate(decoding.readVarUint8Array(decoder));
+    } catch (err) {
+      throw new MalformedMessageError(`bad awareness update: ${String(err)}`);
+    }
+    const kept = sanitizeAwareness(entries, conn.role, conn.owned, (id) => {
+      for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
+      return false;
+    });
+    for (const e of kept) {
+      const user = e.state?.user as { name?: unknown } | undefined;
+      if (user && typeof user.name === 'string' && user.name.trim()) conn.name = user.name.trim().slice(0, 60);
+    }
+    if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), conn);
+  }
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ) => {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const c of this.conns) send(c, frame);
+  };
+
+  add(conn: Conn): void {
+    this.conns.add(conn);
+  }
+
+  /** Forgets a connection and the awareness states it spoke for (so its cursor disappears at once). */
+  remove(conn: Conn): void {
+    if (!this.conns.delete(conn)) return;
+    if (conn.ackTimer) clearTimeout(conn.ackTimer);
+    conn.ackTimer = null;
+    const ids = [...conn.owned].filter((id) => this.awareness.getStates().has(id));
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+  }
+
+  destroy(): void {
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+function awarenessFrame(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Awareness);
+  encoding.writeVarUint8Array(enc, update);
+  return encoding.toUint8Array(enc);
+}
+
+function send(conn: Conn, frame: Uint8Array): void {
+  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+  conn.ws.send(frame, (err) => {
+    if (err) conn.ws.terminate();
+  });
+}
+

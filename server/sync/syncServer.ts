@@ -1,0 +1,312 @@
+/**
+ * The WebSocket side: y-websocket's wire protocol at /sync/<roomId>/<doc>?token=...
+ *
+ * Authentication happens in the upgrade handler, before any room is loaded. A refused socket is
+ * still upgraded and then closed with a typed code (shared/protocol.ts), because browsers hide the
+ * HTTP status of a failed upgrade and a client needs to know whether retrying can ever help.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { z } from 'zod';
+import {
+  CloseCode,
+  CLOSE_REASONS,
+  DOC_NAMES,
+  LIMITS,
+  ROOM_ID_PATTERN,
+  SYNC_PATH_PREFIX,
+  docAccess,
+  type DocName,
+} from '../../shared/protocol.js';
+import { TOKEN_PATTERN, hashToken } from '../auth.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/port.js';
+import { LiveDoc, MalformedMessageError, type Conn } from './liveDoc.js';
+
+export interface SyncServerOptions {
+  store: Store;
+  log: Logger;
+  maxMessageBytes: number;
+  snapshotEveryUpdates: number;
+  roomIdleMs: number;
+  pingIntervalMs: number;
+}
+
+type Decision =
+  | { ok: true; roomId: string; doc: DocName; role: Conn['role']; linkId: string; access: Conn['access']; name: string }
+  | { ok: false; code: CloseCode };
+
+const QuerySchema = z.object({
+  token: z.string().regex(TOKEN_PATTERN),
+  name: z.string().trim().max(LIMITS.MAX_NAME_CHARS).optional(),
+});
+
+const docKey = (roomId: string, doc: DocName) => `${roomId}/${doc}`;
+
+export class SyncServer {
+  private readonly wss: WebSocketServer;
+  private readonly docs = new Map<string, LiveDoc>();
+  private readonly loading = new Map<string, Promise<LiveDoc>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  private readonly connsByLink = new Map<string, Set<Conn>>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly opts: SyncServerOptions) {
+    // ws enforces a hard ceiling far above our limit so that an oversize message still reaches
+    // onMessage and gets our documented 4413 instead of ws's generic 1009.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes * 4 + 1024 });
+    this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  attach(http: HttpServer): void {
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.onUpgrade(req, socket, head).catch((err) => {
+        this.opts.log.error('upgrade failed', { err: String(err) });
+        socket.destroy();
+      });
+    });
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(SYNC_PATH_PREFIX) || this.closing) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const decision = await this.authorize(url);
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!decision.ok) {
+        this.opts.log.info('sync refused', { path: url.pathname, code: decision.code });
+        ws.close(decision.code, CLOSE_REASONS[decision.code]);
+        return;
+      }
+      this.accept(ws, decision).catch((err) => {
+        this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
+        ws.close(CloseCode.PersistFailed, CLOSE_REASONS[CloseCode.PersistFailed]);
+      });
+    });
+  }
+
+  private async authorize(url: URL): Promise<Decision> {
+    const parts = url.pathname.slice(SYNC_PATH_PREFIX.length).split('/');
+    const [roomId, doc] = [decodeURIComponent(parts[0] ?? ''), parts[1] ?? ''];
+    if (parts.length !== 2 || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
+      return { ok: false, code: CloseCode.NotFound };
+    }
+    const query = QuerySchema.safeParse({
+      token: url.searchParams.get('token') ?? '',
+      name: url.searchParams.get('name') ?? undefined,
+    });
+    if (!query.success) return { ok: false, code: CloseCode.BadToken };
+    const link = await this.opts.store.findLinkByTokenHash(hashToken(query.data.token));
+    if (!link || link.roomId !== roomId) return { ok: false, code: CloseCode.BadToken };
+    if (link.revokedAt !== null) return { ok: false, code: CloseCode.Revoked };
+    const access = docAccess(doc as DocName, link.role);
+    if (access === 'none') return { ok: false, code: CloseCode.Forbidden };
+    return { ok: true, roomId, doc: doc as DocName, role: link.role, linkId: link.id, access, name: query.data.name ?? '' };
+  }
+
+  private async accept(ws: WebSocket, d: Extract<Decision, { ok: true }>): Promise<void> {
+    const conn: Conn = {
+      ws,
+      roomId: d.roomId,
+      doc: d.doc,
+      role: d.role,
+      linkId: d.linkId,
+      access: d.access,
+      name: d.name,
+      owned: new Set(),
+      alive: true,
+      ackTimer: null,
+      closed: false,
+    };
+    ws.binaryType = 'nodebuffer';
+    // Frames that arrive while the document loads wait in order behind the greeting.
+    const early: Uint8Array[] = [];
+    let live: LiveDoc | null = null;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = toBytes(data);
+      if (bytes.byteLength > this.opts.maxMessageBytes) {
+        this.opts.log.warn('message too large; closing socket', { room: conn.roomId, doc: conn.doc, bytes: bytes.byteLength });
+        this.closeConn(conn, CloseCode.TooLarge);
+        return;
+      }
+      if (!isBinary) {
+        this.closeConn(conn, CloseCode.Malformed);
+        return;
+      }
+      if (live) this.dispatch(live, conn, bytes);
+      else early.push(bytes);
+    });
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('error', (err) => this.opts.log.warn('socket error', { room: conn.roomId, err: String(err) }));
+    ws.on('close', () => {
+      conn.closed = true;
+      this.forget(conn, live);
+    });
+
+    let links = this.connsByLink.get(conn.linkId);
+    if (!links) this.connsByLink.set(conn.linkId, (links = new Set()));
+    links.add(conn);
+
+    live = await this.getLiveDoc(d.roomId, d.doc);
+    if (conn.closed) {
+      this.forget(conn, live);
+      return;
+    }
+    this.clearIdle(docKey(d.roomId, d.doc));
+    live.add(conn);
+    const doc = live;
+    void doc.enqueue(() => doc.greet(conn));
+    for (const bytes of early.splice(0)) this.dispatch(doc, conn, bytes);
+    this.opts.log.info('joined', { room: d.roomId, doc: d.doc, role: d.role });
+  }
+
+  private dispatch(live: LiveDoc, conn: Conn, bytes: Uint8Array): void {
+    void live.enqueue(async () => {
+      try {
+        await live.handleFrame(conn, bytes);
+      } catch (err) {
+        if (!(err instanceof MalformedMessageError)) throw err;
+        this.opts.log.warn('malformed message; closing socket', { room: conn.roomId, doc: conn.doc, err: err.message });
+        this.closeConn(conn, CloseCode.Malformed);
+      }
+    });
+  }
+
+  closeConn = (conn: Conn, code: CloseCode): void => {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.ws.close(code, CLOSE_REASONS[code]);
+    // A peer that never answers the close handshake must not hold the socket open forever.
+    setTimeout(() => conn.ws.terminate(), 5000).unref();
+  };
+
+  private forget(conn: Conn, live: LiveDoc | null): void {
+    const links = this.connsByLink.get(conn.linkId);
+    links?.delete(conn);
+    if (links && links.size === 0) this.connsByLink.delete(conn.linkId);
+    if (!live) return;
+    const wasMember = live.conns.has(conn);
+    live.remove(conn);
+    if (wasMember) this.opts.log.info('left', { room: conn.roomId, doc: conn.doc, role: conn.role });
+    if (live.conns.size === 0) this.scheduleUnload(live);
+  }
+
+  private async getLiveDoc(roomId: string, doc: DocName): Promise<LiveDoc> {
+    const key = docKey(roomId, doc);
+    const existing = this.docs.get(key);
+    if (existing && !existing.poisoned) return existing;
+    if (existing?.poisoned) {
+      this.docs.delete(key);
+      existing.destroy();
+    }
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = (async () => {
+        // An unload of the same document may still be writing its final snapshot / last append.
+        await this.unloading.get(key);
+        const live = await LiveDoc.load(roomId, doc, {
+          store: this.opts.store,
+          log: this.opts.log,
+          snapshotEveryUpdates: this.opts.snapshotEveryUpdates,
+          closeConn: this.closeConn,
+        });
+        this.docs.set(key, live);
+        return live;
+      })().finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private scheduleUnload(live: LiveDoc): void {
+    const key = docKey(live.roomId, live.name);
+    if (this.closing || this.idleTimers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(key);
+      if (live.conns.size > 0 || this.docs.get(key) !== live) return;
+      this.docs.delete(key);
+      const done = (async () => {
+        await live.idle();
+        await live.snapshot();
+        live.destroy();
+        this.opts.log.debug('unloaded idle document', { room: live.roomId, doc: live.name });
+      })()
+        .catch((err) => this.opts.log.error('unload failed', { room: live.roomId, err: String(err) }))
+        .finally(() => this.unloading.delete(key));
+      this.unloading.set(key, done);
+    }, this.opts.roomIdleMs);
+    timer.unref();
+    this.idleTimers.set(key, timer);
+  }
+
+  private clearIdle(key: string): void {
+    const t = this.idleTimers.get(key);
+    if (t) clearTimeout(t);
+    this.idleTimers.delete(key);
+  }
+
+  /** Closes every socket opened with this link; later attempts fail at the upgrade with 4410. */
+  revokeLink(linkId: string): number {
+    const conns = [...(this.connsByLink.get(linkId) ?? [])];
+    for (const c of conns) this.closeConn(c, CloseCode.Revoked);
+    return conns.length;
+  }
+
+  /** The loaded document, if any (used by REST routes that append server-side changes). */
+  async withDoc(roomId: string, doc: DocName): Promise<LiveDoc> {
+    return this.getLiveDoc(roomId, doc);
+  }
+
+  stats(): { docs: number; connections: number } {
+    let connections = 0;
+    for (const d of this.docs.values()) connections += d.conns.size;
+    return { docs: this.docs.size, connections };
+  }
+
+  private pingAll(): void {
+    for (const live of this.docs.values()) {
+      for (const c of live.conns) {
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
+      }
+    }
+  }
+
+  /** Closes sockets, waits for in-flight appends, snapshots every loaded document. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.pingTimer);
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    const docs = [...this.docs.values()];
+    for (const live of docs) for (const c of [...live.conns]) this.closeConn(c, CloseCode.ServerShutdown);
+    await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all([...this.unloading.values()]);
+    for (const live of [...this.docs.values()]) {
+      await live.idle();
+      await live.snapshot().catch((err) => this.opts.log.error('final snapshot failed', { err: String(err) }));
+      live.destroy();
+    }
+    this.docs.clear();
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Buffer.isBuffer(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  return new Uint8Array(data);
+}

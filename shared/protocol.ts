@@ -1,0 +1,95 @@
+/**
+ * Wire-level constants shared by the server, the client and the tests.
+ * Everything here is plain data so both sides (and the docs) agree on one spelling.
+ */
+
+export const ROLES = ['interviewer', 'candidate', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const DOC_NAMES = ['board', 'panel'] as const;
+export type DocName = (typeof DOC_NAMES)[number];
+
+export type DocAccess = 'write' | 'read' | 'none';
+
+/** Who may open which document. Enforced by the server; the client only mirrors it for the UI. */
+export const DOC_ACCESS: Record<DocName, Record<Role, DocAccess>> = {
+  board: { interviewer: 'write', candidate: 'write', observer: 'read' },
+  panel: { interviewer: 'write', candidate: 'none', observer: 'read' },
+};
+
+export function docAccess(doc: DocName, role: Role): DocAccess {
+  return DOC_ACCESS[doc][role];
+}
+
+/**
+ * WebSocket close codes. 4xxx mirrors the HTTP status it resembles so logs read naturally.
+ * A client must not reconnect after any code in FATAL_CLOSE_CODES: retrying cannot succeed.
+ */
+export const CloseCode = {
+  /** The frame could not be decoded as a y-protocols message. */
+  Malformed: 4400,
+  /** Missing, unknown or wrong-room token. */
+  BadToken: 4401,
+  /** The token is valid but its role may not open this document. */
+  Forbidden: 4403,
+  /** No such room or document. */
+  NotFound: 4404,
+  /** The link was revoked by an interviewer (while connected, or before). */
+  Revoked: 4410,
+  /** A single message exceeded MAX_MESSAGE_BYTES. */
+  TooLarge: 4413,
+  /** The server could not persist an update; the client should reconnect and resend. */
+  PersistFailed: 4500,
+  /** The server is shutting down; reconnecting (to it or a peer) is the right move. */
+  ServerShutdown: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.Malformed,
+  CloseCode.BadToken,
+  CloseCode.Forbidden,
+  CloseCode.NotFound,
+  CloseCode.Revoked,
+  CloseCode.TooLarge,
+]);
+
+export const CLOSE_REASONS: Record<CloseCode, string> = {
+  [CloseCode.Malformed]: 'malformed message',
+  [CloseCode.BadToken]: 'invalid or missing token',
+  [CloseCode.Forbidden]: 'this link may not open that document',
+  [CloseCode.NotFound]: 'no such room or document',
+  [CloseCode.Revoked]: 'this link was revoked',
+  [CloseCode.TooLarge]: 'message too large',
+  [CloseCode.PersistFailed]: 'the server could not save an update',
+  [CloseCode.ServerShutdown]: 'server shutting down',
+};
+
+/** y-protocols message types as used on the y-websocket wire. */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+
+export const LIMITS = {
+  /** Default cap on one WebSocket message; ATTN_MAX_MESSAGE_BYTES overrides it. */
+  MAX_MESSAGE_BYTES: 2 * 1024 * 1024,
+  /** Uploaded image bytes (Excalidraw files). */
+  MAX_FILE_BYTES: 4 * 1024 * 1024,
+  MAX_TITLE_CHARS: 200,
+  MAX_NAME_CHARS: 60,
+  /** 256-bit tokens, base64url encoded => 43 characters. */
+  TOKEN_BYTES: 32,
+} as const;
+
+export const SYNC_PATH_PREFIX = '/sync/';
+
+export function syncPath(roomId: string, doc: DocName): string {
+  return `${SYNC_PATH_PREFIX}${encodeURIComponent(roomId)}/${doc}`;
+}
+
+/** Room ids are short random strings; the pattern is also the route validator. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
+export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{6,32}$/;
