@@ -1,0 +1,89 @@
+/**
+ * The store contract: every adapter of server/store/port.ts must pass this suite.
+ * Today: SQLite. The Postgres adapter (scale-out issue) adds itself to `adapters`.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../server/store/port.js';
+import { SqliteStore } from '../../server/store/sqlite.js';
+import { tempDir } from '../support/server.js';
+
+const adapters: Array<{ name: string; open: () => Promise<{ store: Store; reopen: () => Promise<Store> }> }> = [
+  {
+    name: 'sqlite',
+    open: async () => {
+      const file = path.join(tempDir(), 'attn.sqlite');
+      return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file) };
+    },
+  },
+];
+
+const opened: Store[] = [];
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close().catch(() => undefined);
+});
+
+for (const adapter of adapters) {
+  describe(`store contract: ${adapter.name}`, () => {
+    const setup = async () => {
+      const h = await adapter.open();
+      opened.push(h.store);
+      await h.store.createRoom({ id: 'room0001', title: 'T', createdAt: 1 }, [
+        { id: 'link01', roomId: 'room0001', role: 'interviewer', tokenHash: 'h1', createdAt: 1, revokedAt: null },
+        { id: 'link02', roomId: 'room0001', role: 'candidate', tokenHash: 'h2', createdAt: 2, revokedAt: null },
+      ]);
+      return h;
+    };
+
+    it('rooms and links round-trip; revocation keeps the first time', async () => {
+      const { store } = await setup();
+      expect(await store.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1 });
+      expect(await store.getRoom('nope0001')).toBeNull();
+      expect((await store.findLinkByTokenHash('h2'))?.role).toBe('candidate');
+      expect(await store.findLinkByTokenHash('zz')).toBeNull();
+      await store.addLink({ id: 'link03', roomId: 'room0001', role: 'observer', tokenHash: 'h3', createdAt: 3, revokedAt: null });
+      expect((await store.listLinks('room0001')).map((l) => l.id)).toEqual(['link01', 'link02', 'link03']);
+      expect((await store.revokeLink('room0001', 'link02', 100))?.revokedAt).toBe(100);
+      expect((await store.revokeLink('room0001', 'link02', 200))?.revokedAt).toBe(100);
+      expect(await store.revokeLink('room0001', 'missing', 200)).toBeNull();
+      expect(await store.revokeLink('other001', 'link01', 200)).toBeNull();
+    });
+
+    it('appends updates concurrently, keeps them in seq order, and loads snapshot + tail', async () => {
+      const { store, reopen } = await setup();
+      const up = (seq: number) => ({
+        roomId: 'room0001',
+        doc: 'board' as const,
+        seq,
+        ts: 1000 + seq,
+        authorRole: 'candidate' as const,
+        authorName: `n${seq}`,
+        bytes: new Uint8Array([seq, seq]),
+      });
+      await Promise.all([1, 2, 3, 4].map((s) => store.appendUpdate(up(s))));
+      await store.putSnapshot({ roomId: 'room0001', doc: 'board', seq: 3, ts: 5, bytes: new Uint8Array([9]) });
+      await store.appendUpdate(up(5));
+      const loaded = await store.loadDoc('room0001', 'board');
+      expect(loaded.snapshot).toMatchObject({ seq: 3, bytes: new Uint8Array([9]) });
+      expect(loaded.tail.map((u) => u.seq)).toEqual([4, 5]);
+      expect(loaded.tail[0]).toEqual(up(4));
+      expect(await store.loadDoc('room0001', 'panel')).toEqual({ snapshot: null, tail: [] });
+      // a duplicate seq is refused and does not take its batch-mates down with it
+      const results = await Promise.allSettled([store.appendUpdate(up(5)), store.appendUpdate(up(6))]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+      await store.close();
+      const again = await reopen();
+      opened.push(again);
+      expect((await again.loadDoc('room0001', 'board')).tail.map((u) => u.seq)).toEqual([4, 5, 6]);
+    });
+
+    it('files are immutable per room', async () => {
+      const { store } = await setup();
+      const f = { roomId: 'room0001', id: 'file0001', mimeType: 'image/png', size: 3, sha256: 'abc', createdAt: 1, bytes: new Uint8Array([1, 2, 3]) };
+      expect(await store.putFile(f)).toBe('created');
+      expect(await store.putFile({ ...f, bytes: new Uint8Array([4]) })).toBe('exists');
+      expect((await store.getFile('room0001', 'file0001'))?.bytes).toEqual(new Uint8Array([1, 2, 3]));
+      expect(await store.getFile('other001', 'file0001')).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,222 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { boardCode, boardElements, panelNotes } from '../../shared/doc.js';
+import { CloseCode, MessageType } from '../../shared/protocol.js';
+import type { CreateRoomResponse } from '../../shared/api.js';
+import {
+  closeCodeOf,
+  connect,
+  createRoom,
+  eventually,
+  nextClose,
+  rawSocket,
+  startTestServer,
+  waitSynced,
+  type Client,
+  type TestServer,
+} from '../support/server.js';
+
+let server: TestServer;
+let room: CreateRoomResponse;
+const clients: Client[] = [];
+const open = (doc: 'board' | 'panel', token: string, name?: string) => {
+  const c = connect(server.url, room.room.id, doc, token, { name });
+  clients.push(c);
+  return c;
+};
+
+beforeEach(async () => {
+  server = await startTestServer({ maxMessageBytes: 64 * 1024 });
+  room = await createRoom(server.url, 'sync test');
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server.close();
+});
+
+describe('y-websocket compatibility', () => {
+  it('two stock WebsocketProvider clients converge on text and elements', async () => {
+    const a = open('board', room.links.interviewer.token, 'Ines');
+    const b = open('board', room.links.candidate.token, 'Carl');
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+
+    boardCode(a.doc).insert(0, 'const x = tf.ones([2, 2]);\n');
+    boardElements(b.doc).set('rect-1', { id: 'rect-1', type: 'rectangle', version: 1, versionNonce: 7, index: 'a0', isDeleted: false });
+
+    await eventually(() => {
+      expect(boardCode(b.doc).toString()).toBe('const x = tf.ones([2, 2]);\n');
+      expect(boardElements(a.doc).get('rect-1')?.type).toBe('rectangle');
+    });
+    // concurrent edits at both ends
+    boardCode(a.doc).insert(0, 'A');
+    boardCode(b.doc).insert(0, 'B');
+    await eventually(() => {
+      expect(boardCode(a.doc).toString()).toBe(boardCode(b.doc).toString());
+      expect(boardCode(a.doc).toString()).toMatch(/^(AB|BA)const/);
+    });
+    expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+  });
+
+  it('relays awareness and stamps the link role over whatever the client claims', async () => {
+    const a = open('board', room.links.interviewer.token);
+    const b = open('board', room.links.candidate.token);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    b.provider.awareness.setLocalStateField('user', { name: 'Mallory', role: 'interviewer', color: '#f00', colorLight: '#f003' });
+    await eventually(() => {
+      const seen = a.provider.awareness.getStates().get(b.doc.clientID) as { user?: { name: string; role: string } } | undefined;
+      expect(seen?.user?.name).toBe('Mallory');
+      expect(seen?.user?.role).toBe('candidate');
+    });
+    b.destroy();
+    await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false));
+  });
+
+  it('acknowledges a writer with the server state vector once its update is stored', async () => {
+    const a = open('board', room.links.interviewer.token);
+    await waitSynced(a);
+    const seen: Uint8Array[] = [];
+    a.provider.ws!.addEventListener('message', (e: MessageEvent) => seen.push(new Uint8Array(e.data as ArrayBuffer)));
+    boardCode(a.doc).insert(0, 'hello');
+    await eventually(() => {
+      // a sync step 1 (0, 0, ...) whose state vector covers our own clock
+      const step1 = seen.find((m) => m[0] === MessageType.Sync && m[1] === 0);
+      expect(step1).toBeDefined();
+      const sv = Y.decodeStateVector(readVarBytes(step1!, 2));
+      expect(sv.get(a.doc.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID));
+    });
+  });
+});
+
+function readVarBytes(frame: Uint8Array, offset: number): Uint8Array {
+  let len = 0;
+  let shift = 0;
+  let i = offset;
+  for (;;) {
+    const b = frame[i++]!;
+    len |= (b & 0x7f) << shift;
+    if (b < 0x80) break;
+    shift += 7;
+  }
+  return frame.subarray(i, i + len);
+}
+
+describe('roles', () => {
+  it('drops every write an observer sends, and keeps serving it reads', async () => {
+    const writer = open('board', room.links.interviewer.token);
+    const observer = open('board', room.links.observer.token);
+    await Promise.all([waitSynced(writer), waitSynced(observer)]);
+
+    boardCode(observer.doc).insert(0, 'observer was here');
+    boardElements(observer.doc).set('evil', { id: 'evil', type: 'rectangle', version: 99, versionNonce: 1, index: 'a0', isDeleted: false });
+    boardCode(writer.doc).insert(0, 'interviewer text');
+
+    await eventually(() => expect(boardCode(observer.doc).toString()).toContain('interviewer text'));
+    // A fresh client sees only what the server accepted.
+    const fresh = open('board', room.links.candidate.token);
+    await waitSynced(fresh);
+    await eventually(() => expect(boardCode(fresh.doc).toString()).toBe('interviewer text'));
+    expect(boardElements(fresh.doc).has('evil')).toBe(false);
+    expect(boardCode(writer.doc).toString()).toBe('interviewer text');
+    const stored = await server.store.loadDoc(room.room.id, 'board');
+    expect(stored.tail.every((u) => u.authorRole !== 'observer')).toBe(true);
+  });
+
+  it('refuses a candidate on the panel with 4403, and lets interviewers and observers in', async () => {
+    const cand = open('panel', room.links.candidate.token);
+    expect(await nextClose(cand)).toBe(CloseCode.Forbidden);
+    const iv = open('panel', room.links.interviewer.token);
+    const obs = open('panel', room.links.observer.token);
+    await Promise.all([waitSynced(iv), waitSynced(obs)]);
+    panelNotes(iv.doc).set('q1', 'strong on complexity');
+    await eventually(() => expect(panelNotes(obs.doc).get('q1')).toBe('strong on complexity'));
+    // and the candidate did not reconnect (terminal code)
+    expect(cand.provider.shouldConnect).toBe(false);
+  });
+
+  it('refuses a bad token with 4401 and a token from another room too', async () => {
+    const other = await createRoom(server.url, 'other');
+    const bad = open('board', 'A'.repeat(43));
+    expect(await nextClose(bad)).toBe(CloseCode.BadToken);
+    const malformed = open('board', 'short');
+    expect(await nextClose(malformed)).toBe(CloseCode.BadToken);
+    const wrongRoom = open('board', other.links.interviewer.token);
+    expect(await nextClose(wrongRoom)).toBe(CloseCode.BadToken);
+  });
+
+  it('revoking a link closes its sockets with 4410 and it cannot rejoin', async () => {
+    const cand = open('board', room.links.candidate.token);
+    const iv = open('board', room.links.interviewer.token);
+    await Promise.all([waitSynced(cand), waitSynced(iv)]);
+    const closed = nextClose(cand);
+    const res = await fetch(`${server.url}/api/rooms/${room.room.id}/links/${room.links.candidate.id}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${room.links.interviewer.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await closed).toBe(CloseCode.Revoked);
+    const again = open('board', room.links.candidate.token);
+    expect(await nextClose(again)).toBe(CloseCode.Revoked);
+    // the interviewer's socket is untouched
+    boardCode(iv.doc).insert(0, 'still here');
+    expect(iv.provider.wsconnected).toBe(true);
+  });
+});
+
+describe('hostile frames', () => {
+  it('closes an oversize message with 4413 and only that socket', async () => {
+    const bystander = open('board', room.links.interviewer.token);
+    await waitSynced(bystander);
+    const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    const closed = closeCodeOf(ws);
+    ws.send(new Uint8Array(server.config.maxMessageBytes + 1));
+    expect((await closed).code).toBe(CloseCode.TooLarge);
+    boardCode(bystander.doc).insert(0, 'fine');
+    const fresh = open('board', room.links.observer.token);
+    await eventually(() => expect(boardCode(fresh.doc).toString()).toBe('fine'));
+  });
+
+  it('closes a garbage frame with 4400 and keeps serving every other room', async () => {
+    const other = await createRoom(server.url, 'other');
+    const elsewhere = connect(server.url, other.room.id, 'board', other.links.interviewer.token);
+    clients.push(elsewhere);
+    const bystander = open('board', room.links.interviewer.token);
+    await Promise.all([waitSynced(elsewhere), waitSynced(bystander)]);
+
+    for (const garbage of [
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
+      new Uint8Array([MessageType.Sync, 2, 10, 1, 2, 3]), // update with truncated body
+      new Uint8Array([9]), // unknown message type
+      frame(MessageType.Awareness, new TextEncoder().encode('not an awareness update')),
+    ]) {
+      const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+      const closed = closeCodeOf(ws);
+      ws.send(garbage);
+      expect((await closed).code).toBe(CloseCode.Malformed);
+    }
+    const text = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    const textClosed = closeCodeOf(text);
+    text.send('hello');
+    expect((await textClosed).code).toBe(CloseCode.Malformed);
+
+    boardCode(elsewhere.doc).insert(0, 'other room fine');
+    boardCode(bystander.doc).insert(0, 'this room fine');
+    expect(bystander.provider.wsconnected).toBe(true);
+    expect(elsewhere.provider.wsconnected).toBe(true);
+    const check = connect(server.url, other.room.id, 'board', other.links.observer.token);
+    clients.push(check);
+    await eventually(() => expect(boardCode(check.doc).toString()).toBe('other room fine'));
+  });
+
+  it('refuses unknown documents and paths with a typed code', async () => {
+    const ws = new (await import('ws')).default(`${server.url.replace('http', 'ws')}/sync/${room.room.id}/secrets?token=${room.links.interviewer.token}`);
+    expect((await closeCodeOf(ws)).code).toBe(CloseCode.NotFound);
+  });
+});
+
+function frame(type: number, payload: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, type);
+  encoding.writeVarUint8Array(enc, payload);
+  return encoding.toUint8Array(enc);
+}

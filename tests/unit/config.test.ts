@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+  it('has defaults that make `npm start` work with nothing set', () => {
+    const c = loadConfig({}, '/srv/attn');
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.dataDir).toBe('/srv/attn/data');
+    expect(c.publicUrl).toBeUndefined();
+    expect(c.maxMessageBytes).toBe(2 * 1024 * 1024);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig(
+      {
+        PORT: '9000',
+        HOST: '127.0.0.1',
+        ATTN_DATA_DIR: '/var/lib/attn',
+        ATTN_PUBLIC_URL: 'https://attn.example.com/',
+        ATTN_MAX_MESSAGE_BYTES: '4096',
+        ATTN_SNAPSHOT_EVERY_UPDATES: '50',
+        ATTN_ROOM_IDLE_MS: '0',
+        ATTN_PING_INTERVAL_MS: '5000',
+        ATTN_LOG_LEVEL: 'warn',
+      },
+      '/x',
+    );
+    expect(c).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/attn',
+      publicUrl: 'https://attn.example.com',
+      maxMessageBytes: 4096,
+      snapshotEveryUpdates: 50,
+      roomIdleMs: 0,
+      pingIntervalMs: 5000,
+      logLevel: 'warn',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(8080);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT: must be a whole number \(got "eighty"\)$/],
+    [{ PORT: '70000' }, /^PORT: must be at most 65535/],
+    [{ PORT: '-1' }, /^PORT: must be a whole number/],
+    [{ ATTN_PUBLIC_URL: 'attn.example.com' }, /^ATTN_PUBLIC_URL: /],
+    [{ ATTN_PUBLIC_URL: 'ftp://attn.example.com' }, /^ATTN_PUBLIC_URL: must start with http/],
+    [{ ATTN_MAX_MESSAGE_BYTES: '10' }, /^ATTN_MAX_MESSAGE_BYTES: must be at least 1024/],
+    [{ ATTN_LOG_LEVEL: 'loud' }, /^ATTN_LOG_LEVEL: /],
+    [{ ATTN_SNAPSHOT_EVERY_UPDATES: '0' }, /^ATTN_SNAPSHOT_EVERY_UPDATES: must be at least 1/],
+    [{ ATTN_DATABASE_URL: 'postgres://localhost/attn' }, /^ATTN_DATABASE_URL: the Postgres store is not available/],
+    [{ ATTN_REDIS_URL: 'redis://localhost' }, /^ATTN_REDIS_URL: the Redis bus is not available/],
+  ])('stops on %j with one line naming the variable', (env, message) => {
+    let caught: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as Error).message).toMatch(message);
+    expect((caught as Error).message).not.toContain('\n');
+  });
+});
