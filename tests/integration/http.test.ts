@@ -114,7 +114,7 @@ describe('role × route matrix', () => {
 describe('files', () => {
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
   const put = (id: string, token: string, body: Buffer, type = 'image/png') =>
-    api(`/rooms/${room.room.id}/files/${id}`, { method: 'PUT', token, headers: { 'content-type': type }, body });
+    api(`/rooms/${room.room.id}/files/${id}`, { method: 'PUT', token, headers: { 'content-type': type }, body: new Uint8Array(body) });
 
   it('stores bytes for writers and serves them to every role, immutably', async () => {
     const res = await put('abcdef0123456789', room.links.candidate.token, png);

@@ -1,0 +1,60 @@
+/**
+ * Real Chromium for e2e tests: Debian's /usr/bin/chromium driven by playwright-core.
+ * On a developer machine without Chromium the e2e suite skips with a loud message; under CI=true
+ * a missing browser is a failure, never a skip.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumAvailable(): boolean {
+  const ok = fs.existsSync(CHROMIUM_PATH);
+  if (!ok) {
+    if (process.env.CI) throw new Error(`CI=true but Chromium is missing at ${CHROMIUM_PATH}: .ci/run must install it (apt-get install -y chromium).`);
+    console.warn(
+      `\n\n*** SKIPPING BROWSER TESTS: no Chromium at ${CHROMIUM_PATH}. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH). ***\n\n`,
+    );
+  }
+  return ok;
+}
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...BASE_ARGS, ...extraArgs] });
+}
+
+export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
+
+/** Saves a screenshot of every open page; called when a test fails. */
+export async function screenshotAll(label: string, contexts: BrowserContext[]): Promise<string[]> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const saved: string[] = [];
+  let i = 0;
+  for (const ctx of contexts) {
+    for (const page of ctx.pages()) {
+      const file = path.join(RESULTS_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}-${i++}.png`);
+      await page.screenshot({ path: file, fullPage: false }).catch(() => undefined);
+      saved.push(file);
+    }
+  }
+  return saved;
+}
+
+/** Collects console errors and failed requests so a test can assert a clean run. */
+export function watchPage(page: Page): { errors: string[] } {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return { errors };
+}
