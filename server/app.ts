@@ -80,6 +80,11 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
   });
   app.use((req, res) => {
+    // Browsers get the client's own friendly 404 page; everything else a one-line answer.
+    if (req.method === 'GET' && req.accepts(['html', 'text']) === 'html' && fs.existsSync(indexHtml)) {
+      res.status(404).set('Cache-Control', 'no-cache').sendFile(indexHtml);
+      return;
+    }
     res.status(404).type('text/plain').send(`Not found: ${req.path}`);
   });
   app.use(errorHandler(log));

@@ -1,0 +1,34 @@
+import { lazy, Suspense } from 'react';
+import Landing from './landing/Landing.js';
+import { parseRoute } from './lib/route.js';
+import { StatusScreen } from './lib/StatusScreen.js';
+
+// The room pulls in Yjs, CodeMirror and (lazily, again) Excalidraw; the landing page needs none.
+const RoomPage = lazy(() => import('./room/RoomPage.js'));
+
+export function App() {
+  const route = parseRoute(window.location.pathname);
+  switch (route.kind) {
+    case 'landing':
+      return <Landing />;
+    case 'room':
+      return (
+        <Suspense fallback={<StatusScreen tone="loading" title="Opening the interview…" />}>
+          <RoomPage roomId={route.roomId} />
+        </Suspense>
+      );
+    case 'notFound':
+      return (
+        <StatusScreen
+          testId="not-found"
+          title="There is nothing at this address."
+          message="Interview links look like /r/<room>#token=…; check that you copied the whole link."
+          actions={
+            <a className="button button-primary" href="/">
+              Go to the start page
+            </a>
+          }
+        />
+      );
+  }
+}

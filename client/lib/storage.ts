@@ -1,0 +1,49 @@
+/**
+ * Web Storage that never throws. Storage is unavailable or full in some private modes and in
+ * sandboxed iframes; losing a remembered preference must never break the page.
+ */
+type Area = 'local' | 'session';
+
+function area(which: Area): Storage | null {
+  try {
+    return which === 'local' ? window.localStorage : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function readStored(which: Area, key: string): string | null {
+  try {
+    return area(which)?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeStored(which: Area, key: string, value: string): void {
+  try {
+    area(which)?.setItem(key, value);
+  } catch {
+    // Quota or privacy mode: the value simply isn't remembered.
+  }
+}
+
+export function removeStored(which: Area, key: string): void {
+  try {
+    area(which)?.removeItem(key);
+  } catch {
+    // See writeStored.
+  }
+}
+
+/** Every key we write, in one place, so nothing collides with another feature's keys. */
+export const StorageKey = {
+  /** sessionStorage: the capability token for one room (per tab, never in the address bar). */
+  token: (roomId: string) => `attn:token:${roomId}`,
+  /** localStorage: link id -> URL of the links this browser created, for the interviewer. */
+  links: (roomId: string) => `attn:links:${roomId}`,
+  /** localStorage: the display name, shared by all rooms. */
+  displayName: 'attn:name',
+  /** localStorage: canvas share of the canvas|pad split, 0..1. */
+  splitRatio: 'attn:split',
+} as const;

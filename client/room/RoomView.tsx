@@ -1,0 +1,150 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import type { WhoAmIResponse } from '../../shared/api.js';
+import { userColor } from '../lib/colors.js';
+import { useSystemTheme } from '../lib/useSystemTheme.js';
+import { CodePad } from '../pad/CodePad.js';
+import { CanvasErrorBoundary } from './CanvasErrorBoundary.js';
+import { FatalError } from './FatalError.js';
+import { LinksDialog } from './LinksDialog.js';
+import { NameDialog } from './NameDialog.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { SplitPane } from './SplitPane.js';
+import { TopBar } from './TopBar.js';
+import { useBoardConnection } from './useBoardConnection.js';
+import { useConnectionState } from './useConnectionState.js';
+import { useDisplayName } from './useDisplayName.js';
+import { useHelpShortcut } from './useHelpShortcut.js';
+import { useLinkProbe } from './useLinkProbe.js';
+import { usePresence } from './usePresence.js';
+import { useSplitRatio } from './useSplitRatio.js';
+import { useSyncStatus } from './useSyncStatus.js';
+
+// Excalidraw is ~400 kB gzip: it loads after the room shell and the pad are already usable.
+const Canvas = lazy(() => import('../canvas/Canvas.js'));
+
+interface RoomViewProps {
+  roomId: string;
+  token: string;
+  who: WhoAmIResponse;
+}
+
+type Open = 'none' | 'name' | 'links' | 'shortcuts';
+
+export function RoomView({ roomId, token, who }: RoomViewProps) {
+  const { role, room } = who;
+  const readOnly = role === 'observer';
+  const theme = useSystemTheme();
+  const connection = useBoardConnection(roomId, token);
+  const { state, fatalCode, endSession } = useConnectionState(connection?.provider ?? null);
+  // Observers never write, so there is nothing of theirs to be unsynced.
+  const unsynced = useSyncStatus(connection?.doc ?? null, connection?.provider ?? null, !readOnly);
+  const presence = usePresence(connection?.awareness ?? null);
+  const [name, setName] = useDisplayName();
+  const [ratio, setRatio] = useSplitRatio();
+  const [open, setOpen] = useState<Open>(name === null ? 'name' : 'none');
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useLinkProbe(roomId, token, state, fatalCode !== null, endSession);
+
+  const openShortcuts = useCallback(() => setOpen((current) => (current === 'none' ? 'shortcuts' : current)), []);
+  useHelpShortcut(openShortcuts);
+
+  useEffect(() => {
+    document.title = `${room.title || 'Interview'} · attn`;
+  }, [room.title]);
+
+  // Publish who we are. The server overwrites `role` with the link's role anyway.
+  const awareness = connection?.awareness;
+  useEffect(() => {
+    if (!awareness || !name) return;
+    awareness.setLocalStateField('user', { name, role, ...userColor(role, awareness.clientID) });
+  }, [awareness, name, role]);
+
+  const close = useCallback(() => setOpen('none'), []);
+  // A dialog sits in the browser's top layer, above any overlay: close them all when the
+  // session ends so the fatal message is what the user sees.
+  const shown: Open = fatalCode !== null ? 'none' : open;
+
+  return (
+    <div className="room" data-role={role}>
+      <TopBar
+        title={room.title || 'Untitled interview'}
+        role={role}
+        presence={presence}
+        connection={state}
+        unsynced={unsynced}
+        onEditName={() => setOpen('name')}
+        onOpenLinks={() => setOpen('links')}
+        onOpenShortcuts={openShortcuts}
+      />
+      {readOnly && (
+        <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
+          You are observing: read-only
+        </div>
+      )}
+      <main className="room-main">
+        {connection ? (
+          <SplitPane
+            label="Resize canvas and code pad"
+            ratio={ratio}
+            onRatioChange={setRatio}
+            start={
+              <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
+                <CanvasErrorBoundary>
+                  <Suspense fallback={<PaneLoading label="Loading the canvas…" />}>
+                    <Canvas
+                      doc={connection.doc}
+                      awareness={connection.awareness}
+                      readOnly={readOnly}
+                      roomId={roomId}
+                      token={token}
+                      theme={theme}
+                      onError={setNotice}
+                    />
+                  </Suspense>
+                </CanvasErrorBoundary>
+              </section>
+            }
+            end={<CodePad doc={connection.doc} awareness={connection.awareness} readOnly={readOnly} />}
+          />
+        ) : (
+          <PaneLoading label="Connecting…" />
+        )}
+      </main>
+
+      {notice && (
+        <div className="toast" role="alert" data-testid="notice">
+          <span>{notice}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </div>
+      )}
+
+      <NameDialog
+        open={shown === 'name'}
+        role={role}
+        initialName={name}
+        onSubmit={(next) => {
+          setName(next);
+          close();
+        }}
+        onClose={close}
+      />
+      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} />
+      {role === 'interviewer' && (
+        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
+      )}
+      {fatalCode !== null && <FatalError code={fatalCode} />}
+    </div>
+  );
+}
+
+function PaneLoading({ label }: { label: string }) {
+  return (
+    <div className="pane-message" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span className="muted">{label}</span>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { ReactNode } from 'react';
+import type { Role } from '../../shared/protocol.js';
+import type { ConnectionState } from '../lib/connection.js';
+import { ConnectionIndicator } from './ConnectionIndicator.js';
+import { Presence } from './Presence.js';
+import type { PresenceEntry } from './presence.js';
+
+interface TopBarProps {
+  title: string;
+  role: Role;
+  presence: PresenceEntry[];
+  connection: ConnectionState;
+  unsynced: boolean;
+  onEditName: () => void;
+  onOpenLinks: () => void;
+  onOpenShortcuts: () => void;
+  /** Slot for the current question and timer (question-bank issue). */
+  center?: ReactNode;
+  /** Slot for Replay and A/V controls. */
+  actions?: ReactNode;
+}
+
+export function TopBar(props: TopBarProps) {
+  const { title, role, presence, connection, unsynced } = props;
+  return (
+    <header className="topbar">
+      <a className="brand" href="/" title="attn home">
+        attn
+      </a>
+      <span className="topbar-divider" aria-hidden="true" />
+      <h1 className="room-title" title={title} data-testid="room-title">
+        {title}
+      </h1>
+      <div className="topbar-center">{props.center}</div>
+      <Presence entries={presence} onEditSelf={props.onEditName} />
+      <ConnectionIndicator state={connection} unsynced={unsynced} />
+      {props.actions}
+      {role === 'interviewer' && (
+        <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
+          Links
+        </button>
+      )}
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        data-testid="open-shortcuts"
+        onClick={props.onOpenShortcuts}
+      >
+        ?
+      </button>
+    </header>
+  );
+}
