@@ -11,7 +11,9 @@ import express from 'express';
 import type { Config } from './config.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
+import { interviewRouter } from './http/interview.js';
 import { roomsRouter } from './http/rooms.js';
+import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import type { Store } from './store/port.js';
 import { SqliteStore } from './store/sqlite.js';
@@ -25,6 +27,7 @@ export interface AttnServer {
   port: number;
   store: Store;
   sync: SyncServer;
+  questions: QuestionBank;
   log: Logger;
   close(): Promise<void>;
 }
@@ -32,10 +35,14 @@ export interface AttnServer {
 export interface StartOptions {
   store?: Store;
   logSink?: LogSink;
+  /** Defaults to loading config.questionsDir (a bad file throws QuestionBankError). */
+  questions?: QuestionBank;
 }
 
 export async function startAttn(config: Config, options: StartOptions = {}): Promise<AttnServer> {
   const log = createLogger(config.logLevel, options.logSink);
+  // Load the bank before opening anything: a bad question file stops start-up with one line.
+  const questions = options.questions ?? loadQuestionBank(config.questionsDir);
   const store = options.store ?? SqliteStore.open(config.dataDir);
   const sync = new SyncServer({
     store,
@@ -60,7 +67,8 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     res.json({ ok: true, store: store.kind, ...sync.stats() });
   });
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use('/api/rooms', roomsRouter({ store, sync, publicUrl: config.publicUrl }));
+  app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl }));
+  app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
   app.use('/api/rooms/:roomId/files', filesRouter(store));
   app.use('/api', (req) => {
     throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}.`);
@@ -72,7 +80,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const clientDir = config.clientDir;
   const indexHtml = path.join(clientDir, 'index.html');
   app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-  app.get(['/', '/r/:roomId', '/replay/:roomId'], (_req, res) => {
+  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (_req, res) => {
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');
       return;
@@ -105,6 +113,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     port,
     store,
     sync,
+    questions,
     log,
     close() {
       closed ??= (async () => {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../shared/protocol.js';
+import { defaultQuestionsDir } from './questions/load.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -40,6 +41,7 @@ const EnvSchema = z.object({
   ATTN_ROOM_IDLE_MS: intFrom(0, 24 * 60 * 60 * 1000).default(30_000),
   ATTN_PING_INTERVAL_MS: intFrom(1000, 10 * 60 * 1000).default(30_000),
   ATTN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  QUESTIONS_DIR: z.string().trim().min(1, 'must not be empty').optional(),
 });
 
 export interface Config {
@@ -55,6 +57,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Where the built client lives; tests may point elsewhere. */
   clientDir: string;
+  /** The question bank directory: QUESTIONS_DIR, or the bank shipped in questions/. */
+  questionsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -88,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     pingIntervalMs: e.ATTN_PING_INTERVAL_MS,
     logLevel: e.ATTN_LOG_LEVEL,
     clientDir: path.resolve(cwd, 'dist/client'),
+    questionsDir: e.QUESTIONS_DIR ? path.resolve(cwd, e.QUESTIONS_DIR) : defaultQuestionsDir(),
   };
 }

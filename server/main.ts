@@ -1,6 +1,7 @@
 /** Entry point: read config, open the store, serve HTTP + WebSocket until a signal arrives. */
 import { startAttn } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { QuestionBankError } from './questions/load.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,7 +14,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const server = await startAttn(config);
+  let server;
+  try {
+    server = await startAttn(config);
+  } catch (err) {
+    if (err instanceof QuestionBankError) {
+      process.stderr.write(`attn: bad question bank: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   // Scripts (tests, benchmarks) parse this exact line to learn the port.
   process.stdout.write(`attn listening on ${server.url}\n`);
   server.log.info('started', { store: server.store.kind, dataDir: config.dataDir });

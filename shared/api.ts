@@ -4,6 +4,8 @@ import { LIMITS, ROLES } from './protocol.js';
 
 export const RoleSchema = z.enum(ROLES);
 
+const QuestionId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a question id');
+
 export const CreateRoomBody = z
   .object({
     title: z
@@ -11,6 +13,8 @@ export const CreateRoomBody = z
       .trim()
       .max(LIMITS.MAX_TITLE_CHARS, `title must be at most ${LIMITS.MAX_TITLE_CHARS} characters`)
       .optional(),
+    /** optional interview plan: question ids in order (validated against the bank) */
+    plan: z.array(QuestionId).max(50, 'at most 50 questions').optional(),
   })
   .strict();
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
@@ -55,3 +59,38 @@ export type ApiError = z.infer<typeof ApiError>;
 /** Excalidraw file ids are hex digests; keep the route strict so ids can't smuggle paths. */
 export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 export const ALLOWED_FILE_MIME = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml', 'image/bmp', 'image/x-icon', 'image/avif', 'image/jfif'] as const;
+
+// ---- question bank, session, signals, scorecard (interviewer tools) ---------
+
+/** Everything about a question, for interviewers and observers only. */
+export interface QuestionFull {
+  id: string;
+  title: string;
+  topic: string;
+  difficulty: string;
+  minutes: number;
+  followUps: string[];
+  probing: string[];
+  rubricHints: string[];
+  diagram?: string;
+  challenge?: string;
+  prompt: string;
+  guide: string;
+}
+export interface QuestionsResponse {
+  questions: QuestionFull[];
+}
+
+export const SetCurrentQuestionBody = z.object({ questionId: QuestionId.nullable() }).strict();
+export type SetCurrentQuestionBody = z.infer<typeof SetCurrentQuestionBody>;
+
+export const SignalBody = z
+  .object({
+    kind: z.enum(['paste', 'hidden', 'visible']),
+    chars: z.number().int().min(0).max(100_000_000).optional(),
+  })
+  .strict();
+export type SignalBody = z.infer<typeof SignalBody>;
+
+/** Pastes at least this long are reported to the interviewers. */
+export const LARGE_PASTE_CHARS = 200;

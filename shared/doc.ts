@@ -4,6 +4,7 @@
  * so renaming a key (or adding one) happens here and nowhere else.
  */
 import * as Y from 'yjs';
+import { isScore, type PanelScores, type Score, type SubCriterionId } from './rubric.js';
 
 // ---- board ---------------------------------------------------------------
 
@@ -14,7 +15,7 @@ export const BOARD_KEYS = {
   files: 'files',
   /** Y.Text: the code pad. */
   code: 'code',
-  /** Y.Map: current question, timers (question-bank issue). */
+  /** Y.Map, written only by the server (REST): see SessionState. Candidates see it, so it holds only redacted data. */
   session: 'session',
   /** Y.Array: run results (snippet-runner issue). */
   runs: 'runs',
@@ -55,6 +56,42 @@ export function boardCode(doc: Y.Doc): Y.Text {
 export function boardSession(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(BOARD_KEYS.session);
 }
+
+/** The question on screen: only what a candidate may see (title, prompt) plus timing. */
+export interface CurrentQuestion {
+  id: string;
+  title: string;
+  /** the `## Prompt` section, Markdown */
+  prompt: string;
+  /** suggested minutes */
+  minutes: number;
+  /** server clock, ms since epoch */
+  startedAt: number;
+}
+
+/** One entry per question change, for playback markers. `id: null` = the interviewer cleared the question. */
+export interface QuestionChange {
+  id: string | null;
+  title: string;
+  at: number;
+}
+
+export const SESSION_KEYS = { current: 'current', history: 'history' } as const;
+
+export function readCurrentQuestion(doc: Y.Doc): CurrentQuestion | null {
+  return (boardSession(doc).get(SESSION_KEYS.current) as CurrentQuestion | undefined) ?? null;
+}
+export function readQuestionHistory(doc: Y.Doc): QuestionChange[] {
+  return (boardSession(doc).get(SESSION_KEYS.history) as QuestionChange[] | undefined) ?? [];
+}
+/** Server-side only: sets the current question and appends to the history in one transaction. */
+export function writeCurrentQuestion(doc: Y.Doc, current: CurrentQuestion | null, at: number): void {
+  doc.transact(() => {
+    const session = boardSession(doc);
+    session.set(SESSION_KEYS.current, current);
+    session.set(SESSION_KEYS.history, [...readQuestionHistory(doc), { id: current?.id ?? null, title: current?.title ?? '', at }]);
+  }, Origin.server);
+}
 export function boardRuns(doc: Y.Doc): Y.Array<unknown> {
   return doc.getArray<unknown>(BOARD_KEYS.runs);
 }
@@ -62,22 +99,87 @@ export function boardRuns(doc: Y.Doc): Y.Array<unknown> {
 // ---- panel (interviewers only; never sent to a candidate) -----------------
 
 export const PANEL_KEYS = {
-  /** Y.Map: `${interviewerId}` -> scores per question per criterion (scoring issue). */
+  /** Y.Array<string>: the interview plan, question ids in order (interviewers edit it live). */
+  plan: 'plan',
+  /** Y.Map: raterId -> RaterInfo. A rater is one interviewer's browser (a random id kept in localStorage). */
+  raters: 'raters',
+  /** Y.Map: scoreKey(raterId, questionId, subCriterionId) -> 1..5. A flat map, so two raters never conflict. */
   scores: 'scores',
-  /** Y.Map: `${interviewerId}` -> notes per question (scoring issue). */
+  /** Y.Map: noteKey(raterId, questionId) -> Markdown text. */
   notes: 'notes',
-  /** Y.Array: server-appended candidate signals (large paste, tab hidden). */
+  /** Y.Map: askedKey(questionId, kind, index) -> AskedMark; follow-ups and probing questions ticked off. */
+  asked: 'asked',
+  /** Y.Array<Signal>: server-appended candidate signals (large paste, tab hidden/visible). */
   signals: 'signals',
 } as const;
 
-export function panelScores(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>(PANEL_KEYS.scores);
+export interface RaterInfo {
+  name: string;
+  joinedAt: number;
 }
-export function panelNotes(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>(PANEL_KEYS.notes);
+
+export interface AskedMark {
+  raterId: string;
+  at: number;
 }
-export function panelSignals(doc: Y.Doc): Y.Array<unknown> {
-  return doc.getArray<unknown>(PANEL_KEYS.signals);
+
+export const SIGNAL_KINDS = ['paste', 'hidden', 'visible'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+export interface Signal {
+  kind: SignalKind;
+  /** server clock */
+  at: number;
+  /** pasted characters, for `paste` */
+  chars?: number;
+  /** the candidate's display name */
+  name: string;
+}
+
+const KEY_SEP = '/';
+export const scoreKey = (raterId: string, questionId: string, sub: SubCriterionId) => [raterId, questionId, sub].join(KEY_SEP);
+export const noteKey = (raterId: string, questionId: string) => [raterId, questionId].join(KEY_SEP);
+export const askedKey = (questionId: string, kind: 'followUp' | 'probing', index: number) =>
+  [questionId, kind, String(index)].join(KEY_SEP);
+
+export function panelPlan(doc: Y.Doc): Y.Array<string> {
+  return doc.getArray<string>(PANEL_KEYS.plan);
+}
+export function panelRaters(doc: Y.Doc): Y.Map<RaterInfo> {
+  return doc.getMap<RaterInfo>(PANEL_KEYS.raters);
+}
+export function panelAsked(doc: Y.Doc): Y.Map<AskedMark> {
+  return doc.getMap<AskedMark>(PANEL_KEYS.asked);
+}
+
+export function panelScores(doc: Y.Doc): Y.Map<Score> {
+  return doc.getMap<Score>(PANEL_KEYS.scores);
+}
+export function panelNotes(doc: Y.Doc): Y.Map<string> {
+  return doc.getMap<string>(PANEL_KEYS.notes);
+}
+export function panelSignals(doc: Y.Doc): Y.Array<Signal> {
+  return doc.getArray<Signal>(PANEL_KEYS.signals);
+}
+
+/** Reads the flat scores map into the nested shape shared/rubric.ts works on; ignores anything malformed. */
+export function readPanelScores(doc: Y.Doc): PanelScores {
+  const out: PanelScores = {};
+  panelScores(doc).forEach((value, key) => {
+    const [raterId, questionId, sub, extra] = key.split(KEY_SEP);
+    if (!raterId || !questionId || !sub || extra !== undefined || !isScore(value)) return;
+    ((out[raterId] ??= {})[questionId] ??= {})[sub as SubCriterionId] = value;
+  });
+  return out;
+}
+
+/**
+ * The root types only the server may change (the current question; candidate signals); a client
+ * update touching them is refused. Calling this also instantiates them, which the server relies on
+ * so a transaction's `changed` set can name them.
+ */
+export function serverOnlyTypes(docName: 'board' | 'panel', doc: Y.Doc): Y.AbstractType<any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return docName === 'board' ? [boardSession(doc)] : [panelSignals(doc)];
 }
 
 // ---- transaction origins ---------------------------------------------------

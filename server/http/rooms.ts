@@ -5,12 +5,15 @@ import { LINK_ID_PATTERN, ROLES, type Role } from '../../shared/protocol.js';
 import { hashToken, newId, newToken } from '../auth.js';
 import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
+import type { QuestionBank } from '../questions/load.js';
 import { ALL_ROLES, requireRole } from './auth.js';
+import { checkPlan, replacePlan } from './interview.js';
 import { HttpError, zodMessage } from './errors.js';
 
 export interface RoomsDeps {
   store: Store;
   sync: SyncServer;
+  questions: QuestionBank;
   publicUrl: string | undefined;
 }
 
@@ -30,16 +33,19 @@ function newLink(base: string, record: LinkRecord, token: string): NewLink {
   return { ...linkInfo(record), token, url: `${base}/r/${record.roomId}#token=${token}` };
 }
 
-export function roomsRouter({ store, sync, publicUrl }: RoomsDeps): Router {
+export function roomsRouter({ store, sync, questions, publicUrl }: RoomsDeps): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
     const body = CreateRoomBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    if (body.data.plan) checkPlan(questions, body.data.plan);
     const now = Date.now();
     const room: RoomRecord = { id: newId(12), title: body.data.title || 'Untitled interview', createdAt: now };
     const minted = ROLES.map((role) => mintLink(room.id, role, now));
     await store.createRoom(room, minted.map((m) => m.record));
+    const plan = body.data.plan;
+    if (plan && plan.length > 0) await sync.change(room.id, 'panel', (doc) => replacePlan(doc, plan));
     const base = baseUrl(req, publicUrl);
     const [interviewer, candidate, observer] = minted.map((m) => newLink(base, m.record, m.token)) as [NewLink, NewLink, NewLink];
     const out: CreateRoomResponse = { room, links: { interviewer, candidate, observer } };

@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
+import { serverOnlyTypes } from '../../shared/doc.js';
 import type { Logger } from '../log.js';
 import type { Store, UpdateRecord } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
@@ -47,7 +48,8 @@ export class MalformedMessageError extends Error {
 }
 
 export class LiveDoc {
-  readonly doc = new Y.Doc();
+  /** Replaced wholesale by `rollback`, so always read it through `this.doc`. */
+  doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Set<Conn>();
   /** highest persisted seq */
@@ -70,14 +72,21 @@ export class LiveDoc {
 
   static async load(roomId: string, name: DocName, opts: LiveDocOptions): Promise<LiveDoc> {
     const live = new LiveDoc(roomId, name, opts);
-    const { snapshot, tail } = await opts.store.loadDoc(roomId, name);
-    Y.transact(live.doc, () => {
-      if (snapshot) Y.applyUpdate(live.doc, snapshot.bytes, 'load');
-      for (const u of tail) Y.applyUpdate(live.doc, u.bytes, 'load');
-    });
-    live.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
-    live.sinceSnapshot = tail.length;
+    await live.readFromStore();
     return live;
+  }
+
+  /** (Re)builds the in-memory doc from the latest snapshot plus the log tail. */
+  private async readFromStore(): Promise<void> {
+    const { snapshot, tail } = await this.opts.store.loadDoc(this.roomId, this.name);
+    const doc = new Y.Doc();
+    Y.transact(doc, () => {
+      if (snapshot) Y.applyUpdate(doc, snapshot.bytes, 'load');
+      for (const u of tail) Y.applyUpdate(doc, u.bytes, 'load');
+    });
+    this.doc = doc;
+    this.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
+    this.sinceSnapshot = tail.length;
   }
 
   /** Runs tasks strictly one after another; resolves when the queue is empty. */
@@ -179,13 +188,29 @@ export class LiveDoc {
     const capture = (update: Uint8Array, origin: unknown) => {
       if (origin === conn) captured.push(update);
     };
+    const protectedTypes = serverOnlyTypes(this.name, this.doc);
+    let touchedProtected = false;
+    const inspect = (tr: Y.Transaction) => {
+      if (tr.origin === conn && protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
+    };
     this.doc.on('update', capture);
+    this.doc.on('afterTransaction', inspect);
     try {
       Y.applyUpdate(this.doc, payload, conn);
     } catch (err) {
       throw new MalformedMessageError(`bad update: ${String(err)}`);
     } finally {
       this.doc.off('update', capture);
+      this.doc.off('afterTransaction', inspect);
+    }
+    if (touchedProtected) {
+      // Only the server writes these keys (the current question, candidate signals). The update
+      // reached memory but neither the store nor any peer: rebuild memory from the store and
+      // close the offending socket.
+      this.opts.log.warn('refused a client write to a server-only key', { room: this.roomId, doc: this.name, role: conn.role });
+      await this.readFromStore();
+      this.opts.closeConn(conn, CloseCode.Forbidden);
+      return;
     }
     if (captured.length === 0) return; // nothing new (a duplicate, or an empty step 2)
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);

@@ -260,9 +260,37 @@ export class SyncServer {
     return conns.length;
   }
 
-  /** The loaded document, if any (used by REST routes that append server-side changes). */
-  async withDoc(roomId: string, doc: DocName): Promise<LiveDoc> {
-    return this.getLiveDoc(roomId, doc);
+  /**
+   * Applies a server-side change (REST routes: current question, signals, plan) with the same
+   * persist-then-relay guarantee as a client update. Loads the document if nobody has it open.
+   */
+  async change(roomId: string, doc: DocName, fn: (ydoc: import('yjs').Doc) => void, authorName = 'attn'): Promise<void> {
+    const live = await this.getLiveDoc(roomId, doc);
+    try {
+      await live.applyServerChange(fn, authorName);
+    } finally {
+      if (live.conns.size === 0) this.scheduleUnload(live);
+    }
+  }
+
+  /** Reads a consistent view of a document (after every queued frame), loading it if needed. */
+  async read<T>(roomId: string, doc: DocName, fn: (ydoc: import('yjs').Doc) => T): Promise<T> {
+    const live = await this.getLiveDoc(roomId, doc);
+    try {
+      let out!: T;
+      await live.enqueue(() => {
+        out = fn(live.doc);
+      });
+      return out;
+    } finally {
+      if (live.conns.size === 0) this.scheduleUnload(live);
+    }
+  }
+
+  /** The display name a link's open sockets use (for server-written entries such as signals). */
+  nameForLink(linkId: string): string | null {
+    for (const c of this.connsByLink.get(linkId) ?? []) if (c.name) return c.name;
+    return null;
   }
 
   stats(): { docs: number; connections: number } {

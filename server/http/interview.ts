@@ -1,0 +1,124 @@
+/**
+ * The interviewer's tools over REST: the question bank, the plan, the current question,
+ * candidate signals and the scorecard. Every interviewer-only answer is gated here, server-side.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { SetCurrentQuestionBody, SignalBody, type QuestionFull, type QuestionsResponse } from '../../shared/api.js';
+import { panelPlan, panelSignals, readCurrentQuestion, writeCurrentQuestion, type CurrentQuestion, type Signal } from '../../shared/doc.js';
+import type { Question } from '../../shared/question.js';
+import type { QuestionBank } from '../questions/load.js';
+import { buildScorecard, scorecardMarkdown } from '../scorecard.js';
+import type { Store } from '../store/port.js';
+import type { SyncServer } from '../sync/syncServer.js';
+import { requireRole } from './auth.js';
+import { HttpError, zodMessage } from './errors.js';
+
+export interface InterviewDeps {
+  store: Store;
+  sync: SyncServer;
+  questions: QuestionBank;
+}
+
+/** Per link: a burst of 10, then 2 per second. Enough for real tab switching, not for flooding the panel. */
+const SIGNAL_BURST = 10;
+const SIGNAL_REFILL_PER_MS = 2 / 1000;
+/** A room's signal list is bounded so one candidate cannot grow the panel doc without limit. */
+export const MAX_SIGNALS_PER_ROOM = 2000;
+
+const PlanBody = z.object({ questionIds: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50) }).strict();
+
+export function questionFull(q: Question): QuestionFull {
+  const { file: _file, ...rest } = q;
+  return { ...rest, followUps: [...q.followUps], probing: [...q.probing], rubricHints: [...q.rubricHints] };
+}
+
+/** Throws a 400 naming the first unknown id. */
+export function checkPlan(questions: QuestionBank, ids: readonly string[]): void {
+  const unknown = ids.find((id) => !questions.get(id));
+  if (unknown) throw new HttpError(400, 'unknown_question', `plan: no question "${unknown}" in the bank.`);
+  if (new Set(ids).size !== ids.length) throw new HttpError(400, 'bad_request', 'plan: a question appears twice.');
+}
+
+export function replacePlan(ydoc: import('yjs').Doc, ids: readonly string[]): void {
+  const plan = panelPlan(ydoc);
+  ydoc.transact(() => {
+    plan.delete(0, plan.length);
+    plan.insert(0, [...ids]);
+  });
+}
+
+export function interviewRouter({ store, sync, questions }: InterviewDeps): Router {
+  const r = Router({ mergeParams: true });
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  r.get('/questions', requireRole(store, 'interviewer', 'observer'), (_req, res) => {
+    const body: QuestionsResponse = { questions: questions.list().map(questionFull) };
+    res.json(body);
+  });
+
+  r.put('/plan', requireRole(store, 'interviewer'), async (req, res) => {
+    const body = PlanBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    checkPlan(questions, body.data.questionIds);
+    await sync.change(req.authed!.room.id, 'panel', (doc) => replacePlan(doc, body.data.questionIds));
+    res.json({ plan: body.data.questionIds });
+  });
+
+  r.post('/session/current', requireRole(store, 'interviewer'), async (req, res) => {
+    const body = SetCurrentQuestionBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    let current: CurrentQuestion | null = null;
+    if (body.data.questionId !== null) {
+      const view = questions.forCandidate(body.data.questionId);
+      if (!view) throw new HttpError(404, 'unknown_question', `No question "${body.data.questionId}" in the bank.`);
+      // Only the candidate's view goes into the board doc: the candidate syncs that doc.
+      current = { ...view, minutes: questions.get(view.id)!.minutes, startedAt: Date.now() };
+    }
+    await sync.change(req.authed!.room.id, 'board', (doc) => writeCurrentQuestion(doc, current, Date.now()));
+    res.json({ current });
+  });
+
+  r.get('/session', requireRole(store, 'interviewer', 'candidate', 'observer'), async (req, res) => {
+    res.json({ current: await sync.read(req.authed!.room.id, 'board', readCurrentQuestion) });
+  });
+
+  r.post('/signals', requireRole(store, 'candidate'), async (req, res) => {
+    const body = SignalBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    const { link, room } = req.authed!;
+    const now = Date.now();
+    const b = buckets.get(link.id) ?? { tokens: SIGNAL_BURST, at: now };
+    b.tokens = Math.min(SIGNAL_BURST, b.tokens + (now - b.at) * SIGNAL_REFILL_PER_MS);
+    b.at = now;
+    if (b.tokens < 1) throw new HttpError(429, 'too_many', 'Too many signals; slow down.');
+    b.tokens -= 1;
+    buckets.set(link.id, b);
+    const signal: Signal = { kind: body.data.kind, at: now, name: sync.nameForLink(link.id) ?? 'Candidate' };
+    if (body.data.kind === 'paste') signal.chars = body.data.chars ?? 0;
+    await sync.change(room.id, 'panel', (doc) => {
+      const list = panelSignals(doc);
+      if (list.length >= MAX_SIGNALS_PER_ROOM) list.delete(0, list.length - MAX_SIGNALS_PER_ROOM + 1);
+      list.push([signal]);
+    });
+    res.status(202).json({ ok: true });
+  });
+
+  const scorecard = async (roomId: string) => {
+    const room = (await store.getRoom(roomId))!;
+    return sync.read(roomId, 'panel', (doc) => buildScorecard(room, (id) => questions.get(id), doc));
+  };
+  r.get('/scorecard.json', requireRole(store, 'interviewer'), async (req, res) => {
+    const card = await scorecard(req.authed!.room.id);
+    res.set('Content-Disposition', `attachment; filename="attn-scorecard-${card.room.id}.json"`).json(card);
+  });
+  r.get('/scorecard.md', requireRole(store, 'interviewer'), async (req, res) => {
+    const card = await scorecard(req.authed!.room.id);
+    res
+      .type('text/markdown; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="attn-scorecard-${card.room.id}.md"`)
+      .send(scorecardMarkdown(card));
+  });
+
+  return r;
+}

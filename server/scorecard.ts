@@ -1,0 +1,153 @@
+/**
+ * The scorecard: everything the panel decided about one interview, as JSON and as Markdown.
+ * Built from the panel doc (scores, notes, ticks, signals) and the board's question history.
+ * Interviewer-only: the route enforces that, this module only formats.
+ */
+import * as Y from 'yjs';
+import {
+  noteKey,
+  panelAsked,
+  panelNotes,
+  panelPlan,
+  panelRaters,
+  panelSignals,
+  readPanelScores,
+  askedKey,
+  type Signal,
+} from '../shared/doc.js';
+import { RUBRIC, panelSummary, weightedScore, type PanelAgreement, type QuestionScores } from '../shared/rubric.js';
+import type { Question } from '../shared/question.js';
+import type { RoomInfo } from '../shared/api.js';
+
+export interface ScorecardRaterQuestion {
+  score: number | null;
+  coverage: number;
+  scores: QuestionScores;
+  note: string;
+}
+
+export interface ScorecardQuestion {
+  id: string;
+  title: string;
+  minutes: number;
+  inPlan: boolean;
+  byRater: Record<string, ScorecardRaterQuestion>;
+  mean: number | null;
+  sd: number | null;
+  range: number | null;
+  asked: { followUps: boolean[]; probing: boolean[] };
+}
+
+export interface Scorecard {
+  room: RoomInfo;
+  generatedAt: number;
+  raters: Array<{ id: string; name: string }>;
+  questions: ScorecardQuestion[];
+  overall: { byRater: Record<string, { score: number | null; coverage: number }>; mean: number | null; sd: number | null; range: number | null };
+  agreement: PanelAgreement;
+  signals: Signal[];
+}
+
+export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | undefined, panel: Y.Doc, now = Date.now()): Scorecard {
+  const scores = readPanelScores(panel);
+  const raterInfo = panelRaters(panel);
+  const raterIds = [...new Set([...raterInfo.keys(), ...Object.keys(scores)])].sort();
+  const raters = raterIds.map((id) => ({ id, name: raterInfo.get(id)?.name || `Interviewer ${id.slice(0, 4)}` }));
+
+  // Plan order first; then anything scored but no longer in the plan, so no score is ever dropped.
+  const plan = panelPlan(panel).toArray().filter((id) => bank(id));
+  const scoredElsewhere = new Set<string>();
+  for (const sheet of Object.values(scores)) for (const q of Object.keys(sheet)) if (!plan.includes(q) && bank(q)) scoredElsewhere.add(q);
+  const questionIds = [...plan, ...[...scoredElsewhere].sort()];
+
+  const summary = panelSummary(scores, questionIds);
+  const notes = panelNotes(panel);
+  const asked = panelAsked(panel);
+  const questions: ScorecardQuestion[] = questionIds.map((id) => {
+    const q = bank(id)!;
+    const byRater: Record<string, ScorecardRaterQuestion> = {};
+    for (const r of raterIds) {
+      const qs = scores[r]?.[id] ?? {};
+      const w = weightedScore(qs);
+      byRater[r] = { score: w.score, coverage: w.coverage, scores: qs, note: notes.get(noteKey(r, id)) ?? '' };
+    }
+    const stats = summary.perQuestion[id]!;
+    return {
+      id,
+      title: q.title,
+      minutes: q.minutes,
+      inPlan: plan.includes(id),
+      byRater,
+      mean: stats.mean,
+      sd: stats.sd,
+      range: stats.range,
+      asked: {
+        followUps: q.followUps.map((_, i) => asked.has(askedKey(id, 'followUp', i))),
+        probing: q.probing.map((_, i) => asked.has(askedKey(id, 'probing', i))),
+      },
+    };
+  });
+  const overallBy: Scorecard['overall']['byRater'] = {};
+  for (const r of raterIds) overallBy[r] = summary.overall.byInterviewer[r] ?? { score: null, coverage: 0 };
+  return {
+    room,
+    generatedAt: now,
+    raters,
+    questions,
+    overall: { byRater: overallBy, mean: summary.overall.mean, sd: summary.overall.sd, range: summary.overall.range },
+    agreement: summary.agreement,
+    signals: panelSignals(panel).toArray(),
+  };
+}
+
+const fmt = (n: number | null, digits = 1) => (n === null ? '—' : n.toFixed(digits));
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+export function scorecardMarkdown(card: Scorecard): string {
+  const name = (id: string) => card.raters.find((r) => r.id === id)?.name ?? id;
+  const lines: string[] = [];
+  lines.push(`# Scorecard: ${card.room.title}`, '');
+  lines.push(`Room \`${card.room.id}\` · created ${new Date(card.room.createdAt).toISOString()} · generated ${new Date(card.generatedAt).toISOString()}`, '');
+  lines.push('## Overall', '');
+  lines.push('| interviewer | score (0–100) | coverage |', '|---|---|---|');
+  for (const r of card.raters) {
+    const o = card.overall.byRater[r.id]!;
+    lines.push(`| ${cell(r.name)} | ${fmt(o.score)} | ${pct(o.coverage)} |`);
+  }
+  lines.push('', `Panel mean **${fmt(card.overall.mean)}** · sd ${fmt(card.overall.sd)} · range ${fmt(card.overall.range)}`);
+  lines.push(
+    card.agreement.alpha === null
+      ? `Agreement (Krippendorff's α, interval): — (${card.agreement.message})`
+      : `Agreement (Krippendorff's α, interval): **${card.agreement.alpha.toFixed(3)}** over ${card.agreement.pairableUnits} items, ${card.agreement.coders} interviewers`,
+    '',
+  );
+  lines.push(`Weights: ${RUBRIC.map((c) => `${c.label} ${c.weight}%`).join(', ')}. Unscored items are missing, never zero.`, '');
+  for (const q of card.questions) {
+    lines.push(`## ${cell(q.title)}${q.inPlan ? '' : ' (not in the plan)'}`, '');
+    lines.push(`Suggested ${q.minutes} min · panel mean **${fmt(q.mean)}** · sd ${fmt(q.sd)} · range ${fmt(q.range)}`, '');
+    const header = ['sub-criterion', ...card.raters.map((r) => cell(r.name))];
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+    for (const c of RUBRIC) {
+      for (const sub of c.subCriteria) {
+        const row = card.raters.map((r) => String(q.byRater[r.id]?.scores[sub.id] ?? '—'));
+        lines.push(`| ${c.label}: ${sub.label} | ${row.join(' | ')} |`);
+      }
+    }
+    lines.push(`| **weighted (0–100)** | ${card.raters.map((r) => `**${fmt(q.byRater[r.id]?.score ?? null)}** (${pct(q.byRater[r.id]?.coverage ?? 0)})`).join(' | ')} |`, '');
+    const asked = q.asked.followUps.filter(Boolean).length + q.asked.probing.filter(Boolean).length;
+    lines.push(`Follow-ups and probing questions asked: ${asked} of ${q.asked.followUps.length + q.asked.probing.length}`, '');
+    for (const r of card.raters) {
+      const note = q.byRater[r.id]?.note.trim();
+      if (note) lines.push(`**Notes — ${name(r.id)}:**`, '', note, '');
+    }
+  }
+  lines.push('## Candidate signals', '');
+  if (card.signals.length === 0) lines.push('None.');
+  for (const s of card.signals) {
+    const what = s.kind === 'paste' ? `pasted ${s.chars ?? '?'} characters into the pad` : s.kind === 'hidden' ? 'left the tab' : 'came back to the tab';
+    lines.push(`- ${new Date(s.at).toISOString()} — ${cell(s.name)} ${what}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
