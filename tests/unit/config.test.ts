@@ -39,6 +39,11 @@ describe('loadConfig', () => {
     });
   });
 
+  it('uses the shipped question bank unless QUESTIONS_DIR points elsewhere', () => {
+    expect(loadConfig({}).questionsDir).toMatch(/[\\/]questions$/);
+    expect(loadConfig({ QUESTIONS_DIR: 'bank' }, '/corp').questionsDir).toBe('/corp/bank');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(8080);
   });
