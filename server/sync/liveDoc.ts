@@ -17,8 +17,13 @@ import type { Logger } from '../log.js';
 import type { Store, UpdateRecord } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 
-/** Debounce for the state-vector acknowledgement a writer gets after its updates are durable. */
-export const ACK_DELAY_MS = 150;
+/**
+ * A writer learns its updates are durable from a sync step 1 (our state vector), sent once it
+ * pauses for ACK_IDLE_MS, and at least every ACK_MAX_WAIT_MS while it keeps typing. Acking every
+ * update would double the traffic (the stock client answers each step 1 with a step 2).
+ */
+export const ACK_IDLE_MS = 250;
+export const ACK_MAX_WAIT_MS = 1500;
 
 export interface Conn {
   ws: WebSocket;
@@ -32,6 +37,8 @@ export interface Conn {
   owned: Set<number>;
   alive: boolean;
   ackTimer: NodeJS.Timeout | null;
+  /** when the oldest unacknowledged durable update of this connection was stored */
+  ackPendingSince: number | null;
   closed: boolean;
 }
 
@@ -268,15 +275,20 @@ export class LiveDoc {
 
   /** Writers learn what the server holds (a sync step 1) shortly after their updates are durable. */
   private scheduleAck(conn: Conn): void {
-    if (conn.ackTimer || conn.closed) return;
+    if (conn.closed) return;
+    const now = Date.now();
+    conn.ackPendingSince ??= now;
+    if (conn.ackTimer) clearTimeout(conn.ackTimer);
+    const delay = Math.max(0, Math.min(ACK_IDLE_MS, conn.ackPendingSince + ACK_MAX_WAIT_MS - now));
     conn.ackTimer = setTimeout(() => {
       conn.ackTimer = null;
+      conn.ackPendingSince = null;
       if (conn.closed) return;
       const enc = encoding.createEncoder();
       encoding.writeVarUint(enc, MessageType.Sync);
       syncProtocol.writeSyncStep1(enc, this.doc);
       send(conn, encoding.toUint8Array(enc));
-    }, ACK_DELAY_MS);
+    }, delay);
   }
 
   async snapshot(): Promise<void> {

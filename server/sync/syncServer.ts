@@ -124,6 +124,7 @@ export class SyncServer {
       owned: new Set(),
       alive: true,
       ackTimer: null,
+      ackPendingSince: null,
       closed: false,
     };
     ws.binaryType = 'nodebuffer';
