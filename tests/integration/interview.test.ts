@@ -47,7 +47,7 @@ const call = (c: Caller, method: string, path: string, body?: unknown, raw?: { t
   let payload: BodyInit | undefined;
   if (raw) {
     headers['content-type'] = raw.type;
-    payload = raw.bytes;
+    payload = new Blob([new Uint8Array(raw.bytes)]);
   } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);

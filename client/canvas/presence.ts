@@ -1,0 +1,306 @@
+/**
+ * Canvas presence over Yjs awareness: publishes the local pointer, selection, viewport and
+ * follow target, and renders everyone else as Excalidraw collaborators (cursors, laser trails,
+ * remote selections, the avatar list with follow mode).
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import type { AwarenessState, CanvasPointer, ViewportBounds } from '../../shared/doc.js';
+import type {
+  AppState,
+  Collaborator,
+  ExcalidrawApiLike,
+  PointerUpdate,
+  SocketId,
+} from './excalidrawApi.js';
+import type { OnUserFollowedPayload } from '@excalidraw/excalidraw/types';
+
+/**
+ * Pointer moves arrive at frame rate; every awareness change is a message to every peer.
+ * ~25 updates a second keeps remote cursors smooth enough without flooding the room.
+ */
+export const PRESENCE_THROTTLE_MS = 40;
+
+/** Excalidraw's own zoom limits (MIN_ZOOM / MAX_ZOOM in its constants). */
+export const MIN_ZOOM = 0.1;
+export const MAX_ZOOM = 30;
+
+type ViewState = Pick<AppState, 'scrollX' | 'scrollY' | 'width' | 'height'> & { zoom: { value: number } };
+
+/** Scene coordinates of what the canvas shows (Excalidraw maps scene -> screen as (p + scroll) * zoom). */
+export function visibleSceneBounds(view: ViewState): ViewportBounds {
+  const zoom = view.zoom.value;
+  return {
+    minX: -view.scrollX,
+    minY: -view.scrollY,
+    maxX: -view.scrollX + view.width / zoom,
+    maxY: -view.scrollY + view.height / zoom,
+  };
+}
+
+/**
+ * The scroll and zoom that fit `bounds` into a canvas of the given size, centred. Screens differ
+ * in size and aspect, so a follower sees at least what the followed user sees, not exactly it.
+ */
+export function viewForBounds(
+  bounds: ViewportBounds,
+  canvas: { width: number; height: number },
+): { scrollX: number; scrollY: number; zoom: { value: number } } {
+  const boundsWidth = Math.max(bounds.maxX - bounds.minX, 1e-6);
+  const boundsHeight = Math.max(bounds.maxY - bounds.minY, 1e-6);
+  const fit = Math.min(canvas.width / boundsWidth, canvas.height / boundsHeight);
+  const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Number.isFinite(fit) && fit > 0 ? fit : 1));
+  const centerX = (bounds.minX + bounds.maxX) / 2;
+  const centerY = (bounds.minY + bounds.maxY) / 2;
+  return {
+    scrollX: canvas.width / (2 * zoom) - centerX,
+    scrollY: canvas.height / (2 * zoom) - centerY,
+    zoom: { value: zoom },
+  };
+}
+
+function sameBounds(a: ViewportBounds | null | undefined, b: ViewportBounds | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.minX === b.minX && a.minY === b.minY && a.maxX === b.maxX && a.maxY === b.maxY;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Awareness comes from other clients: check the shape before Excalidraw renders it. */
+function validPointer(value: unknown): CanvasPointer | null {
+  const p = value as Partial<CanvasPointer> | null | undefined;
+  if (!p || !isFiniteNumber(p.x) || !isFiniteNumber(p.y)) return null;
+  return {
+    x: p.x,
+    y: p.y,
+    tool: p.tool === 'laser' ? 'laser' : 'pointer',
+    button: p.button === 'down' ? 'down' : 'up',
+  };
+}
+
+function validBounds(value: unknown): ViewportBounds | null {
+  const b = value as Partial<ViewportBounds> | null | undefined;
+  if (!b || !isFiniteNumber(b.minX) || !isFiniteNumber(b.minY) || !isFiniteNumber(b.maxX) || !isFiniteNumber(b.maxY)) {
+    return null;
+  }
+  return { minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: b.maxY };
+}
+
+/** Excalidraw keys collaborators by "socket id"; ours is the awareness client id as a string. */
+export function socketIdOf(clientId: number): SocketId {
+  return String(clientId) as SocketId;
+}
+
+export function collaboratorsFromStates(
+  states: ReadonlyMap<number, AwarenessState>,
+  localClientId: number,
+): Map<SocketId, Collaborator> {
+  const collaborators = new Map<SocketId, Collaborator>();
+  for (const [clientId, state] of states) {
+    if (clientId === localClientId) continue;
+    const user = state.user;
+    if (!user || typeof user.name !== 'string') continue;
+    const socketId = socketIdOf(clientId);
+    const pointer = validPointer(state.pointer);
+    const color = typeof user.color === 'string' ? user.color : undefined;
+    const selected = state.selectedElementIds;
+    collaborators.set(socketId, {
+      id: socketId,
+      socketId,
+      username: user.name,
+      ...(color ? { color: { background: color, stroke: color } } : {}),
+      ...(pointer
+        ? { pointer: { x: pointer.x, y: pointer.y, tool: pointer.tool }, button: pointer.button }
+        : {}),
+      ...(selected && typeof selected === 'object' ? { selectedElementIds: selected } : {}),
+    });
+  }
+  return collaborators;
+}
+
+/** Socket ids of the clients currently following `localClientId`. */
+export function followersOf(states: ReadonlyMap<number, AwarenessState>, localClientId: number): Set<SocketId> {
+  const followers = new Set<SocketId>();
+  for (const [clientId, state] of states) {
+    if (clientId !== localClientId && state.following === localClientId) followers.add(socketIdOf(clientId));
+  }
+  return followers;
+}
+
+function selectionKey(ids: Readonly<Record<string, boolean>>): string {
+  return Object.keys(ids)
+    .filter((id) => ids[id])
+    .sort()
+    .join('\u0000');
+}
+
+export interface CanvasPresenceOptions {
+  awareness: Awareness;
+  api: ExcalidrawApiLike;
+  throttleMs?: number;
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+export class CanvasPresence {
+  private readonly awareness: Awareness;
+  private readonly api: ExcalidrawApiLike;
+  private readonly throttleMs: number;
+  private pending: Partial<AwarenessState> | null = null;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastPointer: CanvasPointer | null = null;
+  private lastSelection = '';
+  private lastViewport: ViewportBounds | null = null;
+  private lastFollowers = '';
+  /** awareness client id we follow, mirrored from Excalidraw's appState.userToFollow */
+  private following: number | null = null;
+  private appliedFollowViewport: ViewportBounds | null = null;
+  private readonly unsubscribeFollow: (() => void) | null;
+  private destroyed = false;
+
+  constructor(options: CanvasPresenceOptions) {
+    this.awareness = options.awareness;
+    this.api = options.api;
+    this.throttleMs = options.throttleMs ?? PRESENCE_THROTTLE_MS;
+    this.awareness.on('change', this.onAwarenessChange);
+    this.unsubscribeFollow = this.api.onUserFollow?.((payload) => this.onUserFollow(payload)) ?? null;
+    this.renderRemote();
+  }
+
+  get followingClientId(): number | null {
+    return this.following;
+  }
+
+  onPointerUpdate({ pointer, button }: PointerUpdate): void {
+    if (!isFiniteNumber(pointer.x) || !isFiniteNumber(pointer.y)) return;
+    const next: CanvasPointer = { x: pointer.x, y: pointer.y, tool: pointer.tool, button };
+    // A button or tool change starts or ends a laser stroke on every peer: send it now, or the
+    // trail would begin late or miss its last segment.
+    const urgent = !this.lastPointer || this.lastPointer.button !== button || this.lastPointer.tool !== pointer.tool;
+    this.lastPointer = next;
+    this.publish({ pointer: next }, urgent);
+  }
+
+  onAppState(appState: Pick<AppState, 'selectedElementIds'> & ViewState): void {
+    const selection = selectionKey(appState.selectedElementIds);
+    if (selection !== this.lastSelection) {
+      this.lastSelection = selection;
+      const ids: Record<string, true> = {};
+      for (const id of selection ? selection.split('\u0000') : []) ids[id] = true;
+      this.publish({ selectedElementIds: ids }, false);
+    }
+    if (appState.width > 0 && appState.height > 0) {
+      const viewport = visibleSceneBounds(appState);
+      if (!sameBounds(viewport, this.lastViewport)) {
+        this.lastViewport = viewport;
+        this.publish({ viewport }, false);
+      }
+    }
+  }
+
+  onUserFollow({ userToFollow, action }: OnUserFollowedPayload): void {
+    const clientId = Number(userToFollow.socketId);
+    if (!Number.isInteger(clientId)) return;
+    if (action === 'FOLLOW') {
+      this.following = clientId;
+      this.appliedFollowViewport = null;
+      this.publish({ following: clientId }, true);
+      this.followViewport();
+    } else if (this.following === clientId) {
+      this.following = null;
+      this.appliedFollowViewport = null;
+      this.publish({ following: null }, true);
+    }
+  }
+
+  /** Sends whatever is pending now (tests and unmount). */
+  flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (!this.pending) return;
+    const patch = this.pending;
+    this.pending = null;
+    this.lastFlushAt = Date.now();
+    const current = this.awareness.getLocalState();
+    // null means the local state was removed (leaving the room): do not bring it back.
+    if (current === null) return;
+    this.awareness.setLocalState({ ...current, ...patch });
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.awareness.off('change', this.onAwarenessChange);
+    this.unsubscribeFollow?.();
+    this.pending = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    // The awareness outlives the canvas (the code pad shares it): withdraw only what is ours,
+    // so peers do not keep a frozen cursor or a follow pointing at a closed canvas.
+    const current = this.awareness.getLocalState();
+    if (current !== null) {
+      this.awareness.setLocalState({ ...current, pointer: null, following: null, selectedElementIds: {} });
+    }
+  }
+
+  private publish(patch: Partial<AwarenessState>, urgent: boolean): void {
+    if (this.destroyed) return;
+    this.pending = { ...this.pending, ...patch };
+    const sinceLast = Date.now() - this.lastFlushAt;
+    if (urgent || sinceLast >= this.throttleMs) {
+      this.flush();
+    } else if (this.timer === null) {
+      this.timer = setTimeout(() => this.flush(), this.throttleMs - sinceLast);
+    }
+  }
+
+  private readonly onAwarenessChange = (change: AwarenessChange): void => {
+    const local = this.awareness.clientID;
+    const touched = [...change.added, ...change.updated, ...change.removed];
+    // Our own pointer moves fire 'change' too; re-rendering collaborators for them is waste.
+    if (touched.every((clientId) => clientId === local)) return;
+    this.renderRemote();
+  };
+
+  private states(): ReadonlyMap<number, AwarenessState> {
+    return this.awareness.getStates() as ReadonlyMap<number, AwarenessState>;
+  }
+
+  private renderRemote(): void {
+    const states = this.states();
+    const local = this.awareness.clientID;
+    this.api.updateScene({ collaborators: collaboratorsFromStates(states, local) });
+
+    const followers = followersOf(states, local);
+    const followersKey = [...followers].sort().join(',');
+    if (followersKey !== this.lastFollowers) {
+      this.lastFollowers = followersKey;
+      this.api.updateScene({ appState: { followedBy: followers } });
+    }
+    this.followViewport();
+  }
+
+  private followViewport(): void {
+    if (this.following === null) return;
+    const state = this.states().get(this.following);
+    if (!state) return;
+    // Two users following each other would chase each other's fitted view forever (each fit
+    // shows a little more than the other's screen), so in a mutual pair only the client with
+    // the higher id moves; the other holds still and acts as the leader.
+    if (state.following === this.awareness.clientID && this.awareness.clientID < this.following) return;
+    const bounds = validBounds(state.viewport);
+    if (!bounds || sameBounds(bounds, this.appliedFollowViewport)) return;
+    this.appliedFollowViewport = bounds;
+    const appState = this.api.getAppState();
+    const view = viewForBounds(bounds, appState);
+    this.api.updateScene({ appState: { ...view, zoom: view.zoom as AppState['zoom'] } });
+  }
+}
