@@ -92,6 +92,52 @@ export function socketIdOf(clientId: number): SocketId {
   return String(clientId) as SocketId;
 }
 
+/** Excalidraw 0.18's string hash (data/... hashToInteger), reproduced to predict its colours. */
+function excalidrawHash(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = ((hash << 5) - hash + id.charCodeAt(i)) | 0;
+  return hash;
+}
+
+/** Hue in degrees of a `#rrggbb` colour, or null for anything else. */
+export function hueOf(hex: string): number | null {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(hex);
+  if (!m) return null;
+  const [r, g, b] = [m[1]!, m[2]!, m[3]!].map((h) => parseInt(h, 16) / 255) as [number, number, number];
+  const max = Math.max(r, g, b);
+  const d = max - Math.min(r, g, b);
+  if (d === 0) return 0;
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+}
+
+const collaboratorIds = new Map<string, string>();
+
+/**
+ * Excalidraw 0.18 ignores a collaborator's `color` for pointers and avatars: it hashes
+ * `collaborator.id` into one of 37 pastel hues. So we choose the id: the socket id plus the first
+ * suffix whose hash lands on the hue bucket of the user's own colour, keeping one person's colour
+ * the same on the canvas, in the pad and in the presence bar.
+ */
+export function collaboratorIdFor(socketId: string, color: string | undefined): string {
+  const hue = color ? hueOf(color) : null;
+  if (hue === null) return socketId;
+  const key = `${socketId}|${color}`;
+  const cached = collaboratorIds.get(key);
+  if (cached) return cached;
+  const bucket = Math.round(hue / 10) % 37;
+  let id = socketId;
+  for (let n = 0; n < 2000; n++) {
+    const candidate = `${socketId}~${n}`;
+    if (Math.abs(excalidrawHash(candidate)) % 37 === bucket) {
+      id = candidate;
+      break;
+    }
+  }
+  collaboratorIds.set(key, id);
+  return id;
+}
+
 export function collaboratorsFromStates(
   states: ReadonlyMap<number, AwarenessState>,
   localClientId: number,
@@ -106,7 +152,7 @@ export function collaboratorsFromStates(
     const color = typeof user.color === 'string' ? user.color : undefined;
     const selected = state.selectedElementIds;
     collaborators.set(socketId, {
-      id: socketId,
+      id: collaboratorIdFor(socketId, color),
       socketId,
       username: user.name,
       ...(color ? { color: { background: color, stroke: color } } : {}),

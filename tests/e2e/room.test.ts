@@ -58,8 +58,10 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
   const drawRectangle = async (page: Page, x: number, y: number) => {
     const canvas = page.locator('[data-testid="canvas"] canvas.interactive');
     const box = (await canvas.boundingBox())!;
-    await canvas.click({ position: { x: 5, y: box.height - 5 } }); // focus without drawing
-    await page.keyboard.press('r');
+    // Observers have no toolbar (view mode): fall back to the keyboard shortcut, which must do nothing.
+    const tool = page.locator('[data-testid="toolbar-rectangle"]');
+    if (await tool.isVisible()) await tool.click({ force: true }); // the radio sits under its icon
+    else await page.keyboard.press('r');
     await page.mouse.move(box.x + x, box.y + y);
     await page.mouse.down();
     await page.mouse.move(box.x + x + 120, box.y + y + 80, { steps: 5 });
@@ -116,7 +118,7 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
       }
 
       // --- the candidate draws; the interviewer and the observer see it
-      await drawRectangle(candidate, 200, 150);
+      await drawRectangle(candidate, 330, 220);
       await expect.poll(() => elementCount(candidate), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => elementCount(interviewer), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => elementCount(observer), { timeout: 10_000 }).toBe(1);
@@ -132,7 +134,7 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
       expect(await observer.locator('[data-testid="pad"] .cm-content').getAttribute('contenteditable')).toBe('false');
       await observer.locator('[data-testid="pad"] .cm-content').click();
       await observer.keyboard.type('observer typing');
-      await drawRectangle(observer, 500, 300);
+      await drawRectangle(observer, 420, 320);
       await new Promise((r) => setTimeout(r, 500));
       expect(await padText(interviewer)).not.toContain('observer typing');
       expect(await elementCount(interviewer)).toBe(1);

@@ -42,7 +42,7 @@ describe('collaboratorsFromStates', () => {
     const collaborators = collaboratorsFromStates(states, 1);
     expect([...collaborators.keys()]).toEqual(['2']);
     expect(collaborators.get('2' as SocketId)).toEqual({
-      id: '2',
+      id: expect.stringMatching(/^2(~\d+)?$/), // chosen for its Excalidraw hue; see collaboratorIdFor
       socketId: '2',
       username: 'Bob',
       color: { background: '#2f9e44', stroke: '#2f9e44' },
@@ -221,5 +221,25 @@ describe('CanvasPresence', () => {
     presence.onPointerUpdate({ pointer: { x: 1, y: 1, tool: 'pointer' }, button: 'up' });
     presence.destroy();
     expect(localState(local)).toMatchObject({ user: alice, pointer: null, following: null });
+  });
+});
+
+describe('collaborator colours follow the user colour', () => {
+  it('picks an id whose Excalidraw hue bucket matches the user colour', async () => {
+    const { collaboratorIdFor, hueOf } = await import('../../client/canvas/presence.js');
+    const hash = (id: string) => {
+      let h = 0;
+      for (let i = 0; i < id.length; i++) h = ((h << 5) - h + id.charCodeAt(i)) | 0;
+      return h;
+    };
+    expect(hueOf('#ff0000')).toBe(0);
+    expect(hueOf('#00ff00')).toBe(120);
+    expect(hueOf('#0000ff')).toBe(240);
+    for (const color of ['#1d4ed8', '#047857', '#9a3412', '#6d28d9']) {
+      const id = collaboratorIdFor('12345', color);
+      expect(id.startsWith('12345')).toBe(true);
+      expect(Math.abs(hash(id)) % 37).toBe(Math.round(hueOf(color)! / 10) % 37);
+    }
+    expect(collaboratorIdFor('12345', undefined)).toBe('12345');
   });
 });
