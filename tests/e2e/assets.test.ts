@@ -1,0 +1,129 @@
+/**
+ * Images and fonts: an image inserted by one user reaches the other through attn's file store
+ * (not the doc) and survives a restart; Excalidraw's fonts come from attn; nothing is fetched
+ * from any other host (attn must work on a network with no internet).
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startAttn, type AttnServer } from '../../server/app.js';
+import { createRoom, testConfig } from '../support/server.js';
+import { chromiumAvailable, launch, screenshotAll } from '../support/browser.js';
+
+const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
+const IMAGE = path.resolve(import.meta.dirname, '../fixtures/gradient-64.png');
+const hasBrowser = chromiumAvailable();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(!hasBrowser)('images and fonts', () => {
+  let browser: Browser;
+  let server: AttnServer;
+  let port: number;
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+  const requests: Array<{ who: string; url: string }> = [];
+  const responses: Array<{ who: string; url: string; status: number; method: string }> = [];
+
+  const boot = async () => {
+    server = await startAttn(testConfig({ port, dataDir, clientDir: CLIENT_DIR }), { logSink: () => undefined });
+  };
+  const join = async (url: string, who: string): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    // Excalidraw prefers the File System Access picker, which headless Chromium can't drive;
+    // without it, Excalidraw falls back to an <input type=file> that Playwright can fill.
+    await page.addInitScript(() => {
+      delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+    });
+    page.on('request', (r) => requests.push({ who, url: r.url() }));
+    page.on('response', (r) => responses.push({ who, url: r.url(), status: r.status(), method: r.request().method() }));
+    await page.goto(url.replace('localhost', '127.0.0.1'));
+    await page.getByTestId('name-input').fill(who);
+    await page.getByTestId('name-submit').click();
+    await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
+    return page;
+  };
+  const count = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does).');
+    port = await freePort();
+    dataDir = testConfig().dataDir;
+    await boot();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('an image goes through the file store to the other user and survives a restart; no external requests', async (ctx) => {
+    try {
+      const room = await createRoom(`http://127.0.0.1:${port}`, 'Assets');
+      const iv = await join(room.links.interviewer.url, 'Ines');
+      const cand = await join(room.links.candidate.url, 'Cam');
+
+      // text, so Excalidraw loads its hand-drawn font
+      const box = (await iv.locator('[data-testid="canvas"] canvas.interactive').boundingBox())!;
+      await iv.locator('[data-testid="toolbar-text"]').click({ force: true });
+      await iv.mouse.click(box.x + 350, box.y + 450);
+      await iv.keyboard.type('softmax(QK^T / sqrt(d_k)) V');
+      await iv.keyboard.press('Escape');
+      await expect.poll(() => count(cand), { timeout: 10_000 }).toBe(1);
+
+      // an image through Excalidraw's own image tool
+      const [chooser] = await Promise.all([iv.waitForEvent('filechooser'), iv.locator('[data-testid="toolbar-image"]').click({ force: true })]);
+      await chooser.setFiles(IMAGE);
+      await iv.mouse.click(box.x + 400, box.y + 250);
+      await expect.poll(() => count(cand), { timeout: 15_000 }).toBe(2);
+      const fileUrl = new RegExp(`/api/rooms/${room.room.id}/files/[A-Za-z0-9_-]+$`);
+      await expect
+        .poll(() => responses.some((r) => r.who === 'Ines' && r.method === 'PUT' && fileUrl.test(r.url) && r.status === 201), { timeout: 10_000 })
+        .toBe(true);
+      await expect
+        .poll(() => responses.some((r) => r.who === 'Cam' && r.method === 'GET' && fileUrl.test(r.url) && r.status === 200), { timeout: 10_000 })
+        .toBe(true);
+      const stored = responses.find((r) => r.who === 'Ines' && r.method === 'PUT' && fileUrl.test(r.url))!;
+      const fileId = stored.url.split('/').pop()!;
+      // Excalidraw re-encodes the picture before it reaches us, so compare with what was served
+      const file = (await server.store.getFile(room.room.id, fileId))!;
+      expect(file.mimeType).toBe('image/png');
+      expect([...file.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+      const served = await fetch(`http://127.0.0.1:${port}/api/rooms/${room.room.id}/files/${fileId}`, {
+        headers: { authorization: `Bearer ${room.links.candidate.token}` },
+      });
+      expect(new Uint8Array(await served.arrayBuffer())).toEqual(file.bytes);
+
+      // restart, and a fresh browser gets both elements and the image bytes
+      await server.close();
+      await boot();
+      const later = await join(room.links.observer.url, 'Olu');
+      await expect.poll(() => count(later), { timeout: 15_000 }).toBe(2);
+      await expect
+        .poll(() => responses.some((r) => r.who === 'Olu' && r.method === 'GET' && r.url.endsWith(`/files/${fileId}`) && r.status === 200), { timeout: 15_000 })
+        .toBe(true);
+
+      // fonts came from us, and nothing went anywhere else
+      expect(responses.some((r) => /\/excalidraw-assets\/fonts\/.+\.woff2$/.test(r.url) && r.status === 200)).toBe(true);
+      const foreign = requests.filter((r) => {
+        const u = new URL(r.url);
+        return !['127.0.0.1', 'localhost'].includes(u.hostname) && !['blob:', 'data:'].includes(u.protocol);
+      });
+      expect(foreign).toEqual([]);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    }
+  });
+});
