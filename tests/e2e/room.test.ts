@@ -149,7 +149,21 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
       await expect.poll(() => elementCount(reopened), { timeout: 15_000 }).toBe(1);
       await expect.poll(() => padText(reopened), { timeout: 15_000 }).toContain('const q = tf.randomNormal([4, 8]);');
 
-      const pageErrors = problems.flat().filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
+      // --- the interviewer revokes the candidate's link from the Links dialog: the candidate's
+      // pages are cut off with a clear message and the link can't get back in
+      await interviewer.getByTestId('open-links').click();
+      await interviewer.locator('[data-testid="revoke-link"][data-role="candidate"]').first().click();
+      await interviewer.getByTestId('confirm-revoke').click();
+      for (const page of [candidate, reopened]) {
+        await expect.poll(() => page.getByTestId('fatal-error').textContent(), { timeout: 15_000 }).toMatch(/revoked/i);
+      }
+      const retry = await newUser();
+      await retry.goto(links.candidate);
+      await expect.poll(() => retry.getByTestId('join-error').textContent(), { timeout: 15_000 }).toMatch(/revoked/i);
+      // the interviewer is unaffected
+      expect(await interviewer.getByTestId('connection-state').textContent()).toBe('connected');
+
+      const pageErrors = problems.flat().filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource|status of 410/.test(e));
       expect(pageErrors).toEqual([]);
     } catch (err) {
       const shots = await screenshotAll(ctx.task.name, contexts);
