@@ -5,6 +5,8 @@ import { StatusScreen } from './lib/StatusScreen.js';
 
 // The room pulls in Yjs, CodeMirror and (lazily, again) Excalidraw; the landing page needs none.
 const RoomPage = lazy(() => import('./room/RoomPage.js'));
+// The printable scorecard needs neither Yjs nor the editors: its own small chunk.
+const ScorecardPage = lazy(() => import('./scorecard/ScorecardPage.js'));
 
 export function App() {
   const route = parseRoute(window.location.pathname);
@@ -15,6 +17,12 @@ export function App() {
       return (
         <Suspense fallback={<StatusScreen tone="loading" title="Opening the interview…" />}>
           <RoomPage roomId={route.roomId} />
+        </Suspense>
+      );
+    case 'scorecard':
+      return (
+        <Suspense fallback={<StatusScreen tone="loading" title="Loading the scorecard…" />}>
+          <ScorecardPage roomId={route.roomId} />
         </Suspense>
       );
     case 'notFound':

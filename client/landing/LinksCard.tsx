@@ -4,6 +4,7 @@ import { ROLES } from '../../shared/protocol.js';
 import { ROLE_COLOR } from '../lib/colors.js';
 import { CopyField } from '../lib/CopyField.js';
 import { ROLE_DESCRIPTION, ROLE_LABEL } from '../lib/roles.js';
+import { PlanPicker } from './PlanPicker.js';
 
 interface LinksCardProps {
   result: CreateRoomResponse;
@@ -40,6 +41,7 @@ export function LinksCard({ result, onReset }: LinksCardProps) {
           </li>
         ))}
       </ul>
+      <PlanPicker roomId={room.id} token={links.interviewer.token} />
       <div className="actions">
         <a className="button button-primary button-large" href={links.interviewer.url} data-testid="open-interviewer">
           Open as interviewer →

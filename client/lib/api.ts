@@ -7,9 +7,14 @@ import type {
   LinkInfo,
   LinksResponse,
   NewLink,
+  QuestionFull,
+  QuestionsResponse,
+  SignalBody,
   WhoAmIResponse,
 } from '../../shared/api.js';
+import type { CurrentQuestion } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
+import { noteServerDate } from './serverClock.js';
 
 /** A failed request, with the server's one-sentence message when it sent one. */
 export class ApiRequestError extends Error {
@@ -25,10 +30,20 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  accept?: string;
+  /** Lets a request outlive the page (a signal sent as the tab is hidden or closed). */
+  keepalive?: boolean;
+}
+
+/** Sends one request; resolves with the response only when it is a 2xx. */
+async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const sentAt = Date.now();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -38,19 +53,26 @@ async function request<T>(method: string, path: string, options: { token?: strin
       // Tokens are never cached and never leak through a Referer of a later navigation.
       cache: 'no-store',
       credentials: 'omit',
+      keepalive: options.keepalive ?? false,
     });
   } catch {
     throw new ApiRequestError(0, 'network', 'Could not reach the attn server. Check your connection and try again.');
   }
-  const payload: unknown = await response.json().catch(() => null);
+  noteServerDate(response.headers.get('Date'), sentAt, Date.now());
   if (!response.ok) {
-    const body = (payload ?? {}) as { error?: unknown; message?: unknown };
+    const body = ((await response.json().catch(() => null)) ?? {}) as { error?: unknown; message?: unknown };
     const message =
       typeof body.message === 'string' && body.message
         ? body.message
         : `The server answered ${response.status} ${response.statusText}.`.trim();
     throw new ApiRequestError(response.status, typeof body.error === 'string' ? body.error : 'http', message);
   }
+  return response;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
+  const payload: unknown = await response.json().catch(() => null);
   if (payload === null) {
     throw new ApiRequestError(response.status, 'http', 'The server sent an unreadable answer. Try again.');
   }
@@ -79,4 +101,46 @@ export function createLink(roomId: string, token: string, role: Role): Promise<N
 
 export function revokeLink(roomId: string, token: string, linkId: string): Promise<LinkInfo> {
   return request('POST', `${roomPath(roomId)}/links/${encodeURIComponent(linkId)}/revoke`, { token });
+}
+
+// ---- interviewer tools (never called from a candidate's page) ------------------------------
+
+/** The whole question bank, guides included: interviewers and observers only. */
+export async function fetchQuestions(roomId: string, token: string): Promise<QuestionFull[]> {
+  const response = await request<QuestionsResponse>('GET', `${roomPath(roomId)}/questions`, { token });
+  return response.questions;
+}
+
+/** Replaces the interview plan (interviewer only). */
+export async function savePlan(roomId: string, token: string, questionIds: readonly string[]): Promise<string[]> {
+  const response = await request<{ plan: string[] }>('PUT', `${roomPath(roomId)}/plan`, { token, body: { questionIds } });
+  return response.plan;
+}
+
+/** Puts a question on everyone's screen, or clears it with null (interviewer only). */
+export async function setCurrentQuestion(roomId: string, token: string, questionId: string | null): Promise<CurrentQuestion | null> {
+  const response = await request<{ current: CurrentQuestion | null }>('POST', `${roomPath(roomId)}/session/current`, {
+    token,
+    body: { questionId },
+  });
+  return response.current;
+}
+
+/** Reports a candidate signal (candidate only). The server stamps the time and the name. */
+export async function postSignal(roomId: string, token: string, body: SignalBody): Promise<void> {
+  await send('POST', `${roomPath(roomId)}/signals`, { token, body, keepalive: true });
+}
+
+export type ScorecardFormat = 'json' | 'md';
+
+/** The scorecard as parsed JSON (interviewer only); see client/scorecard/types.ts for its shape. */
+export function fetchScorecard<T>(roomId: string, token: string): Promise<T> {
+  return request<T>('GET', `${roomPath(roomId)}/scorecard.json`, { token });
+}
+
+/** The scorecard file as the server formats it, for a download. */
+export async function fetchScorecardFile(roomId: string, token: string, format: ScorecardFormat): Promise<Blob> {
+  const accept = format === 'md' ? 'text/markdown, text/plain;q=0.9' : 'application/json';
+  const response = await send('GET', `${roomPath(roomId)}/scorecard.${format}`, { token, accept });
+  return response.blob();
 }

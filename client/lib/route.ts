@@ -1,16 +1,21 @@
 import { ROOM_ID_PATTERN } from '../../shared/protocol.js';
 
-export type Route = { kind: 'landing' } | { kind: 'room'; roomId: string } | { kind: 'notFound' };
+export type Route =
+  | { kind: 'landing' }
+  | { kind: 'room'; roomId: string }
+  | { kind: 'scorecard'; roomId: string }
+  | { kind: 'notFound' };
 
 /**
- * The whole router: two screens and a 404. A library would cost more bytes than it saves, and
- * navigation between screens is always a full page load (a room link is a capability URL).
+ * The whole router: the landing page, a room, its printable scorecard and a 404. A library
+ * would cost more bytes than it saves, and navigation between screens is always a full page
+ * load (a room link is a capability URL).
  */
 export function parseRoute(pathname: string): Route {
   // Tolerate a trailing slash so a hand-typed `/r/<id>/` still opens the room.
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (path === '' || path === '/') return { kind: 'landing' };
-  const match = /^\/r\/([^/]+)$/.exec(path);
+  const match = /^\/r\/([^/]+)(\/scorecard)?$/.exec(path);
   if (match?.[1] !== undefined) {
     let roomId: string;
     try {
@@ -18,7 +23,7 @@ export function parseRoute(pathname: string): Route {
     } catch {
       return { kind: 'notFound' };
     }
-    if (ROOM_ID_PATTERN.test(roomId)) return { kind: 'room', roomId };
+    if (ROOM_ID_PATTERN.test(roomId)) return { kind: match[2] ? 'scorecard' : 'room', roomId };
   }
   return { kind: 'notFound' };
 }

@@ -46,4 +46,9 @@ export const StorageKey = {
   displayName: 'attn:name',
   /** localStorage: canvas share of the canvas|pad split, 0..1. */
   splitRatio: 'attn:split',
+  /** localStorage: this browser's rater id in the panel doc (one interviewer = one browser). */
+  raterId: 'attn.raterId',
+  /** localStorage: the panel column's width in px, and whether it is collapsed ("1"). */
+  panelWidth: 'attn:panel-width',
+  panelCollapsed: 'attn:panel-collapsed',
 } as const;

@@ -1,8 +1,11 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { userColor } from '../lib/colors.js';
+import { StorageKey, readStored } from '../lib/storage.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
+import { clampPanelWidth, initiallyCollapsed, parseStoredWidth } from '../panel/layout.js';
 import { CodePad } from '../pad/CodePad.js';
+import { QuestionStrip } from '../question/QuestionStrip.js';
 import { CanvasErrorBoundary } from './CanvasErrorBoundary.js';
 import { FatalError } from './FatalError.js';
 import { LinksDialog } from './LinksDialog.js';
@@ -11,6 +14,7 @@ import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { SplitPane } from './SplitPane.js';
 import { TopBar } from './TopBar.js';
 import { useBoardConnection } from './useBoardConnection.js';
+import { useCandidateSignals } from './useCandidateSignals.js';
 import { useConnectionState } from './useConnectionState.js';
 import { useDisplayName } from './useDisplayName.js';
 import { useHelpShortcut } from './useHelpShortcut.js';
@@ -21,6 +25,9 @@ import { useSyncStatus } from './useSyncStatus.js';
 
 // Excalidraw is ~400 kB gzip: it loads after the room shell and the pad are already usable.
 const Canvas = lazy(() => import('../canvas/Canvas.js'));
+// The interviewers' panel is its own chunk, requested only for interviewers and observers: a
+// candidate's browser never downloads its code, let alone opens the panel doc.
+const PanelColumn = lazy(() => import('../panel/PanelColumn.js'));
 
 interface RoomViewProps {
   roomId: string;
@@ -43,6 +50,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const [ratio, setRatio] = useSplitRatio();
   const [open, setOpen] = useState<Open>(name === null ? 'name' : 'none');
   const [notice, setNotice] = useState<string | null>(null);
+  const padExtensions = useCandidateSignals(roomId, token, role === 'candidate');
 
   useLinkProbe(roomId, token, state, fatalCode !== null, endSession);
 
@@ -77,6 +85,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
       />
+      <QuestionStrip doc={connection?.doc ?? null} role={role} />
       {readOnly && (
         <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
           You are observing: read-only
@@ -105,10 +114,16 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                 </CanvasErrorBoundary>
               </section>
             }
-            end={<CodePad doc={connection.doc} awareness={connection.awareness} readOnly={readOnly} />}
+            end={<CodePad doc={connection.doc} awareness={connection.awareness} readOnly={readOnly} extensions={padExtensions} />}
           />
         ) : (
           <PaneLoading label="Connecting…" />
+        )}
+        {/* The one place the panel is decided: a candidate never enters this branch. */}
+        {role !== 'candidate' && connection && (
+          <Suspense fallback={<PanelPlaceholder />}>
+            <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
+          </Suspense>
         )}
       </main>
 
@@ -131,12 +146,26 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         }}
         onClose={close}
       />
-      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} />
+      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
       {role === 'interviewer' && (
         <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
       )}
       {fatalCode !== null && <FatalError code={fatalCode} />}
     </div>
+  );
+}
+
+/** Holds the panel's place, at its remembered size, while its chunk loads: nothing shifts. */
+function PanelPlaceholder() {
+  const collapsed = initiallyCollapsed(readStored('local', StorageKey.panelCollapsed), window.innerWidth);
+  const width = clampPanelWidth(parseStoredWidth(readStored('local', StorageKey.panelWidth)), window.innerWidth);
+  return (
+    <aside
+      className={`panel panel-loading${collapsed ? ' panel-collapsed' : ''}`}
+      style={collapsed ? undefined : { width }}
+      data-testid="panel-loading"
+      aria-busy="true"
+    />
   );
 }
 

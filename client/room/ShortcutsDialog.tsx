@@ -1,12 +1,18 @@
+import type { Role } from '../../shared/protocol.js';
 import { Dialog } from '../lib/Dialog.js';
 import { modKeyLabel } from '../lib/keyboard.js';
 
 interface ShortcutsDialogProps {
   open: boolean;
   onClose: () => void;
+  role: Role;
 }
 
-export function ShortcutsDialog({ open, onClose }: ShortcutsDialogProps) {
+/** Separates alternatives in a key list ("0 or Backspace"); rendered as plain text, not a key. */
+const OR = 'or';
+const TO = '–';
+
+export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
   const mod = modKeyLabel();
   const rows: [string, string[]][] = [
     ['Show this list', ['?']],
@@ -15,8 +21,19 @@ export function ShortcutsDialog({ open, onClose }: ShortcutsDialogProps) {
     ['Undo your own edits in the pad', [mod, 'Z']],
     ['Redo in the pad', [mod, 'Shift', 'Z']],
     ['Move the canvas | pad divider (when focused)', ['←', '→']],
-    ['Score the focused rubric row (interviewers)', ['1', '–', '5']],
   ];
+  // The panel's keys mean nothing to a candidate, and the candidate's screen never mentions it.
+  if (role === 'interviewer') {
+    rows.push(
+      ['Score the focused rubric row', ['1', TO, '5']],
+      ['Clear the focused rubric row', ['0', OR, 'Backspace']],
+      ['Move between rubric rows', ['↑', '↓']],
+      ['Reorder the focused plan question', ['Alt', '↑', OR, '↓']],
+      ['Resize the panel (edge focused)', ['←', '→']],
+    );
+  } else if (role === 'observer') {
+    rows.push(['Move between rubric rows', ['↑', '↓']]);
+  }
   return (
     <Dialog open={open} title="Keyboard shortcuts" onClose={onClose} testId="shortcuts-dialog">
       <table className="shortcuts">
@@ -26,7 +43,15 @@ export function ShortcutsDialog({ open, onClose }: ShortcutsDialogProps) {
               <td>{label}</td>
               <td>
                 <span className="shortcut-keys">
-                  {keys.map((key, index) => (key === '–' ? <span key={index}>–</span> : <kbd key={index}>{key}</kbd>))}
+                  {keys.map((key, index) =>
+                    key === TO || key === OR ? (
+                      <span key={index} className="muted">
+                        {key}
+                      </span>
+                    ) : (
+                      <kbd key={index}>{key}</kbd>
+                    ),
+                  )}
                 </span>
               </td>
             </tr>
