@@ -84,6 +84,20 @@ export const LIMITS = {
   TOKEN_BYTES: 32,
 } as const;
 
+/**
+ * Durability acknowledgement: after a writer's updates are stored, the server sends it a plain
+ * sync step 1 (its state vector) once the writer pauses for IDLE_MS, and at least every
+ * MAX_WAIT_MS while it keeps editing. Acking every update would double the traffic (the stock
+ * client answers each step 1 with a step 2). The client calls edits "unsynced" when it is
+ * disconnected, or when an edit stays unacknowledged past CLIENT_GRACE_MS: a real problem, not
+ * the normal wait.
+ */
+export const SYNC_ACK = {
+  IDLE_MS: 1000,
+  MAX_WAIT_MS: 2000,
+  CLIENT_GRACE_MS: 3500,
+} as const;
+
 export const SYNC_PATH_PREFIX = '/sync/';
 
 export function syncPath(roomId: string, doc: DocName): string {

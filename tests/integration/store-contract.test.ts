@@ -68,7 +68,7 @@ for (const adapter of adapters) {
       expect(loaded.tail.map((u) => u.seq)).toEqual([4, 5]);
       expect(loaded.tail[0]).toEqual(up(4));
       expect(await store.loadDoc('room0001', 'panel')).toEqual({ snapshot: null, tail: [] });
-      // a duplicate seq is refused and does not take its batch-mates down with it
+      // a duplicate seq is refused, and appends issued alongside it still land
       const results = await Promise.allSettled([store.appendUpdate(up(5)), store.appendUpdate(up(6))]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
       await store.close();

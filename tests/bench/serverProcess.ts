@@ -1,0 +1,217 @@
+/**
+ * Runs a server under test as a child process and measures it from the outside.
+ *
+ * Why a child: process.cpuUsage() and memoryUsage() only see the calling process, and the load
+ * generator must not be billed to the server (or the other way round). Linux exposes any
+ * process's counters under /proc/<pid>, so we read those instead.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Both servers print `... listening on http://<host>:<port>` once they accept connections. */
+const LISTENING_LINE = /listening on https?:\/\/[^\s:]+:(\d+)/;
+const TAIL_LINES = 40;
+const STOP_GRACE_MS = 5_000;
+
+/** Kernel clock ticks per second for /proc/<pid>/stat; 100 on every mainstream Linux build. */
+const CLOCK_TICKS_PER_SEC = 100;
+
+export interface ProcCounters {
+  /** user + system CPU of all the process's threads, in seconds */
+  cpuSeconds: number;
+  rssBytes: number;
+  /** the kernel's high-water mark of RSS over the whole life of the process */
+  peakRssBytes: number;
+}
+
+/** Reads one process's CPU and memory counters; undefined once it has exited. */
+export function readProcCounters(pid: number): ProcCounters | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces; fields after the
+    // last ')' are space-separated, starting with field 3 (state). utime/stime are fields 14/15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return {
+      cpuSeconds: ticks / CLOCK_TICKS_PER_SEC,
+      rssBytes: statusKb(status, 'VmRSS') * 1024,
+      peakRssBytes: statusKb(status, 'VmHWM') * 1024,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function statusKb(status: string, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+  return match ? Number(match[1]) : 0;
+}
+
+export interface HostCpu {
+  /** CPU-seconds spent busy (not idle, not waiting on I/O) by all processes on all cores */
+  busySeconds: number;
+}
+
+/**
+ * Machine-wide busy time from /proc/stat. Subtracting the server's and the generator's own CPU
+ * leaves what other processes took during the window: on a shared 2-core box a concurrent
+ * `tsc` or test run shows up as latency, and the report should say so rather than blame a server.
+ */
+export function readHostCpu(): HostCpu | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    const idle = ticks[3]! + ticks[4]!;
+    return { busySeconds: (total - idle) / CLOCK_TICKS_PER_SEC };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The soft limit on open files, or undefined where /proc/self/limits is unreadable. */
+export function openFileLimit(): number | undefined {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const match = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+    if (!match) return undefined;
+    return match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ServerSpec {
+  /** label used in errors and tables */
+  name: string;
+  /** script path relative to the repository root, run with `node --import tsx` */
+  script: string;
+  env: NodeJS.ProcessEnv;
+  readyTimeoutMs: number;
+  /** extra node flags, e.g. --cpu-prof */
+  nodeArgs?: string[];
+}
+
+export class ServerProcess {
+  private exited = false;
+  private exitInfo = '';
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly port: number,
+    /** shared with the stream readers, which keep appending after start-up */
+    private readonly tail: string[],
+  ) {
+    child.once('exit', (code, signal) => {
+      this.exited = true;
+      this.exitInfo = `exited with code ${code}, signal ${signal}`;
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
+  /** The last lines the server wrote (stdout and stderr interleaved), for error reports. */
+  outputTail(): string {
+    return this.tail.join('\n');
+  }
+
+  describeExit(): string {
+    return this.exitInfo;
+  }
+
+  counters(): ProcCounters | undefined {
+    return this.exited ? undefined : readProcCounters(this.pid);
+  }
+
+  /**
+   * Spawns `node --import tsx <script>` directly (not through npx) so the pid we measure is the
+   * server itself, not a wrapper process.
+   */
+  static async start(spec: ServerSpec): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', spec.script], {
+      cwd: REPO_ROOT,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Crash traces after start-up matter more than the banner, so keep collecting for good.
+    const tail: string[] = [];
+    let onReady: ((port: number) => void) | undefined;
+    const onLine = (line: string) => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      const match = onReady && LISTENING_LINE.exec(line);
+      if (match) {
+        onReady!(Number(match[1]));
+        onReady = undefined;
+      }
+    };
+    lineReader(child.stdout!, onLine);
+    lineReader(child.stderr!, onLine);
+
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${spec.name} did not print a listening line within ${spec.readyTimeoutMs} ms.\n${tail.join('\n')}`));
+      }, spec.readyTimeoutMs);
+      onReady = (p) => {
+        clearTimeout(timer);
+        resolve(p);
+      };
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`${spec.name} could not be spawned: ${err.message}`));
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        // A no-op once resolved; before that it explains why the server never came up.
+        reject(new Error(`${spec.name} exited before listening (code ${code}, signal ${signal}).\n${tail.join('\n')}`));
+      });
+    });
+    return new ServerProcess(spec.name, child, port, tail);
+  }
+
+  /** SIGTERM, then SIGKILL if the server has not gone after STOP_GRACE_MS. */
+  async stop(): Promise<void> {
+    if (this.exited || this.child.exitCode !== null) return;
+    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+/** Calls onLine for each complete line of a stream (the listening line may arrive in pieces). */
+function lineReader(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      onLine(pending.slice(0, nl).replace(/\r$/, ''));
+      pending = pending.slice(nl + 1);
+    }
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Small numeric and formatting helpers shared by the bench suites.
+ * No dependencies: a bench must not be skewed by the cost of its own bookkeeping.
+ */
+
+/**
+ * An append-only sample buffer. Samples go into one growing Float64Array instead of a JS array
+ * so thousands of pushes per second allocate nothing (amortised) and sorting is numeric and fast.
+ */
+export class Samples {
+  private buf: Float64Array;
+  private count = 0;
+
+  constructor(initialCapacity = 4096) {
+    this.buf = new Float64Array(initialCapacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(value: number): void {
+    if (this.count === this.buf.length) {
+      const bigger = new Float64Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.count++] = value;
+  }
+
+  /** A sorted copy; the buffer itself keeps arrival order. */
+  sorted(): Float64Array {
+    return this.buf.slice(0, this.count).sort();
+  }
+}
+
+/** Nearest-rank percentile of an ascending array; NaN when empty. */
+export function percentile(sortedAscending: Float64Array, p: number): number {
+  const n = sortedAscending.length;
+  if (n === 0) return Number.NaN;
+  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+  return sortedAscending[rank - 1]!;
+}
+
+export interface Distribution {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function summarize(samples: Samples): Distribution {
+  const sorted = samples.sorted();
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
+    mean: sorted.length === 0 ? Number.NaN : sum / sorted.length,
+  };
+}
+
+/** Seeded PRNG (mulberry32) so two servers in one run see the same jitter schedule. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function fixed(value: number | undefined, digits = 1): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  return value.toFixed(digits);
+}
+
+export type Align = 'left' | 'right';
+
+/** A plain-text table for the console. Numbers read best right-aligned. */
+export function textTable(headers: string[], rows: string[][], align: Align[] = []): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const pad = (cell: string, i: number) =>
+    (align[i] ?? 'left') === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, i)).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** A GitHub-flavoured Markdown table (the lead pastes it into the README). */
+export function markdownTable(headers: string[], rows: string[][], align: Align[] = []): string {
+  const esc = (cell: string) => cell.replace(/\|/g, '\\|');
+  const rule = headers.map((_, i) => ((align[i] ?? 'left') === 'right' ? '---:' : '---'));
+  return [headers, rule, ...rows]
+    .map((cells, r) => `| ${(r === 1 ? cells : cells.map(esc)).join(' | ')} |`)
+    .join('\n');
+}

@@ -1,0 +1,795 @@
+/**
+ * Sync bench: R rooms × C clients, W writers per room each making U edits/s for S seconds,
+ * through the stock y-websocket client. Every other client in the room records how long each
+ * edit took to reach it. The same load runs against attn's server (auth + persistence on) and
+ * against the bare reference relay (@y/websocket-server, no auth, no persistence), each as a
+ * fresh child process, so their latency, loss, CPU and RSS can be compared side by side.
+ *
+ * This is a report, never a pass/fail test: timings on a shared 2-core machine are too noisy
+ * to gate a build on, but the ratio between two servers under the same load is informative.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { CreateRoomResponse } from '../../shared/api.js';
+import { syncPath } from '../../shared/protocol.js';
+import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess } from './serverProcess.js';
+import { fixed, markdownTable, Samples, summarize, textTable, type Align, type Distribution } from './stats.js';
+import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
+
+// ---- configuration -----------------------------------------------------------
+
+export interface SyncConfig {
+  rooms: number;
+  clients: number;
+  /** writers per room (the first W clients); the rest only receive */
+  writers: number;
+  editsPerSec: number;
+}
+
+export const DEFAULT_SYNC_CONFIGS: readonly SyncConfig[] = [
+  { rooms: 1, clients: 2, writers: 2, editsPerSec: 10 },
+  { rooms: 200, clients: 3, writers: 3, editsPerSec: 5 },
+  { rooms: 1000, clients: 2, writers: 2, editsPerSec: 2 },
+];
+
+export const TARGET_NAMES = ['attn', 'reference'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export interface SyncBenchOptions {
+  configs?: readonly SyncConfig[];
+  targets?: readonly TargetName[];
+  /** seconds of writing per configuration (S) */
+  seconds?: number;
+  /** how long to wait after the last edit for stragglers before counting loss */
+  drainMs?: number;
+  /** unmeasured writing before the measured S seconds */
+  warmupMs?: number;
+  /** clients opened at once during ramp-up (split across load threads) */
+  connectBatch?: number;
+  /** load-generator worker threads; rooms are split between them whole */
+  workers?: number;
+  /**
+   * Extra attempts for a measurement during which other processes took more than
+   * OTHER_CPU_WARN_PERCENT of a core; the cleanest attempt is kept.
+   */
+  retries?: number;
+  /** when set, each server runs with --cpu-prof, writing into <dir>/<target>-<config>/ */
+  profileDir?: string;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+type RunOptions = Required<Omit<SyncBenchOptions, 'configs' | 'targets' | 'log' | 'profileDir'>> & { profileDir: string | undefined };
+
+const DEFAULT_SECONDS = 10;
+const DEFAULT_DRAIN_MS = 3_000;
+const DEFAULT_WARMUP_MS = 2_000;
+const DEFAULT_CONNECT_BATCH = 100;
+/** One load thread per core: the server under test gets its own process on the same cores. */
+const DEFAULT_WORKERS = Math.max(1, Math.min(2, os.cpus().length));
+const DEFAULT_RETRIES = 1;
+const DEFAULT_SEED = 0x5eed;
+/** A batch of sockets that has not synced by then is reported as a failed ramp-up. */
+const CONNECT_BATCH_TIMEOUT_MS = 30_000;
+const SERVER_READY_TIMEOUT_MS = 30_000;
+/** Awareness hellos and the last sync step 2s are still in flight right after ramp-up. */
+const SETTLE_BEFORE_LOAD_MS = 500;
+const ROOM_CREATE_CONCURRENCY = 16;
+/** Shards are told to start this far ahead so they all begin writing at the same instant. */
+const START_LEAD_MS = 100;
+/** Booting a worker thread includes loading tsx, yjs and ws in it. */
+const SHARD_BOOT_MS = 15_000;
+const SHARD_DONE_SLACK_MS = 15_000;
+const SHARD_CLOSE_TIMEOUT_MS = 10_000;
+/** How long after the drain to keep counting arrivals, to report late apart from lost. */
+const LATE_GRACE_MS = 10_000;
+/** Above this the generator itself, not the server, is adding latency; say so in the report. */
+const GENERATOR_LOOP_P99_WARN_MS = 20;
+/** Other processes' CPU above this during a window makes its numbers untrustworthy. */
+const OTHER_CPU_WARN_PERCENT = 15;
+const QUIET_PROBE_MS = 1_000;
+const QUIET_WAIT_MAX_MS = 10_000;
+/** Sockets the generator and each server need beyond one per client (stdio, sqlite, http). */
+const FD_HEADROOM = 256;
+
+export function describeConfig(c: SyncConfig): string {
+  const writers = c.writers === c.clients ? '' : ` (${c.writers}w)`;
+  return `${c.rooms}×${c.clients}${writers} @ ${c.editsPerSec}/s`;
+}
+
+/** Parses `RxC@U` or `RxC@UwW`, e.g. `200x3@5` or `200x3@5w1`. */
+export function parseConfigSpec(spec: string): SyncConfig {
+  const match = /^(\d+)[x×](\d+)@(\d+(?:\.\d+)?)(?:w(\d+))?$/.exec(spec.trim());
+  if (!match) throw new Error(`bad sync config "${spec}": expected RxC@U or RxC@UwW, e.g. 200x3@5 or 200x3@5w1`);
+  const rooms = Number(match[1]);
+  const clients = Number(match[2]);
+  const editsPerSec = Number(match[3]);
+  const writers = match[4] === undefined ? clients : Number(match[4]);
+  if (rooms < 1 || clients < 2 || editsPerSec <= 0 || writers < 1 || writers > clients) {
+    throw new Error(`bad sync config "${spec}": need rooms ≥ 1, clients ≥ 2, 1 ≤ writers ≤ clients, rate > 0`);
+  }
+  return { rooms, clients, writers, editsPerSec };
+}
+
+// ---- results -------------------------------------------------------------------
+
+export interface SyncTargetResult {
+  server: TargetName;
+  status: 'ok' | 'failed' | 'skipped';
+  /** why it failed or was skipped */
+  error?: string;
+  setupMs: number;
+  connectMs: number;
+  /** from the first edit until every edit arrived (or the drain gave up) */
+  windowMs: number;
+  drainMs: number;
+  sent: number;
+  expected: number;
+  /** deliveries observed by the end of the drain */
+  delivered: number;
+  /** deliveries that arrived after the drain but within the late grace period (late, not lost) */
+  lateDelivered: number;
+  /** rooms still missing deliveries after the grace period */
+  roomsWithLoss: number;
+  latencyMs: Distribution;
+  serverCpuSeconds: number;
+  serverCpuPercentOfCore: number;
+  serverPeakRssMb: number;
+  serverEndRssMb: number;
+  generatorCpuPercentOfCore: number;
+  generatorLoopDelayP99Ms: number;
+  generatorLoopDelayMaxMs: number;
+  /** CPU other processes on the machine used during the window, in % of one core */
+  otherCpuPercentOfCore: number;
+  /** other processes kept the machine busy for the whole pre-window quiet wait */
+  hostNeverQuiet?: boolean;
+  /** sockets that closed after ramp-up (each one reconnects unless the code is fatal) */
+  reconnects: number;
+  closeCodes: Record<string, number>;
+  connectionErrors: Record<string, number>;
+  /**
+   * Frames on all client sockets during the window, per measured edit, by kind: what the
+   * server makes its clients receive and send for each edit (ideal relay: C-1 updates in, 1 out).
+   */
+  clientFramesPerEdit: { received: Record<string, number>; sent: Record<string, number> };
+  /** bytes in attn's data dir at the end (SQLite + WAL); absent for the reference */
+  storeBytes?: number;
+  warnings: string[];
+}
+
+export interface SyncRatio {
+  p50: number;
+  p99: number;
+  max: number;
+  cpu: number;
+  peakRss: number;
+}
+
+export interface SyncConfigResult {
+  config: SyncConfig;
+  label: string;
+  results: SyncTargetResult[];
+  /** attn / reference; present when both ran */
+  ratio?: SyncRatio;
+  /** the issue's goal: attn p99 no worse than the reference, and zero loss */
+  goal?: { met: boolean; reasons: string[] };
+}
+
+export interface SyncBenchResult {
+  suite: 'sync';
+  startedAt: string;
+  seconds: number;
+  drainMs: number;
+  warmupMs: number;
+  loadThreads: number;
+  host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
+  configs: SyncConfigResult[];
+  warnings: string[];
+}
+
+// ---- targets --------------------------------------------------------------------
+
+interface RoomEndpoints {
+  /** endpoint for the i-th client of the room */
+  client(i: number): ClientEndpoint;
+}
+
+interface Target {
+  name: TargetName;
+  /** undefined when runnable; otherwise the reason it is skipped */
+  unavailable(): string | undefined;
+  start(nodeArgs: string[]): Promise<{ server: ServerProcess; cleanup(): { storeBytes?: number } }>;
+  prepareRooms(server: ServerProcess, count: number, tag: string): Promise<RoomEndpoints[]>;
+}
+
+const ATTN_MAIN = 'server/main.ts';
+/**
+ * attn is measured as `npm start` runs it, flags included (tests/unit/bench-flags.test.ts keeps
+ * the two in step); the reference relay runs with Node's defaults, as its own docs start it.
+ */
+export const ATTN_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+const attnTarget: Target = {
+  name: 'attn',
+  unavailable: () => (existsSync(path.join(REPO_ROOT, ATTN_MAIN)) ? undefined : `${ATTN_MAIN} does not exist yet`),
+  async start(nodeArgs) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
+    const server = await ServerProcess.start({
+      name: 'attn',
+      script: ATTN_MAIN,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ATTN_DATA_DIR: dataDir,
+        ATTN_LOG_LEVEL: 'warn',
+        // Empty means "default" to server/config.ts: the embedded SQLite store, no Redis, even
+        // if the shell running the bench has these set for something else.
+        ATTN_DATABASE_URL: '',
+        ATTN_REDIS_URL: '',
+      },
+      readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
+      nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],
+    }).catch((err: unknown) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    });
+    return {
+      server,
+      cleanup: () => {
+        const storeBytes = dirBytes(dataDir);
+        rmSync(dataDir, { recursive: true, force: true });
+        return { storeBytes };
+      },
+    };
+  },
+  async prepareRooms(server, count) {
+    const rooms = await mapConcurrent(count, ROOM_CREATE_CONCURRENCY, async () => {
+      const res = await fetch(`${server.httpUrl}/api/rooms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST /api/rooms answered ${res.status}: ${text.slice(0, 300)}`);
+      return CreateRoomResponse.parse(JSON.parse(text));
+    });
+    return rooms.map((created) => {
+      // syncPath is the one spelling of `/sync/<roomId>/<doc>`; WebsocketProvider appends
+      // `/<roomname>` to its server URL, so split the path at its last slash.
+      const full = syncPath(created.room.id, 'board');
+      const cut = full.lastIndexOf('/');
+      const serverUrl = server.wsUrl + full.slice(0, cut);
+      const roomname = full.slice(cut + 1);
+      const interviewer = { token: created.links.interviewer.token };
+      const candidate = { token: created.links.candidate.token };
+      // One interviewer and the rest candidates: both roles may write the board.
+      return { client: (i: number) => ({ serverUrl, roomname, params: i === 0 ? interviewer : candidate }) };
+    });
+  },
+};
+
+const referenceTarget: Target = {
+  name: 'reference',
+  unavailable: () => undefined,
+  async start(nodeArgs) {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
+    delete env.YPERSISTENCE;
+    delete env.CALLBACK_URL;
+    const server = await ServerProcess.start({
+      name: 'reference',
+      script: 'tests/bench/reference-server.ts',
+      env,
+      readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
+      nodeArgs,
+    });
+    return { server, cleanup: () => ({}) };
+  },
+  async prepareRooms(server, count, tag) {
+    const rooms: RoomEndpoints[] = [];
+    for (let r = 0; r < count; r++) {
+      const endpoint: ClientEndpoint = { serverUrl: server.wsUrl, roomname: `${tag}-room${r}/board`, params: {} };
+      rooms.push({ client: () => endpoint });
+    }
+    return rooms;
+  },
+};
+
+const TARGETS: Record<TargetName, Target> = { attn: attnTarget, reference: referenceTarget };
+
+// ---- load generator (coordinator side; the clients live in syncWorker.ts) -----------------
+
+/** Lets a worker thread run TypeScript: workers do not inherit tsx's loader from `--import`. */
+function startShardWorker(init: ShardInit): Worker {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./syncWorker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
+}
+
+/** Resolves with the next message from every shard, rejecting if any shard fails or dies. */
+function nextFromAll<T extends FromShard['type']>(workers: Worker[], type: T, timeoutMs: number): Promise<Array<Extract<FromShard, { type: T }>>> {
+  return Promise.all(
+    workers.map(
+      (worker, shard) =>
+        new Promise<Extract<FromShard, { type: T }>>((resolve, reject) => {
+          const cleanup = () => {
+            clearTimeout(timer);
+            worker.off('message', onMessage);
+            worker.off('error', onError);
+            worker.off('exit', onExit);
+          };
+          const onMessage = (message: FromShard) => {
+            if (message.type === type) {
+              cleanup();
+              resolve(message as Extract<FromShard, { type: T }>);
+            } else if (message.type === 'failed') {
+              cleanup();
+              reject(new Error(`load shard ${shard}: ${message.error}`));
+            }
+          };
+          const onError = (err: Error) => {
+            cleanup();
+            reject(new Error(`load shard ${shard} crashed: ${err.stack ?? err.message}`));
+          };
+          const onExit = (code: number) => {
+            cleanup();
+            reject(new Error(`load shard ${shard} exited (code ${code}) before '${type}'`));
+          };
+          const timer = setTimeout(() => {
+            cleanup();
+            reject(new Error(`load shard ${shard} sent no '${type}' within ${timeoutMs} ms`));
+          }, timeoutMs);
+          worker.on('message', onMessage);
+          worker.once('error', onError);
+          worker.once('exit', onExit);
+        }),
+    ),
+  );
+}
+
+async function stopShards(workers: Worker[]): Promise<void> {
+  for (const worker of workers) worker.postMessage({ type: 'close' } satisfies ToShard);
+  await nextFromAll(workers, 'closed', SHARD_CLOSE_TIMEOUT_MS).catch(() => undefined);
+  await Promise.all(workers.map((w) => w.terminate()));
+}
+
+async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag: string, log: (line: string) => void): Promise<SyncTargetResult> {
+  const result = emptyResult(target.name);
+  const skip = target.unavailable();
+  if (skip !== undefined) return { ...result, status: 'skipped', error: skip };
+
+  const setupStart = performance.now();
+  let started: Awaited<ReturnType<Target['start']>> | undefined;
+  let workers: Worker[] = [];
+  try {
+    // A CPU profile of the server under this exact load, for whoever has to make it faster.
+    // One directory per run: tsx's loader thread writes a profile too, and a fixed file name
+    // would let it overwrite the main thread's (the largest file is the server's).
+    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profileDir, `${target.name}-${tag}`)}`] : [];
+    started = await target.start(nodeArgs);
+    const { server } = started;
+    const rooms = await target.prepareRooms(server, config.rooms, tag);
+    result.setupMs = performance.now() - setupStart;
+
+    // Whole rooms per shard, contiguous, as even as possible.
+    const shards = Math.min(opts.workers, config.rooms);
+    const per = Math.ceil(config.rooms / shards);
+    const connectStart = performance.now();
+    for (let shard = 0, first = 0; first < config.rooms; shard++, first += per) {
+      const mine = rooms.slice(first, first + per);
+      workers.push(
+        startShardWorker({
+          kind: 'sync-shard',
+          shard,
+          config,
+          rooms: mine.map((room) => Array.from({ length: config.clients }, (_, i) => room.client(i))),
+          roomOffset: first,
+          connectBatch: Math.max(1, Math.ceil(opts.connectBatch / shards)),
+          connectTimeoutMs: CONNECT_BATCH_TIMEOUT_MS,
+          seed: opts.seed,
+        }),
+      );
+    }
+    const connectBudgetMs = CONNECT_BATCH_TIMEOUT_MS * Math.ceil(config.rooms * config.clients / opts.connectBatch) + SHARD_BOOT_MS;
+    await nextFromAll(workers, 'ready', connectBudgetMs).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}${server.hasExited ? `; server ${server.describeExit()}` : ''}`);
+    });
+    result.connectMs = performance.now() - connectStart;
+    log(
+      `  ${target.name}: ${config.rooms * config.clients} clients synced in ${(result.connectMs / 1000).toFixed(1)} s ` +
+        `(${workers.length} load thread${workers.length > 1 ? 's' : ''}); writing for ${opts.seconds} s`,
+    );
+    await sleep(SETTLE_BEFORE_LOAD_MS);
+    const busy = await waitForQuietHost(server);
+    if (busy !== undefined) {
+      result.hostNeverQuiet = true;
+      result.warnings.push(`machine still busy with other processes (${fixed(busy, 0)}% of a core) after ${QUIET_WAIT_MAX_MS / 1000} s; measured anyway`);
+    }
+
+    // Writing starts with an unmeasured warm-up: the first second of edits runs cold code in
+    // every load thread and in the server (stalls of 30-150 ms were seen), not steady state.
+    const startAt = epochNow() + START_LEAD_MS;
+    const measureFrom = startAt + opts.warmupMs;
+    const start: ToShard = {
+      type: 'start',
+      startAtEpochMs: startAt,
+      measureFromEpochMs: measureFrom,
+      seconds: opts.seconds,
+      drainMs: opts.drainMs,
+      lateGraceMs: LATE_GRACE_MS,
+    };
+    const doneTimeoutMs = START_LEAD_MS + opts.warmupMs + opts.seconds * 1000 + opts.drainMs + LATE_GRACE_MS + SHARD_DONE_SLACK_MS;
+    // Listen before starting, so a shard that fails early is seen by both waits.
+    const allDrained = nextFromAll(workers, 'drained', doneTimeoutMs);
+    const allDone = nextFromAll(workers, 'done', doneTimeoutMs);
+    // Handlers now so an early shard failure is not an unhandled rejection during the sleep.
+    allDrained.catch(() => undefined);
+    allDone.catch(() => undefined);
+    for (const worker of workers) worker.postMessage(start);
+    await sleep(Math.max(0, measureFrom - epochNow()));
+
+    // ---- measured window: from the end of warm-up to the last shard's drain ----
+    const before = server.counters();
+    const hostBefore = readHostCpu();
+    const genBefore = process.cpuUsage();
+    const windowStart = epochNow();
+    // Server and host counters stop when the drain ends; the late grace period after it only
+    // tells late from lost and must not dilute CPU figures.
+    await allDrained;
+    const windowEnd = epochNow();
+    const genCpu = process.cpuUsage(genBefore);
+    const hostAfter = readHostCpu();
+    const after = server.counters();
+    // ---- end of window ----
+    const done = await allDone;
+
+    const samples = new Samples(done.reduce((n, d) => n + d.samples.length, 0));
+    for (const d of done) for (let i = 0; i < d.samples.length; i++) samples.push(d.samples[i]!);
+    const closeCodes = new Map<string, number>();
+    const connectionErrors = new Map<string, number>();
+    const framesReceived = new Array<number>(FRAME_KINDS.length).fill(0);
+    const framesSent = new Array<number>(FRAME_KINDS.length).fill(0);
+    for (const d of done) {
+      result.sent += d.sent;
+      result.delivered += d.delivered;
+      result.lateDelivered += d.lateDelivered;
+      d.framesReceived.forEach((n, k) => (framesReceived[k]! += n));
+      d.framesSent.forEach((n, k) => (framesSent[k]! += n));
+      result.expected += d.expected;
+      result.roomsWithLoss += d.roomsWithLoss;
+      result.reconnects += d.reconnects;
+      for (const [k, n] of Object.entries(d.closeCodes)) closeCodes.set(k, (closeCodes.get(k) ?? 0) + n);
+      for (const [k, n] of Object.entries(d.connectionErrors)) connectionErrors.set(k, (connectionErrors.get(k) ?? 0) + n);
+    }
+    const perEdit = (counts: number[]) =>
+      Object.fromEntries(FRAME_KINDS.map((kind, k) => [kind, counts[k]! / Math.max(1, result.sent)]).filter(([, n]) => (n as number) > 0));
+    result.clientFramesPerEdit = { received: perEdit(framesReceived), sent: perEdit(framesSent) };
+    result.windowMs = windowEnd - windowStart;
+    result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
+    result.latencyMs = summarize(samples);
+    result.closeCodes = Object.fromEntries(closeCodes);
+    result.connectionErrors = Object.fromEntries(connectionErrors);
+    result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
+    result.generatorLoopDelayMaxMs = Math.max(...done.map((d) => d.loopDelayMaxMs));
+
+    const windowSec = result.windowMs / 1000;
+    if (before && after) {
+      result.serverCpuSeconds = after.cpuSeconds - before.cpuSeconds;
+      result.serverCpuPercentOfCore = (result.serverCpuSeconds / windowSec) * 100;
+      result.serverPeakRssMb = after.peakRssBytes / 2 ** 20;
+      result.serverEndRssMb = after.rssBytes / 2 ** 20;
+    } else {
+      result.warnings.push(`server ${server.describeExit() || 'exited'} during the run:\n${server.outputTail()}`);
+    }
+    const genCpuSeconds = (genCpu.user + genCpu.system) / 1e6;
+    result.generatorCpuPercentOfCore = (genCpuSeconds / windowSec) * 100;
+    if (hostBefore && hostAfter && Number.isFinite(result.serverCpuSeconds)) {
+      const others = hostAfter.busySeconds - hostBefore.busySeconds - genCpuSeconds - result.serverCpuSeconds;
+      result.otherCpuPercentOfCore = Math.max(0, (others / windowSec) * 100);
+    }
+
+    if (result.generatorLoopDelayP99Ms > GENERATOR_LOOP_P99_WARN_MS) {
+      result.warnings.push(
+        `load generator busy (event-loop delay p99 ${fixed(result.generatorLoopDelayP99Ms)} ms, max ${fixed(result.generatorLoopDelayMaxMs)} ms, ` +
+          `CPU ${fixed(result.generatorCpuPercentOfCore, 0)}% of a core over ${workers.length} thread(s)): latencies include generator delay`,
+      );
+    }
+    if (result.otherCpuPercentOfCore > OTHER_CPU_WARN_PERCENT) {
+      result.warnings.push(
+        `other processes used ${fixed(result.otherCpuPercentOfCore, 0)}% of a core during the window (machine has ${os.cpus().length} cores): these figures are noisy`,
+      );
+    }
+    if (result.reconnects > 0) {
+      result.warnings.push(`${result.reconnects} socket(s) closed during the window (codes: ${formatCounts(closeCodes)})`);
+    }
+    if (result.delivered < result.expected) {
+      const lost = result.expected - result.delivered - result.lateDelivered;
+      result.warnings.push(
+        `${result.expected - result.delivered} of ${result.expected} deliveries missing after the ${fixed(result.drainMs / 1000)} s drain: ` +
+          `${result.lateDelivered} arrived late (within ${LATE_GRACE_MS / 1000} s more), ${lost} never arrived` +
+          (lost > 0 ? ` (${result.roomsWithLoss} room(s))` : ''),
+      );
+    }
+    if (result.delivered + result.lateDelivered > result.expected) {
+      result.warnings.push(`${result.delivered + result.lateDelivered - result.expected} deliveries more than expected (duplicate observation?)`);
+    }
+    if (connectionErrors.size > 0) {
+      const emfile = [...connectionErrors.keys()].some((m) => m.includes('EMFILE'));
+      result.warnings.push(`connection errors: ${formatCounts(connectionErrors)}` + (emfile ? ' — EMFILE: raise the open-file limit (ulimit -n)' : ''));
+    }
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const tail = started?.server.outputTail();
+    return { ...result, status: 'failed', error: tail ? `${message}\n--- ${target.name} output (tail) ---\n${tail}` : message };
+  } finally {
+    await stopShards(workers);
+    workers = [];
+    if (started) {
+      await started.server.stop();
+      const { storeBytes } = started.cleanup();
+      if (storeBytes !== undefined) result.storeBytes = storeBytes;
+    }
+  }
+}
+
+/**
+ * Waits (bounded) until processes other than the generator and the server are near idle, so a
+ * concurrent build on a shared machine does not land inside the measured window. Returns the
+ * other-process load in % of a core if it never settled, undefined once quiet.
+ */
+async function waitForQuietHost(server: ServerProcess): Promise<number | undefined> {
+  const deadline = performance.now() + QUIET_WAIT_MAX_MS;
+  let others = 0;
+  for (;;) {
+    const host0 = readHostCpu();
+    const server0 = server.counters();
+    const gen0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(QUIET_PROBE_MS);
+    const host1 = readHostCpu();
+    const server1 = server.counters();
+    const gen = process.cpuUsage(gen0);
+    if (!host0 || !host1 || !server0 || !server1) return undefined;
+    const seconds = (performance.now() - t0) / 1000;
+    const busy = host1.busySeconds - host0.busySeconds - (server1.cpuSeconds - server0.cpuSeconds) - (gen.user + gen.system) / 1e6;
+    others = (busy / seconds) * 100;
+    if (others < OTHER_CPU_WARN_PERCENT) return undefined;
+    if (performance.now() >= deadline) return others;
+  }
+}
+
+// ---- entry -------------------------------------------------------------------------
+
+export async function runSyncBench(options: SyncBenchOptions = {}): Promise<SyncBenchResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const configs = options.configs ?? DEFAULT_SYNC_CONFIGS;
+  const targets = options.targets ?? TARGET_NAMES;
+  const opts: RunOptions = {
+    seconds: options.seconds ?? DEFAULT_SECONDS,
+    drainMs: options.drainMs ?? DEFAULT_DRAIN_MS,
+    warmupMs: options.warmupMs ?? DEFAULT_WARMUP_MS,
+    connectBatch: options.connectBatch ?? DEFAULT_CONNECT_BATCH,
+    workers: options.workers ?? DEFAULT_WORKERS,
+    retries: options.retries ?? DEFAULT_RETRIES,
+    profileDir: options.profileDir,
+    seed: options.seed ?? DEFAULT_SEED,
+  };
+
+  const fdLimit = openFileLimit();
+  const bench: SyncBenchResult = {
+    suite: 'sync',
+    startedAt: new Date().toISOString(),
+    seconds: opts.seconds,
+    drainMs: opts.drainMs,
+    warmupMs: opts.warmupMs,
+    loadThreads: opts.workers,
+    host: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      openFileLimit: fdLimit === undefined || !Number.isFinite(fdLimit) ? null : fdLimit,
+    },
+    configs: [],
+    warnings: [],
+  };
+  const maxClients = Math.max(...configs.map((c) => c.rooms * c.clients));
+  if (fdLimit !== undefined && fdLimit < maxClients + FD_HEADROOM) {
+    bench.warnings.push(
+      `open-file limit is ${fdLimit} but the largest configuration opens ${maxClients} sockets per process: raise it (ulimit -n ${maxClients + FD_HEADROOM * 4}) or expect EMFILE`,
+    );
+  }
+  for (const name of targets) {
+    const why = TARGETS[name].unavailable();
+    if (why !== undefined) bench.warnings.push(`${name} skipped: ${why}`);
+  }
+
+  for (const [index, config] of configs.entries()) {
+    const label = describeConfig(config);
+    log(`sync ${label}, ${opts.seconds} s`);
+    const entry: SyncConfigResult = { config, label, results: [] };
+    for (const name of targets) {
+      let result = await runOnce(TARGETS[name], config, opts, `c${index}`, log);
+      // A concurrent build on a shared machine ruins a window; try again and keep the cleanest.
+      const retryable = (r: SyncTargetResult) => r.status === 'ok' && r.otherCpuPercentOfCore > OTHER_CPU_WARN_PERCENT;
+      for (let attempt = 1; attempt <= opts.retries && retryable(result); attempt++) {
+        log(`  ${name}: other processes took ${fixed(result.otherCpuPercentOfCore, 0)}% of a core during the window; measuring again`);
+        const again = await runOnce(TARGETS[name], config, opts, `c${index}r${attempt}`, log);
+        if (again.status === 'ok' && again.otherCpuPercentOfCore < result.otherCpuPercentOfCore) result = again;
+      }
+      if (result.status === 'failed') log(`  ${name} FAILED: ${result.error}`);
+      for (const warning of result.warnings) log(`  ${name}: ${warning}`);
+      entry.results.push(result);
+    }
+    const attn = entry.results.find((r) => r.server === 'attn' && r.status === 'ok');
+    const reference = entry.results.find((r) => r.server === 'reference' && r.status === 'ok');
+    if (attn && reference) {
+      entry.ratio = {
+        p50: attn.latencyMs.p50 / reference.latencyMs.p50,
+        p99: attn.latencyMs.p99 / reference.latencyMs.p99,
+        max: attn.latencyMs.max / reference.latencyMs.max,
+        cpu: attn.serverCpuSeconds / reference.serverCpuSeconds,
+        peakRss: attn.serverPeakRssMb / reference.serverPeakRssMb,
+      };
+      const reasons: string[] = [];
+      if (attn.latencyMs.p99 > reference.latencyMs.p99) {
+        reasons.push(`p99 ${fixed(attn.latencyMs.p99)} ms > reference ${fixed(reference.latencyMs.p99)} ms`);
+      }
+      if (attn.delivered < attn.expected) reasons.push(`lost ${attn.expected - attn.delivered} of ${attn.expected}`);
+      entry.goal = { met: reasons.length === 0, reasons };
+    }
+    bench.configs.push(entry);
+  }
+  return bench;
+}
+
+// ---- report ------------------------------------------------------------------------
+
+const HEADERS = ['config', 'server', 'p50 ms', 'p99 ms', 'max ms', 'delivered/expected', 'server CPU s', 'CPU % core', 'peak RSS MB'];
+const ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+
+function tableRows(bench: SyncBenchResult): string[][] {
+  const rows: string[][] = [];
+  for (const entry of bench.configs) {
+    for (const r of entry.results) {
+      if (r.status !== 'ok') {
+        rows.push([entry.label, r.server, r.status, '', '', '', '', '', '']);
+        continue;
+      }
+      rows.push([
+        entry.label,
+        r.server,
+        fixed(r.latencyMs.p50),
+        fixed(r.latencyMs.p99),
+        fixed(r.latencyMs.max),
+        `${r.delivered}/${r.expected}` + (r.lateDelivered > 0 ? ` (+${r.lateDelivered} late)` : ''),
+        fixed(r.serverCpuSeconds, 2),
+        fixed(r.serverCpuPercentOfCore, 0),
+        fixed(r.serverPeakRssMb, 0),
+      ]);
+    }
+    if (entry.ratio) {
+      const x = (v: number) => `${fixed(v, 2)}×`;
+      // Short here (the column is narrow); the reasons go in the notes under the table.
+      const goal = entry.goal?.met ? 'goal met' : 'goal missed';
+      rows.push([entry.label, 'attn/reference', x(entry.ratio.p50), x(entry.ratio.p99), x(entry.ratio.max), goal, x(entry.ratio.cpu), '', x(entry.ratio.peakRss)]);
+    }
+  }
+  return rows;
+}
+
+function notes(bench: SyncBenchResult): string[] {
+  const lines = [
+    `${bench.warmupMs / 1000} s unmeasured warm-up, then ${bench.seconds} s of measured writing per configuration and up to ${bench.drainMs / 1000} s drain; ` +
+      `CPU is the server process's user+system time over that window; peak RSS is the kernel's VmHWM for the server's whole life.`,
+    `host: ${bench.host.cpus} × ${bench.host.cpuModel}, Node ${bench.host.node}; the load generator (${bench.loadThreads} worker thread(s), stock y-websocket ` +
+      `clients) and the server share these cores. Latency is measured in the generator, so it includes generator delay for both servers.`,
+    'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
+    ...bench.warnings,
+  ];
+  for (const entry of bench.configs) {
+    if (entry.goal && !entry.goal.met) lines.push(`${entry.label}: goal missed (p99 no worse than the reference, zero loss): ${entry.goal.reasons.join('; ')}`);
+  }
+  for (const entry of bench.configs) {
+    for (const r of entry.results) {
+      if (r.status === 'ok') {
+        lines.push(
+          `${entry.label} ${r.server}: setup ${fixed(r.setupMs / 1000)} s, ramp-up ${fixed(r.connectMs / 1000)} s, ` +
+            `generator loop delay p99 ${fixed(r.generatorLoopDelayP99Ms)} ms, generator CPU ${fixed(r.generatorCpuPercentOfCore, 0)}%, ` +
+            `other processes ${fixed(r.otherCpuPercentOfCore, 0)}%` +
+            (r.storeBytes !== undefined ? `, store ${fixed(r.storeBytes / 2 ** 20)} MB` : '') +
+            `; client frames per edit: received ${formatFrames(r.clientFramesPerEdit.received)}, sent ${formatFrames(r.clientFramesPerEdit.sent)}`,
+        );
+      } else {
+        lines.push(`${entry.label} ${r.server}: ${r.status} — ${(r.error ?? '').split('\n')[0]}`);
+      }
+      for (const w of r.warnings) lines.push(`${entry.label} ${r.server}: ${w.split('\n')[0]}`);
+    }
+  }
+  return lines;
+}
+
+export function formatSyncText(bench: SyncBenchResult): string {
+  return [textTable(HEADERS, tableRows(bench), ALIGN), '', ...notes(bench).map((n) => `- ${n}`)].join('\n');
+}
+
+export function formatSyncMarkdown(bench: SyncBenchResult): string {
+  return [
+    '### Sync: attn vs @y/websocket-server@0.1.1 (reference relay)',
+    '',
+    markdownTable(HEADERS, tableRows(bench), ALIGN),
+    '',
+    ...notes(bench).map((n) => `- ${n}`),
+  ].join('\n');
+}
+
+// ---- helpers -------------------------------------------------------------------------
+
+function emptyResult(server: TargetName): SyncTargetResult {
+  return {
+    server,
+    status: 'ok',
+    setupMs: 0,
+    connectMs: 0,
+    windowMs: 0,
+    drainMs: 0,
+    sent: 0,
+    expected: 0,
+    delivered: 0,
+    lateDelivered: 0,
+    roomsWithLoss: 0,
+    latencyMs: { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN },
+    serverCpuSeconds: Number.NaN,
+    serverCpuPercentOfCore: Number.NaN,
+    serverPeakRssMb: Number.NaN,
+    serverEndRssMb: Number.NaN,
+    generatorCpuPercentOfCore: Number.NaN,
+    generatorLoopDelayP99Ms: Number.NaN,
+    generatorLoopDelayMaxMs: Number.NaN,
+    otherCpuPercentOfCore: Number.NaN,
+    clientFramesPerEdit: { received: {}, sent: {} },
+    reconnects: 0,
+    closeCodes: {},
+    connectionErrors: {},
+    warnings: [],
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function formatFrames(perEdit: Record<string, number>): string {
+  const parts = Object.entries(perEdit).map(([kind, n]) => `${fixed(n, 2)} ${kind}`);
+  return parts.length === 0 ? 'none' : parts.join(' + ');
+}
+
+function formatCounts(map: Map<string, number>): string {
+  return map.size === 0 ? 'none' : [...map].map(([k, n]) => `${k} ×${n}`).join(', ');
+}
+
+async function mapConcurrent<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      out[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return out;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? dirBytes(full) : statSync(full).size;
+  }
+  return total;
+}
