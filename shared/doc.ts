@@ -65,6 +65,8 @@ export interface CurrentQuestion {
   prompt: string;
   /** suggested minutes */
   minutes: number;
+  /** the coding challenge that goes with it, if any (its id only: the spec comes over REST) */
+  challenge?: string;
   /** server clock, ms since epoch */
   startedAt: number;
 }
@@ -92,8 +94,57 @@ export function writeCurrentQuestion(doc: Y.Doc, current: CurrentQuestion | null
     session.set(SESSION_KEYS.history, [...readQuestionHistory(doc), { id: current?.id ?? null, title: current?.title ?? '', at }]);
   }, Origin.server);
 }
-export function boardRuns(doc: Y.Doc): Y.Array<unknown> {
-  return doc.getArray<unknown>(BOARD_KEYS.runs);
+export function boardRuns(doc: Y.Doc): Y.Array<RunRecord> {
+  return doc.getArray<RunRecord>(BOARD_KEYS.runs);
+}
+
+/** At most this many runs are kept in the board; older ones are dropped by whoever appends. */
+export const MAX_RUNS = 50;
+
+export type RunBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type RunStatus = 'requested' | 'running' | 'ok' | 'error' | 'timeout' | 'stopped' | 'declined';
+
+export interface RunConsoleLine {
+  level: 'log' | 'info' | 'warn' | 'error';
+  text: string;
+}
+
+/**
+ * One run of the pad's code (or one Check of a challenge), as everyone in the room sees it.
+ * A remote run ("run on the candidate's GPU") starts as `requested` by an interviewer, with
+ * `target` set to the candidate's awareness client id; that candidate's page runs it and replaces
+ * the record with the result. Records are replaced whole (Y.Array delete + insert), never mutated.
+ */
+export interface RunRecord {
+  id: string;
+  kind: 'run' | 'check';
+  status: RunStatus;
+  /** who asked for it */
+  requestedBy: { name: string; role: 'interviewer' | 'candidate' | 'observer'; clientId: number };
+  /** who ran it (the requester, or the candidate for a remote run) */
+  ranBy?: { name: string; role: 'interviewer' | 'candidate' | 'observer'; clientId: number };
+  /** awareness client id of the browser asked to run it; absent = the requester's own */
+  target?: number;
+  /** what was asked: 'auto' or a fixed backend */
+  backendRequested: 'auto' | RunBackend;
+  /** what actually ran, once known */
+  backend?: RunBackend;
+  /** e.g. "nvidia · ampere" or "swiftshader (software)" */
+  adapter?: string;
+  /** set when the requested backend could not be used, saying why */
+  fallbackReason?: string;
+  challengeId?: string;
+  createdAt: number;
+  startedAt?: number;
+  durationMs?: number;
+  timeoutMs: number;
+  console?: RunConsoleLine[];
+  /** the returned value, formatted (tensors with shape, dtype and a preview) */
+  value?: string;
+  error?: { message: string; line?: number; column?: number };
+  /** true when console/value were cut at the size cap */
+  truncated?: boolean;
+  checks?: import('./challenge.js').CaseResult[];
 }
 
 // ---- panel (interviewers only; never sent to a candidate) -----------------
@@ -229,6 +280,10 @@ export interface AwarenessState {
   viewport?: ViewportBounds;
   /** awareness clientID of the user being followed, if any */
   following?: number | null;
+  /** candidates: whether an interviewer may run the pad's code in this browser */
+  allowRemoteRuns?: boolean;
+  /** the snippet runner's backend and adapter in this browser, once probed */
+  runner?: { backend: RunBackend; adapter: string } | null;
   /** y-codemirror.next writes `cursor` itself */
   cursor?: unknown;
 }

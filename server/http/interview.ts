@@ -73,7 +73,9 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
       const view = questions.forCandidate(body.data.questionId);
       if (!view) throw new HttpError(404, 'unknown_question', `No question "${body.data.questionId}" in the bank.`);
       // Only the candidate's view goes into the board doc: the candidate syncs that doc.
-      current = { ...view, minutes: questions.get(view.id)!.minutes, startedAt: Date.now() };
+      const full = questions.get(view.id)!;
+      current = { ...view, minutes: full.minutes, startedAt: Date.now() };
+      if (full.challenge) current.challenge = full.challenge;
     }
     await sync.change(req.authed!.room.id, 'board', (doc) => writeCurrentQuestion(doc, current, Date.now()));
     res.json({ current });
