@@ -13,40 +13,10 @@ import {
   panelSignals,
   readPanelScores,
   askedKey,
-  type Signal,
 } from '../shared/doc.js';
-import { RUBRIC, panelSummary, weightedScore, type PanelAgreement, type QuestionScores } from '../shared/rubric.js';
+import { RUBRIC, panelSummary, weightedScore } from '../shared/rubric.js';
 import type { Question } from '../shared/question.js';
-import type { RoomInfo } from '../shared/api.js';
-
-export interface ScorecardRaterQuestion {
-  score: number | null;
-  coverage: number;
-  scores: QuestionScores;
-  note: string;
-}
-
-export interface ScorecardQuestion {
-  id: string;
-  title: string;
-  minutes: number;
-  inPlan: boolean;
-  byRater: Record<string, ScorecardRaterQuestion>;
-  mean: number | null;
-  sd: number | null;
-  range: number | null;
-  asked: { followUps: boolean[]; probing: boolean[] };
-}
-
-export interface Scorecard {
-  room: RoomInfo;
-  generatedAt: number;
-  raters: Array<{ id: string; name: string }>;
-  questions: ScorecardQuestion[];
-  overall: { byRater: Record<string, { score: number | null; coverage: number }>; mean: number | null; sd: number | null; range: number | null };
-  agreement: PanelAgreement;
-  signals: Signal[];
-}
+import type { RoomInfo, Scorecard, ScorecardQuestion, ScorecardRaterQuestion } from '../shared/api.js';
 
 export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | undefined, panel: Y.Doc, now = Date.now()): Scorecard {
   const scores = readPanelScores(panel);

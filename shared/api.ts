@@ -1,6 +1,8 @@
 /** REST request/response schemas. The server validates every body with these; the client reuses the types. */
 import { z } from 'zod';
 import { LIMITS, ROLES } from './protocol.js';
+import type { Signal } from './doc.js';
+import type { PanelAgreement, QuestionScores } from './rubric.js';
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -94,3 +96,34 @@ export type SignalBody = z.infer<typeof SignalBody>;
 
 /** Pastes at least this long are reported to the interviewers. */
 export const LARGE_PASTE_CHARS = 200;
+
+// ---- scorecard (GET /api/rooms/:id/scorecard.json; interviewers only) -------
+
+export interface ScorecardRaterQuestion {
+  score: number | null;
+  coverage: number;
+  scores: QuestionScores;
+  note: string;
+}
+
+export interface ScorecardQuestion {
+  id: string;
+  title: string;
+  minutes: number;
+  inPlan: boolean;
+  byRater: Record<string, ScorecardRaterQuestion>;
+  mean: number | null;
+  sd: number | null;
+  range: number | null;
+  asked: { followUps: boolean[]; probing: boolean[] };
+}
+
+export interface Scorecard {
+  room: RoomInfo;
+  generatedAt: number;
+  raters: Array<{ id: string; name: string }>;
+  questions: ScorecardQuestion[];
+  overall: { byRater: Record<string, { score: number | null; coverage: number }>; mean: number | null; sd: number | null; range: number | null };
+  agreement: PanelAgreement;
+  signals: Signal[];
+}

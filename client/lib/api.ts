@@ -12,6 +12,7 @@ import type {
   SignalBody,
   WhoAmIResponse,
 } from '../../shared/api.js';
+import type { ChallengeForClient } from '../../shared/challenge.js';
 import type { CurrentQuestion } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { noteServerDate } from './serverClock.js';
@@ -126,6 +127,11 @@ export async function setCurrentQuestion(roomId: string, token: string, question
   return response.current;
 }
 
+/** A coding challenge as any role may see it: starter code, statement and test vectors, never the reference. */
+export function fetchChallenge(roomId: string, token: string, challengeId: string): Promise<ChallengeForClient> {
+  return request('GET', `${roomPath(roomId)}/challenges/${encodeURIComponent(challengeId)}`, { token });
+}
+
 /** Reports a candidate signal (candidate only). The server stamps the time and the name. */
 export async function postSignal(roomId: string, token: string, body: SignalBody): Promise<void> {
   await send('POST', `${roomPath(roomId)}/signals`, { token, body, keepalive: true });
@@ -133,7 +139,7 @@ export async function postSignal(roomId: string, token: string, body: SignalBody
 
 export type ScorecardFormat = 'json' | 'md';
 
-/** The scorecard as parsed JSON (interviewer only); see client/scorecard/types.ts for its shape. */
+/** The scorecard as parsed JSON (interviewer only); see Scorecard in shared/api.ts for its shape. */
 export function fetchScorecard<T>(roomId: string, token: string): Promise<T> {
   return request<T>('GET', `${roomPath(roomId)}/scorecard.json`, { token });
 }

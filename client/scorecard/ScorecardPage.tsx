@@ -5,7 +5,7 @@ import { Markdown } from '../lib/Markdown.js';
 import { formatAlpha, formatScore, formatSpread, formatTimeOfDay, percent, signalLabel } from '../lib/scoreFormat.js';
 import { StatusScreen } from '../lib/StatusScreen.js';
 import { claimRoomToken } from '../lib/token.js';
-import type { Scorecard, ScorecardQuestion } from './types.js';
+import type { Scorecard, ScorecardQuestion } from '../../shared/api.js';
 
 type Load = { phase: 'loading' } | { phase: 'failed'; status: number; message: string } | { phase: 'ready'; card: Scorecard };
 

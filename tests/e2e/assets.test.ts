@@ -3,27 +3,16 @@
  * (not the doc) and survives a restart; Excalidraw's fonts come from attn; nothing is fetched
  * from any other host (attn must work on a network with no internet).
  */
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { createRoom, testConfig } from '../support/server.js';
-import { chromiumAvailable, launch, screenshotAll } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, freePort, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
 
-const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 const IMAGE = path.resolve(import.meta.dirname, '../fixtures/gradient-64.png');
 const hasBrowser = chromiumAvailable();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasBrowser)('images and fonts', () => {
   let browser: Browser;
@@ -48,16 +37,12 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
     });
     page.on('request', (r) => requests.push({ who, url: r.url() }));
     page.on('response', (r) => responses.push({ who, url: r.url(), status: r.status(), method: r.request().method() }));
-    await page.goto(url.replace('localhost', '127.0.0.1'));
-    await page.getByTestId('name-input').fill(who);
-    await page.getByTestId('name-submit').click();
-    await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
-    return page;
+    return joinRoom(page, url.replace('localhost', '127.0.0.1'), who);
   };
   const count = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does).');
+    requireBuiltClient();
     port = await freePort();
     dataDir = testConfig().dataDir;
     await boot();

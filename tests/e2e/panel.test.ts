@@ -4,15 +4,13 @@
  * panel and nothing interviewer-only crosses its network; the scorecard downloads with both scores.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { testConfig } from '../support/server.js';
-import { chromiumAvailable, launch, screenshotAll } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
 
-const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 const hasBrowser = chromiumAvailable();
 
 describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
@@ -24,11 +22,7 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     contexts.push(ctx);
     const page = await ctx.newPage();
-    await page.goto(url);
-    await page.getByTestId('name-input').fill(name);
-    await page.getByTestId('name-submit').click();
-    await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
-    return page;
+    return joinRoom(page, url, name);
   };
   const openPanel = async (page: Page) => {
     const panel = page.getByTestId('panel');
@@ -46,7 +40,7 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
     page.locator(`[data-testid="rater-score"][data-rater-name="${name}"] td`).first().textContent();
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does).');
+    requireBuiltClient();
     server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
     browser = await launch();
   });
@@ -79,10 +73,7 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
         socketUrls.push(ws.url());
         ws.on('framereceived', (f) => received.push(Buffer.isBuffer(f.payload) ? f.payload : Buffer.from(f.payload)));
       });
-      await cand.goto(room.links.candidate.url);
-      await cand.getByTestId('name-input').fill('Cleo');
-      await cand.getByTestId('name-submit').click();
-      await cand.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
+      await joinRoom(cand, room.links.candidate.url, 'Cleo');
 
       const ada = await join(room.links.interviewer.url, 'Ada');
       const bob = await join(room.links.interviewer.url, 'Bob');

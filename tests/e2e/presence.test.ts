@@ -3,16 +3,13 @@
  * and Excalidraw's follow mode. A stock y-websocket client (an observer link) watches awareness
  * alongside the two browsers, so the test checks what went over the wire as well as the DOM.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AwarenessState } from '../../shared/doc.js';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { connect, createRoom, testConfig, waitSynced, type Client } from '../support/server.js';
-import { chromiumAvailable, launch, screenshotAll } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
 
-const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 const hasBrowser = chromiumAvailable();
 
 describe.skipIf(!hasBrowser)('presence between real browsers', () => {
@@ -25,11 +22,7 @@ describe.skipIf(!hasBrowser)('presence between real browsers', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     contexts.push(ctx);
     const page = await ctx.newPage();
-    await page.goto(url);
-    await page.getByTestId('name-input').fill(name);
-    await page.getByTestId('name-submit').click();
-    await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
-    return page;
+    return joinRoom(page, url, name);
   };
   const stateOf = (name: string): AwarenessState | undefined =>
     [...probe.provider.awareness.getStates().values()].find((s) => (s as AwarenessState).user?.name === name) as AwarenessState | undefined;
@@ -37,7 +30,7 @@ describe.skipIf(!hasBrowser)('presence between real browsers', () => {
     [...probe.provider.awareness.getStates().entries()].find(([, s]) => (s as AwarenessState).user?.name === name)?.[0];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does).');
+    requireBuiltClient();
     server = await startAttn(testConfig({ clientDir: CLIENT_DIR }), { logSink: () => undefined });
     browser = await launch();
   });

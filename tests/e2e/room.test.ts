@@ -2,26 +2,14 @@
  * Two and three real Chromium users in one room: create via the UI, draw and type on both sides,
  * the observer can't change anything, and a server restart keeps the board and the code.
  */
-import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { testConfig } from '../support/server.js';
-import { chromiumAvailable, launch, screenshotAll, watchPage } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
-const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
 const hasBrowser = chromiumAvailable();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasBrowser)('room in real browsers', () => {
   let browser: Browser;
@@ -45,11 +33,8 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
   };
 
   const join = async (page: Page, url: string, name: string) => {
-    await page.goto(url);
-    await page.getByTestId('name-input').fill(name);
-    await page.getByTestId('name-submit').click();
+    await joinRoom(page, url, name);
     await expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('connected');
-    await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
   };
 
   const padText = (page: Page) => page.locator('[data-testid="pad"] .cm-content').innerText();
@@ -70,7 +55,7 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does).');
+    requireBuiltClient();
     port = await freePort();
     dataDir = testConfig().dataDir;
     await boot();

@@ -24,7 +24,7 @@ import {
 } from '../../shared/doc.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { RUBRIC_SUB_CRITERION_IDS } from '../../shared/rubric.js';
-import type { Scorecard } from '../../server/scorecard.js';
+import type { Scorecard } from '../../shared/api.js';
 import { closeCodeOf, connect, createRoom, eventually, nextClose, startTestServer, waitSynced, type Client, type TestServer } from '../support/server.js';
 
 let server: TestServer;

@@ -58,3 +58,30 @@ export function watchPage(page: Page): { errors: string[] } {
   });
   return { errors };
 }
+
+export const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
+
+/** e2e tests serve the production build; say how to get one instead of failing obscurely. */
+export function requireBuiltClient(): void {
+  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('dist/client is missing: run `npm run build` first (npm test does).');
+}
+
+/** A port nothing listens on now, so a restarted server can come back on the same address. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as import('node:net').AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Opens a room link, answers the name prompt, and waits for the canvas. */
+export async function joinRoom(page: Page, url: string, name: string): Promise<Page> {
+  await page.goto(url);
+  await page.getByTestId('name-input').fill(name);
+  await page.getByTestId('name-submit').click();
+  await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
+  return page;
+}
