@@ -6,6 +6,18 @@ export default defineConfig({
   root: 'client',
   publicDir: false,
   plugins: [react()],
+  // The snippet runner's worker: an ES module in ONE file with a predictable name, because the
+  // server recognises it by name to send it with its own no-network CSP (server/http/static.ts),
+  // and that CSP allows no script sources, so the worker could not load a second chunk.
+  worker: {
+    format: 'es',
+    rolldownOptions: {
+      output: {
+        entryFileNames: 'assets/attn-runner-[hash].js',
+        codeSplitting: false,
+      },
+    },
+  },
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
@@ -17,6 +29,7 @@ export default defineConfig({
       '/api': 'http://localhost:8080',
       '/sync': { target: 'ws://localhost:8080', ws: true },
       '/excalidraw-assets': 'http://localhost:8080',
+      '/tfjs-wasm': 'http://localhost:8080',
     },
   },
 });

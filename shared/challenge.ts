@@ -69,9 +69,10 @@ export interface CompareResult {
 }
 
 /**
- * Compares an actual value with the expected one under a tolerance. Shapes, kinds and dtypes
- * (float vs int/bool) must match exactly; numbers compare within abs + rel * |expected|;
- * NaN only equals NaN. Pure: shared by the browser's Check and the server's self-test.
+ * Compares an actual value with the expected one under a tolerance. Kinds and shapes must match
+ * exactly; numbers compare within abs + rel * |expected|; NaN only equals NaN and an infinity only
+ * itself. Tensor dtypes are deliberately not compared: a bool or int32 mask of 1s and 0s is as
+ * right as a float32 one. Pure: shared by the browser's Check and the server's self-test.
  */
 export function compareValues(actual: SerializedValue, expected: SerializedValue, tol: Tolerance, path = 'output'): CompareResult {
   if (actual.kind !== expected.kind) return { pass: false, maxAbsError: null, message: `${path}: expected a ${expected.kind}, got a ${actual.kind}` };
@@ -121,6 +122,8 @@ function compareNumbers(actual: number[], expected: number[], tol: Tolerance, pa
       }
       continue;
     }
+    // Exact equality first: for infinities both |∞ - ∞| and rel * |∞| are NaN.
+    if (a === e) continue;
     const err = Math.abs(a - e);
     if (err > maxAbs) maxAbs = err;
     if (!(err <= tol.abs + tol.rel * Math.abs(e))) {

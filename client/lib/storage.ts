@@ -51,4 +51,11 @@ export const StorageKey = {
   /** localStorage: the panel column's width in px, and whether it is collapsed ("1"). */
   panelWidth: 'attn:panel-width',
   panelCollapsed: 'attn:panel-collapsed',
+  /** localStorage: the snippet runner's backend choice ('auto' or a tfjs backend) and timeout in seconds. */
+  runnerBackend: 'attn:runner-backend',
+  runnerTimeout: 'attn:runner-timeout',
+  /** localStorage: JSON ReadbackMemo, whether WebGPU sync readback works per adapter and browser (client/runner/protocol.ts). */
+  webgpuReadback: 'attn:webgpu-readback',
+  /** localStorage: "0" when the candidate switched off interviewer runs on their machine. */
+  allowRemoteRuns: 'attn:allow-remote-runs',
 } as const;

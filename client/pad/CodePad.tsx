@@ -21,8 +21,12 @@ interface CodePadProps {
   doc: Y.Doc;
   awareness: Awareness;
   readOnly: boolean;
-  /** Controls for the pad header (the runner adds Run / Stop here). */
+  /** Controls in a row under the pad header (the runner's Run / Check / Stop). */
   toolbar?: ReactNode;
+  /** A notice between the toolbar and the editor (e.g. "the interviewer is running your code"). */
+  banner?: ReactNode;
+  /** Under the editor (the runs console). */
+  below?: ReactNode;
   /** Extra editor extensions (e.g. the runner's Ctrl/Cmd+Enter keymap). Keep the array stable. */
   extensions?: readonly Extension[];
 }
@@ -31,7 +35,7 @@ interface CodePadProps {
  * CodeMirror 6 bound to the board's shared code text. y-codemirror.next draws the other
  * users' carets and selections from awareness `user.name` / `user.color` / `user.colorLight`.
  */
-export function CodePad({ doc, awareness, readOnly, toolbar, extensions }: CodePadProps) {
+export function CodePad({ doc, awareness, readOnly, toolbar, banner, below, extensions }: CodePadProps) {
   const host = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -69,10 +73,15 @@ export function CodePad({ doc, awareness, readOnly, toolbar, extensions }: CodeP
         <span className="pane-title">Code</span>
         <span className="pane-subtitle">TypeScript · tf in scope</span>
         {readOnly && <span className="chip">read-only</span>}
-        <span className="pane-header-spacer" />
-        {toolbar}
       </header>
+      {toolbar && (
+        <div className="pad-toolbar" role="toolbar" aria-label="Run the code">
+          {toolbar}
+        </div>
+      )}
+      {banner}
       <div ref={host} className="pad-editor" />
+      {below}
     </section>
   );
 }

@@ -14,14 +14,16 @@ const TO = '–';
 
 export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
   const mod = modKeyLabel();
-  const rows: [string, string[]][] = [
-    ['Show this list', ['?']],
-    ['Run the code pad', [mod, 'Enter']],
-    ['Stop a running snippet', ['Esc']],
+  const rows: [string, string[]][] = [['Show this list', ['?']]];
+  // Observers watch runs but cannot start or stop one.
+  if (role !== 'observer') {
+    rows.push(['Run the code pad (pad or its toolbar focused)', [mod, 'Enter']], ['Stop the running snippet and its worker', ['Esc']]);
+  }
+  rows.push(
     ['Undo your own edits in the pad', [mod, 'Z']],
     ['Redo in the pad', [mod, 'Shift', 'Z']],
     ['Move the canvas | pad divider (when focused)', ['←', '→']],
-  ];
+  );
   // The panel's keys mean nothing to a candidate, and the candidate's screen never mentions it.
   if (role === 'interviewer') {
     rows.push(

@@ -1,0 +1,206 @@
+import { memo, useState } from 'react';
+import type { CaseResult, Tolerance } from '../../shared/challenge.js';
+import type { RunRecord, RunStatus } from '../../shared/doc.js';
+import { userColor } from '../lib/colors.js';
+import { ROLE_LABEL } from '../lib/roles.js';
+import { isTerminal } from './runRecords.js';
+
+interface RunsConsoleProps {
+  runs: RunRecord[];
+  /** awareness client ids in the room now (null until awareness has settled): a run whose browser left can no longer finish */
+  present: ReadonlySet<number> | null;
+  onShowLine: (line: number) => void;
+}
+
+const STATUS_LABEL: Record<RunStatus, string> = {
+  requested: 'waiting',
+  running: 'running',
+  ok: 'ok',
+  error: 'error',
+  timeout: 'timed out',
+  stopped: 'stopped',
+  declined: 'declined',
+};
+
+/** Everyone's runs, newest first: who ran it where, on what, for how long, and what came out. */
+export const RunsConsole = memo(function RunsConsole({ runs, present, onShowLine }: RunsConsoleProps) {
+  const [collapsed, setCollapsed] = useState(false);
+  const newestFirst = [...runs].reverse();
+  return (
+    <section className={`runs${collapsed ? ' runs-collapsed' : ''}`} data-testid="runs" aria-label="Runs">
+      <header className="runs-header">
+        <button type="button" className="runs-toggle" aria-expanded={!collapsed} onClick={() => setCollapsed((c) => !c)}>
+          <span aria-hidden="true">{collapsed ? '▸' : '▾'}</span> Runs
+        </button>
+        <span className="badge">{runs.length}</span>
+      </header>
+      {!collapsed && (
+        <div className="runs-list" aria-live="polite">
+          {newestFirst.length === 0 ? (
+            <p className="runs-empty muted small">Runs show here for everyone: output, returned value, errors and checks.</p>
+          ) : (
+            newestFirst.map((run) => <RunRecordView key={run.id} run={run} present={present} onShowLine={onShowLine} />)
+          )}
+        </div>
+      )}
+    </section>
+  );
+});
+
+function RunRecordView({ run, present, onShowLine }: { run: RunRecord; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
+  const executor = run.ranBy ?? (run.target === undefined ? run.requestedBy : null);
+  const executorId = run.target ?? run.requestedBy.clientId;
+  // A run whose browser left can never report; say so instead of spinning forever.
+  const orphaned = present !== null && !isTerminal(run.status) && !present.has(executorId);
+  const remote = run.target !== undefined;
+  const who = executor ?? run.requestedBy;
+  return (
+    <article
+      className={`run-record run-record-${run.status}`}
+      data-testid="run-record"
+      data-run-id={run.id}
+      data-status={run.status}
+      data-kind={run.kind}
+      data-backend={run.backend ?? ''}
+    >
+      <header className="run-head">
+        <StatusChip status={run.status} orphaned={orphaned} />
+        <span className="run-who" title={ROLE_LABEL[who.role]}>
+          <span className="run-dot" style={{ background: userColor(who.role, who.clientId).color }} aria-hidden="true" />
+          {who.name}
+        </span>
+        {run.kind === 'check' && <span className="chip">check</span>}
+        {run.backend && (
+          <span className="run-backend mono" data-testid="run-backend">
+            {run.backend}
+            {run.adapter && (
+              <>
+                {' · '}
+                <span data-testid="run-adapter">{run.adapter}</span>
+              </>
+            )}
+          </span>
+        )}
+        {run.durationMs !== undefined && isTerminal(run.status) && run.status !== 'declined' && <span className="run-time mono">{formatMs(run.durationMs)}</span>}
+        <span className="run-clock muted">{clockTime(run.createdAt)}</span>
+      </header>
+      {remote && (
+        <p className="run-note muted small">
+          Requested by {run.requestedBy.name} to run on {run.ranBy ? `${run.ranBy.name}'s` : "the candidate's"} machine
+          {run.status === 'requested' ? ': waiting for it to start…' : ''}
+          {run.backendRequested !== 'auto' ? ` (asked for ${run.backendRequested})` : ''}
+        </p>
+      )}
+      {orphaned && <p className="run-note small warning-text">{who.name} left before this run finished.</p>}
+      {run.fallbackReason && (
+        <p className={`run-note small ${run.backendRequested === 'auto' ? 'muted' : 'warning-text'}`} data-testid="run-fallback">
+          {run.backendRequested === 'auto' ? 'auto chose ' : `asked for ${run.backendRequested}, ran on `}
+          {run.backend ?? '?'}: {run.fallbackReason}
+        </p>
+      )}
+      {run.console && run.console.length > 0 && (
+        <pre className="run-console" data-testid="run-console">
+          {run.console.map((line, i) => (
+            <div key={i} className={`run-line run-line-${line.level}`}>
+              {String(line.text)}
+            </div>
+          ))}
+        </pre>
+      )}
+      {run.value !== undefined && (
+        <div className="run-value-block">
+          <span className="run-label muted small">returned</span>
+          <pre className="run-value" data-testid="run-value">
+            {String(run.value)}
+          </pre>
+        </div>
+      )}
+      {run.error && (
+        <div className={`run-error${run.status === 'stopped' || run.status === 'declined' ? ' run-error-soft' : ''}`} data-testid="run-error" data-line={run.error.line ?? ''}>
+          <span className="run-error-message">{String(run.error.message)}</span>
+          {typeof run.error.line === 'number' && (
+            <button type="button" className="button button-small button-ghost run-error-line" onClick={() => onShowLine(run.error!.line!)}>
+              line {run.error.line}
+              {typeof run.error.column === 'number' ? `:${run.error.column}` : ''}
+            </button>
+          )}
+        </div>
+      )}
+      {run.checks && <ChecksTable checks={run.checks} />}
+      {run.truncated && <p className="run-note muted small">Output was cut at the size limit.</p>}
+    </article>
+  );
+}
+
+function StatusChip({ status, orphaned }: { status: RunStatus; orphaned: boolean }) {
+  const live = status === 'running' || status === 'requested';
+  return (
+    <span className={`run-status run-status-${status}`} data-testid="run-status">
+      {live && !orphaned && <span className="spinner spinner-inline" aria-hidden="true" />}
+      {orphaned ? 'interrupted' : STATUS_LABEL[status]}
+    </span>
+  );
+}
+
+function ChecksTable({ checks }: { checks: CaseResult[] }) {
+  const passed = checks.filter((c) => c.pass).length;
+  return (
+    <div className="run-checks">
+      <p className={`run-checks-summary small ${passed === checks.length ? 'ok-text' : 'warning-text'}`} data-testid="check-summary">
+        {passed}/{checks.length} cases passed
+      </p>
+      <table className="run-checks-table">
+        <thead>
+          <tr>
+            <th scope="col">case</th>
+            <th scope="col">result</th>
+            <th scope="col">max abs error</th>
+            <th scope="col">tolerance</th>
+            <th scope="col">time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {checks.map((c, i) => (
+            <tr key={i} data-testid="check-case" data-pass={String(c.pass)} className={c.pass ? 'check-pass' : 'check-fail'}>
+              <td className="mono">{String(c.name)}</td>
+              <td>
+                {c.pass ? '✓ pass' : '✗ fail'}
+                {c.message && <div className="run-check-message small">{String(c.message)}</div>}
+              </td>
+              <td className="mono" data-testid="check-max-error">
+                {formatError(c.maxAbsError)}
+              </td>
+              <td className="mono">{formatTolerance(c.tolerance)}</td>
+              <td className="mono">{formatMs(c.ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+export function formatError(error: number | null): string {
+  if (error === null) return 'n/a';
+  if (!Number.isFinite(error)) return '∞';
+  if (error === 0) return '0';
+  return error.toExponential(2);
+}
+
+export function formatTolerance(tol: Tolerance | undefined): string {
+  if (!tol) return '—';
+  const parts = [`abs ${tol.abs.toExponential(0)}`];
+  if (tol.rel) parts.push(`rel ${tol.rel.toExponential(0)}`);
+  return parts.join(' + ');
+}
+
+function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

@@ -1,0 +1,286 @@
+/**
+ * The page's side of the runner: one fresh worker per run, with the next one started (and its
+ * backend probed) as soon as a run ends, so Run answers without paying for tfjs start-up. A
+ * timeout or Stop terminates the worker outright: that is the only way to stop a `while (true)`
+ * or a GPU job, and it frees everything the snippet allocated.
+ */
+import type { CaseResult } from '../../shared/challenge.js';
+import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
+import { MAX_CONSOLE_LINES } from './output.js';
+import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const MIN_TIMEOUT_MS = 1_000;
+export const MAX_TIMEOUT_MS = 120_000;
+/** A worker that has not reported its backend by then is considered broken. */
+export const WORKER_START_TIMEOUT_MS = 30_000;
+
+export function clampTimeoutMs(ms: number): number {
+  if (!Number.isFinite(ms)) return DEFAULT_TIMEOUT_MS;
+  return Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, Math.round(ms)));
+}
+
+/** The part of Worker the pool uses, so tests can hand it a fake. */
+export interface RunnerWorker {
+  postMessage(message: ToWorker): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+export interface RunJob {
+  id: string;
+  code: string;
+  backend: BackendChoice;
+  timeoutMs: number;
+  challenge?: ChallengeJob;
+}
+
+export interface RunOutcome {
+  status: 'ok' | 'error' | 'timeout' | 'stopped';
+  backend?: RunBackend;
+  adapter?: string;
+  fallbackReason?: string;
+  console: RunConsoleLine[];
+  value?: string;
+  error?: { message: string; line?: number; column?: number };
+  checks?: CaseResult[];
+  durationMs: number;
+  truncated?: boolean;
+}
+
+export interface PoolOptions {
+  createWorker: () => RunnerWorker;
+  /** Fetches the tfjs wasm binaries (only when a worker asks: most runs never need them). */
+  fetchWasm: () => Promise<WasmFiles>;
+  /** The warm worker's backend, whenever it changes (null while none is known). */
+  onInfo?: (info: BackendInfo | null) => void;
+  /** WebGPU sync readback answers remembered from earlier pages, and where to keep new ones (see ReadbackMemo) */
+  readback?: ReadbackMemo;
+  onReadback?: (memo: ReadbackMemo) => void;
+  startTimeoutMs?: number;
+  now?: () => number;
+}
+
+interface SlotHooks {
+  createWorker: () => RunnerWorker;
+  fetchWasm: () => Promise<WasmFiles>;
+  /** what the page knows about WebGPU sync readback (see ReadbackMemo) */
+  readback: () => ReadbackMemo;
+  learnReadback: (key: string, ok: boolean) => void;
+  onInfo: (slot: Slot) => void;
+}
+
+/** One warm-or-running worker and what it has told us. It may replace its worker once (see `readback`). */
+class Slot {
+  worker!: RunnerWorker;
+  info: BackendInfo | null = null;
+  failure: string | null = null;
+  readonly ready: Promise<void>;
+  /** Set while a run uses this slot. */
+  onMessage: ((message: FromWorker) => void) | null = null;
+  onFailure: ((reason: string) => void) | null = null;
+  private settle!: () => void;
+
+  constructor(
+    private readonly hooks: SlotHooks,
+    readonly choice: BackendChoice,
+  ) {
+    this.ready = new Promise<void>((resolve) => (this.settle = resolve));
+    this.attach(hooks.createWorker());
+  }
+
+  private attach(worker: RunnerWorker): void {
+    this.worker = worker;
+    worker.onmessage = (event) => {
+      if (worker !== this.worker) return;
+      const message = event.data;
+      switch (message.type) {
+        case 'backend': {
+          const { type: _type, ...info } = message;
+          this.info = info;
+          this.hooks.onInfo(this);
+          break;
+        }
+        case 'ready':
+          this.settle();
+          break;
+        case 'readback':
+          this.hooks.learnReadback(message.key, message.ok);
+          // The failed test lost that worker's GPU: start over in a fresh one, which now knows.
+          if (!message.ok) {
+            worker.terminate();
+            this.attach(this.hooks.createWorker());
+          }
+          return;
+        case 'need-wasm':
+          this.hooks.fetchWasm().then(
+            (files) => worker.postMessage({ type: 'wasm', files }),
+            (error: unknown) => worker.postMessage({ type: 'wasm', error: error instanceof Error ? error.message : String(error) }),
+          );
+          break;
+      }
+      this.onMessage?.(message);
+    };
+    worker.onerror = (event) => {
+      if (worker !== this.worker) return;
+      // A script that failed to load or threw at the top level: the worker is unusable.
+      event.preventDefault?.();
+      this.fail(event.message ? `the runner worker failed: ${event.message}` : 'the runner worker could not start');
+    };
+    worker.postMessage({ type: 'init', backend: this.choice, readback: this.hooks.readback() });
+  }
+
+  fail(reason: string): void {
+    if (this.failure) return;
+    this.failure = reason;
+    this.settle();
+    this.onFailure?.(reason);
+  }
+}
+
+interface ActiveRun {
+  slot: Slot;
+  job: RunJob;
+  console: RunConsoleLine[];
+  /** when the run message went to the worker (null while the worker is still starting) */
+  startedAt: number | null;
+  finish: (outcome: Omit<RunOutcome, 'console' | 'backend' | 'adapter' | 'fallbackReason'> & { console?: RunConsoleLine[] }) => void;
+}
+
+export class RunnerPool {
+  private warm: Slot | null = null;
+  private active: ActiveRun | null = null;
+  private choice: BackendChoice = 'auto';
+  private disposed = false;
+  private readback: ReadbackMemo;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PoolOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.readback = { ...options.readback };
+  }
+
+  get busy(): boolean {
+    return this.active !== null;
+  }
+
+  /** What the warm worker runs on (or the last run's worker, while a run is active). */
+  get info(): BackendInfo | null {
+    return this.warm?.info ?? this.active?.slot.info ?? null;
+  }
+
+  /** Starts a warm worker for `choice` if none is ready (a changed choice replaces it). */
+  warmUp(choice: BackendChoice = this.choice): void {
+    if (this.disposed) return;
+    this.choice = choice;
+    if (this.warm && this.warm.choice !== choice) {
+      this.warm.worker.terminate();
+      this.warm = null;
+    }
+    if (!this.warm && !this.active) this.warm = this.spawn(choice);
+  }
+
+  private spawn(choice: BackendChoice): Slot {
+    const slot = new Slot(
+      {
+        createWorker: this.options.createWorker,
+        fetchWasm: this.options.fetchWasm,
+        readback: () => this.readback,
+        learnReadback: (key, ok) => {
+          this.readback = { ...this.readback, [key]: ok };
+          this.options.onReadback?.(this.readback);
+        },
+        onInfo: (s) => {
+          if (s === this.warm || s === this.active?.slot) this.options.onInfo?.(s.info);
+        },
+      },
+      choice,
+    );
+    slot.onFailure = () => {
+      if (slot === this.warm) this.options.onInfo?.(null);
+    };
+    return slot;
+  }
+
+  /** Runs one job on a fresh worker; resolves (never rejects) with what happened. */
+  run(job: RunJob): Promise<RunOutcome> {
+    if (this.disposed) return Promise.resolve({ status: 'error', console: [], durationMs: 0, error: { message: 'The runner was closed.' } });
+    if (this.active) return Promise.resolve({ status: 'error', console: [], durationMs: 0, error: { message: 'Another run is still in progress.' } });
+    const slot = this.warm ?? this.spawn(job.backend);
+    this.warm = null;
+    const startTimeoutMs = this.options.startTimeoutMs ?? WORKER_START_TIMEOUT_MS;
+    return new Promise<RunOutcome>((resolve) => {
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      let done = false;
+      const active: ActiveRun = {
+        slot,
+        job,
+        console: [],
+        startedAt: null,
+        finish: (outcome) => {
+          if (done) return;
+          done = true;
+          timers.forEach(clearTimeout);
+          slot.onMessage = null;
+          slot.onFailure = null;
+          slot.worker.terminate();
+          if (this.active === active) this.active = null;
+          const info = slot.info;
+          resolve({
+            ...outcome,
+            console: outcome.console ?? active.console,
+            ...(info ? { backend: info.backend, adapter: info.adapter, ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}) } : {}),
+          });
+          // The next run gets a fresh worker, warming up now that this one is gone. The last
+          // known backend stays published until it reports, so nobody's view flickers.
+          if (!this.disposed) this.warm = this.spawn(this.choice);
+        },
+      };
+      this.active = active;
+
+      const cannotStart = (reason: string) => active.finish({ status: 'error', durationMs: 0, error: { message: `The runner could not start: ${reason}.` } });
+      slot.onFailure = cannotStart;
+      slot.onMessage = (message) => {
+        if (message.type === 'console' && message.id === job.id) {
+          if (active.console.length <= MAX_CONSOLE_LINES) active.console.push(message.line);
+        } else if (message.type === 'result' && message.id === job.id) {
+          const { type: _type, id: _id, ...result } = message;
+          active.finish(result);
+        }
+      };
+      if (slot.failure) {
+        cannotStart(slot.failure);
+        return;
+      }
+      timers.push(setTimeout(() => slot.fail(`no answer within ${Math.round(startTimeoutMs / 1000)} s`), startTimeoutMs));
+      void slot.ready.then(() => {
+        if (done || slot.failure) return;
+        // The timeout counts from here: a worker's start-up is not the snippet's time.
+        active.startedAt = this.now();
+        timers.push(setTimeout(() => active.finish({ status: 'timeout', durationMs: this.elapsed(active) }), job.timeoutMs));
+        const message: ToWorker = { type: 'run', id: job.id, code: job.code, backend: job.backend, ...(job.challenge ? { challenge: job.challenge } : {}) };
+        slot.worker.postMessage(message);
+      });
+    });
+  }
+
+  private elapsed(active: ActiveRun): number {
+    return active.startedAt === null ? 0 : Math.round(this.now() - active.startedAt);
+  }
+
+  /** Stops the active run (terminating its worker); false when nothing was running. */
+  stop(): boolean {
+    const active = this.active;
+    if (!active) return false;
+    active.finish({ status: 'stopped', durationMs: this.elapsed(active) });
+    return true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
+    this.warm?.worker.terminate();
+    this.warm = null;
+  }
+}

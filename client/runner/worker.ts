@@ -1,0 +1,429 @@
+/**
+ * The snippet runner: one module worker per run (the pool keeps one warm), the only place attn
+ * loads tfjs. It receives code, a backend choice and challenge cases; it never sees the room
+ * token, the Y.Doc or the DOM. In production the server sends this file with a CSP that allows
+ * eval and wasm but no network (connect-src blob: only, no script or worker sources), so a
+ * snippet cannot fetch, open sockets or import anything.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone has neither `tensor.matMul()`-style methods nor gradients; the tfjs union
+// package registers both, and snippets written for it expect them.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { compareValues, type CaseResult, type SerializedTensor } from '../../shared/challenge.js';
+import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
+import { CPU_ADAPTER, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type BackendSelection } from './backend.js';
+import { formatConsoleArgs, formatValue, tensorsIn, type TensorLike } from './format.js';
+import { MAX_ERROR_CHARS, OutputBuffer, clip } from './output.js';
+import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
+import { PROBE_BODY, SNIPPET_PARAMS, compileSnippet, describeThrown, headerLinesFromProbe } from './transform.js';
+import { UnserializableValueError, fromRuntime, toRuntime } from './values.js';
+
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
+}
+const scope = self as unknown as WorkerScope;
+const post = (message: FromWorker) => scope.postMessage(message);
+
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
+
+/** How long to wait for the page to answer `need-wasm`. */
+const WASM_WAIT_MS = 15_000;
+
+// ---- backends ---------------------------------------------------------------
+
+let current: BackendInfo | null = null;
+let currentChoice: BackendChoice | null = null;
+let wasmPathsSet = false;
+let wasmFiles: Promise<WasmFiles> | null = null;
+let receiveWasm: ((answer: Extract<ToWorker, { type: 'wasm' }>) => void) | null = null;
+
+function requestWasm(): Promise<WasmFiles> {
+  wasmFiles ??= new Promise<WasmFiles>((resolve, reject) => {
+    receiveWasm = (answer) => ('files' in answer ? resolve(answer.files) : reject(new Error(answer.error)));
+    setTimeout(() => reject(new Error('the page did not send the wasm binaries')), WASM_WAIT_MS);
+    post({ type: 'need-wasm' });
+  });
+  return wasmFiles;
+}
+
+async function attempt(backend: RunBackend): Promise<string | null> {
+  switch (backend) {
+    case 'webgpu': {
+      if (!('gpu' in navigator) || !navigator.gpu) return 'not available in this browser (no navigator.gpu)';
+      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) return 'no adapter (navigator.gpu.requestAdapter() returned null)';
+      if (!(await tf.setBackend('webgpu'))) return "tf.setBackend('webgpu') returned false (the device could not be created)";
+      if (tf.getBackend() !== 'webgpu') return `tfjs is on ${tf.getBackend()} after setBackend('webgpu')`;
+      const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+      const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+      current = { backend, adapter: describeGpuAdapter(info, legacyFallback) };
+      return null;
+    }
+    case 'webgl': {
+      if (!(await tf.setBackend('webgl'))) return "tf.setBackend('webgl') returned false (no WebGL context in a worker here)";
+      if (tf.getBackend() !== 'webgl') return `tfjs is on ${tf.getBackend()} after setBackend('webgl')`;
+      current = { backend, adapter: webglRenderer() };
+      return null;
+    }
+    case 'wasm': {
+      if (!wasmPathsSet) {
+        const files = await requestWasm();
+        // Blob URLs of bytes the page fetched: the worker itself may not fetch from the network.
+        const url = (bytes: ArrayBuffer) => URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
+        const plain = url(files['tfjs-backend-wasm.wasm']);
+        const simd = url(files['tfjs-backend-wasm-simd.wasm']);
+        // The threaded build needs SharedArrayBuffer (cross-origin isolation, which attn does not
+        // enable): say so up front, so tfjs never picks it; its map entry only satisfies setWasmPaths.
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        setWasmPaths({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': simd });
+        wasmPathsSet = true;
+      }
+      if (!(await tf.setBackend('wasm'))) return "tf.setBackend('wasm') returned false (the wasm module did not load)";
+      if (tf.getBackend() !== 'wasm') return `tfjs is on ${tf.getBackend()} after setBackend('wasm')`;
+      current = { backend, adapter: describeWasm(Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) };
+      return null;
+    }
+    case 'cpu': {
+      if (!(await tf.setBackend('cpu'))) return "tf.setBackend('cpu') returned false";
+      current = { backend, adapter: CPU_ADAPTER };
+      return null;
+    }
+  }
+}
+
+function webglRenderer(): string {
+  try {
+    const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
+    if (!gl) return describeWebglRenderer(null);
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return describeWebglRenderer(String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)));
+  } catch {
+    return describeWebglRenderer(null);
+  }
+}
+
+/** Switches (at a run whose choice differs from the warm one's); a run never tests sync readback. */
+async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
+  if (current && currentChoice === choice) return current;
+  return adopt(choice, await selectBackend(choice, attempt));
+}
+
+/** Records the backend `selectBackend` just made live, and tells the page. */
+function adopt(choice: BackendChoice, selection: BackendSelection): BackendInfo {
+  currentChoice = choice;
+  current = { ...current!, ...(selection.fallbackReason ? { fallbackReason: selection.fallbackReason } : {}) };
+  if (current.backend === 'webgpu') {
+    // A run that switches to webgpu never tests readback; it trusts only a remembered answer.
+    syncReadbackOk ||= readbackMemo[readbackKey(current.adapter)] === true;
+    if (!syncReadbackOk) guardSyncReadback();
+  }
+  post({ type: 'backend', ...current });
+  return current;
+}
+
+// ---- WebGPU synchronous readback ----------------------------------------------------
+
+let readbackMemo: ReadbackMemo = {};
+let syncReadbackOk = false;
+
+function readbackKey(adapter: string): string {
+  return `${adapter} | ${navigator.userAgent}`;
+}
+
+interface WebGpuInternals {
+  tensorMap: { get(dataId: object): { values?: unknown; dtype?: string } | undefined };
+  readSync(dataId: object): unknown;
+}
+
+/**
+ * Reads a GPU-only tensor synchronously (tfjs does that through a canvas) and checks the
+ * values. Where that is broken it also loses the worker's GPU, so only a warm-up worker, not a
+ * run, ever tries it, and the page replaces that worker (see ReadbackMemo).
+ */
+function syncReadbackWorks(): boolean {
+  try {
+    return tf.tidy(() => {
+      const ones = tf.ones([64, 64]);
+      const product = tf.matMul(ones, ones); // computed on the GPU: too big for tfjs's CPU forwarding
+      const values = product.dataSync();
+      return values.length === 64 * 64 && values[0] === 64 && values[values.length - 1] === 64;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where sync readback is broken (or untested), `dataSync()`/`arraySync()` of a GPU tensor
+ * throw a clear error instead of returning zeros and losing the device. CPU-resident tensors
+ * (created from data, or already read) still read synchronously.
+ */
+function guardSyncReadback(): void {
+  const backend = tf.backend() as unknown as WebGpuInternals;
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (dataId: object) => {
+    const data = backend.tensorMap.get(dataId);
+    if (data && data.values == null && data.dtype !== 'string' && data.dtype !== 'complex64') {
+      throw new Error(
+        'dataSync()/arraySync() cannot read WebGPU memory synchronously in this browser: use `await t.data()` or `await t.array()` ' +
+          '(print() and console.log work), or pick the webgl backend.',
+      );
+    }
+    return readSync(dataId);
+  };
+}
+
+// ---- running a snippet ------------------------------------------------------------
+
+let headerLines: number | null = null;
+
+/** Measures the engine's wrapper lines once (see headerLinesFromProbe). */
+async function measureHeaderLines(): Promise<number> {
+  if (headerLines !== null) return headerLines;
+  try {
+    await new AsyncFunction(PROBE_BODY)();
+  } catch (error) {
+    headerLines = headerLinesFromProbe(error instanceof Error ? error.stack : undefined);
+  }
+  return headerLines ?? headerLinesFromProbe(undefined);
+}
+
+function requireShim(name: string): unknown {
+  if (name === '@tensorflow/tfjs' || name === '@tensorflow/tfjs-core') return tf;
+  throw new Error(`Cannot import "${name}": the pad has tf (TensorFlow.js) in scope and nothing else, and runs without network access.`);
+}
+
+/** tfjs's advice for production apps, printed on a snippet's first `dataSync()`; reading a small result synchronously is fine in a pad. */
+const IGNORED_WARNINGS = [/^The performance of synchronously reading data from GPU to CPU is poor/];
+
+type Level = RunConsoleLine['level'];
+const CONSOLE_LEVELS: Record<string, Level> = { log: 'log', info: 'info', warn: 'warn', error: 'error', debug: 'log', trace: 'log', dir: 'log', table: 'log' };
+
+/**
+ * A console whose output goes to the run. It also replaces the worker's global console while the
+ * snippet runs, because tfjs's own `tensor.print()` calls the global `console.log`.
+ *
+ * On WebGPU a logged tensor is read with the async API at the moment it is logged (so it
+ * prints even if it is disposed right after, e.g. at the end of a tf.tidy), and lines are
+ * emitted in order once the values arrive; `flush()` waits for them. Everything else is
+ * emitted at once, so a snippet stuck in a loop still shows what it printed before.
+ */
+function captureConsole(id: string, out: OutputBuffer): { console: Console; flush: () => Promise<void> } {
+  const readAhead = tf.getBackend() === 'webgpu';
+  let tail: Promise<void> | null = null;
+  const write = (level: Level, args: unknown[], values?: Map<TensorLike, ArrayLike<unknown>>) => {
+    const line = out.push(level, formatConsoleArgs(args, values ? { valuesOf: (t) => values.get(t) } : {}));
+    if (line) post({ type: 'console', id, line });
+  };
+  const emit = (level: Level, args: unknown[]) => {
+    if (level === 'warn' && typeof args[0] === 'string' && IGNORED_WARNINGS.some((re) => re.test(args[0] as string))) return;
+    const tensors = readAhead ? tensorsIn(args).filter((t) => !t.isDisposed) : [];
+    if (tensors.length === 0 && tail === null) {
+      write(level, args);
+      return;
+    }
+    const reads = tensors.map(async (t): Promise<[TensorLike, ArrayLike<unknown>] | null> => {
+      // A kept clone holds the data while it downloads, in case the snippet disposes the
+      // tensor first (as a tf.tidy does when it ends right after a print).
+      let held: tf.Tensor | null = null;
+      try {
+        held = tf.keep((t as unknown as tf.Tensor).clone());
+        return [t, await held.data()];
+      } catch {
+        return null;
+      } finally {
+        held?.dispose();
+      }
+    });
+    const task: Promise<void> = (tail ?? Promise.resolve()).then(async () => {
+      const values = new Map((await Promise.all(reads)).filter((e): e is [TensorLike, ArrayLike<unknown>] => e !== null));
+      write(level, args, values);
+    });
+    tail = task;
+    void task.finally(() => {
+      if (tail === task) tail = null;
+    });
+  };
+  const counts = new Map<string, number>();
+  const timers = new Map<string, number>();
+  const captured: Partial<Console> = {
+    assert: (condition?: boolean, ...args: unknown[]) => {
+      if (!condition) emit('error', ['Assertion failed' + (args.length ? ':' : ''), ...args]);
+    },
+    count: (label = 'default') => {
+      const n = (counts.get(label) ?? 0) + 1;
+      counts.set(label, n);
+      emit('log', [`${label}: ${n}`]);
+    },
+    time: (label = 'default') => void timers.set(label, performance.now()),
+    timeEnd: (label = 'default') => {
+      const start = timers.get(label);
+      timers.delete(label);
+      emit(start === undefined ? 'warn' : 'log', [start === undefined ? `Timer "${label}" does not exist` : `${label}: ${(performance.now() - start).toFixed(1)} ms`]);
+    },
+    timeLog: (label = 'default', ...args: unknown[]) => {
+      const start = timers.get(label);
+      emit('log', [start === undefined ? `Timer "${label}" does not exist` : `${label}: ${(performance.now() - start).toFixed(1)} ms`, ...args]);
+    },
+  };
+  for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
+    (captured as Record<string, unknown>)[method] = (...args: unknown[]) => emit(level, args);
+  }
+  const target = globalThis.console as unknown as Record<string, unknown>;
+  for (const [method, fn] of Object.entries(captured)) target[method] = fn;
+  // tfjs's print() is console.log(t.toString()), a synchronous read; print the tensor itself
+  // instead, which the console above reads the right way for the backend.
+  (tf.Tensor.prototype as unknown as { print: (this: tf.Tensor) => void }).print = function print(this: tf.Tensor) {
+    emit('log', [this]);
+  };
+  return {
+    console: captured as Console,
+    flush: async () => {
+      while (tail) await tail;
+    },
+  };
+}
+
+/** Reads every tensor in a returned value with the async API, so formatting needs no sync readback. */
+async function settleTensors(value: unknown): Promise<void> {
+  await Promise.all(tensorsIn(value).map((t) => (t.isDisposed ? undefined : (t as unknown as tf.Tensor).data().catch(() => undefined))));
+}
+
+const makeTensor = (t: SerializedTensor) => tf.tensor(t.data, t.shape, t.dtype);
+const readTensor = (t: TensorLike) => (t as unknown as tf.Tensor).data();
+
+async function runChecks(
+  fn: unknown,
+  challenge: ChallengeJob,
+  describe: (thrown: unknown) => { message: string; line?: number },
+): Promise<CaseResult[]> {
+  if (typeof fn !== 'function') {
+    throw new Error(`No function ${challenge.functionName} in the pad: define it as \`export function ${challenge.functionName}(…)\`.`);
+  }
+  const results: CaseResult[] = [];
+  for (const c of challenge.cases) {
+    // A scope per case frees its tensors; it stays correct across the function's awaits
+    // because the cases run one after another.
+    tf.engine().startScope();
+    let started = performance.now();
+    try {
+      const inputs = c.inputs.map((input) => toRuntime(input, makeTensor));
+      started = performance.now();
+      let out: unknown = (fn as (...args: unknown[]) => unknown)(...inputs);
+      if (out instanceof Promise) out = await out;
+      const actual = await fromRuntime(out, readTensor);
+      const ms = performance.now() - started;
+      const compared = compareValues(actual, c.expected, c.tolerance);
+      results.push({ name: c.name, pass: compared.pass, maxAbsError: compared.maxAbsError, tolerance: c.tolerance, ms, ...(compared.message ? { message: clip(compared.message, 500) } : {}) });
+    } catch (error) {
+      // A value that can't be compared is the candidate's mistake, said plainly (no class name).
+      const described = error instanceof UnserializableValueError ? { message: error.message } : describe(error);
+      const where = described.line ? ` (line ${described.line})` : '';
+      results.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms: performance.now() - started, message: clip(described.message + where, 500) });
+    } finally {
+      tf.engine().endScope();
+    }
+  }
+  return results;
+}
+
+async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  const { id, code, challenge } = message;
+  const out = new OutputBuffer();
+  let durationMs = 0;
+  const finish = (result: Partial<Extract<FromWorker, { type: 'result' }>> & { status: 'ok' | 'error' }) =>
+    post({ type: 'result', id, console: out.lines, durationMs, ...(out.truncated ? { truncated: true } : {}), ...result });
+
+  try {
+    await useBackend(message.backend);
+  } catch (error) {
+    finish({ status: 'error', error: { message: clip(error instanceof Error ? error.message : String(error), MAX_ERROR_CHARS) } });
+    return;
+  }
+  const header = await measureHeaderLines();
+  const compiled = compileSnippet(code, challenge?.functionName);
+  if (!compiled.ok) {
+    finish({ status: 'error', error: compiled.error });
+    return;
+  }
+  let fn: (...args: unknown[]) => Promise<unknown>;
+  try {
+    fn = new AsyncFunction(...SNIPPET_PARAMS, compiled.body);
+  } catch (error) {
+    // What sucrase accepted but the engine did not (e.g. a duplicate `let`); engines give no line here.
+    finish({ status: 'error', error: describeThrown(error, header, compiled) });
+    return;
+  }
+  const describe = (thrown: unknown) => describeThrown(thrown, header, compiled);
+  const { console: snippetConsole, flush } = captureConsole(id, out);
+  scope.addEventListener('error', (event) => snippetConsole.error('Uncaught', event.error ?? event.message));
+  scope.addEventListener('unhandledrejection', (event) => snippetConsole.error('Unhandled promise rejection:', event.reason));
+
+  const exportsObject: Record<string, unknown> = {};
+  const moduleObject = { exports: exportsObject };
+  // The duration covers the snippet and reading back what it returned, so work a GPU backend
+  // queued asynchronously is counted, not just the time to enqueue it.
+  const started = performance.now();
+  try {
+    const returned = await fn(tf, exportsObject, moduleObject, requireShim, snippetConsole);
+    if (challenge) {
+      const exported = (moduleObject.exports as Record<string, unknown>)[challenge.functionName] ?? returned;
+      const checks = await runChecks(exported, challenge, describe);
+      durationMs = performance.now() - started;
+      await flush();
+      finish({ status: 'ok', checks });
+      return;
+    }
+    await settleTensors(returned);
+    durationMs = performance.now() - started;
+    await flush();
+    finish({ status: 'ok', ...(returned === undefined ? {} : { value: out.fitValue(formatValue(returned)) }) });
+  } catch (error) {
+    durationMs = performance.now() - started;
+    await flush();
+    finish({ status: 'error', error: describe(error) });
+  }
+}
+
+async function init(choice: BackendChoice): Promise<void> {
+  try {
+    // The test runs before the guard goes on: it has to try the real readback.
+    const selection = await selectBackend(choice, attempt);
+    if (current?.backend === 'webgpu') {
+      const key = readbackKey(current.adapter);
+      syncReadbackOk = readbackMemo[key] ?? syncReadbackWorks();
+      if (readbackMemo[key] === undefined) {
+        post({ type: 'readback', key, ok: syncReadbackOk });
+        if (!syncReadbackOk) return; // this worker's GPU is gone; the page starts another one
+      }
+    }
+    adopt(choice, selection);
+  } catch {
+    // No backend at all: the run reports it when it tries again.
+  }
+  post({ type: 'ready' });
+}
+
+scope.addEventListener('message', (event) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      readbackMemo = message.readback;
+      void init(message.backend);
+      return;
+    case 'wasm':
+      receiveWasm?.(message);
+      return;
+    case 'run':
+      void run(message);
+      return;
+  }
+});

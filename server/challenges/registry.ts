@@ -1,0 +1,163 @@
+/**
+ * The challenge registry: every module in questions/challenges/, validated once at start-up,
+ * with test vectors computed on first request and kept for the life of the process.
+ *
+ * What a browser receives is built here field by field (forClient): inputs, expected outputs and
+ * tolerances, never the reference implementation. Its source is served separately, and only to
+ * interviewers and observers (server/http/challenges.ts).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChallengeCase, ChallengeForClient, Tolerance } from '../../shared/challenge.js';
+import type { ChallengeSummary } from '../../shared/challengeSpec.js';
+import { MAX_QUESTION_TITLE_CHARS, MAX_SLUG_CHARS, SLUG_PATTERN } from '../../shared/question.js';
+import type { ChallengeDefinition } from '../../questions/challenges/define.js';
+import { CHALLENGES, NON_CHALLENGE_MODULES } from '../../questions/challenges/index.js';
+import { QuestionBankError, type QuestionBank } from '../questions/load.js';
+import { computeCases } from './vectors.js';
+
+/** One seed for every room: vectors are then computed once per process, not once per interview. */
+export const DEFAULT_CHALLENGE_SEED = 20250117;
+
+/** `<repo>/questions/challenges`: where each challenge's module, and so its reference source, lives. */
+export const CHALLENGES_DIR = fileURLToPath(new URL('../../questions/challenges/', import.meta.url)).replace(/[\\/]+$/, '');
+
+const FUNCTION_NAME = /^[A-Za-z_$][\w$]*$/;
+const MIN_CASES = 3;
+const MAX_CASES = 8;
+
+/** A challenge module that breaks the rules in questions/challenges/define.ts. One line: `<id>: <field>: <problem>`. */
+export class ChallengeDefinitionError extends Error {
+  override name = 'ChallengeDefinitionError';
+  constructor(
+    readonly challengeId: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${challengeId}: ${field}: ${problem}`);
+  }
+}
+
+export interface ChallengeRegistry {
+  readonly seed: number;
+  /** In registration order. */
+  list(): ChallengeSummary[];
+  get(id: string): ChallengeDefinition | undefined;
+  /** What any link may receive; vectors are computed on the first call and memoised. */
+  forClient(id: string): Promise<ChallengeForClient | undefined>;
+  /** The module's TypeScript text, reference implementation included (interviewers and observers only). */
+  referenceSource(id: string): Promise<string | undefined>;
+}
+
+export interface ChallengeRegistryOptions {
+  seed?: number;
+  /** Defaults to every module in questions/challenges/. */
+  definitions?: readonly ChallengeDefinition[];
+  /** Where `<id>.ts` files are read from for referenceSource; defaults to CHALLENGES_DIR. */
+  sourceDir?: string;
+}
+
+export function createChallengeRegistry(options: ChallengeRegistryOptions = {}): ChallengeRegistry {
+  const seed = options.seed ?? DEFAULT_CHALLENGE_SEED;
+  const definitions = options.definitions ?? CHALLENGES;
+  const sourceDir = options.sourceDir ?? CHALLENGES_DIR;
+  validateChallenges(definitions);
+  const byId = new Map(definitions.map((d) => [d.id, d]));
+  const views = new Map<string, Promise<ChallengeForClient>>();
+  const sources = new Map<string, Promise<string>>();
+
+  return {
+    seed,
+    list: () => definitions.map(summaryOf),
+    get: (id) => byId.get(id),
+    forClient(id) {
+      const definition = byId.get(id);
+      if (!definition) return Promise.resolve(undefined);
+      let view = views.get(id);
+      if (!view) {
+        view = computeCases(definition, seed).then((cases) => clientView(definition, seed, cases));
+        // A failed computation is a bug to fix, but must not be cached as the answer forever.
+        view.catch(() => views.delete(id));
+        views.set(id, view);
+      }
+      return view;
+    },
+    referenceSource(id) {
+      if (!byId.has(id)) return Promise.resolve(undefined);
+      let source = sources.get(id);
+      if (!source) {
+        source = fs.readFile(path.join(sourceDir, `${id}.ts`), 'utf8');
+        source.catch(() => sources.delete(id));
+        sources.set(id, source);
+      }
+      return source;
+    },
+  };
+}
+
+export function summaryOf(d: ChallengeDefinition): ChallengeSummary {
+  return { id: d.id, title: d.title, questionId: d.questionId, functionName: d.functionName };
+}
+
+/**
+ * The browser's view of a challenge. Built field by field on purpose: spreading the definition
+ * would send `reference` (as source, once anything stringifies it) and any field added later.
+ */
+export function clientView(d: ChallengeDefinition, seed: number, cases: ChallengeCase[]): ChallengeForClient {
+  return {
+    id: d.id,
+    title: d.title,
+    questionId: d.questionId,
+    functionName: d.functionName,
+    starter: d.starter,
+    statement: d.statement,
+    seed,
+    cases: cases.map((c) => ({ name: c.name, inputs: c.inputs, expected: c.expected, tolerance: { abs: c.tolerance.abs, rel: c.tolerance.rel } })),
+  };
+}
+
+/** Throws ChallengeDefinitionError for the first rule a definition breaks. */
+export function validateChallenges(definitions: readonly ChallengeDefinition[]): void {
+  const seen = new Set<string>();
+  for (const d of definitions) {
+    const id = typeof d.id === 'string' ? d.id : String(d.id);
+    const fail = (field: string, problem: string): never => {
+      throw new ChallengeDefinitionError(id, field, problem);
+    };
+    if (!SLUG_PATTERN.test(id) || id.length > MAX_SLUG_CHARS) fail('id', `must be lowercase letters, digits and dashes, at most ${MAX_SLUG_CHARS} characters`);
+    if ((NON_CHALLENGE_MODULES as readonly string[]).includes(id)) fail('id', `"${id}" is the name of a helper module`);
+    if (seen.has(id)) fail('id', 'is used by two challenges');
+    seen.add(id);
+    if (!SLUG_PATTERN.test(d.questionId)) fail('questionId', 'must be a question id such as "q1"');
+    if (!d.title?.trim() || d.title.length > MAX_QUESTION_TITLE_CHARS) fail('title', `must be 1 to ${MAX_QUESTION_TITLE_CHARS} characters`);
+    if (!FUNCTION_NAME.test(d.functionName)) fail('functionName', 'must be a JavaScript identifier');
+    if (!d.statement?.trim() || /\n/.test(d.statement)) fail('statement', 'must be one non-empty paragraph');
+    if (!d.starter.includes(`export function ${d.functionName}(`)) fail('starter', `must declare "export function ${d.functionName}("`);
+    checkTolerance(d.tolerance, 'tolerance', fail);
+    if (typeof d.reference !== 'function') fail('reference', 'must be a function');
+    if (d.cases.length < MIN_CASES || d.cases.length > MAX_CASES) fail('cases', `must have ${MIN_CASES} to ${MAX_CASES} cases, has ${d.cases.length}`);
+    const names = new Set<string>();
+    d.cases.forEach((c, i) => {
+      if (!c.name?.trim()) fail(`cases[${i}].name`, 'must not be empty');
+      if (names.has(c.name)) fail(`cases[${i}].name`, `"${c.name}" is used twice`);
+      names.add(c.name);
+      if (c.tolerance) checkTolerance(c.tolerance, `cases[${i}].tolerance`, fail);
+    });
+  }
+}
+
+function checkTolerance(t: Tolerance, field: string, fail: (field: string, problem: string) => never): void {
+  const ok = (x: number) => Number.isFinite(x) && x >= 0;
+  if (!ok(t.abs) || !ok(t.rel)) fail(field, 'abs and rel must be finite and at least 0');
+}
+
+/** Every question's `challenge` must name a registered challenge; reported as a question-bank error. */
+export function checkQuestionChallenges(questions: QuestionBank, registry: ChallengeRegistry): void {
+  for (const q of questions.list()) {
+    if (q.challenge && !registry.get(q.challenge)) {
+      const known = registry.list().map((c) => c.id).join(', ');
+      throw new QuestionBankError(q.file, 'challenge', `no challenge "${q.challenge}" in questions/challenges/ (known: ${known})`);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The snippet runner in real Chromium with software WebGPU: a correct attention passes every
+ * check on the webgpu backend and the interviewer sees the same run live; a wrong one fails with
+ * its max error; an infinite loop is stopped by the timeout and the next run works; the worker
+ * can't reach the network; an interviewer runs the pad on the candidate's machine; and nothing of
+ * the reference implementation reaches the candidate.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startAttn, type AttnServer } from '../../server/app.js';
+import { createRoom, testConfig } from '../support/server.js';
+import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+
+const hasBrowser = chromiumAvailable();
+const REFERENCE_FILE = path.resolve(import.meta.dirname, '../../questions/challenges/scaled-dot-product-attention.ts');
+
+const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
+    const blocked = tf.equal(mask, 0);
+    const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
+    const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
+    const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
+    return tf.matMul(weights, v) as tf.Tensor3D;
+  });
+}`;
+// Forgets the 1/sqrt(dK) scaling: right shapes, wrong numbers.
+const WRONG = CORRECT.replace('tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]))', 'tf.matMul(q, k, false, true)');
+
+describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
+  let browser: Browser;
+  let server: AttnServer;
+  const contexts: BrowserContext[] = [];
+
+  const newPage = async (): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    contexts.push(ctx);
+    return ctx.newPage();
+  };
+  const setPad = async (page: Page, code: string) => {
+    const pad = page.locator('[data-testid="pad"] .cm-content');
+    await pad.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Delete');
+    // insertText bypasses auto-indent and bracket closing: the pad gets exactly this text
+    await page.keyboard.insertText(code);
+  };
+  const newest = (page: Page): Locator => page.getByTestId('run-record').first();
+  const finished = async (page: Page, timeout = 90_000) => {
+    await expect.poll(async () => newest(page).getAttribute('data-status'), { timeout }).toMatch(/^(ok|error|timeout|stopped|declined)$/);
+    return newest(page);
+  };
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
+    browser = await launch(['--enable-unsafe-webgpu']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('checks attention on webgpu, times out loops, blocks the network, runs remotely, keeps references server-side', async (ctx) => {
+    try {
+      const room = await createRoom(server.url.replace('localhost', '127.0.0.1'), 'Runner');
+      await fetch(`${server.url}/api/rooms/${room.room.id}/session/current`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${room.links.interviewer.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ questionId: 'q1' }),
+      });
+
+      const cand = await newPage();
+      const candBodies: Buffer[] = [];
+      cand.on('response', async (r) => candBodies.push(await r.body().catch(() => Buffer.alloc(0))));
+      await joinRoom(cand, room.links.candidate.url, 'Cam');
+      const iv = await joinRoom(await newPage(), room.links.interviewer.url, 'Ines');
+
+      // --- a correct implementation passes every case, on webgpu (SwiftShader here)
+      await cand.getByTestId('backend-select').selectOption('webgpu');
+      await cand.getByTestId('timeout-input').fill('60');
+      await setPad(cand, CORRECT);
+      await cand.getByTestId('check').click();
+      const check = await finished(cand);
+      expect(await check.getAttribute('data-status')).toBe('ok');
+      expect(await check.getAttribute('data-kind')).toBe('check');
+      expect(await check.getAttribute('data-backend')).toBe('webgpu');
+      expect((await check.getByTestId('run-adapter').textContent())?.toLowerCase()).toContain('swiftshader');
+      const cases = check.getByTestId('check-case');
+      expect(await cases.count()).toBeGreaterThanOrEqual(3);
+      expect(await check.locator('[data-testid="check-case"][data-pass="false"]').count()).toBe(0);
+      // the interviewer sees the very same run, live
+      const runId = (await check.getAttribute('data-run-id'))!;
+      const ivCopy = iv.locator(`[data-testid="run-record"][data-run-id="${runId}"]`);
+      await expect.poll(() => ivCopy.getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
+      expect(await ivCopy.locator('[data-testid="check-case"][data-pass="true"]').count()).toBe(await cases.count());
+
+      // --- a wrong implementation fails, with the max error shown
+      await setPad(cand, WRONG);
+      await cand.getByTestId('check').click();
+      const wrong = await finished(cand);
+      const failing = wrong.locator('[data-testid="check-case"][data-pass="false"]');
+      expect(await failing.count()).toBeGreaterThan(0);
+      const maxError = Number((await failing.first().getByTestId('check-max-error').textContent())!.replace(/[^0-9.e+-]/gi, ''));
+      expect(maxError).toBeGreaterThan(1e-4);
+
+      // --- an infinite loop is stopped by the timeout; the next run works
+      await cand.getByTestId('backend-select').selectOption('cpu');
+      await cand.getByTestId('timeout-input').fill('2');
+      await setPad(cand, 'while (true) {}');
+      await cand.getByTestId('run').click();
+      expect(await (await finished(cand, 30_000)).getAttribute('data-status')).toBe('timeout');
+      await cand.getByTestId('timeout-input').fill('20');
+      await setPad(cand, 'const x = tf.ones([2, 3]);\nreturn (await x.sum().data())[0] + 1;');
+      await cand.getByTestId('run').click();
+      const after = await finished(cand, 30_000);
+      expect(await after.getAttribute('data-status')).toBe('ok');
+      expect(await after.getByTestId('run-value').textContent()).toContain('7');
+
+      // --- the worker cannot reach the network, not even our own origin
+      await setPad(cand, "const r = await fetch('/api/rooms');\nreturn 'reached the network: ' + r.status;");
+      await cand.getByTestId('run').click();
+      const blocked = await finished(cand, 30_000);
+      expect(await blocked.getAttribute('data-status')).toBe('error');
+      expect(await blocked.getByTestId('run-error').textContent()).not.toContain('reached the network');
+
+      // --- an interviewer runs the pad on the candidate's machine
+      // (await data(): synchronous reads are unreliable on software WebGPU in a worker)
+      await setPad(cand, 'const d = await tf.matMul(tf.eye(2), tf.ones([2, 2])).sum().data();\nreturn d[0];');
+      const target = iv.getByTestId('run-target');
+      await expect.poll(async () => (await target.locator('option:not([disabled])').count()), { timeout: 15_000 }).toBeGreaterThan(1);
+      const candidateOption = await target.locator('option:not([value="self"])').first().getAttribute('value');
+      await target.selectOption(candidateOption!);
+      await iv.getByTestId('run').click();
+      const remote = await finished(iv, 60_000);
+      expect(await remote.getAttribute('data-status')).toBe('ok');
+      expect(await remote.getByTestId('run-value').textContent()).toContain('4');
+      expect(await remote.textContent()).toContain('Cam');
+      // the candidate can switch remote runs off; the interviewer then sees that
+      await cand.getByTestId('allow-remote-runs').uncheck();
+      await expect.poll(() => target.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);
+
+      // --- the candidate's network log holds no reference source
+      const source = fs.readFileSync(REFERENCE_FILE, 'utf8');
+      const body = source.slice(source.indexOf('reference'));
+      const lines = body.split('\n').map((l) => l.trim()).filter((l) => l.length >= 24 && !l.startsWith('//') && !l.startsWith('*'));
+      expect(lines.length).toBeGreaterThan(3);
+      const all = Buffer.concat(candBodies);
+      expect(lines.filter((l) => all.includes(Buffer.from(l)))).toEqual([]);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    }
+  }, 300_000);
+});
