@@ -7,6 +7,8 @@ import { StatusScreen } from './lib/StatusScreen.js';
 const RoomPage = lazy(() => import('./room/RoomPage.js'));
 // The printable scorecard needs neither Yjs nor the editors: its own small chunk.
 const ScorecardPage = lazy(() => import('./scorecard/ScorecardPage.js'));
+// Replay brings the engine, Excalidraw and the pad, all in its own chunks.
+const ReplayPage = lazy(() => import('./replay/ReplayPage.js'));
 
 export function App() {
   const route = parseRoute(window.location.pathname);
@@ -23,6 +25,12 @@ export function App() {
       return (
         <Suspense fallback={<StatusScreen tone="loading" title="Loading the scorecard…" />}>
           <ScorecardPage roomId={route.roomId} />
+        </Suspense>
+      );
+    case 'replay':
+      return (
+        <Suspense fallback={<StatusScreen tone="loading" title="Opening the recording…" />}>
+          <ReplayPage roomId={route.roomId} />
         </Suspense>
       );
     case 'notFound':

@@ -9,10 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Config } from './config.js';
+import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
+import { challengesRouter } from './http/challenges.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
+import { historyRouter } from './http/history.js';
 import { interviewRouter } from './http/interview.js';
 import { roomsRouter } from './http/rooms.js';
+import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import type { Store } from './store/port.js';
@@ -37,12 +41,16 @@ export interface StartOptions {
   logSink?: LogSink;
   /** Defaults to loading config.questionsDir (a bad file throws QuestionBankError). */
   questions?: QuestionBank;
+  /** Defaults to every challenge in questions/challenges/; each question's `challenge` must be in it. */
+  challenges?: ChallengeRegistry;
 }
 
 export async function startAttn(config: Config, options: StartOptions = {}): Promise<AttnServer> {
   const log = createLogger(config.logLevel, options.logSink);
   // Load the bank before opening anything: a bad question file stops start-up with one line.
   const questions = options.questions ?? loadQuestionBank(config.questionsDir);
+  const challenges = options.challenges ?? createChallengeRegistry();
+  checkQuestionChallenges(questions, challenges);
   const store = options.store ?? SqliteStore.open(config.dataDir);
   const sync = new SyncServer({
     store,
@@ -69,17 +77,21 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl }));
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
+  app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
   app.use('/api/rooms/:roomId/files', filesRouter(store));
+  app.use('/api/rooms/:roomId', historyRouter({ store }));
   app.use('/api', (req) => {
     throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}.`);
   });
 
   // Excalidraw's fonts come from us, never a CDN: attn must work on a network with no internet.
   app.use('/excalidraw-assets/fonts', express.static(EXCALIDRAW_FONTS, { immutable: true, maxAge: '365d', fallthrough: false }));
+  // Likewise the snippet runner's tfjs wasm binaries.
+  app.use('/tfjs-wasm', tfjsWasmRouter());
 
   const clientDir = config.clientDir;
   const indexHtml = path.join(clientDir, 'index.html');
-  app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+  app.use(clientStatic(clientDir));
   app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (_req, res) => {
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');

@@ -137,6 +137,18 @@ export async function postSignal(roomId: string, token: string, body: SignalBody
   await send('POST', `${roomPath(roomId)}/signals`, { token, body, keepalive: true });
 }
 
+/**
+ * One page of a room's recording, as the server encodes it (decode with shared/history.ts;
+ * not decoded here, so the landing page's bundle does not carry the decoder). Interviewers and
+ * observers only: a candidate's token gets a 403.
+ */
+export async function fetchHistoryBytes(roomId: string, token: string, doc: 'board' | 'panel', after: number, limit?: number): Promise<Uint8Array> {
+  const query = new URLSearchParams({ doc, after: String(after) });
+  if (limit !== undefined) query.set('limit', String(limit));
+  const response = await send('GET', `${roomPath(roomId)}/history?${query}`, { token, accept: 'application/vnd.attn.history' });
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 export type ScorecardFormat = 'json' | 'md';
 
 /** The scorecard as parsed JSON (interviewer only); see Scorecard in shared/api.ts for its shape. */

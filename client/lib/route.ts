@@ -4,10 +4,15 @@ export type Route =
   | { kind: 'landing' }
   | { kind: 'room'; roomId: string }
   | { kind: 'scorecard'; roomId: string }
+  /** roomId null: `/replay/local`, a session file opened from disk */
+  | { kind: 'replay'; roomId: string | null }
   | { kind: 'notFound' };
 
+/** `/replay/local`: replay a session file without a server ("local" is too short to be a room id). */
+export const LOCAL_REPLAY_PATH = '/replay/local';
+
 /**
- * The whole router: the landing page, a room, its printable scorecard and a 404. A library
+ * The whole router: the landing page, a room, its printable scorecard, its replay and a 404. A library
  * would cost more bytes than it saves, and navigation between screens is always a full page
  * load (a room link is a capability URL).
  */
@@ -24,6 +29,17 @@ export function parseRoute(pathname: string): Route {
       return { kind: 'notFound' };
     }
     if (ROOM_ID_PATTERN.test(roomId)) return { kind: match[2] ? 'scorecard' : 'room', roomId };
+  }
+  if (path === LOCAL_REPLAY_PATH) return { kind: 'replay', roomId: null };
+  const replay = /^\/replay\/([^/]+)$/.exec(path);
+  if (replay?.[1] !== undefined) {
+    let roomId: string;
+    try {
+      roomId = decodeURIComponent(replay[1]);
+    } catch {
+      return { kind: 'notFound' };
+    }
+    if (ROOM_ID_PATTERN.test(roomId)) return { kind: 'replay', roomId };
   }
   return { kind: 'notFound' };
 }

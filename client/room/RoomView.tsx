@@ -4,14 +4,15 @@ import { userColor } from '../lib/colors.js';
 import { StorageKey, readStored } from '../lib/storage.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
 import { clampPanelWidth, initiallyCollapsed, parseStoredWidth } from '../panel/layout.js';
-import { CodePad } from '../pad/CodePad.js';
 import { QuestionStrip } from '../question/QuestionStrip.js';
+import { RunnerPad } from '../runner/RunnerPad.js';
 import { CanvasErrorBoundary } from './CanvasErrorBoundary.js';
 import { FatalError } from './FatalError.js';
 import { LinksDialog } from './LinksDialog.js';
 import { NameDialog } from './NameDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { SplitPane } from './SplitPane.js';
+import { ReplayButton } from './ReplayButton.js';
 import { TopBar } from './TopBar.js';
 import { useBoardConnection } from './useBoardConnection.js';
 import { useCandidateSignals } from './useCandidateSignals.js';
@@ -84,6 +85,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onEditName={() => setOpen('name')}
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
+        actions={role !== 'candidate' ? <ReplayButton roomId={roomId} token={token} /> : undefined}
       />
       <QuestionStrip doc={connection?.doc ?? null} role={role} />
       {readOnly && (
@@ -114,7 +116,17 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                 </CanvasErrorBoundary>
               </section>
             }
-            end={<CodePad doc={connection.doc} awareness={connection.awareness} readOnly={readOnly} extensions={padExtensions} />}
+            end={
+              <RunnerPad
+                doc={connection.doc}
+                awareness={connection.awareness}
+                role={role}
+                name={name}
+                roomId={roomId}
+                token={token}
+                extensions={padExtensions}
+              />
+            }
           />
         ) : (
           <PaneLoading label="Connecting…" />

@@ -41,6 +41,37 @@ export interface SnapshotRecord {
   bytes: Uint8Array;
 }
 
+/** Metadata of a stored snapshot (its bytes come from getSnapshot). */
+export interface SnapshotInfo {
+  seq: number;
+  ts: number;
+}
+
+/**
+ * A person arriving in or leaving a room, as the sync server saw it. Awareness is never
+ * persisted, so these rows are the only record of who was there when (for playback markers).
+ */
+export interface PresenceEvent {
+  roomId: string;
+  /** ms since epoch, server clock */
+  ts: number;
+  kind: 'join' | 'leave';
+  role: Role;
+  /** the display name at that moment ('' when the person had not given one yet) */
+  name: string;
+  /** the document whose connection it was (the sync server records the board only) */
+  doc: DocName;
+}
+
+/** Counts and bounds of one document's whole update log. */
+export interface UpdateLogStats {
+  updates: number;
+  /** 0 when the log is empty */
+  lastSeq: number;
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
 export interface FileRecord {
   roomId: string;
   id: string;
@@ -70,6 +101,16 @@ export interface Store {
   appendUpdate(update: UpdateRecord): Promise<void>;
   putSnapshot(snapshot: SnapshotRecord): Promise<void>;
   loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc>;
+  /** Up to `limit` updates with seq > afterSeq, in seq order (playback pages through the log with these). */
+  listUpdates(roomId: string, doc: DocName, afterSeq: number, limit: number): Promise<UpdateRecord[]>;
+  updateLogStats(roomId: string, doc: DocName): Promise<UpdateLogStats>;
+  /** Every stored snapshot's position, in seq order. */
+  listSnapshots(roomId: string, doc: DocName): Promise<SnapshotInfo[]>;
+  getSnapshot(roomId: string, doc: DocName, seq: number): Promise<SnapshotRecord | null>;
+  /** Durable when the promise resolves; committed synchronously by the embedded store. */
+  appendEvent(event: PresenceEvent): Promise<void>;
+  /** A room's joins and leaves in time order (ties in the order they were recorded). */
+  listEvents(roomId: string): Promise<PresenceEvent[]>;
   /** 'exists' when that id was already stored for the room (files are immutable, content-addressed). */
   putFile(file: FileRecord): Promise<'created' | 'exists'>;
   getFile(roomId: string, fileId: string): Promise<FileRecord | null>;

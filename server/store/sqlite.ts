@@ -13,7 +13,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocName, Role } from '../../shared/protocol.js';
-import type { FileRecord, LinkRecord, LoadedDoc, RoomRecord, SnapshotRecord, Store, UpdateRecord } from './port.js';
+import type {
+  FileRecord,
+  LinkRecord,
+  LoadedDoc,
+  PresenceEvent,
+  RoomRecord,
+  SnapshotInfo,
+  SnapshotRecord,
+  Store,
+  UpdateLogStats,
+  UpdateRecord,
+} from './port.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -52,6 +63,17 @@ CREATE TABLE IF NOT EXISTS snapshots (
   bytes BLOB NOT NULL,
   PRIMARY KEY (room_id, doc, seq)
 ) WITHOUT ROWID;
+-- Joins and leaves (awareness is never persisted): the people markers of playback.
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY,
+  room_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_room ON events(room_id, ts, id);
 CREATE TABLE IF NOT EXISTS files (
   room_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -82,6 +104,15 @@ interface UpdateRow {
   bytes: Buffer;
 }
 
+interface EventRow {
+  room_id: string;
+  ts: number;
+  kind: PresenceEvent['kind'];
+  role: Role;
+  name: string;
+  doc: DocName;
+}
+
 const toLink = (r: LinkRow): LinkRecord => ({
   id: r.id,
   roomId: r.room_id,
@@ -92,6 +123,16 @@ const toLink = (r: LinkRow): LinkRecord => ({
 });
 
 const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+const toUpdate = (r: UpdateRow): UpdateRecord => ({
+  roomId: r.room_id,
+  doc: r.doc,
+  seq: r.seq,
+  ts: r.ts,
+  authorRole: r.author_role,
+  authorName: r.author_name,
+  bytes: toBytes(r.bytes),
+});
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -132,6 +173,29 @@ export class SqliteStore implements Store {
       ),
       tail: this.db.prepare<[string, string, number], UpdateRow>(
         'SELECT room_id, doc, seq, ts, author_role, author_name, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq',
+      ),
+      page: this.db.prepare<[string, string, number, number], UpdateRow>(
+        'SELECT room_id, doc, seq, ts, author_role, author_name, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      // Count and max come from the (room_id, doc, seq) index alone; the two ts lookups are one row each.
+      logCount: this.db.prepare<[string, string], { n: number; last: number | null }>(
+        'SELECT COUNT(*) AS n, MAX(seq) AS last FROM updates WHERE room_id = ? AND doc = ?',
+      ),
+      firstTs: this.db.prepare<[string, string], { ts: number }>(
+        'SELECT ts FROM updates WHERE room_id = ? AND doc = ? ORDER BY seq LIMIT 1',
+      ),
+      lastTs: this.db.prepare<[string, string], { ts: number }>(
+        'SELECT ts FROM updates WHERE room_id = ? AND doc = ? ORDER BY seq DESC LIMIT 1',
+      ),
+      snapshotList: this.db.prepare<[string, string], SnapshotInfo>(
+        'SELECT seq, ts FROM snapshots WHERE room_id = ? AND doc = ? ORDER BY seq',
+      ),
+      snapshotAt: this.db.prepare<[string, string, number], { seq: number; ts: number; bytes: Buffer }>(
+        'SELECT seq, ts, bytes FROM snapshots WHERE room_id = ? AND doc = ? AND seq = ?',
+      ),
+      insertEvent: this.db.prepare('INSERT INTO events (room_id, ts, kind, role, name, doc) VALUES (?, ?, ?, ?, ?, ?)'),
+      eventsByRoom: this.db.prepare<[string], EventRow>(
+        'SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = ? ORDER BY ts, id',
       ),
       insertFile: this.db.prepare(
         'INSERT OR IGNORE INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -193,18 +257,41 @@ export class SqliteStore implements Store {
     const snapshot: SnapshotRecord | null = snap
       ? { roomId, doc, seq: snap.seq, ts: snap.ts, bytes: toBytes(snap.bytes) }
       : null;
-    const tail = this.stmt.tail.all(roomId, doc, snapshot?.seq ?? 0).map(
-      (r): UpdateRecord => ({
-        roomId: r.room_id,
-        doc: r.doc,
-        seq: r.seq,
-        ts: r.ts,
-        authorRole: r.author_role,
-        authorName: r.author_name,
-        bytes: toBytes(r.bytes),
-      }),
-    );
+    const tail = this.stmt.tail.all(roomId, doc, snapshot?.seq ?? 0).map(toUpdate);
     return { snapshot, tail };
+  }
+
+  async listUpdates(roomId: string, doc: DocName, afterSeq: number, limit: number): Promise<UpdateRecord[]> {
+    return this.stmt.page.all(roomId, doc, afterSeq, limit).map(toUpdate);
+  }
+
+  async updateLogStats(roomId: string, doc: DocName): Promise<UpdateLogStats> {
+    const { n, last } = this.stmt.logCount.get(roomId, doc)!;
+    if (n === 0) return { updates: 0, lastSeq: 0, firstTs: null, lastTs: null };
+    return {
+      updates: n,
+      lastSeq: last ?? 0,
+      firstTs: this.stmt.firstTs.get(roomId, doc)?.ts ?? null,
+      lastTs: this.stmt.lastTs.get(roomId, doc)?.ts ?? null,
+    };
+  }
+
+  async listSnapshots(roomId: string, doc: DocName): Promise<SnapshotInfo[]> {
+    return this.stmt.snapshotList.all(roomId, doc).map((r) => ({ seq: r.seq, ts: r.ts }));
+  }
+
+  async getSnapshot(roomId: string, doc: DocName, seq: number): Promise<SnapshotRecord | null> {
+    const r = this.stmt.snapshotAt.get(roomId, doc, seq);
+    return r ? { roomId, doc, seq: r.seq, ts: r.ts, bytes: toBytes(r.bytes) } : null;
+  }
+
+  async appendEvent(e: PresenceEvent): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    this.stmt.insertEvent.run(e.roomId, e.ts, e.kind, e.role, e.name, e.doc);
+  }
+
+  async listEvents(roomId: string): Promise<PresenceEvent[]> {
+    return this.stmt.eventsByRoom.all(roomId).map((r) => ({ roomId: r.room_id, ts: r.ts, kind: r.kind, role: r.role, name: r.name, doc: r.doc }));
   }
 
   async putFile(f: FileRecord): Promise<'created' | 'exists'> {

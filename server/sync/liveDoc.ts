@@ -36,6 +36,11 @@ export interface Conn {
   /** when the oldest unacknowledged durable update of this connection was stored */
   ackPendingSince: number | null;
   closed: boolean;
+  /** when the connection was accepted into its document (ms, server clock) */
+  joinedAt: number;
+  /** playback's presence record: whether this connection's join / leave is in the store yet */
+  joinRecorded: boolean;
+  leaveRecorded: boolean;
 }
 
 export interface LiveDocOptions {
@@ -44,6 +49,13 @@ export interface LiveDocOptions {
   snapshotEveryUpdates: number;
   /** called when a connection must be closed with a code (the server owns socket teardown) */
   closeConn: (conn: Conn, code: CloseCode) => void;
+  /** called when awareness gives a connection a (new) display name */
+  onNamed?: (conn: Conn) => void;
+  /**
+   * A name for a connection that has none of its own: a panel socket carries no awareness and
+   * may have opened before the person typed their name, while their board socket knows it.
+   */
+  nameFallback?: (conn: Conn) => string | null;
 }
 
 export class MalformedMessageError extends Error {
@@ -217,7 +229,7 @@ export class LiveDoc {
     }
     if (captured.length === 0) return; // nothing new (a duplicate, or an empty step 2)
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
-    await this.persistAndRelay(update, conn.role, conn.name, conn);
+    await this.persistAndRelay(update, conn.role, conn.name || this.opts.nameFallback?.(conn) || '', conn);
   }
 
   /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
@@ -311,10 +323,12 @@ export class LiveDoc {
       for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
       return false;
     });
+    const before = conn.name;
     for (const e of kept) {
       const user = e.state?.user as { name?: unknown } | undefined;
       if (user && typeof user.name === 'string' && user.name.trim()) conn.name = user.name.trim().slice(0, 60);
     }
+    if (conn.name !== before) this.opts.onNamed?.(conn);
     if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), conn);
   }
 

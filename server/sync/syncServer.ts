@@ -126,6 +126,9 @@ export class SyncServer {
       ackTimer: null,
       ackPendingSince: null,
       closed: false,
+      joinedAt: 0,
+      joinRecorded: false,
+      leaveRecorded: false,
     };
     ws.binaryType = 'nodebuffer';
     // Frames that arrive while the document loads wait in order behind the greeting.
@@ -163,6 +166,8 @@ export class SyncServer {
     }
     this.clearIdle(docKey(d.roomId, d.doc));
     live.add(conn);
+    conn.joinedAt = Date.now();
+    if (conn.name) this.recordJoin(conn);
     const doc = live;
     void doc.enqueue(() => doc.greet(conn));
     for (const bytes of early.splice(0)) this.dispatch(doc, conn, bytes);
@@ -196,8 +201,39 @@ export class SyncServer {
     if (!live) return;
     const wasMember = live.conns.has(conn);
     live.remove(conn);
-    if (wasMember) this.opts.log.info('left', { room: conn.roomId, doc: conn.doc, role: conn.role });
+    if (wasMember) {
+      this.recordLeave(conn);
+      this.opts.log.info('left', { room: conn.roomId, doc: conn.doc, role: conn.role });
+    }
     if (live.conns.size === 0) this.scheduleUnload(live);
+  }
+
+  // ---- joins and leaves, for playback ---------------------------------------------------
+  //
+  // Awareness is never persisted, so the store keeps its own record of who was in the room.
+  // One person is one board connection (every role opens the board; the panel is a second
+  // socket of the same person). Each row is one synchronous insert and nothing waits for it,
+  // so the relay path is not slowed down. The room page learns its display name through
+  // awareness after connecting, so a nameless join is written when the name first arrives
+  // (stamped with the time of the join), or with the leave at the latest.
+
+  private recordJoin(conn: Conn): void {
+    if (conn.doc !== 'board' || conn.joinRecorded || conn.joinedAt === 0) return;
+    conn.joinRecorded = true;
+    this.recordEvent(conn, 'join', conn.joinedAt);
+  }
+
+  private recordLeave(conn: Conn): void {
+    if (conn.doc !== 'board' || conn.leaveRecorded || conn.joinedAt === 0) return;
+    this.recordJoin(conn);
+    conn.leaveRecorded = true;
+    this.recordEvent(conn, 'leave', Date.now());
+  }
+
+  private recordEvent(conn: Conn, kind: 'join' | 'leave', ts: number): void {
+    this.opts.store
+      .appendEvent({ roomId: conn.roomId, ts, kind, role: conn.role, name: conn.name, doc: conn.doc })
+      .catch((err: unknown) => this.opts.log.warn('could not record a presence event', { room: conn.roomId, kind, err: String(err) }));
   }
 
   private async getLiveDoc(roomId: string, doc: DocName): Promise<LiveDoc> {
@@ -218,6 +254,8 @@ export class SyncServer {
           log: this.opts.log,
           snapshotEveryUpdates: this.opts.snapshotEveryUpdates,
           closeConn: this.closeConn,
+          onNamed: (conn) => this.recordJoin(conn),
+          nameFallback: (conn) => this.nameForLink(conn.linkId),
         });
         this.docs.set(key, live);
         return live;
@@ -320,6 +358,8 @@ export class SyncServer {
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
     const docs = [...this.docs.values()];
+    // Leaves are written now: the sockets' close events may come after the store is closed.
+    for (const live of docs) for (const c of live.conns) this.recordLeave(c);
     for (const live of docs) for (const c of [...live.conns]) this.closeConn(c, CloseCode.ServerShutdown);
     await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
     await Promise.all([...this.unloading.values()]);

@@ -21,6 +21,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
+import { formatReplayMarkdown, formatReplayText, runReplayBench } from './replay.js';
+import { formatRunnerMarkdown, formatRunnerText, runRunnerBench } from './runner.js';
 import { formatSyncMarkdown, formatSyncText, parseConfigSpec, runSyncBench, TARGET_NAMES, type TargetName } from './sync.js';
 
 interface BenchOptions {
@@ -71,6 +73,22 @@ const SUITES: BenchSuite[] = [
         profileDir: options.profileDir,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
+    },
+  },
+  {
+    name: 'replay',
+    description: 'seek time in a synthetic 60-minute session (>= 50,000 updates): replay engine vs naive replay from the start',
+    async run(options) {
+      const data = await runReplayBench({ naiveSeeks: options.quick ? 8 : 20 });
+      return { text: formatReplayText(data), markdown: formatReplayMarkdown(data), data };
+    },
+  },
+  {
+    name: 'runner',
+    description: 'snippet runner in Chromium: worker cold/warm start, attention (seq 256 and 1024, d 64) per backend',
+    async run(options) {
+      const data = await runRunnerBench({ repeats: options.quick ? 1 : 3 });
+      return { text: formatRunnerText(data), markdown: formatRunnerMarkdown(data), data };
     },
   },
 ];

@@ -77,6 +77,64 @@ for (const adapter of adapters) {
       expect((await again.loadDoc('room0001', 'board')).tail.map((u) => u.seq)).toEqual([4, 5, 6]);
     });
 
+    it('pages through the update log in seq order, with stats and snapshot positions', async () => {
+      const { store } = await setup();
+      const up = (doc: 'board' | 'panel', seq: number) => ({
+        roomId: 'room0001',
+        doc,
+        seq,
+        ts: 10_000 + seq * 10,
+        authorRole: (seq % 2 ? 'candidate' : 'interviewer') as 'candidate' | 'interviewer',
+        authorName: `n${seq}`,
+        bytes: new Uint8Array([seq & 255]),
+      });
+      expect(await store.updateLogStats('room0001', 'board')).toEqual({ updates: 0, lastSeq: 0, firstTs: null, lastTs: null });
+      expect(await store.listUpdates('room0001', 'board', 0, 10)).toEqual([]);
+      for (let seq = 1; seq <= 23; seq++) await store.appendUpdate(up('board', seq));
+      await store.appendUpdate(up('panel', 1));
+      await store.putSnapshot({ roomId: 'room0001', doc: 'board', seq: 10, ts: 10_101, bytes: new Uint8Array([1, 0]) });
+      await store.putSnapshot({ roomId: 'room0001', doc: 'board', seq: 20, ts: 10_202, bytes: new Uint8Array([2, 0]) });
+
+      const seen: number[] = [];
+      for (let after = 0; ; ) {
+        const page = await store.listUpdates('room0001', 'board', after, 7);
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(7);
+        seen.push(...page.map((u) => u.seq));
+        after = page[page.length - 1]!.seq;
+      }
+      expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+      expect((await store.listUpdates('room0001', 'board', 5, 1))[0]).toEqual(up('board', 6));
+      expect(await store.updateLogStats('room0001', 'board')).toEqual({ updates: 23, lastSeq: 23, firstTs: 10_010, lastTs: 10_230 });
+      expect((await store.updateLogStats('room0001', 'panel')).updates).toBe(1);
+      expect(await store.listSnapshots('room0001', 'board')).toEqual([
+        { seq: 10, ts: 10_101 },
+        { seq: 20, ts: 10_202 },
+      ]);
+      expect(await store.listSnapshots('room0001', 'panel')).toEqual([]);
+      expect(await store.getSnapshot('room0001', 'board', 20)).toEqual({ roomId: 'room0001', doc: 'board', seq: 20, ts: 10_202, bytes: new Uint8Array([2, 0]) });
+      expect(await store.getSnapshot('room0001', 'board', 11)).toBeNull();
+    });
+
+    it('records joins and leaves per room, in order, across a reopen', async () => {
+      const { store, reopen } = await setup();
+      const ev = (ts: number, kind: 'join' | 'leave', name: string, roomId = 'room0001') =>
+        ({ roomId, ts, kind, role: 'candidate' as const, name, doc: 'board' as const });
+      await store.appendEvent(ev(5, 'join', 'Cam'));
+      await store.appendEvent(ev(5, 'join', 'Ines'));
+      await store.appendEvent(ev(3, 'join', 'Other', 'room0002'));
+      await store.appendEvent(ev(9, 'leave', 'Cam'));
+      // a join written late (the name arrived after the join) still sorts by its time
+      await store.appendEvent(ev(7, 'join', 'Olu'));
+      expect(await store.listEvents('room0001')).toEqual([ev(5, 'join', 'Cam'), ev(5, 'join', 'Ines'), ev(7, 'join', 'Olu'), ev(9, 'leave', 'Cam')]);
+      expect(await store.listEvents('nope0001')).toEqual([]);
+      await store.close();
+      const again = await reopen();
+      opened.push(again);
+      expect((await again.listEvents('room0001')).map((e) => e.name)).toEqual(['Cam', 'Ines', 'Olu', 'Cam']);
+      expect((await again.listEvents('room0002'))[0]).toEqual(ev(3, 'join', 'Other', 'room0002'));
+    });
+
     it('files are immutable per room', async () => {
       const { store } = await setup();
       const f = { roomId: 'room0001', id: 'file0001', mimeType: 'image/png', size: 3, sha256: 'abc', createdAt: 1, bytes: new Uint8Array([1, 2, 3]) };

@@ -18,6 +18,14 @@ describe('parseRoute', () => {
     expect(parseRoute('/r/%E0%A4%A')).toEqual({ kind: 'notFound' });
     expect(parseRoute('/r/abcdefgh/extra')).toEqual({ kind: 'notFound' });
     expect(parseRoute('/replay')).toEqual({ kind: 'notFound' });
+    expect(parseRoute('/replay/short')).toEqual({ kind: 'notFound' });
+    expect(parseRoute('/replay/abcdefgh/extra')).toEqual({ kind: 'notFound' });
     expect(parseRoute('/nope')).toEqual({ kind: 'notFound' });
+  });
+
+  it('maps /replay/<roomId> to the replay page, and /replay/local to a replay from a file', () => {
+    expect(parseRoute('/replay/abcDEF12_-')).toEqual({ kind: 'replay', roomId: 'abcDEF12_-' });
+    expect(parseRoute('/replay/abcDEF12/')).toEqual({ kind: 'replay', roomId: 'abcDEF12' });
+    expect(parseRoute('/replay/local')).toEqual({ kind: 'replay', roomId: null });
   });
 });

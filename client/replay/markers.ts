@@ -1,0 +1,243 @@
+/**
+ * What happened when: the timeline's markers, derived from the recording in the engine's single
+ * loading pass (each update's transaction says which root types it changed), plus the joins and
+ * leaves the server recorded. Pure, through shared/doc.ts's accessors only.
+ */
+import type * as Y from 'yjs';
+import {
+  boardCode,
+  boardElements,
+  boardRuns,
+  boardSession,
+  panelNotes,
+  panelRaters,
+  panelScores,
+  panelSignals,
+  readCurrentQuestion,
+  type RunRecord,
+  type Signal,
+} from '../../shared/doc.js';
+import type { HistoryAuthor, HistoryEvent } from '../../shared/history.js';
+import type { AppliedUpdate } from './engine.js';
+import { RUBRIC } from '../../shared/rubric.js';
+
+export const MARKER_KINDS = ['join', 'leave', 'question', 'run', 'signal', 'score'] as const;
+export type MarkerKind = (typeof MARKER_KINDS)[number];
+
+export const MARKER_LABELS: Record<MarkerKind, string> = {
+  join: 'Joined',
+  leave: 'Left',
+  question: 'Question',
+  run: 'Run',
+  signal: 'Signal',
+  score: 'Score',
+};
+
+export interface Marker {
+  kind: MarkerKind;
+  /** recording clock, ms since epoch */
+  t: number;
+  /** one line, for the tooltip */
+  label: string;
+  /** the participant it belongs to (participantKey), when it belongs to one */
+  who?: string;
+  /** runs and checks */
+  pass?: boolean;
+}
+
+/** "An interviewer", "A candidate": a person who never gave a name. */
+export function someone(role: string): string {
+  return `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
+}
+
+/** One person as the timeline tells them apart: role and display name. */
+export function participantKey(role: string, name: string): string {
+  return `${role}\u0000${name}`;
+}
+
+// Yjs types its `changed` map by AbstractType<YEvent<any>>; a concrete YMap/YText does not
+// narrow to that, so the lookups go through these two helpers.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyType = Y.AbstractType<any>;
+const touched = (tr: Y.Transaction, type: unknown): boolean => tr.changed.has(type as AnyType);
+const changedKeys = (tr: Y.Transaction, type: unknown): Set<string | null> | undefined => tr.changed.get(type as AnyType);
+
+const RUN_DONE = new Set<RunRecord['status']>(['ok', 'error', 'timeout', 'stopped', 'declined']);
+
+const SUB_LABELS = new Map<string, string>(RUBRIC.flatMap((c) => c.subCriteria.map((s) => [s.id, s.label] as const)));
+
+export function runPassed(run: RunRecord): boolean {
+  if (run.status !== 'ok') return false;
+  return run.kind === 'check' ? (run.checks?.length ?? 0) > 0 && run.checks!.every((c) => c.pass) : true;
+}
+
+function runLabel(run: RunRecord, pass: boolean): string {
+  const who = run.ranBy ?? run.requestedBy;
+  const what = run.kind === 'check' ? 'Check' : 'Run';
+  let outcome: string;
+  if (run.kind === 'check' && run.status === 'ok') {
+    const passed = run.checks?.filter((c) => c.pass).length ?? 0;
+    outcome = `${pass ? 'passed' : 'failed'} (${passed}/${run.checks?.length ?? 0} cases)`;
+  } else {
+    outcome = run.status === 'ok' ? 'finished' : run.status === 'error' ? 'failed' : run.status;
+  }
+  const backend = run.backend ? ` on ${run.backend}` : '';
+  return `${what} ${outcome}${backend} · ${who.name || who.role}`;
+}
+
+function signalText(s: Signal): string {
+  switch (s.kind) {
+    case 'paste':
+      return `pasted ${s.chars ?? 'a large block of'} characters`;
+    case 'hidden':
+      return 'left the interview tab';
+    case 'visible':
+      return 'came back to the tab';
+  }
+}
+
+/** Derives markers from the board doc's updates, one update at a time, in order. */
+export class BoardMarkers {
+  readonly markers: Marker[] = [];
+  private questionId: string | null = null;
+  private readonly runsDone = new Set<string>();
+
+  prepare = (doc: Y.Doc): void => {
+    boardSession(doc);
+    boardRuns(doc);
+    boardCode(doc);
+    boardElements(doc);
+  };
+
+  onApplied = ({ t, doc, tr }: AppliedUpdate): void => {
+    if (touched(tr, boardSession(doc))) {
+      const current = readCurrentQuestion(doc);
+      const id = current?.id ?? null;
+      if (id !== this.questionId) {
+        this.questionId = id;
+        this.markers.push({ kind: 'question', t, label: current ? `Question: ${current.title}` : 'Question cleared' });
+      }
+    }
+    if (touched(tr, boardRuns(doc))) {
+      for (const run of boardRuns(doc).toArray()) {
+        if (!run || this.runsDone.has(run.id) || !RUN_DONE.has(run.status)) continue;
+        this.runsDone.add(run.id);
+        const pass = runPassed(run);
+        const who = run.ranBy ?? run.requestedBy;
+        this.markers.push({ kind: 'run', t, label: runLabel(run, pass), pass, who: participantKey(who.role, who.name) });
+      }
+    }
+  };
+}
+
+/** Derives markers from the panel doc's updates: new candidate signals and score changes. */
+export class PanelMarkers {
+  readonly markers: Marker[] = [];
+  private readonly signalsSeen = new Set<string>();
+
+  constructor(private readonly authors: readonly HistoryAuthor[]) {}
+
+  prepare = (doc: Y.Doc): void => {
+    panelSignals(doc);
+    panelScores(doc);
+    panelNotes(doc);
+    panelRaters(doc);
+  };
+
+  onApplied = ({ update, t, doc, tr }: AppliedUpdate): void => {
+    if (touched(tr, panelSignals(doc))) {
+      for (const s of panelSignals(doc).toArray()) {
+        const key = `${s.at}\u0000${s.kind}\u0000${s.name}\u0000${s.chars ?? ''}`;
+        if (this.signalsSeen.has(key)) continue;
+        this.signalsSeen.add(key);
+        this.markers.push({ kind: 'signal', t, label: `${s.name || 'Candidate'} ${signalText(s)}`, who: participantKey('candidate', s.name) });
+      }
+    }
+    const scores = panelScores(doc);
+    const keys = changedKeys(tr, scores);
+    if (keys && keys.size > 0) {
+      const author = this.authors[update.author];
+      const parts: string[] = [];
+      let rater = '';
+      for (const key of keys) {
+        if (key === null) continue;
+        const [raterId = '', questionId = '', sub = ''] = key.split('/');
+        rater ||= panelRaters(doc).get(raterId)?.name ?? author?.name ?? 'An interviewer';
+        const value = scores.get(key);
+        parts.push(`${SUB_LABELS.get(sub) ?? sub} ${value === undefined ? 'cleared' : `→ ${value}`} (${questionId})`);
+      }
+      if (parts.length > 0) {
+        this.markers.push({
+          kind: 'score',
+          t,
+          label: `${rater}: ${parts.join(', ')}`,
+          ...(author && author.role !== 'server' ? { who: participantKey(author.role, author.name) } : {}),
+        });
+      }
+    }
+  };
+}
+
+export function eventMarkers(events: readonly HistoryEvent[]): Marker[] {
+  return events.map((e) => ({
+    kind: e.kind,
+    t: e.ts,
+    label: `${e.name ? `${e.name} (${e.role})` : someone(e.role)} ${e.kind === 'join' ? 'joined' : 'left'}`,
+    who: participantKey(e.role, e.name),
+  }));
+}
+
+/** What kind of edit an update was, for the activity strip. */
+export type ActivityKind = 'draw' | 'type' | 'question' | 'run' | 'panel' | 'other';
+
+export function boardActivity(doc: Y.Doc, tr: Y.Transaction): ActivityKind {
+  if (touched(tr, boardCode(doc))) return 'type';
+  if (touched(tr, boardElements(doc))) return 'draw';
+  if (touched(tr, boardRuns(doc))) return 'run';
+  if (touched(tr, boardSession(doc))) return 'question';
+  return 'other';
+}
+
+export function panelActivity(doc: Y.Doc, tr: Y.Transaction): ActivityKind {
+  if (touched(tr, panelNotes(doc)) || touched(tr, panelScores(doc))) return 'panel';
+  return 'other';
+}
+
+/** All markers in time order (stable: same-time markers keep their kind's natural order). */
+export function sortMarkers(markers: Marker[]): Marker[] {
+  return markers.sort((a, b) => a.t - b.t);
+}
+
+/** The markers the participant filter lets through: that person's, plus room-wide ones (question changes). */
+export function filterMarkers(markers: readonly Marker[], who: string | null): Marker[] {
+  return who === null ? [...markers] : markers.filter((m) => m.who === undefined || m.who === who);
+}
+
+/** A pause longer than this before an edit makes that edit a step target ("they started typing"). */
+export const BURST_GAP_MS = 2000;
+
+/**
+ * Where prev/next step to: every marker, and the first edit of each burst of activity,
+ * ascending and without duplicates.
+ */
+export function stepTargets(markers: readonly Marker[], edits: readonly { t: number; who: string }[], who: string | null): number[] {
+  const out: number[] = filterMarkers(markers, who).map((m) => m.t);
+  let last = Number.NEGATIVE_INFINITY;
+  for (const e of edits) {
+    if (who !== null && e.who !== who) continue;
+    if (e.t - last > BURST_GAP_MS) out.push(e.t);
+    last = e.t;
+  }
+  out.sort((a, b) => a - b);
+  return out.filter((t, i) => i === 0 || t !== out[i - 1]);
+}
+
+/** The nearest target strictly after / before t (null at the ends). */
+export function nextTarget(targets: readonly number[], t: number): number | null {
+  for (const x of targets) if (x > t) return x;
+  return null;
+}
+export function prevTarget(targets: readonly number[], t: number): number | null {
+  for (let i = targets.length - 1; i >= 0; i--) if (targets[i]! < t) return targets[i]!;
+  return null;
+}
