@@ -132,6 +132,11 @@ export function fetchChallenge(roomId: string, token: string, challengeId: strin
   return request('GET', `${roomPath(roomId)}/challenges/${encodeURIComponent(challengeId)}`, { token });
 }
 
+/** A challenge's reference implementation, as TypeScript source (interviewers and observers only; a candidate gets 403). */
+export function fetchChallengeReference(roomId: string, token: string, challengeId: string): Promise<{ id: string; source: string }> {
+  return request('GET', `${roomPath(roomId)}/challenges/${encodeURIComponent(challengeId)}/reference`, { token });
+}
+
 /** Reports a candidate signal (candidate only). The server stamps the time and the name. */
 export async function postSignal(roomId: string, token: string, body: SignalBody): Promise<void> {
   await send('POST', `${roomPath(roomId)}/signals`, { token, body, keepalive: true });

@@ -12,6 +12,7 @@ import { NotesField } from './NotesField.js';
 import { PanelSection } from './PanelSection.js';
 import { PlanList } from './PlanSection.js';
 import { AskedLists, GuideView } from './QuestionDetails.js';
+import { ReferenceView } from './ReferenceView.js';
 import { RubricGrid } from './RubricGrid.js';
 import { SignalsList } from './SignalsList.js';
 import { PANEL_KEY_STEP_PX } from './layout.js';
@@ -363,6 +364,7 @@ function PanelBody({ doc, roomId, token, roomTitle, editable, myRaterId, bank, o
                   {guideExpanded ? 'Show less of the guide' : 'Show the whole guide'}
                 </button>
                 <AskedLists doc={doc} question={question} raterId={myRaterId} editable={editable} />
+                {question.challenge && <ReferenceView key={question.challenge} roomId={roomId} token={token} challengeId={question.challenge} />}
               </>
             ) : bank.phase === 'loading' ? (
               <p className="panel-empty" role="status">

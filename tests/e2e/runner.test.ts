@@ -142,6 +142,11 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       await cand.getByTestId('allow-remote-runs').uncheck();
       await expect.poll(() => target.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);
 
+      // --- the interviewer can open the reference implementation from the panel
+      await iv.getByTestId('reference').locator('summary').click();
+      await expect.poll(() => iv.getByTestId('reference-source').textContent(), { timeout: 15_000 }).toContain('scaledDotProductAttention');
+      expect(await cand.getByTestId('reference').count()).toBe(0);
+
       // --- the candidate's network log holds no reference source
       const source = fs.readFileSync(REFERENCE_FILE, 'utf8');
       const body = source.slice(source.indexOf('reference'));
