@@ -1,25 +1,12 @@
 import { useState } from 'react';
 import { ApiRequestError, fetchScorecardFile, type ScorecardFormat } from '../lib/api.js';
 import { scorecardFilename } from '../lib/scoreFormat.js';
+import { saveBlob } from '../lib/download.js';
 
 interface ExportActionsProps {
   roomId: string;
   token: string;
   roomTitle: string;
-}
-
-/** Hands a Blob to the browser as a file download. */
-function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoking at once can cancel the download in some browsers; a minute is plenty.
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** Scorecard export: Markdown and JSON downloads, and the printable page in a new tab. */

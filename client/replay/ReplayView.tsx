@@ -29,7 +29,7 @@ import { RunsList } from './RunsList.js';
 import type { ReplaySession } from './session.js';
 import { formatOffset, parseOffset } from './time.js';
 import { Timeline } from './Timeline.js';
-import { saveBytes } from './download.js';
+import { saveBytes } from '../lib/download.js';
 
 const Canvas = lazy(() => import('../canvas/Canvas.js'));
 

@@ -1,32 +1,17 @@
 /**
- * Challenge values between their wire form (SerializedValue, shared/challenge.ts) and what the
- * candidate's function takes and returns. Tensors are made and read through callbacks, so this
- * module needs no tfjs and the non-tensor kinds are unit-tested in Node.
+ * What the candidate's function returned, back to its wire form (SerializedValue). Arguments go
+ * the other way through shared/challengeSpec.ts's toCallArgs, as on the server; the return path
+ * is the browser's own because it must read tensors asynchronously (`await data()`: synchronous
+ * reads are unreliable on WebGPU in a worker), where the server reads its cpu tensors directly.
+ * Tensors are read through a callback, so this module needs no tfjs and is unit-tested in Node.
  */
 import type { SerializedTensor, SerializedValue } from '../../shared/challenge.js';
 import { isTensorLike, type TensorLike } from './format.js';
 
-export type MakeTensor = (t: SerializedTensor) => unknown;
 /** Reads a tensor's values (the worker awaits `tensor.data()`, which a GPU backend needs). */
 export type ReadTensor = (t: TensorLike) => Promise<ArrayLike<number | string | boolean | Uint8Array>>;
 
 const TENSOR_DTYPES: readonly string[] = ['float32', 'int32', 'bool'];
-
-/** Wire value -> argument: tensors through `makeTensor`, records as plain objects. */
-export function toRuntime(value: SerializedValue, makeTensor: MakeTensor): unknown {
-  switch (value.kind) {
-    case 'tensor':
-      return makeTensor(value);
-    case 'number':
-    case 'string':
-    case 'boolean':
-      return value.value;
-    case 'array':
-      return value.items.map((item) => toRuntime(item, makeTensor));
-    case 'record':
-      return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, toRuntime(v, makeTensor)]));
-  }
-}
 
 /** Why a returned value cannot be compared, in words for the candidate. */
 export class UnserializableValueError extends Error {

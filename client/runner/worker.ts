@@ -14,14 +14,15 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { compareValues, type CaseResult, type SerializedTensor } from '../../shared/challenge.js';
+import { compareValues, type CaseResult } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
 import { CPU_ADAPTER, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type BackendSelection } from './backend.js';
 import { formatConsoleArgs, formatValue, tensorsIn, type TensorLike } from './format.js';
 import { MAX_ERROR_CHARS, OutputBuffer, clip } from './output.js';
 import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
 import { PROBE_BODY, SNIPPET_PARAMS, compileSnippet, describeThrown, headerLinesFromProbe } from './transform.js';
-import { UnserializableValueError, fromRuntime, toRuntime } from './values.js';
+import { toCallArgs } from '../../shared/challengeSpec.js';
+import { UnserializableValueError, fromRuntime } from './values.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -297,7 +298,6 @@ async function settleTensors(value: unknown): Promise<void> {
   await Promise.all(tensorsIn(value).map((t) => (t.isDisposed ? undefined : (t as unknown as tf.Tensor).data().catch(() => undefined))));
 }
 
-const makeTensor = (t: SerializedTensor) => tf.tensor(t.data, t.shape, t.dtype);
 const readTensor = (t: TensorLike) => (t as unknown as tf.Tensor).data();
 
 async function runChecks(
@@ -315,7 +315,8 @@ async function runChecks(
     tf.engine().startScope();
     let started = performance.now();
     try {
-      const inputs = c.inputs.map((input) => toRuntime(input, makeTensor));
+      // The same conversion the server used to run the reference (shared/challengeSpec.ts).
+      const inputs = toCallArgs(tf, c.inputs);
       started = performance.now();
       let out: unknown = (fn as (...args: unknown[]) => unknown)(...inputs);
       if (out instanceof Promise) out = await out;

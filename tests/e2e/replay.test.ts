@@ -12,7 +12,7 @@ import { startAttn, type AttnServer } from '../../server/app.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardRuns, noteKey, panelNotes, panelRaters, panelScores, scoreKey } from '../../shared/doc.js';
 import { connect, createRoom, eventually, testConfig, waitSynced, type Client } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, drawRectangle, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const SHOTS_DIR = process.env.REPLAY_SHOTS_DIR ?? '/tmp/shots-replay';
@@ -41,16 +41,6 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
     await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`) });
   };
 
-  const drawRectangle = async (page: Page, x: number, y: number) => {
-    const canvas = page.locator('[data-testid="canvas"] canvas.interactive');
-    const box = (await canvas.boundingBox())!;
-    await page.locator('[data-testid="toolbar-rectangle"]').click({ force: true }); // the radio sits under its icon
-    await page.mouse.move(box.x + x, box.y + y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + x + 120, box.y + y + 80, { steps: 5 });
-    await page.mouse.up();
-    await page.keyboard.press('Escape');
-  };
 
   beforeAll(async () => {
     requireBuiltClient();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { testConfig } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, drawRectangle, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -40,19 +40,6 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
   const padText = (page: Page) => page.locator('[data-testid="pad"] .cm-content').innerText();
   const elementCount = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
 
-  const drawRectangle = async (page: Page, x: number, y: number) => {
-    const canvas = page.locator('[data-testid="canvas"] canvas.interactive');
-    const box = (await canvas.boundingBox())!;
-    // Observers have no toolbar (view mode): fall back to the keyboard shortcut, which must do nothing.
-    const tool = page.locator('[data-testid="toolbar-rectangle"]');
-    if (await tool.isVisible()) await tool.click({ force: true }); // the radio sits under its icon
-    else await page.keyboard.press('r');
-    await page.mouse.move(box.x + x, box.y + y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + x + 120, box.y + y + 80, { steps: 5 });
-    await page.mouse.up();
-    await page.keyboard.press('Escape');
-  };
 
   beforeAll(async () => {
     requireBuiltClient();

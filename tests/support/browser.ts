@@ -85,3 +85,21 @@ export async function joinRoom(page: Page, url: string, name: string): Promise<P
   await page.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
   return page;
 }
+
+/**
+ * Draws a 120×80 rectangle with Excalidraw's own tool, starting (x, y) into the canvas. Start at
+ * x ≥ 330: the properties panel covers the canvas's left edge once a tool is picked. Without a
+ * toolbar (view mode) it presses R instead, which must then draw nothing.
+ */
+export async function drawRectangle(page: Page, x: number, y: number): Promise<void> {
+  const canvas = page.locator('[data-testid="canvas"] canvas.interactive');
+  const box = (await canvas.boundingBox())!;
+  const tool = page.locator('[data-testid="toolbar-rectangle"]');
+  if (await tool.isVisible()) await tool.click({ force: true }); // the radio sits under its icon
+  else await page.keyboard.press('r');
+  await page.mouse.move(box.x + x, box.y + y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + x + 120, box.y + y + 80, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.press('Escape');
+}

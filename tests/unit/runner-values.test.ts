@@ -1,36 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { compareValues, type SerializedTensor, type SerializedValue } from '../../shared/challenge.js';
 import type { TensorLike } from '../../client/runner/format.js';
-import { UnserializableValueError, fromRuntime, toRuntime } from '../../client/runner/values.js';
+import * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { toCallArg } from '../../shared/challengeSpec.js';
+import { UnserializableValueError, fromRuntime } from '../../client/runner/values.js';
 
 const read = async (t: TensorLike) => t.dataSync();
-const noTensors = (): never => {
-  throw new Error('no tensor expected');
-};
 
-describe('SerializedValue -> arguments', () => {
-  it('turns plain kinds into plain values', () => {
-    const value: SerializedValue = {
-      kind: 'record',
-      entries: {
-        n: { kind: 'number', value: 2 },
-        s: { kind: 'string', value: 'x' },
-        b: { kind: 'boolean', value: true },
-        list: { kind: 'array', items: [{ kind: 'number', value: 1 }, { kind: 'array', items: [] }] },
-      },
-    };
-    expect(toRuntime(value, noTensors)).toEqual({ n: 2, s: 'x', b: true, list: [1, []] });
-  });
-
-  it('makes tensors through the callback, anywhere in the value', () => {
+describe('arguments (shared toCallArg) -> returned value -> SerializedValue', () => {
+  it('round-trips tensors anywhere in the value through the runner\'s async reader', async () => {
+    await tfc.setBackend('cpu');
     const t: SerializedTensor = { kind: 'tensor', shape: [2], dtype: 'int32', data: [1, 2] };
-    const made: SerializedTensor[] = [];
-    const out = toRuntime({ kind: 'array', items: [t, { kind: 'record', entries: { t } }] }, (s) => {
-      made.push(s);
-      return `tensor#${made.length}`;
-    });
-    expect(out).toEqual(['tensor#1', { t: 'tensor#2' }]);
-    expect(made).toEqual([t, t]);
+    const wire: SerializedValue = { kind: 'array', items: [t, { kind: 'record', entries: { t, n: { kind: 'number', value: 3 } } }] };
+    const args = toCallArg(tfc, wire);
+    expect(await fromRuntime(args, read)).toEqual(wire);
   });
 });
 
@@ -45,7 +29,7 @@ describe('returned value -> SerializedValue', () => {
         { kind: 'record', entries: { k: { kind: 'number', value: -1 } } },
       ],
     };
-    expect(await fromRuntime(toRuntime(wire, noTensors), read)).toEqual(wire);
+    expect(await fromRuntime(toCallArg(tfc, wire), read)).toEqual(wire);
   });
 
   it('reads tensors (float32, int32, bool) and typed arrays', async () => {
