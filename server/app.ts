@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Config } from './config.js';
 import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
+import { liveKitEgress, type EgressPort } from './av/livekit.js';
+import { avRouter } from './http/av.js';
 import { challengesRouter } from './http/challenges.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
@@ -43,6 +45,8 @@ export interface StartOptions {
   questions?: QuestionBank;
   /** Defaults to every challenge in questions/challenges/; each question's `challenge` must be in it. */
   challenges?: ChallengeRegistry;
+  /** Defaults to LiveKit Egress when config.livekit.egress; tests hand in a fake. */
+  egress?: EgressPort | null;
 }
 
 export async function startAttn(config: Config, options: StartOptions = {}): Promise<AttnServer> {
@@ -80,6 +84,8 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
   app.use('/api/rooms/:roomId/files', filesRouter(store));
   app.use('/api/rooms/:roomId', historyRouter({ store }));
+  const egress = options.egress !== undefined ? options.egress : config.livekit?.egress ? liveKitEgress(config.livekit) : null;
+  app.use('/api/rooms/:roomId', avRouter({ store, livekit: config.livekit, egress: config.livekit ? egress : null, log }));
   app.use('/api', (req) => {
     throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}.`);
   });

@@ -42,7 +42,31 @@ const EnvSchema = z.object({
   ATTN_PING_INTERVAL_MS: intFrom(1000, 10 * 60 * 1000).default(30_000),
   ATTN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   QUESTIONS_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  LIVEKIT_URL: z
+    .string()
+    .trim()
+    .refine((u) => /^(wss?|https?):\/\/[^\s/]+/.test(u), 'must start with ws://, wss://, http:// or https:// (e.g. ws://localhost:7880)')
+    .refine((u) => URL.canParse(u), 'must be an absolute URL such as wss://my-project.livekit.cloud')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  LIVEKIT_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
+  LIVEKIT_API_SECRET: z.string().trim().min(1, 'must not be empty').optional(),
+  LIVEKIT_EGRESS: z.enum(['0', '1'], 'must be 1 (recording on) or 0 (off)').default('0'),
 });
+
+/** The LiveKit server that carries the call; null when audio/video is off. Never sent to the client except `url`. */
+export interface LiveKitConfig {
+  /** What browsers connect to (ws:// or wss://; an http(s) URL is turned into ws(s)). */
+  url: string;
+  /** The same server for server-side API calls (Egress): http:// or https://. */
+  apiUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  /** LIVEKIT_EGRESS=1: the interviewer may record the call (needs an Egress service next to LiveKit). */
+  egress: boolean;
+}
+
+const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
 
 export interface Config {
   port: number;
@@ -59,6 +83,8 @@ export interface Config {
   clientDir: string;
   /** The question bank directory: QUESTIONS_DIR, or the bank shipped in questions/. */
   questionsDir: string;
+  /** Audio/video: all three LIVEKIT_* variables set, or null (the A/V pane says it is off). */
+  livekit: LiveKitConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
+  const livekit = liveKitFrom(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -93,5 +120,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.ATTN_LOG_LEVEL,
     clientDir: path.resolve(cwd, 'dist/client'),
     questionsDir: e.QUESTIONS_DIR ? path.resolve(cwd, e.QUESTIONS_DIR) : defaultQuestionsDir(),
+    livekit,
+  };
+}
+
+/** All three variables or none: a half-configured call would fail only when someone tries to join. */
+function liveKitFrom(e: z.infer<typeof EnvSchema>): LiveKitConfig | null {
+  const values = { LIVEKIT_URL: e.LIVEKIT_URL, LIVEKIT_API_KEY: e.LIVEKIT_API_KEY, LIVEKIT_API_SECRET: e.LIVEKIT_API_SECRET };
+  const missing = LIVEKIT_VARS.filter((k) => values[k] === undefined);
+  if (missing.length === LIVEKIT_VARS.length) {
+    if (e.LIVEKIT_EGRESS === '1') throw new ConfigError('LIVEKIT_EGRESS: recording needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET too');
+    return null;
+  }
+  if (missing.length > 0) {
+    const set = LIVEKIT_VARS.filter((k) => values[k] !== undefined).join(', ');
+    throw new ConfigError(`${missing[0]}: must be set when ${set} ${set.includes(',') ? 'are' : 'is'} (set all three LiveKit variables or none)`);
+  }
+  const url = e.LIVEKIT_URL!;
+  return {
+    url: url.replace(/^http/, 'ws'),
+    apiUrl: url.replace(/^ws/, 'http'),
+    apiKey: e.LIVEKIT_API_KEY!,
+    apiSecret: e.LIVEKIT_API_SECRET!,
+    egress: e.LIVEKIT_EGRESS === '1',
   };
 }

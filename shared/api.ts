@@ -127,3 +127,39 @@ export interface Scorecard {
   agreement: PanelAgreement;
   signals: Signal[];
 }
+
+// ---- audio/video (LiveKit) ------------------------------------------------------------------
+
+/** Display names as the call shows them. */
+export const MAX_AV_NAME_CHARS = 60;
+
+export const AvTokenBody = z
+  .object({
+    name: z.string().trim().min(1, 'name must not be empty').max(MAX_AV_NAME_CHARS, `name must be at most ${MAX_AV_NAME_CHARS} characters`),
+  })
+  .strict();
+export type AvTokenBody = z.infer<typeof AvTokenBody>;
+
+/** A LiveKit access token for this room's call (short-lived: ask again to reconnect later). */
+export interface AvTokenResponse {
+  /** the LiveKit server browsers connect to (ws:// or wss://) */
+  url: string;
+  token: string;
+  identity: string;
+}
+
+/** A LiveKit Egress recording; `startedAt`/`stoppedAt` on the attn server's clock (ms since epoch). */
+export interface AvRecordingInfo {
+  egressId: string;
+  startedAt: number;
+  stoppedAt: number | null;
+}
+
+/** What the A/V pane should offer, without minting anything. */
+export interface AvStatusResponse {
+  enabled: boolean;
+  /** recording may be started (LIVEKIT_EGRESS=1) */
+  egress: boolean;
+  /** the recording in progress, if any */
+  recording: AvRecordingInfo | null;
+}

@@ -3,12 +3,15 @@
  * landing bundle stays small, and the server is the one that validates.
  */
 import type {
+  AvStatusResponse,
+  AvTokenResponse,
   CreateRoomResponse,
   LinkInfo,
   LinksResponse,
   NewLink,
   QuestionFull,
   QuestionsResponse,
+  AvRecordingInfo,
   SignalBody,
   WhoAmIResponse,
 } from '../../shared/api.js';
@@ -166,4 +169,22 @@ export async function fetchScorecardFile(roomId: string, token: string, format: 
   const accept = format === 'md' ? 'text/markdown, text/plain;q=0.9' : 'application/json';
   const response = await send('GET', `${roomPath(roomId)}/scorecard.${format}`, { token, accept });
   return response.blob();
+}
+
+// ---- audio/video ----------------------------------------------------------------------------
+
+/** Whether this server has LiveKit, whether recording is possible, and the recording in progress. */
+export function fetchAvStatus(roomId: string, token: string): Promise<AvStatusResponse> {
+  return request('GET', `${roomPath(roomId)}/av`, { token });
+}
+
+/** A short-lived LiveKit token for this room's call (503 av_disabled when LiveKit is off). */
+export function fetchAvToken(roomId: string, token: string, name: string): Promise<AvTokenResponse> {
+  return request('POST', `${roomPath(roomId)}/av-token`, { token, body: { name } });
+}
+
+/** Starts or stops recording the call with LiveKit Egress (interviewer only). */
+export async function setRecording(roomId: string, token: string, action: 'start' | 'stop'): Promise<AvRecordingInfo> {
+  const response = await request<{ recording: AvRecordingInfo }>('POST', `${roomPath(roomId)}/recording/${action}`, { token });
+  return response.recording;
 }

@@ -58,4 +58,9 @@ export const StorageKey = {
   webgpuReadback: 'attn:webgpu-readback',
   /** localStorage: "0" when the candidate switched off interviewer runs on their machine. */
   allowRemoteRuns: 'attn:allow-remote-runs',
+  /** localStorage: "1" when the A/V strip is collapsed. */
+  avCollapsed: 'attn:av-collapsed',
+  /** localStorage: the camera and microphone picked in the A/V pre-join (device ids). */
+  avCamera: 'attn:av-camera',
+  avMic: 'attn:av-mic',
 } as const;

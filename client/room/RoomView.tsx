@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { WhoAmIResponse } from '../../shared/api.js';
+import { AvPane } from '../av/AvPane.js';
 import { userColor } from '../lib/colors.js';
 import { StorageKey, readStored } from '../lib/storage.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
@@ -117,15 +118,18 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
               </section>
             }
             end={
-              <RunnerPad
-                doc={connection.doc}
-                awareness={connection.awareness}
-                role={role}
-                name={name}
-                roomId={roomId}
-                token={token}
-                extensions={padExtensions}
-              />
+              <div className="pad-column">
+                <AvPane roomId={roomId} token={token} role={role} name={name} />
+                <RunnerPad
+                  doc={connection.doc}
+                  awareness={connection.awareness}
+                  role={role}
+                  name={name}
+                  roomId={roomId}
+                  token={token}
+                  extensions={padExtensions}
+                />
+              </div>
             }
           />
         ) : (

@@ -82,6 +82,19 @@ export interface FileRecord {
   bytes: Uint8Array;
 }
 
+/**
+ * One LiveKit Egress recording of a room's call. `startedAt` is the server clock when Egress
+ * accepted the request, so playback can line the recording up with the board's update log.
+ */
+export interface RecordingRecord {
+  roomId: string;
+  egressId: string;
+  /** ms since epoch, server clock */
+  startedAt: number;
+  /** ms since epoch, server clock; null while it is still recording */
+  stoppedAt: number | null;
+}
+
 export interface LoadedDoc {
   snapshot: SnapshotRecord | null;
   /** updates after the snapshot (all of them when there is none), in seq order */
@@ -114,5 +127,11 @@ export interface Store {
   /** 'exists' when that id was already stored for the room (files are immutable, content-addressed). */
   putFile(file: FileRecord): Promise<'created' | 'exists'>;
   getFile(roomId: string, fileId: string): Promise<FileRecord | null>;
+  /** Stores a started recording; a duplicate egress id rejects. */
+  addRecording(recording: RecordingRecord): Promise<void>;
+  /** Marks it stopped (idempotent: keeps the first stop time). Null if no such recording in that room. */
+  stopRecording(roomId: string, egressId: string, at: number): Promise<RecordingRecord | null>;
+  /** A room's recordings, oldest first. */
+  listRecordings(roomId: string): Promise<RecordingRecord[]>;
   close(): Promise<void>;
 }

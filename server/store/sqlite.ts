@@ -18,6 +18,7 @@ import type {
   LinkRecord,
   LoadedDoc,
   PresenceEvent,
+  RecordingRecord,
   RoomRecord,
   SnapshotInfo,
   SnapshotRecord,
@@ -84,6 +85,14 @@ CREATE TABLE IF NOT EXISTS files (
   bytes BLOB NOT NULL,
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
+-- LiveKit Egress recordings of the call, with their start on our clock (playback sync).
+CREATE TABLE IF NOT EXISTS recordings (
+  egress_id TEXT PRIMARY KEY,
+  room_id TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  stopped_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS recordings_room ON recordings(room_id, started_at);
 `;
 
 interface LinkRow {
@@ -120,6 +129,20 @@ const toLink = (r: LinkRow): LinkRecord => ({
   tokenHash: r.token_hash,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
+});
+
+interface RecordingRow {
+  egress_id: string;
+  room_id: string;
+  started_at: number;
+  stopped_at: number | null;
+}
+
+const toRecording = (r: RecordingRow): RecordingRecord => ({
+  roomId: r.room_id,
+  egressId: r.egress_id,
+  startedAt: r.started_at,
+  stoppedAt: r.stopped_at,
 });
 
 const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -204,6 +227,14 @@ export class SqliteStore implements Store {
         [string, string],
         { id: string; mime_type: string; size: number; sha256: string; created_at: number; bytes: Buffer }
       >('SELECT id, mime_type, size, sha256, created_at, bytes FROM files WHERE room_id = ? AND id = ?'),
+      insertRecording: this.db.prepare('INSERT INTO recordings (egress_id, room_id, started_at, stopped_at) VALUES (?, ?, ?, ?)'),
+      stopRecording: this.db.prepare(
+        'UPDATE recordings SET stopped_at = COALESCE(stopped_at, ?) WHERE room_id = ? AND egress_id = ?',
+      ),
+      recordingById: this.db.prepare<[string, string], RecordingRow>('SELECT * FROM recordings WHERE room_id = ? AND egress_id = ?'),
+      recordingsByRoom: this.db.prepare<[string], RecordingRow>(
+        'SELECT * FROM recordings WHERE room_id = ? ORDER BY started_at, rowid',
+      ),
     };
   }
 
@@ -304,6 +335,20 @@ export class SqliteStore implements Store {
     return r
       ? { roomId, id: r.id, mimeType: r.mime_type, size: r.size, sha256: r.sha256, createdAt: r.created_at, bytes: toBytes(r.bytes) }
       : null;
+  }
+
+  async addRecording(r: RecordingRecord): Promise<void> {
+    this.stmt.insertRecording.run(r.egressId, r.roomId, r.startedAt, r.stoppedAt);
+  }
+
+  async stopRecording(roomId: string, egressId: string, at: number): Promise<RecordingRecord | null> {
+    this.stmt.stopRecording.run(at, roomId, egressId);
+    const r = this.stmt.recordingById.get(roomId, egressId);
+    return r ? toRecording(r) : null;
+  }
+
+  async listRecordings(roomId: string): Promise<RecordingRecord[]> {
+    return this.stmt.recordingsByRoom.all(roomId).map(toRecording);
   }
 
   async close(): Promise<void> {

@@ -135,6 +135,29 @@ for (const adapter of adapters) {
       expect((await again.listEvents('room0002'))[0]).toEqual(ev(3, 'join', 'Other', 'room0002'));
     });
 
+    it('recordings: egress id and start time per room, stop is idempotent, survive a reopen', async () => {
+      const { store, reopen } = await setup();
+      await store.createRoom({ id: 'room0002', title: 'U', createdAt: 1 }, []);
+      await store.addRecording({ roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: null });
+      await store.addRecording({ roomId: 'room0001', egressId: 'EG_b', startedAt: 3000, stoppedAt: null });
+      await store.addRecording({ roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: null });
+      await expect(store.addRecording({ roomId: 'room0001', egressId: 'EG_a', startedAt: 5, stoppedAt: null })).rejects.toThrow();
+      expect(await store.stopRecording('room0001', 'EG_a', 2000)).toEqual({ roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: 2000 });
+      expect((await store.stopRecording('room0001', 'EG_a', 9999))?.stoppedAt).toBe(2000);
+      // another room's egress id is not this room's
+      expect(await store.stopRecording('room0001', 'EG_c', 2500)).toBeNull();
+      expect(await store.stopRecording('room0001', 'EG_zz', 2500)).toBeNull();
+      await store.close();
+      const again = await reopen();
+      opened.push(again);
+      expect(await again.listRecordings('room0001')).toEqual([
+        { roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: 2000 },
+        { roomId: 'room0001', egressId: 'EG_b', startedAt: 3000, stoppedAt: null },
+      ]);
+      expect(await again.listRecordings('room0002')).toEqual([{ roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: null }]);
+      expect(await again.listRecordings('nope0000')).toEqual([]);
+    });
+
     it('files are immutable per room', async () => {
       const { store } = await setup();
       const f = { roomId: 'room0001', id: 'file0001', mimeType: 'image/png', size: 3, sha256: 'abc', createdAt: 1, bytes: new Uint8Array([1, 2, 3]) };

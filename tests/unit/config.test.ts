@@ -59,6 +59,13 @@ describe('loadConfig', () => {
     [{ ATTN_SNAPSHOT_EVERY_UPDATES: '0' }, /^ATTN_SNAPSHOT_EVERY_UPDATES: must be at least 1/],
     [{ ATTN_DATABASE_URL: 'postgres://localhost/attn' }, /^ATTN_DATABASE_URL: the Postgres store is not available/],
     [{ ATTN_REDIS_URL: 'redis://localhost' }, /^ATTN_REDIS_URL: the Redis bus is not available/],
+    [{ LIVEKIT_URL: 'localhost:7880', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }, /^LIVEKIT_URL: must start with ws:\/\//],
+    [{ LIVEKIT_URL: 'ftp://lk.example.com', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }, /^LIVEKIT_URL: must start with ws:\/\//],
+    [{ LIVEKIT_URL: 'ws://localhost:7880' }, /^LIVEKIT_API_KEY: must be set when LIVEKIT_URL is \(set all three/],
+    [{ LIVEKIT_URL: 'ws://localhost:7880', LIVEKIT_API_KEY: 'k' }, /^LIVEKIT_API_SECRET: must be set when LIVEKIT_URL, LIVEKIT_API_KEY are/],
+    [{ LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }, /^LIVEKIT_URL: must be set/],
+    [{ LIVEKIT_EGRESS: '1' }, /^LIVEKIT_EGRESS: recording needs LIVEKIT_URL/],
+    [{ LIVEKIT_URL: 'ws://localhost:7880', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's', LIVEKIT_EGRESS: 'yes' }, /^LIVEKIT_EGRESS: must be 1/],
   ])('stops on %j with one line naming the variable', (env, message) => {
     let caught: unknown;
     try {
@@ -69,5 +76,17 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as Error).message).toMatch(message);
     expect((caught as Error).message).not.toContain('\n');
+  });
+
+  it('leaves audio/video off unless all three LiveKit variables are set', () => {
+    expect(loadConfig({}).livekit).toBeNull();
+    expect(loadConfig({ LIVEKIT_URL: '', LIVEKIT_API_KEY: '', LIVEKIT_API_SECRET: '' }).livekit).toBeNull();
+  });
+
+  it('reads the LiveKit variables and derives the browser and API URLs', () => {
+    const ws = loadConfig({ LIVEKIT_URL: 'ws://localhost:7880/', LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' }).livekit;
+    expect(ws).toEqual({ url: 'ws://localhost:7880', apiUrl: 'http://localhost:7880', apiKey: 'devkey', apiSecret: 'secret', egress: false });
+    const https = loadConfig({ LIVEKIT_URL: 'https://p.livekit.cloud', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's', LIVEKIT_EGRESS: '1' }).livekit;
+    expect(https).toEqual({ url: 'wss://p.livekit.cloud', apiUrl: 'https://p.livekit.cloud', apiKey: 'k', apiSecret: 's', egress: true });
   });
 });

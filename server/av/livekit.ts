@@ -1,0 +1,71 @@
+/**
+ * LiveKit, server side: access tokens with explicit grants per role, and Egress (room composite
+ * to a file) behind a small port so the routes can be tested without a LiveKit server.
+ */
+import crypto from 'node:crypto';
+import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, type VideoGrant } from 'livekit-server-sdk';
+import type { Role } from '../../shared/protocol.js';
+import type { LiveKitConfig } from '../config.js';
+
+/** Short: a token only has to last until the client connects; reconnects within a session reuse the connection. */
+export const AV_TOKEN_TTL_SECONDS = 10 * 60;
+
+/**
+ * Every grant spelled out, false included: LiveKit treats a missing canPublishData as true, and
+ * a missing canPublish + canSubscribe as both true, so an observer must say no explicitly.
+ */
+export function grantsFor(role: Role, roomId: string): VideoGrant {
+  const speaks = role !== 'observer';
+  return {
+    room: roomId,
+    roomJoin: true,
+    canPublish: speaks,
+    canSubscribe: true,
+    canPublishData: speaks,
+    roomAdmin: role === 'interviewer',
+    roomRecord: role === 'interviewer',
+  };
+}
+
+/** Unique per participant *and* tab: LiveKit disconnects an older session that reuses an identity. */
+export function avIdentity(role: Role, linkId: string): string {
+  return `${role}-${linkId}-${crypto.randomBytes(6).toString('base64url').slice(0, 6)}`;
+}
+
+export async function mintAvToken(lk: LiveKitConfig, opts: { role: Role; linkId: string; roomId: string; name: string }): Promise<{ token: string; identity: string }> {
+  const identity = avIdentity(opts.role, opts.linkId);
+  const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity, name: opts.name, ttl: AV_TOKEN_TTL_SECONDS });
+  at.addGrant(grantsFor(opts.role, opts.roomId));
+  return { token: await at.toJwt(), identity };
+}
+
+/** What the recording routes need from LiveKit Egress. */
+export interface EgressPort {
+  startRoomComposite(roomName: string): Promise<{ egressId: string }>;
+  stop(egressId: string): Promise<void>;
+}
+
+/** The subset of livekit-server-sdk's EgressClient we call (so a test can hand in a fake). */
+export type EgressApi = Pick<EgressClient, 'startRoomCompositeEgress' | 'stopEgress'>;
+
+/**
+ * The file lands on the Egress service's storage (its local disk, or the bucket it is configured
+ * with); `{time}` is expanded by Egress, so two recordings of one room never overwrite each other.
+ */
+export function recordingFilepath(roomName: string): string {
+  return `attn/${roomName}/{time}.mp4`;
+}
+
+export function liveKitEgress(lk: LiveKitConfig, api: EgressApi = new EgressClient(lk.apiUrl, lk.apiKey, lk.apiSecret)): EgressPort {
+  return {
+    async startRoomComposite(roomName) {
+      const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath: recordingFilepath(roomName) });
+      const info = await api.startRoomCompositeEgress(roomName, { file }, { layout: 'speaker' });
+      if (!info.egressId) throw new Error('LiveKit Egress answered without an egress id');
+      return { egressId: info.egressId };
+    },
+    async stop(egressId) {
+      await api.stopEgress(egressId);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { EncodedFileOutput, EncodedFileType, TokenVerifier } from 'livekit-server-sdk';
+import { grantsFor, liveKitEgress, mintAvToken, recordingFilepath, type EgressApi } from '../../server/av/livekit.js';
+import type { LiveKitConfig } from '../../server/config.js';
+
+const LK: LiveKitConfig = { url: 'ws://lk', apiUrl: 'http://lk', apiKey: 'devkey', apiSecret: 'secret', egress: true };
+
+describe('LiveKit grants', () => {
+  it('observers may only subscribe, explicitly', () => {
+    expect(grantsFor('observer', 'r1')).toEqual({
+      room: 'r1',
+      roomJoin: true,
+      canPublish: false,
+      canSubscribe: true,
+      canPublishData: false,
+      roomAdmin: false,
+      roomRecord: false,
+    });
+  });
+
+  it('mints a token TokenVerifier accepts', async () => {
+    const { token, identity } = await mintAvToken(LK, { role: 'candidate', linkId: 'L1', roomId: 'r1', name: 'Cam' });
+    const claims = await new TokenVerifier('devkey', 'secret').verify(token);
+    expect(claims.sub).toBe(identity);
+    expect(claims.video).toEqual(grantsFor('candidate', 'r1'));
+  });
+});
+
+describe('Egress request building', () => {
+  it('asks for a room composite of the room to an MP4 file, and stops by id', async () => {
+    const seen: unknown[][] = [];
+    const api = {
+      startRoomCompositeEgress: async (...args: unknown[]) => {
+        seen.push(['start', ...args]);
+        return { egressId: 'EG_x' };
+      },
+      stopEgress: async (id: string) => {
+        seen.push(['stop', id]);
+        return {};
+      },
+    } as unknown as EgressApi;
+    const egress = liveKitEgress(LK, api);
+    expect(await egress.startRoomComposite('room1234')).toEqual({ egressId: 'EG_x' });
+    await egress.stop('EG_x');
+    const [start, stop] = seen;
+    expect(start![1]).toBe('room1234');
+    const file = (start![2] as { file: EncodedFileOutput }).file;
+    expect(file).toBeInstanceOf(EncodedFileOutput);
+    expect(file.fileType).toBe(EncodedFileType.MP4);
+    expect(file.filepath).toBe(recordingFilepath('room1234'));
+    expect(file.filepath).toContain('{time}');
+    expect(start![3]).toEqual({ layout: 'speaker' });
+    expect(stop).toEqual(['stop', 'EG_x']);
+  });
+
+  it('refuses an answer without an egress id', async () => {
+    const api = { startRoomCompositeEgress: async () => ({ egressId: '' }), stopEgress: async () => ({}) } as unknown as EgressApi;
+    await expect(liveKitEgress(LK, api).startRoomComposite('r')).rejects.toThrow(/without an egress id/);
+  });
+});
