@@ -26,6 +26,13 @@ const EnvSchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  ATTN_RECORDINGS_URL: z
+    .string()
+    .trim()
+    .url('must be an absolute URL such as https://recordings.example.com/attn')
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   ATTN_DATABASE_URL: z
     .string()
     .trim()
@@ -74,6 +81,12 @@ export interface Config {
   dataDir: string;
   /** Base for the links we hand out; when absent, derived from each request's Host header. */
   publicUrl: string | undefined;
+  /**
+   * Where Egress's output files are served from (a bucket or CDN URL, no trailing slash): a
+   * recording's playable URL is this + '/' + its file name. Undefined: only recordings whose
+   * Egress location is already an http(s) URL play back.
+   */
+  recordingsUrl?: string | undefined;
   maxMessageBytes: number;
   snapshotEveryUpdates: number;
   roomIdleMs: number;
@@ -113,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.HOST,
     dataDir: path.resolve(cwd, e.ATTN_DATA_DIR),
     publicUrl: e.ATTN_PUBLIC_URL,
+    recordingsUrl: e.ATTN_RECORDINGS_URL,
     maxMessageBytes: e.ATTN_MAX_MESSAGE_BYTES,
     snapshotEveryUpdates: e.ATTN_SNAPSHOT_EVERY_UPDATES,
     roomIdleMs: e.ATTN_ROOM_IDLE_MS,

@@ -66,14 +66,17 @@ export interface HistoryEvent {
 }
 
 /**
- * An A/V recording that plays in step with the timeline: a seam for the LiveKit issue.
- * Always null today.
+ * The room's LiveKit (Egress) recording that plays in step with the timeline: the most recent
+ * one whose file the server can point a browser at.
  */
 export interface RecordingInfo {
-  url: string;
-  mimeType: string;
-  /** server clock at the recording's first frame */
+  egressId: string;
+  /** ms since epoch, server clock, when Egress accepted the request: video time 0 */
   startedAt: number;
+  /** ms since epoch, server clock; null when it was never stopped */
+  stoppedAt: number | null;
+  /** where the browser loads the file from (http or https) */
+  url: string;
 }
 
 export interface HistoryRoom {

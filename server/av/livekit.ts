@@ -3,7 +3,7 @@
  * to a file) behind a small port so the routes can be tested without a LiveKit server.
  */
 import crypto from 'node:crypto';
-import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, type VideoGrant } from 'livekit-server-sdk';
+import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, type EgressInfo, type VideoGrant } from 'livekit-server-sdk';
 import type { Role } from '../../shared/protocol.js';
 import type { LiveKitConfig } from '../config.js';
 
@@ -42,7 +42,8 @@ export async function mintAvToken(lk: LiveKitConfig, opts: { role: Role; linkId:
 /** What the recording routes need from LiveKit Egress. */
 export interface EgressPort {
   startRoomComposite(roomName: string): Promise<{ egressId: string }>;
-  stop(egressId: string): Promise<void>;
+  /** Stops it; `file` is where Egress says the output went (see egressOutputFile), null if it named none. */
+  stop(egressId: string): Promise<{ file: string | null }>;
 }
 
 /** The subset of livekit-server-sdk's EgressClient we call (so a test can hand in a fake). */
@@ -65,7 +66,34 @@ export function liveKitEgress(lk: LiveKitConfig, api: EgressApi = new EgressClie
       return { egressId: info.egressId };
     },
     async stop(egressId) {
-      await api.stopEgress(egressId);
+      const info = await api.stopEgress(egressId);
+      return { file: egressOutputFile(info) };
     },
   };
+}
+
+/**
+ * The output file Egress reported: its `location` when that is already an http(s) URL (an S3 or
+ * GCS upload), else its `filename` (the path under the storage Egress writes to), else null. A
+ * stop answered while Egress is still finishing may name no file yet.
+ */
+export function egressOutputFile(info: Partial<Pick<EgressInfo, 'fileResults'>> | null | undefined): string | null {
+  for (const f of info?.fileResults ?? []) {
+    if (f.location && /^https?:\/\//i.test(f.location)) return f.location;
+    if (f.filename) return f.filename;
+    if (f.location) return f.location;
+  }
+  return null;
+}
+
+/**
+ * The URL a browser plays a recording from: the stored file when it is already an http(s) URL,
+ * else `recordingsUrl` + '/' + the file name; null when neither is known.
+ */
+export function recordingUrl(file: string | null, recordingsUrl: string | undefined): string | null {
+  if (!file) return null;
+  if (/^https?:\/\//i.test(file)) return file;
+  if (!recordingsUrl) return null;
+  const name = file.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
+  return `${recordingsUrl.replace(/\/+$/, '')}/${name}`;
 }

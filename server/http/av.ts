@@ -76,7 +76,7 @@ export function avRouter({ store, livekit, egress, log }: AvDeps): Router {
       throw unreachable('start', err);
     }
     // Our clock, taken when Egress accepted: playback lines the file up with the update log's ts.
-    const record: RecordingRecord = { roomId, egressId, startedAt: Date.now(), stoppedAt: null };
+    const record: RecordingRecord = { roomId, egressId, startedAt: Date.now(), stoppedAt: null, file: null };
     await store.addRecording(record);
     res.status(201).json({ recording: toInfo(record) });
   });
@@ -86,12 +86,14 @@ export function avRouter({ store, livekit, egress, log }: AvDeps): Router {
     const roomId = req.authed!.room.id;
     const running = await activeRecording(store, roomId);
     if (!running) throw new HttpError(409, 'not_recording', 'Nothing is being recorded in this call.');
+    let file: string | null;
     try {
-      await eg.stop(running.egressId);
+      ({ file } = await eg.stop(running.egressId));
     } catch (err) {
       throw unreachable('stop', err);
     }
-    const stopped = (await store.stopRecording(roomId, running.egressId, Date.now()))!;
+    if (!file) log.warn('livekit egress named no output file; the replay will have no recording', { egressId: running.egressId });
+    const stopped = (await store.stopRecording(roomId, running.egressId, Date.now(), file))!;
     res.json({ recording: toInfo(stopped) });
   });
 

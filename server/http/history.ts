@@ -15,8 +15,10 @@ import {
   NEXT_AFTER_HEADER,
   type HistoryPage,
   type HistorySnapshot,
+  type RecordingInfo,
 } from '../../shared/history.js';
 import { DOC_NAMES } from '../../shared/protocol.js';
+import { recordingUrl } from '../av/livekit.js';
 import type { Store } from '../store/port.js';
 import { requireRole } from './auth.js';
 import { HttpError, zodMessage } from './errors.js';
@@ -28,7 +30,18 @@ const HistoryQuery = z.object({
   snapshots: z.enum(['0', '1']).default('0'),
 });
 
-export function historyRouter({ store }: { store: Store }): Router {
+/** The most recent of the room's recordings that a browser can load, or null. */
+async function playableRecording(store: Store, roomId: string, recordingsUrl: string | undefined): Promise<RecordingInfo | null> {
+  const all = await store.listRecordings(roomId);
+  for (let i = all.length - 1; i >= 0; i--) {
+    const r = all[i]!;
+    const url = recordingUrl(r.file, recordingsUrl);
+    if (url) return { egressId: r.egressId, startedAt: r.startedAt, stoppedAt: r.stoppedAt, url };
+  }
+  return null;
+}
+
+export function historyRouter({ store, recordingsUrl }: { store: Store; recordingsUrl?: string | undefined }): Router {
   const r = Router({ mergeParams: true });
 
   r.get('/history', requireRole(store, 'interviewer', 'observer'), async (req, res) => {
@@ -67,7 +80,7 @@ export function historyRouter({ store }: { store: Store }): Router {
         authors: authors.authors,
         after,
         nextAfter,
-        recording: null,
+        recording: after === 0 ? await playableRecording(store, room.id, recordingsUrl) : null,
       },
       updates,
       snapshots,

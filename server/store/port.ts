@@ -93,6 +93,11 @@ export interface RecordingRecord {
   startedAt: number;
   /** ms since epoch, server clock; null while it is still recording */
   stoppedAt: number | null;
+  /**
+   * The output file as Egress reported it on stop: its location when that is a URL, else its
+   * file name (relative to ATTN_RECORDINGS_URL). Null while recording, or when Egress named none.
+   */
+  file: string | null;
 }
 
 export interface LoadedDoc {
@@ -129,8 +134,11 @@ export interface Store {
   getFile(roomId: string, fileId: string): Promise<FileRecord | null>;
   /** Stores a started recording; a duplicate egress id rejects. */
   addRecording(recording: RecordingRecord): Promise<void>;
-  /** Marks it stopped (idempotent: keeps the first stop time). Null if no such recording in that room. */
-  stopRecording(roomId: string, egressId: string, at: number): Promise<RecordingRecord | null>;
+  /**
+   * Marks it stopped (idempotent: keeps the first stop time, and the first file named). Null if
+   * no such recording in that room.
+   */
+  stopRecording(roomId: string, egressId: string, at: number, file?: string | null): Promise<RecordingRecord | null>;
   /** A room's recordings, oldest first. */
   listRecordings(roomId: string): Promise<RecordingRecord[]>;
   close(): Promise<void>;

@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS recordings (
   egress_id TEXT PRIMARY KEY,
   room_id TEXT NOT NULL,
   started_at INTEGER NOT NULL,
-  stopped_at INTEGER
+  stopped_at INTEGER,
+  file TEXT
 );
 CREATE INDEX IF NOT EXISTS recordings_room ON recordings(room_id, started_at);
 `;
@@ -136,6 +137,7 @@ interface RecordingRow {
   room_id: string;
   started_at: number;
   stopped_at: number | null;
+  file: string | null;
 }
 
 const toRecording = (r: RecordingRow): RecordingRecord => ({
@@ -143,6 +145,7 @@ const toRecording = (r: RecordingRow): RecordingRecord => ({
   egressId: r.egress_id,
   startedAt: r.started_at,
   stoppedAt: r.stopped_at,
+  file: r.file ?? null,
 });
 
 const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -171,6 +174,9 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // recordings.file came after the table did: add it to a database made before.
+    const recordingColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(recordings)').all();
+    if (!recordingColumns.some((c) => c.name === 'file')) this.db.exec('ALTER TABLE recordings ADD COLUMN file TEXT');
     this.stmt = {
       insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
       getRoom: this.db.prepare<[string], { id: string; title: string; created_at: number }>(
@@ -227,9 +233,9 @@ export class SqliteStore implements Store {
         [string, string],
         { id: string; mime_type: string; size: number; sha256: string; created_at: number; bytes: Buffer }
       >('SELECT id, mime_type, size, sha256, created_at, bytes FROM files WHERE room_id = ? AND id = ?'),
-      insertRecording: this.db.prepare('INSERT INTO recordings (egress_id, room_id, started_at, stopped_at) VALUES (?, ?, ?, ?)'),
+      insertRecording: this.db.prepare('INSERT INTO recordings (egress_id, room_id, started_at, stopped_at, file) VALUES (?, ?, ?, ?, ?)'),
       stopRecording: this.db.prepare(
-        'UPDATE recordings SET stopped_at = COALESCE(stopped_at, ?) WHERE room_id = ? AND egress_id = ?',
+        'UPDATE recordings SET stopped_at = COALESCE(stopped_at, ?), file = COALESCE(file, ?) WHERE room_id = ? AND egress_id = ?',
       ),
       recordingById: this.db.prepare<[string, string], RecordingRow>('SELECT * FROM recordings WHERE room_id = ? AND egress_id = ?'),
       recordingsByRoom: this.db.prepare<[string], RecordingRow>(
@@ -338,11 +344,11 @@ export class SqliteStore implements Store {
   }
 
   async addRecording(r: RecordingRecord): Promise<void> {
-    this.stmt.insertRecording.run(r.egressId, r.roomId, r.startedAt, r.stoppedAt);
+    this.stmt.insertRecording.run(r.egressId, r.roomId, r.startedAt, r.stoppedAt, r.file);
   }
 
-  async stopRecording(roomId: string, egressId: string, at: number): Promise<RecordingRecord | null> {
-    this.stmt.stopRecording.run(at, roomId, egressId);
+  async stopRecording(roomId: string, egressId: string, at: number, file: string | null = null): Promise<RecordingRecord | null> {
+    this.stmt.stopRecording.run(at, file, roomId, egressId);
     const r = this.stmt.recordingById.get(roomId, egressId);
     return r ? toRecording(r) : null;
   }

@@ -9,12 +9,15 @@ import type { AvStatusResponse, AvTokenResponse, CreateRoomResponse } from '../.
 import { startAttn, type AttnServer } from '../../server/app.js';
 import type { EgressPort } from '../../server/av/livekit.js';
 import type { LiveKitConfig } from '../../server/config.js';
+import { decodeHistoryPage, type RecordingInfo } from '../../shared/history.js';
 import { freePort } from '../support/browser.js';
 import { createRoom, startTestServer, testConfig, type TestServer } from '../support/server.js';
 
 const KEY = 'devkey';
 const SECRET = 'secret';
 const LK: LiveKitConfig = { url: 'ws://127.0.0.1:7880', apiUrl: 'http://127.0.0.1:7880', apiKey: KEY, apiSecret: SECRET, egress: false };
+
+const RECORDINGS_URL = 'https://cdn.example.com/rec';
 
 type Caller = 'interviewer' | 'candidate' | 'observer';
 
@@ -169,11 +172,12 @@ describe('recording with Egress', () => {
     },
     async stop(egressId) {
       calls.push(`stop ${egressId}`);
+      return { file: `attn/${room.room.id}/2026-01-01T000000.mp4` };
     },
   };
 
   beforeAll(async () => {
-    server = await startAttn(testConfig({ livekit: { ...LK, egress: true } }), { logSink: () => undefined, egress: fake });
+    server = await startAttn(testConfig({ livekit: { ...LK, egress: true }, recordingsUrl: RECORDINGS_URL }), { logSink: () => undefined, egress: fake });
     room = await createRoom(server.url, 'Recorded');
     call = caller(server, room);
   });
@@ -204,9 +208,37 @@ describe('recording with Egress', () => {
     expect(stopped.status).toBe(200);
     expect(calls).toEqual([`start ${room.room.id}`, 'stop EG_1']);
     expect(await server.store.listRecordings(room.room.id)).toEqual([
-      { roomId: room.room.id, egressId: 'EG_1', startedAt: recording.startedAt, stoppedAt: expect.any(Number) },
+      { roomId: room.room.id, egressId: 'EG_1', startedAt: recording.startedAt, stoppedAt: expect.any(Number), file: `attn/${room.room.id}/2026-01-01T000000.mp4` },
     ]);
     expect((await call(token, '/recording/stop', 'POST')).status).toBe(409);
+  });
+
+  it("puts the stopped recording's file, under ATTN_RECORDINGS_URL, in the history header for interviewers and observers", async () => {
+    const history = async (r: CreateRoomResponse, token: string): Promise<RecordingInfo | null> => {
+      const res = await caller(server, r)(token, '/history?doc=board');
+      expect(res.status).toBe(200);
+      return decodeHistoryPage(new Uint8Array(await res.arrayBuffer())).meta.recording;
+    };
+    const [stored] = await server.store.listRecordings(room.room.id);
+    expect(stored?.file).toBeTruthy();
+    const expected = {
+      egressId: 'EG_1',
+      startedAt: stored!.startedAt,
+      stoppedAt: stored!.stoppedAt,
+      url: `${RECORDINGS_URL}/attn/${room.room.id}/2026-01-01T000000.mp4`,
+    };
+    expect(await history(room, room.links.interviewer.token)).toEqual(expected);
+    expect(await history(room, room.links.observer.token)).toEqual(expected);
+    expect((await call(room.links.candidate.token, '/history?doc=board')).status).toBe(403);
+
+    // a recording with no file yet (still running, or Egress named none) plays nothing
+    const bare = await createRoom(server.url, 'No file');
+    await server.store.addRecording({ roomId: bare.room.id, egressId: 'EG_bare', startedAt: 1, stoppedAt: 2, file: null });
+    expect(await history(bare, bare.links.interviewer.token)).toBeNull();
+    // a location that is already a URL is used as it is, and the latest playable recording wins
+    await server.store.addRecording({ roomId: bare.room.id, egressId: 'EG_s3', startedAt: 3, stoppedAt: 4, file: 'https://bucket.s3.amazonaws.com/x/y.mp4' });
+    await server.store.addRecording({ roomId: bare.room.id, egressId: 'EG_running', startedAt: 5, stoppedAt: null, file: null });
+    expect(await history(bare, bare.links.interviewer.token)).toEqual({ egressId: 'EG_s3', startedAt: 3, stoppedAt: 4, url: 'https://bucket.s3.amazonaws.com/x/y.mp4' });
   });
 
   it('answers 502 with a sentence when Egress cannot be reached', async () => {

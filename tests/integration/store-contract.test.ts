@@ -135,15 +135,22 @@ for (const adapter of adapters) {
       expect((await again.listEvents('room0002'))[0]).toEqual(ev(3, 'join', 'Other', 'room0002'));
     });
 
-    it('recordings: egress id and start time per room, stop is idempotent, survive a reopen', async () => {
+    it('recordings: egress id, start time and output file per room, stop is idempotent, survive a reopen', async () => {
       const { store, reopen } = await setup();
       await store.createRoom({ id: 'room0002', title: 'U', createdAt: 1 }, []);
-      await store.addRecording({ roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: null });
-      await store.addRecording({ roomId: 'room0001', egressId: 'EG_b', startedAt: 3000, stoppedAt: null });
-      await store.addRecording({ roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: null });
-      await expect(store.addRecording({ roomId: 'room0001', egressId: 'EG_a', startedAt: 5, stoppedAt: null })).rejects.toThrow();
-      expect(await store.stopRecording('room0001', 'EG_a', 2000)).toEqual({ roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: 2000 });
-      expect((await store.stopRecording('room0001', 'EG_a', 9999))?.stoppedAt).toBe(2000);
+      await store.addRecording({ roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: null, file: null });
+      await store.addRecording({ roomId: 'room0001', egressId: 'EG_b', startedAt: 3000, stoppedAt: null, file: null });
+      await store.addRecording({ roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: 2600, file: 'attn/room0002/c.mp4' });
+      await expect(store.addRecording({ roomId: 'room0001', egressId: 'EG_a', startedAt: 5, stoppedAt: null, file: null })).rejects.toThrow();
+      expect(await store.stopRecording('room0001', 'EG_a', 2000, 'attn/room0001/a.mp4')).toEqual({
+        roomId: 'room0001',
+        egressId: 'EG_a',
+        startedAt: 1000,
+        stoppedAt: 2000,
+        file: 'attn/room0001/a.mp4',
+      });
+      // a second stop keeps the first stop time and the first file
+      expect(await store.stopRecording('room0001', 'EG_a', 9999, 'other.mp4')).toMatchObject({ stoppedAt: 2000, file: 'attn/room0001/a.mp4' });
       // another room's egress id is not this room's
       expect(await store.stopRecording('room0001', 'EG_c', 2500)).toBeNull();
       expect(await store.stopRecording('room0001', 'EG_zz', 2500)).toBeNull();
@@ -151,10 +158,12 @@ for (const adapter of adapters) {
       const again = await reopen();
       opened.push(again);
       expect(await again.listRecordings('room0001')).toEqual([
-        { roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: 2000 },
-        { roomId: 'room0001', egressId: 'EG_b', startedAt: 3000, stoppedAt: null },
+        { roomId: 'room0001', egressId: 'EG_a', startedAt: 1000, stoppedAt: 2000, file: 'attn/room0001/a.mp4' },
+        { roomId: 'room0001', egressId: 'EG_b', startedAt: 3000, stoppedAt: null, file: null },
       ]);
-      expect(await again.listRecordings('room0002')).toEqual([{ roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: null }]);
+      expect(await again.listRecordings('room0002')).toEqual([
+        { roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: 2600, file: 'attn/room0002/c.mp4' },
+      ]);
       expect(await again.listRecordings('nope0000')).toEqual([]);
     });
 

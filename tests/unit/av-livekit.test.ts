@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EncodedFileOutput, EncodedFileType, TokenVerifier } from 'livekit-server-sdk';
-import { grantsFor, liveKitEgress, mintAvToken, recordingFilepath, type EgressApi } from '../../server/av/livekit.js';
+import { egressOutputFile, grantsFor, liveKitEgress, mintAvToken, recordingFilepath, recordingUrl, type EgressApi } from '../../server/av/livekit.js';
 import type { LiveKitConfig } from '../../server/config.js';
 
 const LK: LiveKitConfig = { url: 'ws://lk', apiUrl: 'http://lk', apiKey: 'devkey', apiSecret: 'secret', egress: true };
@@ -56,5 +56,27 @@ describe('Egress request building', () => {
   it('refuses an answer without an egress id', async () => {
     const api = { startRoomCompositeEgress: async () => ({ egressId: '' }), stopEgress: async () => ({}) } as unknown as EgressApi;
     await expect(liveKitEgress(LK, api).startRoomComposite('r')).rejects.toThrow(/without an egress id/);
+  });
+});
+
+describe('where the recording file is', () => {
+  it('takes the output file from the EgressInfo a stop returns', async () => {
+    const api = {
+      startRoomCompositeEgress: async () => ({ egressId: 'EG_x' }),
+      stopEgress: async () => ({ fileResults: [{ filename: 'attn/r1/2026-01-01T000000.mp4', location: '' }] }),
+    } as unknown as EgressApi;
+    expect(await liveKitEgress(LK, api).stop('EG_x')).toEqual({ file: 'attn/r1/2026-01-01T000000.mp4' });
+    expect(egressOutputFile({ fileResults: [{ filename: 'a.mp4', location: 'https://b.s3.amazonaws.com/a.mp4' }] } as never)).toBe('https://b.s3.amazonaws.com/a.mp4');
+    expect(egressOutputFile({ fileResults: [] } as never)).toBeNull();
+    expect(egressOutputFile({} as never)).toBeNull();
+    expect(egressOutputFile(undefined)).toBeNull();
+  });
+
+  it('makes the playable URL from a URL location or the recordings base', () => {
+    expect(recordingUrl('https://b.s3.amazonaws.com/a.mp4', undefined)).toBe('https://b.s3.amazonaws.com/a.mp4');
+    expect(recordingUrl('attn/r1/x.mp4', 'https://cdn.example.com/rec')).toBe('https://cdn.example.com/rec/attn/r1/x.mp4');
+    expect(recordingUrl('/attn/r 1/x.mp4', 'https://cdn.example.com/rec/')).toBe('https://cdn.example.com/rec/attn/r%201/x.mp4');
+    expect(recordingUrl('attn/r1/x.mp4', undefined)).toBeNull();
+    expect(recordingUrl(null, 'https://cdn.example.com/rec')).toBeNull();
   });
 });
