@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import type { QuestionFull } from '../../shared/api.js';
 import { TOPICS } from '../../shared/question.js';
 import { ApiRequestError, fetchQuestions, savePlan } from '../lib/api.js';
+import { QuestionSummary } from '../lib/QuestionSummary.js';
 
 interface PlanPickerProps {
   roomId: string;
@@ -119,12 +120,7 @@ export function PlanPicker({ roomId, token }: PlanPickerProps) {
                 const isPicked = picked.includes(q.id);
                 return (
                   <li key={q.id} className="picker-item">
-                    <div className="picker-text">
-                      <span className="picker-title">{q.title}</span>
-                      <span className="plan-meta">
-                        {q.topic} · {q.difficulty} · {q.minutes} min
-                      </span>
-                    </div>
+                    <QuestionSummary question={q} />
                     <button
                       type="button"
                       className="button button-small"

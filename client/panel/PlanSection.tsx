@@ -4,6 +4,7 @@ import type { QuestionFull } from '../../shared/api.js';
 import { TOPICS } from '../../shared/question.js';
 import { addPlanItem, dropIndex, movePlanItem, removePlanItem, reorderTarget } from './plan.js';
 import type { QuestionBankState } from './useQuestionBank.js';
+import { QuestionSummary } from '../lib/QuestionSummary.js';
 
 interface PlanSectionProps {
   plan: Y.Array<string>;
@@ -252,12 +253,7 @@ export function QuestionPicker({ bank, planIds, onAdd, onClose }: QuestionPicker
           const isPlanned = planned.has(q.id);
           return (
             <li key={q.id} className="picker-item">
-              <div className="picker-text">
-                <span className="picker-title">{q.title}</span>
-                <span className="plan-meta">
-                  {q.topic} · {q.difficulty} · {q.minutes} min
-                </span>
-              </div>
+              <QuestionSummary question={q} />
               <button
                 type="button"
                 className="button button-small"

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { createRoom, testConfig } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, freePort, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, elementCount, freePort, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
 
 const IMAGE = path.resolve(import.meta.dirname, '../fixtures/gradient-64.png');
 const hasBrowser = chromiumAvailable();
@@ -39,7 +39,6 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
     page.on('response', (r) => responses.push({ who, url: r.url(), status: r.status(), method: r.request().method() }));
     return joinRoom(page, url.replace('localhost', '127.0.0.1'), who);
   };
-  const count = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
 
   beforeAll(async () => {
     requireBuiltClient();
@@ -65,13 +64,13 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
       await iv.mouse.click(box.x + 350, box.y + 450);
       await iv.keyboard.type('softmax(QK^T / sqrt(d_k)) V');
       await iv.keyboard.press('Escape');
-      await expect.poll(() => count(cand), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => elementCount(cand), { timeout: 10_000 }).toBe(1);
 
       // an image through Excalidraw's own image tool
       const [chooser] = await Promise.all([iv.waitForEvent('filechooser'), iv.locator('[data-testid="toolbar-image"]').click({ force: true })]);
       await chooser.setFiles(IMAGE);
       await iv.mouse.click(box.x + 400, box.y + 250);
-      await expect.poll(() => count(cand), { timeout: 15_000 }).toBe(2);
+      await expect.poll(() => elementCount(cand), { timeout: 15_000 }).toBe(2);
       const fileUrl = new RegExp(`/api/rooms/${room.room.id}/files/[A-Za-z0-9_-]+$`);
       await expect
         .poll(() => responses.some((r) => r.who === 'Ines' && r.method === 'PUT' && fileUrl.test(r.url) && r.status === 201), { timeout: 10_000 })
@@ -94,7 +93,7 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
       await server.close();
       await boot();
       const later = await join(room.links.observer.url, 'Olu');
-      await expect.poll(() => count(later), { timeout: 15_000 }).toBe(2);
+      await expect.poll(() => elementCount(later), { timeout: 15_000 }).toBe(2);
       await expect
         .poll(() => responses.some((r) => r.who === 'Olu' && r.method === 'GET' && r.url.endsWith(`/files/${fileId}`) && r.status === 200), { timeout: 15_000 })
         .toBe(true);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { createRoom, testConfig } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, elementCount, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const SHOTS_DIR = process.env.ATTN_SHOTS_DIR ?? '/tmp/shots-av';
@@ -50,7 +50,6 @@ describe.skipIf(!hasBrowser)('audio/video pane in real browsers', () => {
     await page.mouse.up();
     await page.keyboard.press('Escape');
   };
-  const elementCount = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
 
   beforeAll(async () => {
     requireBuiltClient();

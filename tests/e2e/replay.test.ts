@@ -12,7 +12,7 @@ import { startAttn, type AttnServer } from '../../server/app.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardRuns, noteKey, panelNotes, panelRaters, panelScores, scoreKey } from '../../shared/doc.js';
 import { connect, createRoom, eventually, testConfig, waitSynced, type Client } from '../support/server.js';
-import { chromiumAvailable, CLIENT_DIR, drawRectangle, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, drawRectangle, elementCount, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const SHOTS_DIR = process.env.REPLAY_SHOTS_DIR ?? '/tmp/shots-replay';
@@ -35,7 +35,6 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
     problems.push(watchPage(page).errors);
     return page;
   };
-  const elementCount = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
   const shot = async (page: Page, name: string) => {
     fs.mkdirSync(SHOTS_DIR, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`) });

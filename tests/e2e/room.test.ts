@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { testConfig } from '../support/server.js';
-import { chromiumAvailable, CLIENT_DIR, drawRectangle, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, drawRectangle, elementCount, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -38,7 +38,6 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
   };
 
   const padText = (page: Page) => page.locator('[data-testid="pad"] .cm-content').innerText();
-  const elementCount = async (page: Page) => Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
 
 
   beforeAll(async () => {

@@ -103,3 +103,8 @@ export async function drawRectangle(page: Page, x: number, y: number): Promise<v
   await page.mouse.up();
   await page.keyboard.press('Escape');
 }
+
+/** How many non-deleted elements the page's Excalidraw scene holds (Canvas keeps it in data-element-count). */
+export async function elementCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
+}
