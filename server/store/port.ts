@@ -1,7 +1,6 @@
 /**
- * The persistence port. SQLite (embedded, default) implements it today; a Postgres adapter
- * (scale-out) will implement the same interface and pass the same contract suite
- * (tests/integration/store-contract.test.ts).
+ * The persistence port. SQLite (embedded, default) and Postgres (scale-out) implement it, and
+ * both pass one contract suite (tests/integration/store-contract.test.ts).
  */
 import type { DocName, Role } from '../../shared/protocol.js';
 
@@ -31,6 +30,9 @@ export interface UpdateRecord {
   authorName: string;
   bytes: Uint8Array;
 }
+
+/** An update as handed to the store, before it has a seq. */
+export type NewUpdate = Omit<UpdateRecord, 'seq'>;
 
 /** The full doc state after applying every update with seq <= this.seq. */
 export interface SnapshotRecord {
@@ -115,8 +117,14 @@ export interface Store {
   addLink(link: LinkRecord): Promise<void>;
   /** Marks the link revoked (idempotent: keeps the first revocation time). Null if no such link in that room. */
   revokeLink(roomId: string, linkId: string, at: number): Promise<LinkRecord | null>;
-  /** Durable when the promise resolves. Seqs must continue the doc's sequence; a duplicate seq rejects. */
-  appendUpdate(update: UpdateRecord): Promise<void>;
+  /**
+   * Appends an update and returns the seq the store gave it: the doc's next one, dense and
+   * increasing. The store allocates it (not the caller) because with several attn instances
+   * sharing one database, instances that hold the same room each append what their own clients
+   * sent; allocation must be atomic across every process using the store. Durable when the
+   * promise resolves.
+   */
+  appendUpdate(update: NewUpdate): Promise<number>;
   putSnapshot(snapshot: SnapshotRecord): Promise<void>;
   loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc>;
   /** Up to `limit` updates with seq > afterSeq, in seq order (playback pages through the log with these). */

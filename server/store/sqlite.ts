@@ -17,6 +17,7 @@ import type {
   FileRecord,
   LinkRecord,
   LoadedDoc,
+  NewUpdate,
   PresenceEvent,
   RecordingRecord,
   RoomRecord,
@@ -191,8 +192,12 @@ export class SqliteStore implements Store {
         'UPDATE links SET revoked_at = COALESCE(revoked_at, ?) WHERE room_id = ? AND id = ?',
       ),
       linkById: this.db.prepare<[string, string], LinkRow>('SELECT * FROM links WHERE room_id = ? AND id = ?'),
-      insertUpdate: this.db.prepare(
-        'INSERT INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      // The store picks the seq: MAX(seq) is one probe of the (room_id, doc, seq) index, and the
+      // read and the insert are one statement, so no other append can slip between them.
+      insertUpdate: this.db.prepare<[string, string, number, string, string, Uint8Array, string, string], { seq: number }>(
+        `INSERT INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes)
+         SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM updates WHERE room_id = ? AND doc = ?
+         RETURNING seq`,
       ),
       insertSnapshot: this.db.prepare(
         'INSERT OR REPLACE INTO snapshots (room_id, doc, seq, ts, bytes) VALUES (?, ?, ?, ?, ?)',
@@ -280,9 +285,9 @@ export class SqliteStore implements Store {
     return r ? toLink(r) : null;
   }
 
-  async appendUpdate(u: UpdateRecord): Promise<void> {
+  async appendUpdate(u: NewUpdate): Promise<number> {
     if (this.closed) throw new Error('store is closed');
-    this.stmt.insertUpdate.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
+    return this.stmt.insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc)!.seq;
   }
 
   async putSnapshot(s: SnapshotRecord): Promise<void> {

@@ -14,7 +14,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
 import { serverOnlyTypes } from '../../shared/doc.js';
 import type { Logger } from '../log.js';
-import type { Store, UpdateRecord } from '../store/port.js';
+import type { Store } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 
 /** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
@@ -234,17 +234,16 @@ export class LiveDoc {
 
   /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
   private async persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null) {
-    const record: UpdateRecord = {
-      roomId: this.roomId,
-      doc: this.name,
-      seq: this.seq + 1,
-      ts: Date.now(),
-      authorRole,
-      authorName,
-      bytes: update,
-    };
+    let seq: number;
     try {
-      await this.opts.store.appendUpdate(record);
+      seq = await this.opts.store.appendUpdate({
+        roomId: this.roomId,
+        doc: this.name,
+        ts: Date.now(),
+        authorRole,
+        authorName,
+        bytes: update,
+      });
     } catch (err) {
       // The doc in memory is now ahead of the store. Drop every connection so each client
       // reconnects to a freshly loaded doc and re-sends what the store is missing.
@@ -253,7 +252,7 @@ export class LiveDoc {
       for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
       return;
     }
-    this.seq = record.seq;
+    this.seq = seq;
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, MessageType.Sync);
     syncProtocol.writeUpdate(enc, update);
