@@ -11,6 +11,7 @@ import express from 'express';
 import type { Config } from './config.js';
 import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
 import { liveKitEgress, type EgressPort } from './av/livekit.js';
+import { attachmentsRouter } from './http/attachments.js';
 import { avRouter } from './http/av.js';
 import { challengesRouter } from './http/challenges.js';
 import { errorHandler, HttpError } from './http/errors.js';
@@ -81,6 +82,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl }));
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
+  app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
   app.use('/api/rooms/:roomId/files', filesRouter(store));
   app.use('/api/rooms/:roomId', historyRouter({ store, recordingsUrl: config.recordingsUrl }));

@@ -1,12 +1,13 @@
 /**
  * The scorecard: everything the panel decided about one interview, as JSON and as Markdown.
- * Built from the panel doc (scores, notes, ticks, signals) and the board's question history.
+ * Built from the panel doc (scores, notes, ticks, signals, attachments) and the board's question history.
  * Interviewer-only: the route enforces that, this module only formats.
  */
 import * as Y from 'yjs';
 import {
   noteKey,
   panelAsked,
+  panelAttachments,
   panelNotes,
   panelPlan,
   panelRaters,
@@ -67,6 +68,7 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
     overall: { byRater: overallBy, mean: summary.overall.mean, sd: summary.overall.sd, range: summary.overall.range },
     agreement: summary.agreement,
     signals: panelSignals(panel).toArray(),
+    attachments: panelAttachments(panel).toArray(),
   };
 }
 
@@ -117,6 +119,12 @@ export function scorecardMarkdown(card: Scorecard): string {
   for (const s of card.signals) {
     const what = s.kind === 'paste' ? `pasted ${s.chars ?? '?'} characters into the pad` : s.kind === 'hidden' ? 'left the tab' : 'came back to the tab';
     lines.push(`- ${new Date(s.at).toISOString()} — ${cell(s.name)} ${what}`);
+  }
+  lines.push('', '## Attachments', '');
+  if (card.attachments.length === 0) lines.push('None.');
+  // The Markdown names the file rather than embedding it: the image needs the room's token to fetch.
+  for (const a of card.attachments) {
+    lines.push(`- ${new Date(a.at).toISOString()} — ${cell(a.caption || 'Untitled board image')} (attached by ${cell(a.by)}; file \`${a.fileId}\`)`);
   }
   lines.push('');
   return lines.join('\n');

@@ -1,7 +1,7 @@
 /** REST request/response schemas. The server validates every body with these; the client reuses the types. */
 import { z } from 'zod';
 import { LIMITS, ROLES } from './protocol.js';
-import type { Signal } from './doc.js';
+import type { Attachment, Signal } from './doc.js';
 import type { PanelAgreement, QuestionScores } from './rubric.js';
 
 export const RoleSchema = z.enum(ROLES);
@@ -126,7 +126,25 @@ export interface Scorecard {
   overall: { byRater: Record<string, { score: number | null; coverage: number }>; mean: number | null; sd: number | null; range: number | null };
   agreement: PanelAgreement;
   signals: Signal[];
+  /** board images the interviewers attached, oldest first */
+  attachments: Attachment[];
 }
+
+// ---- scorecard attachments (POST /api/rooms/:id/attachments; interviewers only) -------------
+
+/** Attachments are PNG only: an SVG could carry script, and a PNG prints the same everywhere. */
+export const ATTACHMENT_MIME = 'image/png';
+export const MAX_CAPTION_CHARS = 200;
+/** A room's attachment list is bounded so the panel doc cannot grow without limit. */
+export const MAX_ATTACHMENTS_PER_ROOM = 50;
+
+export const AttachmentBody = z
+  .object({
+    fileId: z.string().regex(FILE_ID_PATTERN, 'must be a file id (8–128 letters, digits, _ or -)'),
+    caption: z.string().trim().max(MAX_CAPTION_CHARS, `caption must be at most ${MAX_CAPTION_CHARS} characters`).default(''),
+  })
+  .strict();
+export type AttachmentBody = z.input<typeof AttachmentBody>;
 
 // ---- audio/video (LiveKit) ------------------------------------------------------------------
 

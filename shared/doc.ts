@@ -162,6 +162,8 @@ export const PANEL_KEYS = {
   asked: 'asked',
   /** Y.Array<Signal>: server-appended candidate signals (large paste, tab hidden/visible). */
   signals: 'signals',
+  /** Y.Array<Attachment>: board images attached to the scorecard; server-appended (POST /attachments). */
+  attachments: 'attachments',
 } as const;
 
 export interface RaterInfo {
@@ -185,6 +187,18 @@ export interface Signal {
   chars?: number;
   /** the candidate's display name */
   name: string;
+}
+
+/** A PNG of the board (or part of it) that an interviewer attached to the scorecard. */
+export interface Attachment {
+  /** a file in this room's file store (always image/png) */
+  fileId: string;
+  mimeType: 'image/png';
+  caption: string;
+  /** server clock */
+  at: number;
+  /** the interviewer's display name */
+  by: string;
 }
 
 const KEY_SEP = '/';
@@ -212,6 +226,9 @@ export function panelNotes(doc: Y.Doc): Y.Map<string> {
 export function panelSignals(doc: Y.Doc): Y.Array<Signal> {
   return doc.getArray<Signal>(PANEL_KEYS.signals);
 }
+export function panelAttachments(doc: Y.Doc): Y.Array<Attachment> {
+  return doc.getArray<Attachment>(PANEL_KEYS.attachments);
+}
 
 /** Reads the flat scores map into the nested shape shared/rubric.ts works on; ignores anything malformed. */
 export function readPanelScores(doc: Y.Doc): PanelScores {
@@ -225,12 +242,13 @@ export function readPanelScores(doc: Y.Doc): PanelScores {
 }
 
 /**
- * The root types only the server may change (the current question; candidate signals); a client
+ * The root types only the server may change (the current question; candidate signals; scorecard
+ * attachments, so the server checks each file exists and is a PNG); a client
  * update touching them is refused. Calling this also instantiates them, which the server relies on
  * so a transaction's `changed` set can name them.
  */
 export function serverOnlyTypes(docName: 'board' | 'panel', doc: Y.Doc): Y.AbstractType<any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return docName === 'board' ? [boardSession(doc)] : [panelSignals(doc)];
+  return docName === 'board' ? [boardSession(doc)] : [panelSignals(doc), panelAttachments(doc)];
 }
 
 // ---- transaction origins ---------------------------------------------------
