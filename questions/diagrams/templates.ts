@@ -1,11 +1,14 @@
 /**
- * Starting diagrams for the questions that are mostly about architecture. Ids are stable and
- * prefixed by template so two templates can share a board; every arrow is bound at both ends.
+ * Starting diagrams for the questions that are mostly about architecture. A template's id is what
+ * a question's front matter names in `diagram:` (a test holds the two together). Element ids are
+ * stable and prefixed per template (`q02-…`) so two templates can share a board; inserting on a
+ * live board regenerates them anyway. Every arrow is bound at both ends.
  */
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
 import { D_MODEL, HEADS, LONG_T, WINDOW, arrow, blocks, data, place } from './blocks.js';
 
 export interface DiagramTemplate {
+  /** equals the `diagram:` front matter of the question it serves */
   id: string;
   /** The question file this template serves (questions/*.md). */
   question: string;
@@ -41,7 +44,7 @@ function longSequence(): DiagramTemplate {
   });
   const head = place(p('head'), blocks.generationHead, 3, 5, { shape: `[B, S, ${D}] → [B, S, V]` });
   return {
-    id: 'q02-long-sequence-transformer',
+    id: 'long-sequence-transformer',
     question: 'q02-long-sequence-transformer.md',
     title: `Transformer for ${LONG_T.toLocaleString('en-US')}+ tokens`,
     elements: [
@@ -81,7 +84,7 @@ function multimodal(): DiagramTemplate {
   const cls = place(p('classification-head'), blocks.classificationHead, 4, 0);
   const gen = place(p('generation-head'), blocks.generationHead, 4, 2);
   return {
-    id: 'q07-multimodal-fusion',
+    id: 'multimodal-fusion',
     question: 'q07-multimodal-architecture.md',
     title: 'Multimodal fusion model (vision, text, audio)',
     elements: [
@@ -114,7 +117,7 @@ function diffusionSampling(): DiagramTemplate {
   });
   const output = data(p('sample'), 'x₀ (after T steps, or S ≪ T with DDIM)', '[B, C, H, W]', 3, 0);
   return {
-    id: 'q05-ddpm-ddim-sampling',
+    id: 'ddpm-ddim-sampling',
     question: 'q05-ddpm-vs-ddim.md',
     title: 'DDPM / DDIM sampling loop',
     elements: [
@@ -143,7 +146,7 @@ function rlhfPpo(): DiagramTemplate {
     width: 260,
   });
   return {
-    id: 'q04-rlhf-ppo',
+    id: 'rlhf-ppo-loop',
     question: 'q04-rlhf-70b.md',
     title: 'RLHF / PPO loop',
     elements: [
@@ -181,7 +184,7 @@ function speculativeDecoding(): DiagramTemplate {
   });
   const cache = place(p('kv-cache'), blocks.kvCache, 2, 1);
   return {
-    id: 'q12-speculative-decoding',
+    id: 'speculative-decoding',
     question: 'q12-efficient-multimodal-inference.md',
     title: 'Speculative decoding',
     elements: [

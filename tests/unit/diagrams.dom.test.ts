@@ -92,11 +92,11 @@ function textOf(restored: readonly Loose[]): string {
 describe('diagram templates', () => {
   it('has the five templates with unique ids', () => {
     expect(templates.map((t) => t.id)).toEqual([
-      'q02-long-sequence-transformer',
-      'q07-multimodal-fusion',
-      'q05-ddpm-ddim-sampling',
-      'q04-rlhf-ppo',
-      'q12-speculative-decoding',
+      'long-sequence-transformer',
+      'multimodal-fusion',
+      'ddpm-ddim-sampling',
+      'rlhf-ppo-loop',
+      'speculative-decoding',
     ]);
   });
 
@@ -115,7 +115,7 @@ describe('diagram templates', () => {
   };
 
   it('Q2 names the seed’s blocks', () => {
-    expectTerms('q02-long-sequence-transformer', [
+    expectTerms('long-sequence-transformer', [
       /Local window attention \(w=512\)/,
       /Global tokens \(64\)/,
       /Random attention \(32/,
@@ -127,16 +127,16 @@ describe('diagram templates', () => {
   });
 
   it('Q7 names encoders, modality embeddings, fusion, heads and missing modalities', () => {
-    expectTerms('q07-multimodal-fusion', [
+    expectTerms('multimodal-fusion', [
       /Vision encoder/, /Text encoder/, /Audio encoder/, /Modality embedding/, /fusion/i,
       /Classification head/, /Generation head/, /Missing modality/,
     ]);
   });
 
   it('Q5, Q4 and Q12 name their loops', () => {
-    expectTerms('q05-ddpm-ddim-sampling', [/U-Net/, /DDPM/, /DDIM/, /√/, /t ← t−1/]);
-    expectTerms('q04-rlhf-ppo', [/Policy model/, /Reference model/, /Reward model/, /KL/, /PPO/]);
-    expectTerms('q12-speculative-decoding', [/Draft model/, /Target model/, /KV cache/, /min\(1, p/]);
+    expectTerms('ddpm-ddim-sampling', [/U-Net/, /DDPM/, /DDIM/, /√/, /t ← t−1/]);
+    expectTerms('rlhf-ppo-loop', [/Policy model/, /Reference model/, /Reward model/, /KL/, /PPO/]);
+    expectTerms('speculative-decoding', [/Draft model/, /Target model/, /KV cache/, /min\(1, p/]);
   });
 });
 

@@ -153,7 +153,7 @@ describe('estimate', () => {
   });
 
   it('estimates every block that carries params', () => {
-    const elements = templates.find((t) => t.id === 'q02-long-sequence-transformer')!.elements as { id?: string; customData?: Record<string, unknown> }[];
+    const elements = templates.find((t) => t.id === 'long-sequence-transformer')!.elements as { id?: string; customData?: Record<string, unknown> }[];
     const estimates = estimateBlocks(elements);
     expect(estimates.get('q02-local-window')?.params).toBe(2_362_368);
     expect(estimates.get('q02-embedding')?.params).toBe(38_400_000);
