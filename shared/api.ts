@@ -86,6 +86,12 @@ export interface QuestionsResponse {
 export const SetCurrentQuestionBody = z.object({ questionId: QuestionId.nullable() }).strict();
 export type SetCurrentQuestionBody = z.infer<typeof SetCurrentQuestionBody>;
 
+/** PUT /api/rooms/:id/session/templates (interviewers): may candidates insert diagram templates? */
+export const SetTemplatesForAnyoneBody = z
+  .object({ allowed: z.boolean({ error: 'allowed must be true or false' }) })
+  .strict();
+export type SetTemplatesForAnyoneBody = z.infer<typeof SetTemplatesForAnyoneBody>;
+
 export const SignalBody = z
   .object({
     kind: z.enum(['paste', 'hidden', 'visible']),

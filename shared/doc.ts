@@ -67,6 +67,8 @@ export interface CurrentQuestion {
   minutes: number;
   /** the coding challenge that goes with it, if any (its id only: the spec comes over REST) */
   challenge?: string;
+  /** the diagram template its front matter names (questions/diagrams/templates.ts), if any */
+  diagram?: string;
   /** server clock, ms since epoch */
   startedAt: number;
 }
@@ -78,7 +80,16 @@ export interface QuestionChange {
   at: number;
 }
 
-export const SESSION_KEYS = { current: 'current', history: 'history' } as const;
+export const SESSION_KEYS = { current: 'current', history: 'history', templatesForAnyone: 'templatesForAnyone' } as const;
+
+/** Whether candidates may insert diagram templates too (the interviewer's toggle; off by default). */
+export function readTemplatesForAnyone(doc: Y.Doc): boolean {
+  return boardSession(doc).get(SESSION_KEYS.templatesForAnyone) === true;
+}
+/** Server-side only, like the current question. */
+export function writeTemplatesForAnyone(doc: Y.Doc, allowed: boolean): void {
+  doc.transact(() => boardSession(doc).set(SESSION_KEYS.templatesForAnyone, allowed), Origin.server);
+}
 
 export function readCurrentQuestion(doc: Y.Doc): CurrentQuestion | null {
   return (boardSession(doc).get(SESSION_KEYS.current) as CurrentQuestion | undefined) ?? null;

@@ -4,8 +4,16 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { SetCurrentQuestionBody, SignalBody, type QuestionFull, type QuestionsResponse } from '../../shared/api.js';
-import { panelPlan, panelSignals, readCurrentQuestion, writeCurrentQuestion, type CurrentQuestion, type Signal } from '../../shared/doc.js';
+import { SetCurrentQuestionBody, SetTemplatesForAnyoneBody, SignalBody, type QuestionFull, type QuestionsResponse } from '../../shared/api.js';
+import {
+  panelPlan,
+  panelSignals,
+  readCurrentQuestion,
+  writeCurrentQuestion,
+  writeTemplatesForAnyone,
+  type CurrentQuestion,
+  type Signal,
+} from '../../shared/doc.js';
 import type { Question } from '../../shared/question.js';
 import type { QuestionBank } from '../questions/load.js';
 import { buildScorecard, scorecardMarkdown } from '../scorecard.js';
@@ -76,9 +84,18 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
       const full = questions.get(view.id)!;
       current = { ...view, minutes: full.minutes, startedAt: Date.now() };
       if (full.challenge) current.challenge = full.challenge;
+      if (full.diagram) current.diagram = full.diagram;
     }
     await sync.change(req.authed!.room.id, 'board', (doc) => writeCurrentQuestion(doc, current, Date.now()));
     res.json({ current });
+  });
+
+  // Candidates read the flag from the board doc; only the server writes that map.
+  r.put('/session/templates', requireRole(store, 'interviewer'), async (req, res) => {
+    const body = SetTemplatesForAnyoneBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    await sync.change(req.authed!.room.id, 'board', (doc) => writeTemplatesForAnyone(doc, body.data.allowed));
+    res.json({ allowed: body.data.allowed });
   });
 
   r.get('/session', requireRole(store, 'interviewer', 'candidate', 'observer'), async (req, res) => {

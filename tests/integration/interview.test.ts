@@ -152,8 +152,9 @@ describe('current question', () => {
     await waitSynced(cand);
     const res = await call('interviewer', 'POST', '/session/current', { questionId: 'q5' });
     const { current } = await res.json();
-    expect(Object.keys(current).sort()).toEqual(['challenge', 'id', 'minutes', 'prompt', 'startedAt', 'title']);
+    expect(Object.keys(current).sort()).toEqual(['challenge', 'diagram', 'id', 'minutes', 'prompt', 'startedAt', 'title']);
     expect(current.challenge).toBe(server.questions.get('q5')!.challenge);
+    expect(current.diagram).toBe(server.questions.get('q5')!.diagram);
     await eventually(() => expect(readCurrentQuestion(cand.doc)?.id).toBe('q5'));
     const q5 = server.questions.get('q5')!;
     expect(readCurrentQuestion(cand.doc)!.prompt).toBe(q5.prompt);
