@@ -36,13 +36,16 @@ const EnvSchema = z.object({
   ATTN_DATABASE_URL: z
     .string()
     .trim()
-    .optional()
-    .refine((v) => v === undefined || v === '', 'the Postgres store is not available in this version; unset it to use the embedded SQLite store'),
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must start with postgres:// or postgresql:// (e.g. postgres://attn@db.internal:5432/attn)')
+    .refine((u) => URL.canParse(u), 'must be a valid URL such as postgres://attn@db.internal:5432/attn (percent-encode special characters in the password)')
+    .optional(),
+  ATTN_DATABASE_POOL_SIZE: intFrom(1, 1000).default(10),
   ATTN_REDIS_URL: z
     .string()
     .trim()
-    .optional()
-    .refine((v) => v === undefined || v === '', 'the Redis bus is not available in this version; unset it to run a single instance'),
+    .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss:// (e.g. redis://redis.internal:6379)')
+    .refine((u) => URL.canParse(u), 'must be a valid URL such as redis://redis.internal:6379 (percent-encode special characters in the password)')
+    .optional(),
   ATTN_MAX_MESSAGE_BYTES: intFrom(1024, 64 * 1024 * 1024).default(LIMITS.MAX_MESSAGE_BYTES),
   ATTN_SNAPSHOT_EVERY_UPDATES: intFrom(1, 1_000_000).default(500),
   ATTN_ROOM_IDLE_MS: intFrom(0, 24 * 60 * 60 * 1000).default(30_000),
@@ -75,6 +78,9 @@ export interface LiveKitConfig {
 
 const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
 
+/** Values that may carry a password: an error names the variable but never shows what it held. */
+const SECRET_VARS: ReadonlySet<string> = new Set(['ATTN_DATABASE_URL', 'ATTN_REDIS_URL', 'LIVEKIT_API_SECRET']);
+
 export interface Config {
   port: number;
   host: string;
@@ -96,6 +102,15 @@ export interface Config {
   clientDir: string;
   /** The question bank directory: QUESTIONS_DIR, or the bank shipped in questions/. */
   questionsDir: string;
+  /**
+   * ATTN_DATABASE_URL: the Postgres database shared by every instance (scale-out); undefined for
+   * the embedded SQLite store under dataDir. May carry a password: never log it.
+   */
+  databaseUrl: string | undefined;
+  /** Connections each instance keeps to Postgres (ATTN_DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
+  /** ATTN_REDIS_URL: the bus between instances; undefined for a single instance. May carry a password. */
+  redisUrl: string | undefined;
   /** Audio/video: all three LIVEKIT_* variables set, or null (the A/V pane says it is off). */
   livekit: LiveKitConfig | null;
 }
@@ -116,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const shown = picked[name] === undefined ? '' : ` (got ${JSON.stringify(picked[name])})`;
+    const shown = picked[name] === undefined || SECRET_VARS.has(name) ? '' : ` (got ${JSON.stringify(picked[name])})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -134,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.ATTN_LOG_LEVEL,
     clientDir: path.resolve(cwd, 'dist/client'),
     questionsDir: e.QUESTIONS_DIR ? path.resolve(cwd, e.QUESTIONS_DIR) : defaultQuestionsDir(),
+    databaseUrl: e.ATTN_DATABASE_URL,
+    databasePoolSize: e.ATTN_DATABASE_POOL_SIZE,
+    redisUrl: e.ATTN_REDIS_URL,
     livekit,
   };
 }

@@ -2,6 +2,8 @@
 import { startAttn } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { QuestionBankError } from './questions/load.js';
+import { StoreUnavailableError } from './store/open.js';
+import { describeDatabaseUrl } from './store/postgres.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,11 +24,17 @@ async function main(): Promise<void> {
       process.stderr.write(`attn: bad question bank: ${err.message}\n`);
       process.exit(2);
     }
+    // Unreachable database or failed migration: one line naming the variable (never its password).
+    if (err instanceof StoreUnavailableError) {
+      process.stderr.write(`attn: ${err.message}\n`);
+      process.exit(2);
+    }
     throw err;
   }
   // Scripts (tests, benchmarks) parse this exact line to learn the port.
   process.stdout.write(`attn listening on ${server.url}\n`);
-  server.log.info('started', { store: server.store.kind, dataDir: config.dataDir });
+  const where = config.databaseUrl ? { database: describeDatabaseUrl(config.databaseUrl) } : { dataDir: config.dataDir };
+  server.log.info('started', { store: server.store.kind, ...where });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,19 +1,45 @@
 /**
- * The store contract: every adapter of server/store/port.ts must pass this suite.
- * Today: SQLite. The Postgres adapter (scale-out issue) adds itself to `adapters`.
+ * The store contract: every adapter of server/store/port.ts must pass this suite, SQLite and
+ * Postgres alike. Postgres tests each get a schema of their own (tests/support/postgres.ts).
  */
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../server/store/port.js';
+import type { NewUpdate, Store } from '../../server/store/port.js';
+import { PostgresStore } from '../../server/store/postgres.js';
+import { MIGRATIONS } from '../../server/store/postgresMigrations.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
+import { freshSchema, lazySchema, postgresUrl, requirePostgres, type TestSchema } from '../support/postgres.js';
 import { tempDir } from '../support/server.js';
 
-const adapters: Array<{ name: string; open: () => Promise<{ store: Store; reopen: () => Promise<Store> }> }> = [
+const postgresReady = await requirePostgres();
+
+const schemas: TestSchema[] = [];
+
+interface Opened {
+  store: Store;
+  /** Another store on the same database (the first may still be open: two instances at once). */
+  reopen: () => Promise<Store>;
+}
+
+const adapters: Array<{ name: string; skip: boolean; open: () => Promise<Opened> }> = [
   {
     name: 'sqlite',
+    skip: false,
     open: async () => {
       const file = path.join(tempDir(), 'attn.sqlite');
       return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file) };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: !postgresReady,
+    open: async () => {
+      const schema = await freshSchema();
+      schemas.push(schema);
+      // A small pool, so concurrent appends really queue on several connections and take turns.
+      const connect = () => PostgresStore.connect(postgresUrl(), { schema: schema.schema, poolSize: 4 });
+      return { store: await connect(), reopen: connect };
     },
   },
 ];
@@ -21,10 +47,11 @@ const adapters: Array<{ name: string; open: () => Promise<{ store: Store; reopen
 const opened: Store[] = [];
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close().catch(() => undefined);
+  for (const s of schemas.splice(0)) await s.drop();
 });
 
 for (const adapter of adapters) {
-  describe(`store contract: ${adapter.name}`, () => {
+  describe.skipIf(adapter.skip)(`store contract: ${adapter.name}`, () => {
     const setup = async () => {
       const h = await adapter.open();
       opened.push(h.store);
@@ -177,5 +204,110 @@ for (const adapter of adapters) {
       expect((await store.getFile('room0001', 'file0001'))?.bytes).toEqual(new Uint8Array([1, 2, 3]));
       expect(await store.getFile('other001', 'file0001')).toBeNull();
     });
+
+    it('two instances on one database appending to one doc get dense, distinct seqs, each update stored once', async () => {
+      const { store, reopen } = await setup();
+      const other = await reopen();
+      opened.push(other);
+      const PER_INSTANCE = 60;
+      const up = (who: string, i: number): NewUpdate => ({
+        roomId: 'room0001',
+        doc: 'board',
+        ts: 2000 + i,
+        authorRole: 'candidate',
+        authorName: `${who}${i}`,
+        bytes: new Uint8Array([i & 255, who.charCodeAt(0)]),
+      });
+      // Interleaved, all in flight at once: each instance's appends race the other's.
+      const calls = Array.from({ length: PER_INSTANCE }, (_, i) => [store.appendUpdate(up('a', i)), other.appendUpdate(up('b', i))]).flat();
+      const seqs = await Promise.all(calls);
+      const total = 2 * PER_INSTANCE;
+      expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      const log = await other.listUpdates('room0001', 'board', 0, total + 10);
+      expect(log.map((u) => u.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      // the update stored under each seq is the one whose append returned that seq
+      const names = Array.from({ length: PER_INSTANCE }, (_, i) => [`a${i}`, `b${i}`]).flat();
+      const bySeq = new Map(log.map((u) => [u.seq, u.authorName]));
+      seqs.forEach((seq, k) => expect(bySeq.get(seq)).toBe(names[k]));
+      expect(new Set(log.map((u) => u.authorName)).size).toBe(total);
+      expect(await store.updateLogStats('room0001', 'board')).toMatchObject({ updates: total, lastSeq: total });
+      // and the sequence carries on from either instance
+      expect(await store.appendUpdate(up('a', 999))).toBe(total + 1);
+      expect(await other.appendUpdate(up('b', 999))).toBe(total + 2);
+    });
+
+    it('opening the store again, or twice at once, migrates nothing new and keeps the data', async () => {
+      const { store, reopen } = await setup();
+      expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array([1]) })).toBe(1);
+      await store.close();
+      const [a, b] = await Promise.all([reopen(), reopen()]);
+      opened.push(a, b);
+      const c = await reopen();
+      opened.push(c);
+      expect(await c.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1 });
+      expect((await a.listLinks('room0001')).map((l) => l.id)).toEqual(['link01', 'link02']);
+      expect(await b.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'server', authorName: '', bytes: new Uint8Array([2]) })).toBe(2);
+      expect((await c.loadDoc('room0001', 'board')).tail.map((u) => [u.seq, ...u.bytes])).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
+    });
   });
 }
+
+describe.skipIf(!postgresReady)('postgres store', () => {
+  const migrationsIn = async (url: string): Promise<number[]> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('creates a missing schema; instances starting at once apply each migration exactly once', async () => {
+    const { schema: name, url } = lazySchema();
+    schemas.push(lazySchema(name));
+    // The schema comes from the URL alone, as it does for an instance given ATTN_DATABASE_URL.
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.connect(url, { poolSize: 2 })));
+    opened.push(...stores);
+    expect(stores.map((s) => s.schema)).toEqual([name, name, name, name]);
+    expect(await migrationsIn(url)).toEqual(MIGRATIONS.map((m) => m.version));
+    await stores[0]!.createRoom({ id: 'room0001', title: 'T', createdAt: 1 }, []);
+    expect(await stores[3]!.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1 });
+  });
+
+  it('keeps schemas apart', async () => {
+    const [one, two] = await Promise.all([freshSchema(), freshSchema()]);
+    schemas.push(one!, two!);
+    const a = await PostgresStore.connect(one!.url);
+    const b = await PostgresStore.connect(two!.url);
+    opened.push(a, b);
+    await a.createRoom({ id: 'room0001', title: 'A', createdAt: 1 }, []);
+    expect(await b.getRoom('room0001')).toBeNull();
+    await b.createRoom({ id: 'room0001', title: 'B', createdAt: 1 }, []);
+    expect((await a.getRoom('room0001'))?.title).toBe('A');
+  });
+
+  it('rolls back a room whose links fail to insert', async () => {
+    const schema = await freshSchema();
+    schemas.push(schema);
+    const store = await PostgresStore.connect(schema.url);
+    opened.push(store);
+    const link = { id: 'link01', roomId: 'room0001', role: 'candidate' as const, tokenHash: 'same', createdAt: 1, revokedAt: null };
+    await expect(store.createRoom({ id: 'room0001', title: 'T', createdAt: 1 }, [link, { ...link, id: 'link02' }])).rejects.toThrow();
+    expect(await store.getRoom('room0001')).toBeNull();
+  });
+
+  it('rejects use after close', async () => {
+    const schema = await freshSchema();
+    schemas.push(schema);
+    const store = await PostgresStore.connect(schema.url);
+    await store.close();
+    await store.close();
+    await expect(store.appendUpdate({ roomId: 'r', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array() })).rejects.toThrow(
+      'store is closed',
+    );
+  });
+});

@@ -61,8 +61,12 @@ describe('loadConfig', () => {
     [{ ATTN_MAX_MESSAGE_BYTES: '10' }, /^ATTN_MAX_MESSAGE_BYTES: must be at least 1024/],
     [{ ATTN_LOG_LEVEL: 'loud' }, /^ATTN_LOG_LEVEL: /],
     [{ ATTN_SNAPSHOT_EVERY_UPDATES: '0' }, /^ATTN_SNAPSHOT_EVERY_UPDATES: must be at least 1/],
-    [{ ATTN_DATABASE_URL: 'postgres://localhost/attn' }, /^ATTN_DATABASE_URL: the Postgres store is not available/],
-    [{ ATTN_REDIS_URL: 'redis://localhost' }, /^ATTN_REDIS_URL: the Redis bus is not available/],
+    [{ ATTN_DATABASE_URL: 'mysql://attn:hunter2@db/attn' }, /^ATTN_DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//],
+    [{ ATTN_DATABASE_URL: 'db.internal:5432' }, /^ATTN_DATABASE_URL: must start with postgres/],
+    [{ ATTN_DATABASE_URL: 'postgres://attn:p@ss word@db host/attn' }, /^ATTN_DATABASE_URL: must be a valid URL/],
+    [{ ATTN_DATABASE_POOL_SIZE: '0' }, /^ATTN_DATABASE_POOL_SIZE: must be at least 1/],
+    [{ ATTN_DATABASE_POOL_SIZE: 'many' }, /^ATTN_DATABASE_POOL_SIZE: must be a whole number/],
+    [{ ATTN_REDIS_URL: 'http://:hunter2@redis:6379' }, /^ATTN_REDIS_URL: must start with redis:\/\/ or rediss:\/\//],
     [{ LIVEKIT_URL: 'localhost:7880', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }, /^LIVEKIT_URL: must start with ws:\/\//],
     [{ LIVEKIT_URL: 'ftp://lk.example.com', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }, /^LIVEKIT_URL: must start with ws:\/\//],
     [{ LIVEKIT_URL: 'ws://localhost:7880' }, /^LIVEKIT_API_KEY: must be set when LIVEKIT_URL is \(set all three/],
@@ -80,6 +84,37 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as Error).message).toMatch(message);
     expect((caught as Error).message).not.toContain('\n');
+  });
+
+  it('uses the embedded store and no bus unless ATTN_DATABASE_URL and ATTN_REDIS_URL are set', () => {
+    const c = loadConfig({});
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.databasePoolSize).toBe(10);
+  });
+
+  it('reads the Postgres and Redis URLs as given', () => {
+    const c = loadConfig({
+      ATTN_DATABASE_URL: 'postgresql://attn:s%40cret@db.internal:5432/attn?sslmode=require',
+      ATTN_DATABASE_POOL_SIZE: '25',
+      ATTN_REDIS_URL: 'rediss://:pw@redis.internal:6380/0',
+    });
+    expect(c.databaseUrl).toBe('postgresql://attn:s%40cret@db.internal:5432/attn?sslmode=require');
+    expect(c.databasePoolSize).toBe(25);
+    expect(c.redisUrl).toBe('rediss://:pw@redis.internal:6380/0');
+    expect(loadConfig({ ATTN_DATABASE_URL: 'postgres://localhost/attn', ATTN_REDIS_URL: 'redis://localhost' })).toMatchObject({
+      databaseUrl: 'postgres://localhost/attn',
+      redisUrl: 'redis://localhost',
+    });
+  });
+
+  it.each([
+    { ATTN_DATABASE_URL: 'mysql://attn:hunter2@db/attn' },
+    { ATTN_DATABASE_URL: 'postgres://attn:hunter2@db host/attn' },
+    { ATTN_REDIS_URL: 'http://:hunter2@redis:6379' },
+  ])('never echoes a URL that may hold a password: %j', (env) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).not.toThrow(/hunter2/);
   });
 
   it('leaves audio/video off unless all three LiveKit variables are set', () => {

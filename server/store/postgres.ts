@@ -1,0 +1,412 @@
+/**
+ * The scale-out store: one Postgres database shared by every attn instance (ATTN_DATABASE_URL).
+ *
+ * Every instance appends to the same update log, so the seq of an update is allocated by the
+ * database, not by the process: a per-document head row is bumped in the same statement that
+ * inserts the update, and the bump's row lock makes concurrent appenders of one document take
+ * turns (appenders of other documents never wait on each other). Each append is one round trip
+ * and one commit; with synchronous_commit on (Postgres's default) it is durable on resolve.
+ *
+ * All tables live in one schema (default `public`), chosen through the connection's search_path,
+ * so tests (and several deployments on one database) can keep apart.
+ */
+import pg from 'pg';
+import type { DocName, Role } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type {
+  FileRecord,
+  LinkRecord,
+  LoadedDoc,
+  NewUpdate,
+  PresenceEvent,
+  RecordingRecord,
+  RoomRecord,
+  SnapshotInfo,
+  SnapshotRecord,
+  Store,
+  UpdateLogStats,
+  UpdateRecord,
+} from './port.js';
+import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * Where the tables live. Default: the schema the URL's `options=-c search_path=...` names, else
+   * `public`. Created (with the tables) when missing.
+   */
+  schema?: string;
+  /** Errors of idle pooled connections (a restarted database, a dropped network) go here. */
+  log?: Pick<Logger, 'warn'>;
+  /** How long to wait for a connection before a query fails (default 10 s). */
+  connectionTimeoutMs?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+const INT8_OID = 20;
+
+/**
+ * BIGINT columns hold ms timestamps, seqs and counts, all far below 2^53; pg hands int8 back as a
+ * string by default (it cannot know that), so this pool parses them to numbers. Per pool, not the
+ * global pg.types, so other users of pg in the process are unaffected.
+ */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const SEARCH_PATH_OPTION = /(?:-c\s*|--)search_path=(\S+)/;
+
+/** The schema named by a URL's libpq `options=-c search_path=...` parameter, if any. */
+export function schemaFromUrl(url: string): string | undefined {
+  const options = new URL(url).searchParams.get('options');
+  const m = options ? SEARCH_PATH_OPTION.exec(options) : null;
+  return m ? m[1]!.replace(/^"(.*)"$/, '$1') : undefined;
+}
+
+/**
+ * The URL with its search_path set to `schema` (other `options` kept). Percent-encoded, not '+',
+ * so psql reads the same URL: `psql "$(that url)"` lands in the same schema as attn.
+ */
+export function urlWithSchema(url: string, schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${JSON.stringify(schema)}`);
+  const u = new URL(url);
+  const params = [...u.searchParams.entries()];
+  const i = params.findIndex(([k]) => k === 'options');
+  const rest = i >= 0 ? params[i]![1].replace(new RegExp(SEARCH_PATH_OPTION.source, 'g'), '').trim() : '';
+  const options = `${rest} -c search_path=${schema}`.trim();
+  if (i >= 0) params[i] = ['options', options];
+  else params.push(['options', options]);
+  u.search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return u.toString();
+}
+
+/** host:port/database of a URL, never its user or password: safe to print. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host || 'localhost'}${u.pathname || ''}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+interface LinkRow {
+  id: string;
+  room_id: string;
+  role: Role;
+  token_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+interface UpdateRow {
+  room_id: string;
+  doc: DocName;
+  seq: number;
+  ts: number;
+  author_role: Role | 'server';
+  author_name: string;
+  bytes: Buffer;
+}
+
+interface RecordingRow {
+  egress_id: string;
+  room_id: string;
+  started_at: number;
+  stopped_at: number | null;
+  file: string | null;
+}
+
+// A plain Uint8Array view, as the SQLite store returns: the contract compares with toEqual.
+const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+const toLink = (r: LinkRow): LinkRecord => ({
+  id: r.id,
+  roomId: r.room_id,
+  role: r.role,
+  tokenHash: r.token_hash,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+const toUpdate = (r: UpdateRow): UpdateRecord => ({
+  roomId: r.room_id,
+  doc: r.doc,
+  seq: r.seq,
+  ts: r.ts,
+  authorRole: r.author_role,
+  authorName: r.author_name,
+  bytes: toBytes(r.bytes),
+});
+
+const toRecording = (r: RecordingRow): RecordingRecord => ({
+  roomId: r.room_id,
+  egressId: r.egress_id,
+  startedAt: r.started_at,
+  stoppedAt: r.stopped_at,
+  file: r.file,
+});
+
+const UPDATE_COLUMNS = 'room_id, doc, seq, ts, author_role, author_name, bytes';
+
+// One statement is one implicit transaction: the head bump and the insert commit together or not
+// at all, so a failed insert never leaves a gap. ON CONFLICT DO UPDATE re-reads the head row after
+// waiting for its lock, so under READ COMMITTED every appender sees the previous one's bump.
+const APPEND_UPDATE = `
+WITH head AS (
+  INSERT INTO doc_heads (room_id, doc, last_seq) VALUES ($1, $2, 1)
+  ON CONFLICT (room_id, doc) DO UPDATE SET last_seq = doc_heads.last_seq + 1
+  RETURNING last_seq
+)
+INSERT INTO updates (${UPDATE_COLUMNS})
+SELECT $1, $2, last_seq, $3::bigint, $4::text, $5::text, $6::bytea FROM head
+RETURNING seq`;
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  private closed = false;
+  private ended: Promise<void> | null = null;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** The schema holding attn's tables. */
+    readonly schema: string,
+  ) {}
+
+  /**
+   * Opens a pool on `url`, brings the schema up to date and returns the store. Rejects (and
+   * leaves no connection open) when the database cannot be reached or a migration fails.
+   */
+  static async connect(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const schema = options.schema ?? schemaFromUrl(url) ?? 'public';
+    const pool = new pg.Pool({
+      connectionString: urlWithSchema(url, schema),
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      types: TYPES,
+      application_name: 'attn',
+    });
+    // Without a listener, an idle connection's error (database restarted) would crash the process;
+    // the pool drops that connection and the next query opens a fresh one.
+    pool.on('error', (err) => options.log?.warn('postgres: idle connection failed', { err: err.message }));
+    try {
+      const client = await pool.connect();
+      try {
+        await applyMigrations(client, schema);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+    return new PostgresStore(pool, schema);
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    if (this.closed) throw new Error('store is closed');
+    return this.pool.query<R>(text, values);
+  }
+
+  async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('INSERT INTO rooms (id, title, created_at) VALUES ($1, $2, $3)', [room.id, room.title, room.createdAt]);
+      for (const l of links) {
+        await client.query('INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          l.id,
+          l.roomId,
+          l.role,
+          l.tokenHash,
+          l.createdAt,
+          l.revokedAt,
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getRoom(roomId: string): Promise<RoomRecord | null> {
+    const { rows } = await this.query<{ id: string; title: string; created_at: number }>('SELECT id, title, created_at FROM rooms WHERE id = $1', [roomId]);
+    const r = rows[0];
+    return r ? { id: r.id, title: r.title, createdAt: r.created_at } : null;
+  }
+
+  async findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | null> {
+    const { rows } = await this.query<LinkRow>('SELECT * FROM links WHERE token_hash = $1', [tokenHash]);
+    return rows[0] ? toLink(rows[0]) : null;
+  }
+
+  async listLinks(roomId: string): Promise<LinkRecord[]> {
+    const { rows } = await this.query<LinkRow>('SELECT * FROM links WHERE room_id = $1 ORDER BY created_at, id', [roomId]);
+    return rows.map(toLink);
+  }
+
+  async addLink(l: LinkRecord): Promise<void> {
+    await this.query('INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      l.id,
+      l.roomId,
+      l.role,
+      l.tokenHash,
+      l.createdAt,
+      l.revokedAt,
+    ]);
+  }
+
+  async revokeLink(roomId: string, linkId: string, at: number): Promise<LinkRecord | null> {
+    const { rows } = await this.query<LinkRow>(
+      'UPDATE links SET revoked_at = COALESCE(revoked_at, $1) WHERE room_id = $2 AND id = $3 RETURNING *',
+      [at, roomId, linkId],
+    );
+    return rows[0] ? toLink(rows[0]) : null;
+  }
+
+  async appendUpdate(u: NewUpdate): Promise<number> {
+    const { rows } = await this.query<{ seq: number }>(APPEND_UPDATE, [u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes]);
+    return rows[0]!.seq;
+  }
+
+  async putSnapshot(s: SnapshotRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO snapshots (room_id, doc, seq, ts, bytes) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (room_id, doc, seq) DO UPDATE SET ts = EXCLUDED.ts, bytes = EXCLUDED.bytes`,
+      [s.roomId, s.doc, s.seq, s.ts, s.bytes],
+    );
+  }
+
+  async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
+    // Snapshot first, then the tail after it: an append or snapshot landing in between only adds
+    // to what the tail returns, so snapshot + tail is always a complete state.
+    const snap = await this.query<{ seq: number; ts: number; bytes: Buffer }>(
+      'SELECT seq, ts, bytes FROM snapshots WHERE room_id = $1 AND doc = $2 ORDER BY seq DESC LIMIT 1',
+      [roomId, doc],
+    );
+    const s = snap.rows[0];
+    const snapshot: SnapshotRecord | null = s ? { roomId, doc, seq: s.seq, ts: s.ts, bytes: toBytes(s.bytes) } : null;
+    const tail = await this.query<UpdateRow>(
+      `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room_id = $1 AND doc = $2 AND seq > $3 ORDER BY seq`,
+      [roomId, doc, snapshot?.seq ?? 0],
+    );
+    return { snapshot, tail: tail.rows.map(toUpdate) };
+  }
+
+  async listUpdates(roomId: string, doc: DocName, afterSeq: number, limit: number): Promise<UpdateRecord[]> {
+    const { rows } = await this.query<UpdateRow>(
+      `SELECT ${UPDATE_COLUMNS} FROM updates WHERE room_id = $1 AND doc = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+      [roomId, doc, afterSeq, limit],
+    );
+    return rows.map(toUpdate);
+  }
+
+  async updateLogStats(roomId: string, doc: DocName): Promise<UpdateLogStats> {
+    // Count and max come from the primary key index; the two ts lookups are one row each.
+    const { rows } = await this.query<{ n: number; last: number | null; first_ts: number | null; last_ts: number | null }>(
+      `SELECT COUNT(*) AS n, MAX(seq) AS last,
+         (SELECT ts FROM updates WHERE room_id = $1 AND doc = $2 ORDER BY seq LIMIT 1) AS first_ts,
+         (SELECT ts FROM updates WHERE room_id = $1 AND doc = $2 ORDER BY seq DESC LIMIT 1) AS last_ts
+       FROM updates WHERE room_id = $1 AND doc = $2`,
+      [roomId, doc],
+    );
+    const r = rows[0]!;
+    if (r.n === 0) return { updates: 0, lastSeq: 0, firstTs: null, lastTs: null };
+    return { updates: r.n, lastSeq: r.last ?? 0, firstTs: r.first_ts, lastTs: r.last_ts };
+  }
+
+  async listSnapshots(roomId: string, doc: DocName): Promise<SnapshotInfo[]> {
+    const { rows } = await this.query<SnapshotInfo>('SELECT seq, ts FROM snapshots WHERE room_id = $1 AND doc = $2 ORDER BY seq', [roomId, doc]);
+    return rows.map((r) => ({ seq: r.seq, ts: r.ts }));
+  }
+
+  async getSnapshot(roomId: string, doc: DocName, seq: number): Promise<SnapshotRecord | null> {
+    const { rows } = await this.query<{ seq: number; ts: number; bytes: Buffer }>(
+      'SELECT seq, ts, bytes FROM snapshots WHERE room_id = $1 AND doc = $2 AND seq = $3',
+      [roomId, doc, seq],
+    );
+    const r = rows[0];
+    return r ? { roomId, doc, seq: r.seq, ts: r.ts, bytes: toBytes(r.bytes) } : null;
+  }
+
+  async appendEvent(e: PresenceEvent): Promise<void> {
+    await this.query('INSERT INTO events (room_id, ts, kind, role, name, doc) VALUES ($1, $2, $3, $4, $5, $6)', [
+      e.roomId,
+      e.ts,
+      e.kind,
+      e.role,
+      e.name,
+      e.doc,
+    ]);
+  }
+
+  async listEvents(roomId: string): Promise<PresenceEvent[]> {
+    const { rows } = await this.query<{ room_id: string; ts: number; kind: PresenceEvent['kind']; role: Role; name: string; doc: DocName }>(
+      'SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = $1 ORDER BY ts, id',
+      [roomId],
+    );
+    return rows.map((r) => ({ roomId: r.room_id, ts: r.ts, kind: r.kind, role: r.role, name: r.name, doc: r.doc }));
+  }
+
+  async putFile(f: FileRecord): Promise<'created' | 'exists'> {
+    const res = await this.query(
+      `INSERT INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (room_id, id) DO NOTHING`,
+      [f.roomId, f.id, f.mimeType, f.size, f.sha256, f.createdAt, f.bytes],
+    );
+    return res.rowCount === 1 ? 'created' : 'exists';
+  }
+
+  async getFile(roomId: string, fileId: string): Promise<FileRecord | null> {
+    const { rows } = await this.query<{ id: string; mime_type: string; size: number; sha256: string; created_at: number; bytes: Buffer }>(
+      'SELECT id, mime_type, size, sha256, created_at, bytes FROM files WHERE room_id = $1 AND id = $2',
+      [roomId, fileId],
+    );
+    const r = rows[0];
+    return r
+      ? { roomId, id: r.id, mimeType: r.mime_type, size: r.size, sha256: r.sha256, createdAt: r.created_at, bytes: toBytes(r.bytes) }
+      : null;
+  }
+
+  async addRecording(r: RecordingRecord): Promise<void> {
+    await this.query('INSERT INTO recordings (egress_id, room_id, started_at, stopped_at, file) VALUES ($1, $2, $3, $4, $5)', [
+      r.egressId,
+      r.roomId,
+      r.startedAt,
+      r.stoppedAt,
+      r.file,
+    ]);
+  }
+
+  async stopRecording(roomId: string, egressId: string, at: number, file: string | null = null): Promise<RecordingRecord | null> {
+    const { rows } = await this.query<RecordingRow>(
+      `UPDATE recordings SET stopped_at = COALESCE(stopped_at, $1), file = COALESCE(file, $2)
+       WHERE room_id = $3 AND egress_id = $4
+       RETURNING egress_id, room_id, started_at, stopped_at, file`,
+      [at, file, roomId, egressId],
+    );
+    return rows[0] ? toRecording(rows[0]) : null;
+  }
+
+  async listRecordings(roomId: string): Promise<RecordingRecord[]> {
+    const { rows } = await this.query<RecordingRow>(
+      'SELECT egress_id, room_id, started_at, stopped_at, file FROM recordings WHERE room_id = $1 ORDER BY started_at, recorded',
+      [roomId],
+    );
+    return rows.map(toRecording);
+  }
+
+  /** Waits for queries in flight, then closes every connection. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.ended ??= this.pool.end();
+    return this.ended;
+  }
+}
