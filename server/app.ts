@@ -23,7 +23,7 @@ import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import type { Store } from './store/port.js';
-import { SqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import { SyncServer } from './sync/syncServer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,7 +56,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const questions = options.questions ?? loadQuestionBank(config.questionsDir);
   const challenges = options.challenges ?? createChallengeRegistry();
   checkQuestionChallenges(questions, challenges);
-  const store = options.store ?? SqliteStore.open(config.dataDir);
+  const store = options.store ?? (await openStore(config, log));
   const sync = new SyncServer({
     store,
     log,
