@@ -5,6 +5,7 @@ import { Markdown } from '../lib/Markdown.js';
 import { formatAlpha, formatScore, formatSpread, formatTimeOfDay, percent, signalLabel } from '../lib/scoreFormat.js';
 import { StatusScreen } from '../lib/StatusScreen.js';
 import { claimRoomToken } from '../lib/token.js';
+import { ScorecardAttachments } from './ScorecardAttachments.js';
 import type { Scorecard, ScorecardQuestion } from '../../shared/api.js';
 
 type Load = { phase: 'loading' } | { phase: 'failed'; status: number; message: string } | { phase: 'ready'; card: Scorecard };
@@ -90,10 +91,10 @@ export default function ScorecardPage({ roomId }: { roomId: string }) {
       />
     );
   }
-  return <ScorecardView card={load.card} onReload={() => void fetchCard()} />;
+  return <ScorecardView card={load.card} roomId={roomId} token={token} onReload={() => void fetchCard()} />;
 }
 
-function ScorecardView({ card, onReload }: { card: Scorecard; onReload: () => void }) {
+function ScorecardView({ card, roomId, token, onReload }: { card: Scorecard; roomId: string; token: string; onReload: () => void }) {
   const { raters, questions, overall, agreement, signals } = card;
   return (
     <main className="scorecard" data-testid="scorecard">
@@ -180,6 +181,8 @@ function ScorecardView({ card, onReload }: { card: Scorecard; onReload: () => vo
           <p className="muted">No questions were planned or scored.</p>
         </section>
       )}
+
+      <ScorecardAttachments roomId={roomId} token={token} attachments={card.attachments} />
 
       <section className="sc-section" aria-labelledby="sc-signals">
         <h2 id="sc-signals">Candidate signals</h2>

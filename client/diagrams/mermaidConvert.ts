@@ -1,0 +1,100 @@
+/**
+ * Mermaid text -> Excalidraw elements, and putting them on the board. Both Mermaid (~700 kB) and
+ * Excalidraw are imported dynamically: this module may be bundled wherever the Diagram menu
+ * lives, and neither may end up in the main chunk. Excalidraw is already loaded by the time a
+ * dialog can open (the canvas needs it), so its import resolves at once; Mermaid's chunk is
+ * fetched from our own server the first time the dialog opens.
+ */
+import type { OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
+import type { BinaryFileData, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import { isPictureOnly, offsetToCentre, selectionFor, translated, viewportCentre } from './mermaidInsert.js';
+
+export interface ConvertedDiagram {
+  /** the definition these elements came from */
+  source: string;
+  /** at Mermaid's own coordinates (near the origin); placed only on insert */
+  elements: OrderedExcalidrawElement[];
+  /** images (Mermaid's fallback for diagram types it cannot turn into shapes) */
+  files: BinaryFileData[];
+  pictureOnly: boolean;
+}
+
+/** Mermaid measures text by rendering SVG; 20px matches Excalidraw's default text size. */
+const MERMAID_CONFIG = {
+  startOnLoad: false,
+  flowchart: { curve: 'linear' as const },
+  themeVariables: { fontSize: '20px' },
+  maxEdges: 500,
+  maxTextSize: 20_000,
+};
+
+let mermaidModule: Promise<typeof import('@excalidraw/mermaid-to-excalidraw')> | null = null;
+
+/** Starts (once) fetching the converter; the dialog calls it on open so typing is not delayed later. */
+export function loadMermaid(): Promise<typeof import('@excalidraw/mermaid-to-excalidraw')> {
+  mermaidModule ??= import('@excalidraw/mermaid-to-excalidraw').catch((error: unknown) => {
+    // Forget a failed load (e.g. the server restarted mid-deploy) so "Try again" really retries.
+    mermaidModule = null;
+    throw error;
+  });
+  return mermaidModule;
+}
+
+export class ReadOnlyBoardError extends Error {
+  override name = 'ReadOnlyBoardError';
+  constructor() {
+    super('This link can view the board but not change it.');
+  }
+}
+
+/** Parses and lays out the definition. Rejects with Mermaid's own error (see describeMermaidError). */
+export async function convertMermaid(definition: string): Promise<ConvertedDiagram> {
+  const [{ parseMermaidToExcalidraw }, { convertToExcalidrawElements }] = await Promise.all([
+    loadMermaid(),
+    import('@excalidraw/excalidraw'),
+  ]);
+  const { elements: skeletons, files } = await parseMermaidToExcalidraw(definition, MERMAID_CONFIG);
+  // Fresh ids every time: inserting the same diagram twice must give two diagrams, not one.
+  const elements = convertToExcalidrawElements(skeletons, { regenerateIds: true });
+  return { source: definition, elements, files: Object.values(files ?? {}), pictureOnly: isPictureOnly(elements) };
+}
+
+/** An SVG of the converted diagram for the dialog's preview (fonts are the page's, so nothing is fetched). */
+export async function previewSvg(diagram: ConvertedDiagram, theme: 'light' | 'dark'): Promise<SVGSVGElement> {
+  const { exportToSvg } = await import('@excalidraw/excalidraw');
+  return exportToSvg({
+    elements: diagram.elements,
+    files: Object.fromEntries(diagram.files.map((f) => [f.id, f])),
+    appState: { exportBackground: false, exportWithDarkMode: theme === 'dark' },
+    exportPadding: 8,
+    skipInliningFonts: true,
+  });
+}
+
+/**
+ * Adds the diagram to the scene at the centre of the viewport, as one undoable step, and selects
+ * it. The board binding then writes the new elements to the doc, so every participant gets them.
+ * Returns the ids of the inserted elements.
+ */
+export async function insertDiagram(api: ExcalidrawImperativeAPI, diagram: ConvertedDiagram): Promise<string[]> {
+  const { CaptureUpdateAction, getCommonBounds } = await import('@excalidraw/excalidraw');
+  const appState = api.getAppState();
+  if (appState.viewModeEnabled) throw new ReadOnlyBoardError();
+  const bounds = getCommonBounds(diagram.elements);
+  const { dx, dy } = offsetToCentre(bounds, viewportCentre(appState));
+  const placed = translated(diagram.elements, dx, dy);
+  if (diagram.files.length > 0) api.addFiles(diagram.files);
+  api.updateScene({
+    // Including deleted elements: the binding keeps their tombstones, and so must the scene.
+    elements: [...api.getSceneElementsIncludingDeleted(), ...placed],
+    appState: { selectedElementIds: selectionFor(placed), selectedGroupIds: {}, editingGroupId: null },
+    captureUpdate: CaptureUpdateAction.IMMEDIATELY,
+  });
+  // It is already centred; only a diagram larger than the screen needs the view to zoom out.
+  const zoom = appState.zoom.value;
+  const [minX, minY, maxX, maxY] = bounds;
+  if ((maxX - minX) * zoom > appState.width || (maxY - minY) * zoom > appState.height) {
+    api.scrollToContent(placed, { fitToViewport: true, viewportZoomFactor: 0.9, animate: true });
+  }
+  return placed.map((e) => e.id);
+}

@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import type { Attachment } from '../../shared/doc.js';
+import { fetchAttachmentImage } from '../diagrams/attachmentsApi.js';
+import { formatTimeOfDay } from '../lib/scoreFormat.js';
+
+type Image = { kind: 'loading' } | { kind: 'ready'; url: string } | { kind: 'failed'; message: string };
+
+/**
+ * The board images interviewers attached, as thumbnails with captions. The files API needs the
+ * bearer token, which an <img src> cannot send, so each image is fetched and shown from a blob URL.
+ */
+export function ScorecardAttachments({ roomId, token, attachments }: { roomId: string; token: string; attachments: Attachment[] }) {
+  return (
+    <section className="sc-section" aria-labelledby="sc-attachments">
+      <h2 id="sc-attachments">Board images</h2>
+      {attachments.length === 0 ? (
+        <p className="muted">None attached. Interviewers can attach the board from Diagram → Export image.</p>
+      ) : (
+        <div className="sc-attachments" data-testid="sc-attachments">
+          {attachments.map((a, i) => (
+            <AttachmentFigure key={`${a.fileId}-${a.at}-${i}`} roomId={roomId} token={token} attachment={a} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AttachmentFigure({ roomId, token, attachment }: { roomId: string; token: string; attachment: Attachment }) {
+  const [image, setImage] = useState<Image>({ kind: 'loading' });
+
+  useEffect(() => {
+    let url: string | null = null;
+    let cancelled = false;
+    fetchAttachmentImage(roomId, token, attachment.fileId).then(
+      (blob) => {
+        if (cancelled) return;
+        url = URL.createObjectURL(blob);
+        setImage({ kind: 'ready', url });
+      },
+      (error: unknown) => {
+        if (!cancelled) setImage({ kind: 'failed', message: error instanceof Error ? error.message : 'Could not load the image.' });
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [roomId, token, attachment.fileId]);
+
+  const caption = attachment.caption || 'Board image';
+  return (
+    <figure className="sc-attachment" data-testid="sc-attachment" data-file-id={attachment.fileId}>
+      <div className="sc-attachment-frame">
+        {image.kind === 'ready' && (
+          <a href={image.url} target="_blank" rel="noopener" title="Open full size">
+            <img src={image.url} alt={caption} data-testid="sc-attachment-img" />
+          </a>
+        )}
+        {image.kind === 'loading' && <span className="spinner" aria-label="Loading the image" />}
+        {image.kind === 'failed' && (
+          <p className="muted small" role="alert">
+            {image.message}
+          </p>
+        )}
+      </div>
+      <figcaption>
+        <strong>{caption}</strong>
+        <span className="muted small">
+          {' '}
+          · {attachment.by} · {formatTimeOfDay(attachment.at)}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
