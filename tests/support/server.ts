@@ -9,6 +9,7 @@ import type { CreateRoomResponse } from '../../shared/api.js';
 import type { DocName } from '../../shared/protocol.js';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { lazySchema } from './postgres.js';
 
 export function tempDir(prefix = 'attn-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -18,6 +19,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({ PORT: '0', HOST: '127.0.0.1', ATTN_LOG_LEVEL: 'silent' }),
     dataDir: tempDir(),
+    // ATTN_TEST_STORE=postgres runs the same tests on Postgres, each server in a schema of its own
+    // (left behind for inspection: they are named attn_test_*). The default stays SQLite.
+    ...(process.env.ATTN_TEST_STORE === 'postgres' ? { databaseUrl: lazySchema().url } : {}),
     ...overrides,
   };
 }
