@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { boardCode, boardElements } from '../../shared/doc.js';
 import { loadConfig } from '../../server/config.js';
 import { openStore, StoreUnavailableError } from '../../server/store/open.js';
+import { PostgresStore } from '../../server/store/postgres.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 import { lazySchema, requirePostgres, type TestSchema } from '../support/postgres.js';
 import { connect, createRoom, eventually, startTestServer, waitSynced, type Client, type TestServer } from '../support/server.js';
@@ -75,6 +76,26 @@ describe.skipIf(!postgresReady)('attn on Postgres', () => {
     expect([...boardElements(reader.doc).keys()]).toEqual(['el-1']);
     const stats = await second.store.updateLogStats(room.room.id, 'board');
     expect(stats.updates).toBe(stats.lastSeq);
+  });
+
+  it('writes the leaves of everyone still connected before the pool closes on shutdown', async () => {
+    const { url } = schema();
+    const s = await server(url);
+    const room = await createRoom(s.url);
+    const cam = connect(s.url, room.room.id, 'board', room.links.candidate.token, { name: 'Cam' });
+    clients.push(cam);
+    await waitSynced(cam);
+    await eventually(async () => expect((await s.store.listEvents(room.room.id)).length).toBe(1));
+    await s.close();
+    const store = await PostgresStore.connect(url);
+    try {
+      expect((await store.listEvents(room.room.id)).map((e) => [e.kind, e.name])).toEqual([
+        ['join', 'Cam'],
+        ['leave', 'Cam'],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('two instances starting at once on an empty schema both come up and see the same rooms', async () => {
