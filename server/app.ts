@@ -23,6 +23,9 @@ import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import type { Store } from './store/port.js';
+import { LocalBus } from './bus/local.js';
+import type { Bus } from './bus/port.js';
+import { RedisBus } from './bus/redis.js';
 import { openStore } from './store/open.js';
 import { SyncServer } from './sync/syncServer.js';
 
@@ -48,6 +51,10 @@ export interface StartOptions {
   challenges?: ChallengeRegistry;
   /** Defaults to LiveKit Egress when config.livekit.egress; tests hand in a fake. */
   egress?: EgressPort | null;
+  /** Defaults to Redis when config.redisUrl, else a private in-process bus. Not closed by close() when given. */
+  bus?: Bus;
+  /** This instance's name on the bus (random by default). */
+  instanceId?: string;
 }
 
 export async function startAttn(config: Config, options: StartOptions = {}): Promise<AttnServer> {
@@ -57,9 +64,19 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const challenges = options.challenges ?? createChallengeRegistry();
   checkQuestionChallenges(questions, challenges);
   const store = options.store ?? (await openStore(config, log));
+  const ownBus = !options.bus;
+  let bus: Bus;
+  try {
+    bus = options.bus ?? (config.redisUrl ? await RedisBus.connect(config.redisUrl, { log }) : new LocalBus());
+  } catch (err) {
+    if (!options.store) await store.close();
+    throw new Error(`ATTN_REDIS_URL: ${(err as Error).message}`);
+  }
   const sync = new SyncServer({
     store,
     log,
+    bus,
+    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     maxMessageBytes: config.maxMessageBytes,
     snapshotEveryUpdates: config.snapshotEveryUpdates,
     roomIdleMs: config.roomIdleMs,
@@ -77,7 +94,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   });
 
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, store: store.kind, ...sync.stats() });
+    res.json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
   });
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl }));
@@ -118,6 +135,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use(errorHandler(log));
 
   const server = http.createServer(app);
+  await sync.start();
   sync.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -142,6 +160,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        if (ownBus) await bus.close();
         await store.close();
       })();
       return closed;

@@ -4,6 +4,12 @@
  * Invariant: every frame from every connection is handled one at a time, in arrival order, through
  * `enqueue`. So an update is applied, appended to the store and only then relayed, and a
  * newcomer's initial sync (also queued) can never include an update that is not yet durable.
+ *
+ * Other instances may hold the same document (scale-out). Each appends what its own clients send
+ * and publishes it, with the seq the store gave it, on the bus; the others apply and relay it
+ * (it is already durable). `seq` is the watermark — every update up to it is in memory — and
+ * `ahead` holds seqs seen above a gap. A gap that does not close by itself on the bus is filled
+ * from the store, which has every update (they are published only after they are stored).
  */
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -13,6 +19,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
 import { serverOnlyTypes } from '../../shared/doc.js';
+import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
@@ -20,6 +27,16 @@ import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from 
 /** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
 const ACK_IDLE_MS = SYNC_ACK.IDLE_MS;
 const ACK_MAX_WAIT_MS = SYNC_ACK.MAX_WAIT_MS;
+/**
+ * How long a gap in the seqs from the bus may stay open before the store is asked. Updates are
+ * published after their append returns, so one instance's later seq can overtake another's
+ * earlier one on the bus by about an append's latency; a gap that outlives this was a lost message.
+ */
+const GAP_FILL_DELAY_MS = 250;
+/** Page size when catching up from the store. */
+const CATCH_UP_PAGE = 500;
+/** Transaction origin of everything that arrived from another instance. */
+export const BUS_ORIGIN = 'bus';
 
 export interface Conn {
   ws: WebSocket;
@@ -46,6 +63,10 @@ export interface Conn {
 export interface LiveDocOptions {
   store: Store;
   log: Logger;
+  /** Fan-out to other instances holding the same document. */
+  bus: Bus;
+  /** This instance's id on the bus (its own messages come back and are ignored). */
+  instanceId: string;
   snapshotEveryUpdates: number;
   /** called when a connection must be closed with a code (the server owns socket teardown) */
   closeConn: (conn: Conn, code: CloseCode) => void;
@@ -67,9 +88,17 @@ export class LiveDoc {
   doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Set<Conn>();
-  /** highest persisted seq */
+  /** the watermark: every update with a seq up to this one is in memory */
   seq = 0;
+  /** seqs applied above a gap (the watermark moves through them once the gap closes) */
+  private readonly ahead = new Set<number>();
+  private gapTimer: NodeJS.Timeout | null = null;
+  /** updates this instance appended since the last snapshot (each instance snapshots its own writes) */
   private sinceSnapshot = 0;
+  private unsubscribe: (() => void) | null = null;
+  /** awareness client ids spoken for by clients of other instances, by instance */
+  private readonly remoteOwners = new Map<number, string>();
+  private destroyed = false;
   private queue: Array<() => Promise<void> | void> = [];
   private draining: Promise<void> | null = null;
   /** set when a persist failed: the in-memory doc may be ahead of the store and must not serve anyone */
@@ -85,9 +114,29 @@ export class LiveDoc {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
+  /**
+   * Subscribes to the bus first and reads the store second, so every update is either in what
+   * the store returns or in a message that arrives after the subscription: no gap between them.
+   */
   static async load(roomId: string, name: DocName, opts: LiveDocOptions): Promise<LiveDoc> {
     const live = new LiveDoc(roomId, name, opts);
-    await live.readFromStore();
+    const early: DocMessage[] = [];
+    let loaded = false;
+    live.unsubscribe = await opts.bus.subscribe(roomId, name, (msg) => {
+      if (msg.origin === opts.instanceId || live.destroyed) return;
+      if (loaded) live.onBusMessage(msg);
+      else early.push(msg);
+    });
+    try {
+      await live.readFromStore();
+    } catch (err) {
+      live.destroy();
+      throw err;
+    }
+    loaded = true;
+    for (const msg of early) live.onBusMessage(msg);
+    // Clients of other instances renew their presence only every 15 s; ask for it now.
+    opts.bus.publish({ kind: 'awareness-query', roomId, doc: name, origin: opts.instanceId });
     return live;
   }
 
@@ -101,7 +150,123 @@ export class LiveDoc {
     });
     this.doc = doc;
     this.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
+    this.ahead.clear();
     this.sinceSnapshot = tail.length;
+  }
+
+  // ---- other instances ---------------------------------------------------------------------
+
+  private onBusMessage(msg: DocMessage): void {
+    switch (msg.kind) {
+      case 'update':
+        void this.enqueue(() => this.applyRemote(msg.seq, msg.bytes));
+        return;
+      case 'awareness':
+        this.applyRemoteAwareness(msg.origin, msg.bytes);
+        return;
+      case 'awareness-query': {
+        const ids = this.locallyOwnedAwareness();
+        if (ids.length > 0) this.publishAwareness(ids);
+        return;
+      }
+    }
+  }
+
+  /** An update another instance stored as `seq`: apply it and relay it to our clients. */
+  private applyRemote(seq: number, bytes: Uint8Array): void {
+    if (this.poisoned || this.destroyed || seq <= this.seq || this.ahead.has(seq)) return;
+    try {
+      Y.applyUpdate(this.doc, bytes, BUS_ORIGIN);
+    } catch (err) {
+      // A peer stored it, so the store has a copy; the catch-up reads that one instead.
+      this.opts.log.warn('could not apply an update from the bus', { room: this.roomId, doc: this.name, seq, err: String(err) });
+      this.scheduleGapFill();
+      return;
+    }
+    this.markApplied(seq);
+    const frame = updateFrame(bytes);
+    for (const c of this.conns) send(c, frame);
+  }
+
+  private markApplied(seq: number): void {
+    if (seq === this.seq + 1) {
+      this.seq = seq;
+      while (this.ahead.delete(this.seq + 1)) this.seq++;
+    } else if (seq > this.seq) {
+      this.ahead.add(seq);
+    }
+    if (this.ahead.size > 0) this.scheduleGapFill();
+    else if (this.gapTimer) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  private scheduleGapFill(): void {
+    if (this.gapTimer || this.destroyed) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      void this.enqueue(() => this.catchUpNow());
+    }, GAP_FILL_DELAY_MS);
+    this.gapTimer.unref();
+  }
+
+  /** Reads whatever the store has past the watermark (after a gap, or when the bus reconnects). */
+  catchUp(): Promise<void> {
+    return this.enqueue(() => this.catchUpNow());
+  }
+
+  private async catchUpNow(): Promise<void> {
+    await this.readMissing();
+    if (this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
+  }
+
+  private async readMissing(): Promise<void> {
+    if (this.poisoned || this.destroyed) return;
+    for (;;) {
+      const rows = await this.opts.store.listUpdates(this.roomId, this.name, this.seq, CATCH_UP_PAGE);
+      for (const u of rows) {
+        if (u.seq <= this.seq) continue;
+        if (this.ahead.has(u.seq)) {
+          this.markApplied(u.seq);
+          continue;
+        }
+        this.applyRemote(u.seq, u.bytes);
+      }
+      if (rows.length < CATCH_UP_PAGE) break;
+    }
+  }
+
+  private applyRemoteAwareness(origin: string, bytes: Uint8Array): void {
+    let entries;
+    try {
+      entries = decodeAwarenessUpdate(bytes);
+    } catch (err) {
+      this.opts.log.warn('ignored a malformed awareness message from the bus', { room: this.roomId, err: String(err) });
+      return;
+    }
+    for (const e of entries) {
+      if (e.state === null) this.remoteOwners.delete(e.clientId);
+      else this.remoteOwners.set(e.clientId, origin);
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, BUS_ORIGIN);
+  }
+
+  private locallyOwnedAwareness(): number[] {
+    const states = this.awareness.getStates();
+    const ids: number[] = [];
+    for (const c of this.conns) for (const id of c.owned) if (states.has(id)) ids.push(id);
+    return ids;
+  }
+
+  private publishAwareness(ids: number[]): void {
+    this.opts.bus.publish({
+      kind: 'awareness',
+      roomId: this.roomId,
+      doc: this.name,
+      origin: this.opts.instanceId,
+      bytes: awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids),
+    });
   }
 
   /** Runs tasks strictly one after another; resolves when the queue is empty. */
@@ -252,11 +417,10 @@ export class LiveDoc {
       for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
       return;
     }
-    this.seq = seq;
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MessageType.Sync);
-    syncProtocol.writeUpdate(enc, update);
-    const frame = encoding.toUint8Array(enc);
+    // Other instances first: they are a network hop further from their clients than we are.
+    this.opts.bus.publish({ kind: 'update', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, seq, bytes: update });
+    this.markApplied(seq);
+    const frame = updateFrame(update);
     for (const c of this.conns) if (c !== from) send(c, frame);
     if (from) this.scheduleAck(from);
     if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
@@ -298,8 +462,15 @@ export class LiveDoc {
     }, delay);
   }
 
+  /**
+   * Stores the doc as of the watermark. With a gap open, memory holds updates past the watermark,
+   * and a snapshot must be exactly "everything up to seq" (playback seeks by it): so the gap is
+   * filled from the store first, and the snapshot waits if that did not close it.
+   */
   async snapshot(): Promise<void> {
     if (this.sinceSnapshot === 0 || this.poisoned) return;
+    if (this.ahead.size > 0) await this.readMissing();
+    if (this.ahead.size > 0) return;
     const seq = this.seq;
     await this.opts.store.putSnapshot({
       roomId: this.roomId,
@@ -320,7 +491,7 @@ export class LiveDoc {
     }
     const kept = sanitizeAwareness(entries, conn.role, conn.owned, (id) => {
       for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
-      return false;
+      return this.remoteOwners.has(id) && this.awareness.getStates().has(id);
     });
     const before = conn.name;
     for (const e of kept) {
@@ -333,12 +504,18 @@ export class LiveDoc {
 
   private onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
+    origin: unknown,
   ) => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    const frame = awarenessFrame(bytes);
     for (const c of this.conns) send(c, frame);
+    // Our clients' changes and leaves go to the other instances; what came from the bus is theirs
+    // already, and every instance times out silent states on its own ('timeout').
+    if (origin !== BUS_ORIGIN && origin !== 'timeout') {
+      this.opts.bus.publish({ kind: 'awareness', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, bytes });
+    }
   };
 
   add(conn: Conn): void {
@@ -355,10 +532,23 @@ export class LiveDoc {
   }
 
   destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+function updateFrame(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Sync);
+  syncProtocol.writeUpdate(enc, update);
+  return encoding.toUint8Array(enc);
 }
 
 function awarenessFrame(update: Uint8Array): Uint8Array {

@@ -5,6 +5,7 @@
  * still upgraded and then closed with a typed code (shared/protocol.ts), because browsers hide the
  * HTTP status of a failed upgrade and a client needs to know whether retrying can ever help.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -20,6 +21,8 @@ import {
   type DocName,
 } from '../../shared/protocol.js';
 import { TOKEN_PATTERN, hashToken } from '../auth.js';
+import { LocalBus } from '../bus/local.js';
+import type { Bus, ControlMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { LiveDoc, MalformedMessageError, type Conn } from './liveDoc.js';
@@ -27,6 +30,10 @@ import { LiveDoc, MalformedMessageError, type Conn } from './liveDoc.js';
 export interface SyncServerOptions {
   store: Store;
   log: Logger;
+  /** Other instances serving the same rooms; a private in-process bus when there are none. */
+  bus?: Bus;
+  /** This instance's name on the bus; random by default. */
+  instanceId?: string;
   maxMessageBytes: number;
   snapshotEveryUpdates: number;
   roomIdleMs: number;
@@ -53,13 +60,36 @@ export class SyncServer {
   private readonly connsByLink = new Map<string, Set<Conn>>();
   private readonly pingTimer: NodeJS.Timeout;
   private closing = false;
+  readonly bus: Bus;
+  readonly instanceId: string;
+  private readonly busOff: Array<() => void> = [];
 
   constructor(private readonly opts: SyncServerOptions) {
+    this.bus = opts.bus ?? new LocalBus();
+    this.instanceId = opts.instanceId ?? randomBytes(6).toString('hex');
     // ws enforces a hard ceiling far above our limit so that an oversize message still reaches
     // onMessage and gets our documented 4413 instead of ws's generic 1009.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes * 4 + 1024 });
     this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs);
     this.pingTimer.unref();
+  }
+
+  /** Joins the bus's control channel (revocations from other instances) and its resync signal. */
+  async start(): Promise<void> {
+    this.busOff.push(await this.bus.subscribeControl((msg) => this.onControl(msg)));
+    this.busOff.push(
+      this.bus.onResync(() => {
+        for (const live of this.docs.values()) void live.catchUp();
+      }),
+    );
+  }
+
+  private onControl(msg: ControlMessage): void {
+    if (msg.origin === this.instanceId) return;
+    if (msg.kind === 'revoke-link') {
+      const closed = this.closeLinkSockets(msg.linkId);
+      if (closed > 0) this.opts.log.info('closed sockets of a link revoked on another instance', { sockets: closed });
+    }
   }
 
   attach(http: HttpServer): void {
@@ -252,6 +282,8 @@ export class SyncServer {
         const live = await LiveDoc.load(roomId, doc, {
           store: this.opts.store,
           log: this.opts.log,
+          bus: this.bus,
+          instanceId: this.instanceId,
           snapshotEveryUpdates: this.opts.snapshotEveryUpdates,
           closeConn: this.closeConn,
           onNamed: (conn) => this.recordJoin(conn),
@@ -292,8 +324,16 @@ export class SyncServer {
     this.idleTimers.delete(key);
   }
 
-  /** Closes every socket opened with this link; later attempts fail at the upgrade with 4410. */
+  /**
+   * Closes every socket opened with this link, here and (through the bus) on every other
+   * instance; later attempts fail at the upgrade with 4410. Returns how many were open here.
+   */
   revokeLink(linkId: string): number {
+    this.bus.publishControl({ kind: 'revoke-link', origin: this.instanceId, linkId });
+    return this.closeLinkSockets(linkId);
+  }
+
+  private closeLinkSockets(linkId: string): number {
     const conns = [...(this.connsByLink.get(linkId) ?? [])];
     for (const c of conns) this.closeConn(c, CloseCode.Revoked);
     return conns.length;
@@ -355,6 +395,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.pingTimer);
+    for (const off of this.busOff.splice(0)) off();
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
     const docs = [...this.docs.values()];
