@@ -11,6 +11,9 @@ import type { ExcalidrawImperativeAPI, ExcalidrawProps, UIOptions } from '@excal
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import type { Role } from '../../shared/protocol.js';
+import { mlLibraryItems } from '../diagrams/mlLibrary.js';
+import { useDiagramKit } from '../diagrams/useDiagramKit.js';
 import { CanvasBinding, elementsFromDoc } from './binding.js';
 import type { ReconcileFn } from './excalidrawApi.js';
 import { createHttpFileStore } from './fileStore.js';
@@ -28,6 +31,10 @@ export interface CanvasProps {
   onError?: (message: string) => void;
   /** Excalidraw's imperative API once it exists (templates, tests); optional. */
   onReady?: (api: ExcalidrawImperativeAPI) => void;
+  /** The viewer's role: turns on the diagram kit (templates, ML blocks, shape check, Mermaid, export). */
+  role?: Role;
+  /** for export file names */
+  roomTitle?: string;
 }
 
 /** The scene lives in the room, not in files: no open/save of .excalidraw; image export stays. */
@@ -43,8 +50,9 @@ const UI_OPTIONS: Partial<UIOptions> = {
 const reconcile: ReconcileFn = (local, remote, appState) =>
   reconcileElements(local, remote as readonly RemoteExcalidrawElement[], appState);
 
-export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady }: CanvasProps) {
+export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady, role, roomTitle }: CanvasProps) {
   const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null);
+  const [empty, setEmpty] = useState(true);
   // Excalidraw hands out its API before it has initialised its scene, and initialising replaces
   // the scene with initialData: a binding started earlier would see its first load wiped. Its
   // first onChange comes only once loading is over, so that is when the binding starts.
@@ -86,14 +94,43 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     // The visible element count, as an attribute: cheap (no React render), and what the
     // browser tests and the replay check read to see the scene rather than the doc.
     const container = containerRef.current;
-    if (container) container.dataset.elementCount = String(elements.reduce((n, e) => (e.isDeleted ? n : n + 1), 0));
+    const count = elements.reduce((n, e) => (e.isDeleted ? n : n + 1), 0);
+    if (container) container.dataset.elementCount = String(count);
+    // Same value, no render: React bails out, so the frequent onChange stays cheap.
+    setEmpty(count === 0);
     const binding = bindingRef.current;
     if (binding) binding.onChange(elements, appState, files);
     else setLoaded(true);
   }, []);
 
   // The first paint already shows the board (and scrolls to it); the binding then takes over.
-  const initialData = useMemo(() => () => ({ elements: elementsFromDoc(doc), scrollToContent: true }), [doc]);
+  // The ML blocks library ships with the bundle; Excalidraw keeps it (and additions) in memory.
+  const initialData = useMemo(
+    () => () => ({ elements: elementsFromDoc(doc), scrollToContent: true, libraryItems: mlLibraryItems() }),
+    [doc],
+  );
+
+  const reportError = useCallback(
+    (message: string) => {
+      if (onErrorRef.current) onErrorRef.current(message);
+      else api?.setToast({ message, closable: true });
+    },
+    [api],
+  );
+  const kit = useDiagramKit({
+    enabled: role !== undefined,
+    api,
+    doc,
+    role: role ?? 'observer',
+    readOnly,
+    roomId,
+    token,
+    roomTitle: roomTitle ?? '',
+    empty,
+    onError: reportError,
+  });
+  const { menu } = kit;
+  const renderTopRightUI = useCallback(() => <>{menu}</>, [menu]);
 
   const onPointerUpdate = useCallback<NonNullable<ExcalidrawProps['onPointerUpdate']>>((payload) => {
     bindingRef.current?.onPointerUpdate(payload);
@@ -110,7 +147,9 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         viewModeEnabled={readOnly}
         theme={theme}
         UIOptions={UI_OPTIONS}
+        renderTopRightUI={kit.menu ? renderTopRightUI : undefined}
       />
+      {kit.overlay}
     </div>
   );
 }

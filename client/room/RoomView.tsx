@@ -112,6 +112,8 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                       token={token}
                       theme={theme}
                       onError={setNotice}
+                      role={role}
+                      roomTitle={room.title}
                     />
                   </Suspense>
                 </CanvasErrorBoundary>

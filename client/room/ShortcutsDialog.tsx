@@ -1,6 +1,7 @@
 import type { Role } from '../../shared/protocol.js';
 import { Dialog } from '../lib/Dialog.js';
 import { modKeyLabel } from '../lib/keyboard.js';
+import { DIAGRAM_SHORTCUTS, type DiagramShortcut } from '../diagrams/useDiagramShortcuts.js';
 
 interface ShortcutsDialogProps {
   open: boolean;
@@ -24,6 +25,9 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
     ['Redo in the pad', [mod, 'Shift', 'Z']],
     ['Move the canvas | pad divider (when focused)', ['←', '→']],
   );
+  // The Diagram menu's actions; observers only check shapes and export.
+  const diagram: DiagramShortcut[] = role === 'observer' ? ['check', 'export'] : ['insert', 'library', 'check', 'mermaid', 'export'];
+  for (const action of diagram) rows.push([DIAGRAM_SHORTCUTS[action].label, ['Alt', 'Shift', DIAGRAM_SHORTCUTS[action].key]]);
   // The panel's keys mean nothing to a candidate, and the candidate's screen never mentions it.
   if (role === 'interviewer') {
     rows.push(

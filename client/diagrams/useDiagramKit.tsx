@@ -1,0 +1,156 @@
+/**
+ * The diagram kit around the canvas: the Diagram menu (in Excalidraw's top-right corner), the
+ * empty-board hint, the shape-check panel, the Mermaid and Export dialogs, and their shortcuts.
+ * Canvas.tsx renders `menu` through renderTopRightUI and `overlay` beside Excalidraw, outside its
+ * tree, so typing in a dialog never reaches Excalidraw's keyboard handler.
+ */
+import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import type * as Y from 'yjs';
+import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import type { Role } from '../../shared/protocol.js';
+import { templates } from '../../questions/diagrams/index.js';
+import { ApiRequestError } from '../lib/api.js';
+import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
+import { DiagramMenu } from './DiagramMenu.js';
+import { EmptyBoardHint } from './EmptyBoardHint.js';
+import { insertTemplate, revealElements } from './insertTemplate.js';
+import { setTemplatesForAnyone } from './diagramApi.js';
+import { shapeReport, type ReportElement, type ShapeReport } from './shapeReport.js';
+import { ShapeCheckPanel } from './ShapeCheckPanel.js';
+import { useDiagramShortcuts, type DiagramShortcut } from './useDiagramShortcuts.js';
+import { useTemplatesForAnyone } from './useTemplatesForAnyone.js';
+
+// Mermaid's parser is large: its dialog loads the first time someone opens it.
+const MermaidDialog = lazy(() => import('./MermaidDialog.js'));
+const ExportDialog = lazy(() => import('./ExportDialog.js'));
+
+export interface DiagramKitOptions {
+  /** false: no menu, overlay or shortcuts (a canvas embedded without a role) */
+  enabled: boolean;
+  api: ExcalidrawImperativeAPI | null;
+  doc: Y.Doc;
+  role: Role;
+  readOnly: boolean;
+  roomId: string;
+  token: string;
+  roomTitle: string;
+  /** the scene has no visible element */
+  empty: boolean;
+  onError: (message: string) => void;
+}
+
+export interface DiagramKit {
+  menu: ReactNode;
+  overlay: ReactNode;
+}
+
+export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token, roomTitle, empty, onError }: DiagramKitOptions): DiagramKit {
+  const current = useCurrentQuestion(doc);
+  const forAnyone = useTemplatesForAnyone(doc);
+  const [saving, setSaving] = useState(false);
+  const [report, setReport] = useState<ShapeReport | null>(null);
+  // Dialogs mount on first use and stay mounted, so they can animate closed and keep their state.
+  const [opened, setOpened] = useState<{ mermaid: boolean; export: boolean }>({ mermaid: false, export: false });
+  const [dialog, setDialog] = useState<'mermaid' | 'export' | null>(null);
+
+  const canInsert = !readOnly && (role === 'interviewer' || forAnyone);
+  const currentTemplate = useMemo(() => templates.find((t) => t.id === current?.diagram) ?? null, [current?.diagram]);
+
+  const insert = useCallback(
+    (templateId: string) => {
+      const template = templates.find((t) => t.id === templateId);
+      if (!api || !template || !canInsert) return;
+      insertTemplate(api, template);
+    },
+    [api, canInsert],
+  );
+
+  const check = useCallback(() => {
+    if (!api) return;
+    const next = shapeReport(api.getSceneElements() as unknown as readonly ReportElement[]);
+    setReport(next);
+    // Selecting is a local highlight: it changes nobody's elements and the next click clears it.
+    if (next.mismatches.length > 0) revealElements(api, next.mismatches.map((m) => m.arrowId));
+  }, [api]);
+
+  const action = useCallback(
+    (which: DiagramShortcut) => {
+      if (!api) return;
+      switch (which) {
+        case 'insert':
+          if (currentTemplate) insert(currentTemplate.id);
+          break;
+        case 'library':
+          if (!readOnly) api.toggleSidebar({ name: 'default', tab: 'library', force: true });
+          break;
+        case 'check':
+          check();
+          break;
+        case 'mermaid':
+        case 'export':
+          if (which === 'mermaid' && readOnly) return;
+          setOpened((o) => ({ ...o, [which]: true }));
+          setDialog(which);
+          break;
+      }
+    },
+    [api, check, currentTemplate, insert, readOnly],
+  );
+
+  const shortcuts: DiagramShortcut[] = !enabled ? [] : readOnly ? ['check', 'export'] : ['insert', 'library', 'check', 'mermaid', 'export'];
+  useDiagramShortcuts(shortcuts, action);
+
+  const toggleForAnyone = useCallback(
+    (allowed: boolean) => {
+      setSaving(true);
+      setTemplatesForAnyone(roomId, token, allowed)
+        .catch((error: unknown) => {
+          const reason = error instanceof ApiRequestError ? error.message : 'something went wrong.';
+          onError(`Could not change who may insert templates: ${reason}`);
+        })
+        .finally(() => setSaving(false));
+    },
+    [roomId, token, onError],
+  );
+
+  const menu = (
+    <DiagramMenu
+      templates={templates}
+      currentTemplateId={currentTemplate?.id ?? null}
+      canInsert={canInsert}
+      insertBlockedReason={!readOnly && !canInsert ? 'The interviewer has not allowed candidates to insert templates.' : null}
+      readOnly={readOnly}
+      templatesForAnyone={role === 'interviewer' ? { allowed: forAnyone, saving, onChange: toggleForAnyone } : undefined}
+      onInsert={insert}
+      onAction={action}
+    />
+  );
+
+  const closeDialog = useCallback(() => setDialog(null), []);
+  const overlay = (
+    <>
+      {empty && canInsert && currentTemplate && <EmptyBoardHint template={currentTemplate} onInsert={() => insert(currentTemplate.id)} />}
+      {report && api && (
+        <ShapeCheckPanel report={report} onRecheck={check} onClose={() => setReport(null)} onReveal={(ids) => revealElements(api, ids)} />
+      )}
+      {api && (
+        <Suspense fallback={null}>
+          {opened.mermaid && !readOnly && <MermaidDialog api={api} open={dialog === 'mermaid'} onClose={closeDialog} />}
+          {opened.export && (
+            <ExportDialog
+              api={api}
+              open={dialog === 'export'}
+              roomId={roomId}
+              token={token}
+              role={role}
+              roomTitle={roomTitle}
+              onClose={closeDialog}
+            />
+          )}
+        </Suspense>
+      )}
+    </>
+  );
+
+  return enabled ? { menu, overlay } : { menu: null, overlay: null };
+}

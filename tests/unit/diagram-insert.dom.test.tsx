@@ -1,0 +1,183 @@
+/**
+ * Inserting a template into the real Canvas (real Excalidraw, in jsdom): ordinary elements with
+ * fresh ids and bound arrows, centred on the viewport, ordered above the board, written to the
+ * board doc by the binding, undoable; and the Diagram menu per role.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { getCommonBounds } from '@excalidraw/excalidraw';
+import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import Canvas, { type CanvasProps } from '../../client/canvas/Canvas.js';
+import { DiagramMenu } from '../../client/diagrams/DiagramMenu.js';
+import { indicesAbove, insertTemplate, templateElements, viewportCenter } from '../../client/diagrams/insertTemplate.js';
+import { mlLibraryItems } from '../../client/diagrams/mlLibrary.js';
+import { shapeReport, type ReportElement } from '../../client/diagrams/shapeReport.js';
+import { templates, libraryItems } from '../../questions/diagrams/index.js';
+import { boardElements, boardSession, SESSION_KEYS, type StoredElement } from '../../shared/doc.js';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const q2 = templates.find((t) => t.id === 'long-sequence-transformer')!;
+const mounted: { root: Root; container: HTMLElement }[] = [];
+afterEach(async () => {
+  for (const { root, container } of mounted.splice(0)) {
+    await act(async () => root.unmount());
+    container.remove();
+  }
+});
+
+async function mount(props: Partial<CanvasProps> & Pick<CanvasProps, 'doc'>) {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const root = createRoot(container);
+  mounted.push({ root, container });
+  let api: ExcalidrawImperativeAPI | null = null;
+  await act(async () => {
+    root.render(
+      <Canvas awareness={new Awareness(props.doc)} readOnly={false} roomId="room_1234" token="tok" theme="light" onReady={(a) => (api = a)} {...props} />,
+    );
+  });
+  await act(async () => new Promise((resolve) => setTimeout(resolve, 50)));
+  if (!api) throw new Error('Excalidraw never handed over its API');
+  return { container, api: api as ExcalidrawImperativeAPI };
+}
+
+interface Loose {
+  id: string;
+  type: string;
+  index: string;
+  isDeleted: boolean;
+  containerId?: string | null;
+  startBinding?: { elementId: string } | null;
+  endBinding?: { elementId: string } | null;
+}
+
+describe('indicesAbove', () => {
+  it('gives ascending keys above the highest, never ending in 0', () => {
+    const keys = indicesAbove('a5', 70);
+    expect(keys[0]! > 'a5').toBe(true);
+    expect([...keys].sort()).toEqual(keys);
+    expect(new Set(keys).size).toBe(70);
+    expect(keys.every((k) => !k.endsWith('0'))).toBe(true);
+    expect(indicesAbove(null, 2)).toEqual(['a00V', 'a01V']);
+  });
+});
+
+describe('templateElements', () => {
+  it('is centred on the given point, with fresh ids and arrows bound inside the copy', () => {
+    const a = templateElements(q2, { x: 1000, y: -500 }, 'a3') as unknown as Loose[];
+    const b = templateElements(q2, { x: 0, y: 0 }, 'a3') as unknown as Loose[];
+    const ids = new Set(a.map((e) => e.id));
+    expect(b.some((e) => ids.has(e.id))).toBe(false);
+    expect(a.some((e) => e.id.startsWith('q02-'))).toBe(false);
+    for (const el of a.filter((e) => e.type === 'arrow')) {
+      expect(ids.has(el.startBinding!.elementId) && ids.has(el.endBinding!.elementId), el.id).toBe(true);
+    }
+    const [minX, minY, maxX, maxY] = getCommonBounds(a as never);
+    expect(Math.abs((minX + maxX) / 2 - 1000)).toBeLessThan(40);
+    expect(Math.abs((minY + maxY) / 2 + 500)).toBeLessThan(40);
+    expect(shapeReport(a as unknown as ReportElement[]).mismatches).toEqual([]);
+  });
+
+  it('the library items convert for Excalidraw with names and published status', () => {
+    const items = mlLibraryItems();
+    expect(items.map((i) => i.name)).toEqual(libraryItems.map((i) => i.name));
+    expect(items.every((i) => i.status === 'published' && i.elements.length > 0)).toBe(true);
+  });
+});
+
+describe('insertTemplate in the Canvas', () => {
+  it('adds the template twice as ordinary elements the binding writes to the doc; undo removes one', async () => {
+    const doc = new Y.Doc();
+    const { api } = await mount({ doc, role: 'interviewer' });
+    const center = viewportCenter(api.getAppState());
+    let first: string[] = [];
+    await act(async () => {
+      first = insertTemplate(api, q2);
+    });
+    let second: string[] = [];
+    await act(async () => {
+      second = insertTemplate(api, q2);
+    });
+    expect(first.length).toBe(second.length);
+    expect(first.filter((id) => second.includes(id))).toEqual([]);
+
+    const scene = api.getSceneElementsIncludingDeleted() as unknown as Loose[];
+    expect(scene.length).toBe(first.length * 2);
+    // Scene order is index order, and each copy sits above what was there before.
+    const indices = scene.map((e) => e.index);
+    expect([...indices].sort()).toEqual(indices);
+    // Every text is a label of a block in its own copy.
+    const present = new Set(scene.map((e) => e.id));
+    for (const t of scene.filter((e) => e.type === 'text')) expect(present.has(t.containerId!)).toBe(true);
+    // Centred where the viewer looks.
+    const [minX, minY, maxX, maxY] = getCommonBounds(api.getSceneElements().filter((e) => first.includes(e.id)));
+    expect(Math.abs((minX + maxX) / 2 - center.x)).toBeLessThan(40);
+    expect(Math.abs((minY + maxY) / 2 - center.y)).toBeLessThan(40);
+    // The new blocks are selected, so the copy moves as one.
+    expect(Object.keys(api.getAppState().selectedElementIds).every((id) => second.includes(id))).toBe(true);
+
+    const stored = boardElements(doc);
+    for (const id of [...first, ...second]) expect(stored.get(id)?.isDeleted, id).toBe(false);
+
+    // One undo takes back the second copy and nothing else.
+    await act(async () => {
+      document.querySelector<HTMLElement>('.excalidraw')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true }));
+    });
+    const alive = new Set(api.getSceneElements().map((e) => e.id));
+    expect(first.every((id) => alive.has(id))).toBe(true);
+    expect(second.some((id) => alive.has(id))).toBe(false);
+    expect((stored.get(second[0]!) as StoredElement).isDeleted).toBe(true);
+  });
+
+  it('candidate menu: insert disabled until the board doc allows it; no permission toggle', async () => {
+    const doc = new Y.Doc();
+    const { container } = await mount({ doc, role: 'candidate' });
+    const button = () => container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]');
+    expect(button()).not.toBeNull();
+    await act(async () => button()!.click());
+    const insert = () => container.querySelector<HTMLButtonElement>(`[data-testid="diagram-insert-${q2.id}"]`)!;
+    expect(insert().disabled).toBe(true);
+    expect(container.querySelector('[data-testid="diagram-insert-blocked"]')).not.toBeNull();
+    expect(container.querySelector('[data-testid="diagram-allow-candidates"]')).toBeNull();
+    await act(async () => {
+      // What the server's REST route does; a client's own write would be refused by the server.
+      boardSession(doc).set(SESSION_KEYS.templatesForAnyone, true);
+    });
+    expect(insert().disabled).toBe(false);
+
+  });
+
+  it('read-only menu (observers): check shapes and export, nothing that writes', async () => {
+    // Rendered alone: jsdom gets Excalidraw's mobile layout, which has no top-right slot in view mode.
+    const container = document.createElement('div');
+    document.body.append(container);
+    const root = createRoot(container);
+    mounted.push({ root, container });
+    await act(async () => {
+      root.render(
+        <DiagramMenu templates={templates} currentTemplateId={null} canInsert={false} insertBlockedReason={null} readOnly onInsert={() => {}} onAction={() => {}} />,
+      );
+    });
+    await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]')!.click());
+    expect(container.querySelector('[data-testid^="diagram-insert-"]')).toBeNull();
+    expect(container.querySelector('[data-testid="diagram-library"]')).toBeNull();
+    expect(container.querySelector('[data-testid="diagram-mermaid"]')).toBeNull();
+    expect(container.querySelector('[data-testid="diagram-check-shapes"]')).not.toBeNull();
+    expect(container.querySelector('[data-testid="diagram-export"]')).not.toBeNull();
+  });
+
+  it('an empty board offers the current question’s template', async () => {
+    const doc = new Y.Doc();
+    boardSession(doc).set(SESSION_KEYS.current, { id: 'q2', title: 'Q2', prompt: '', minutes: 25, diagram: q2.id, startedAt: 0 });
+    const { container, api } = await mount({ doc, role: 'interviewer' });
+    const hint = container.querySelector<HTMLElement>('[data-testid="empty-board-hint"]');
+    expect(hint?.textContent).toContain(q2.title);
+    await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="empty-board-insert"]')!.click());
+    expect(api.getSceneElements().length).toBeGreaterThan(20);
+    expect(container.querySelector('[data-testid="empty-board-hint"]')).toBeNull();
+  });
+});
