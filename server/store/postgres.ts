@@ -120,6 +120,14 @@ interface RecordingRow {
   file: string | null;
 }
 
+/**
+ * Postgres TEXT cannot hold U+0000 (SQLite can), and names and titles come from users: a NUL in a
+ * display name must not make every append of that person fail (the sync layer closes a document
+ * whose append fails). Such a character is stored as U+FFFD instead.
+ */
+const text = (v: string): string => (v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v);
+const textOrNull = (v: string | null): string | null => (v === null ? null : text(v));
+
 // A plain Uint8Array view, as the SQLite store returns: the contract compares with toEqual.
 const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -165,10 +173,41 @@ INSERT INTO updates (${UPDATE_COLUMNS})
 SELECT $1, $2, last_seq, $3::bigint, $4::text, $5::text, $6::bytea FROM head
 RETURNING seq`;
 
+// The same for k updates of one document at once: the head moves by k, and the i-th update (in
+// the order given, WITH ORDINALITY) gets the i-th of the k seqs.
+const APPEND_BATCH = `
+WITH head AS (
+  INSERT INTO doc_heads (room_id, doc, last_seq) VALUES ($1, $2, $3::bigint)
+  ON CONFLICT (room_id, doc) DO UPDATE SET last_seq = doc_heads.last_seq + EXCLUDED.last_seq
+  RETURNING last_seq
+)
+INSERT INTO updates (${UPDATE_COLUMNS})
+SELECT $1, $2, head.last_seq - $3::bigint + u.ord, u.ts, u.author_role, u.author_name, u.bytes
+FROM head, unnest($4::bigint[], $5::text[], $6::text[], $7::bytea[]) WITH ORDINALITY AS u(ts, author_role, author_name, bytes, ord)
+RETURNING seq`;
+
+/** Bounds on one batched append, so a burst never becomes one huge statement. */
+const MAX_BATCH_UPDATES = 256;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+interface PendingAppend {
+  update: NewUpdate;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/** One document's appends waiting for the one in flight (see appendUpdate). */
+interface DocQueue {
+  waiting: PendingAppend[];
+  /** the flush loop, while it runs */
+  flushing: Promise<void> | null;
+}
+
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private closed = false;
   private ended: Promise<void> | null = null;
+  private readonly appendQueues = new Map<string, DocQueue>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -216,7 +255,7 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('INSERT INTO rooms (id, title, created_at) VALUES ($1, $2, $3)', [room.id, room.title, room.createdAt]);
+      await client.query('INSERT INTO rooms (id, title, created_at) VALUES ($1, $2, $3)', [room.id, text(room.title), room.createdAt]);
       for (const l of links) {
         await client.query('INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
           l.id,
@@ -271,9 +310,66 @@ export class PostgresStore implements Store {
     return rows[0] ? toLink(rows[0]) : null;
   }
 
-  async appendUpdate(u: NewUpdate): Promise<number> {
-    const { rows } = await this.query<{ seq: number }>(APPEND_UPDATE, [u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes]);
-    return rows[0]!.seq;
+  /**
+   * Each commit waits for its WAL flush (a few ms on ordinary disks), and appends to one document
+   * take turns on its head row, so appending a burst one statement at a time would queue each
+   * update behind every commit before it. Instead, while one append of a document is in flight,
+   * later ones wait and then go together in one statement and one commit. An append with none in
+   * flight goes at once: batching never delays a lone update.
+   */
+  appendUpdate(u: NewUpdate): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    const key = `${u.roomId}\u0000${u.doc}`;
+    let queue = this.appendQueues.get(key);
+    if (!queue) {
+      queue = { waiting: [], flushing: null };
+      this.appendQueues.set(key, queue);
+    }
+    const q = queue;
+    const done = new Promise<number>((resolve, reject) => q.waiting.push({ update: u, resolve, reject }));
+    q.flushing ??= this.flushAppends(key, q);
+    return done;
+  }
+
+  private async flushAppends(key: string, q: DocQueue): Promise<void> {
+    while (q.waiting.length > 0) {
+      let bytes = 0;
+      let n = 0;
+      while (n < q.waiting.length && n < MAX_BATCH_UPDATES && (n === 0 || bytes + q.waiting[n]!.update.bytes.byteLength <= MAX_BATCH_BYTES)) {
+        bytes += q.waiting[n]!.update.bytes.byteLength;
+        n++;
+      }
+      const batch = q.waiting.splice(0, n);
+      try {
+        const seqs = await this.insertUpdates(batch.map((p) => p.update));
+        batch.forEach((p, i) => p.resolve(seqs[i]!));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    q.flushing = null;
+    this.appendQueues.delete(key);
+  }
+
+  /** Inserts updates of one document in one statement; their seqs, in the order given. */
+  private async insertUpdates(updates: NewUpdate[]): Promise<number[]> {
+    const first = updates[0]!;
+    if (updates.length === 1) {
+      const { rows } = await this.pool.query<{ seq: number }>(APPEND_UPDATE, [first.roomId, first.doc, first.ts, first.authorRole, text(first.authorName), first.bytes]);
+      return [rows[0]!.seq];
+    }
+    const { rows } = await this.pool.query<{ seq: number }>(APPEND_BATCH, [
+      first.roomId,
+      first.doc,
+      updates.length,
+      updates.map((u) => u.ts),
+      updates.map((u) => u.authorRole),
+      updates.map((u) => text(u.authorName)),
+      updates.map((u) => u.bytes),
+    ]);
+    if (rows.length !== updates.length) throw new Error(`batched append stored ${rows.length} of ${updates.length} updates`);
+    const start = Math.min(...rows.map((r) => r.seq));
+    return updates.map((_, i) => start + i);
   }
 
   async putSnapshot(s: SnapshotRecord): Promise<void> {
@@ -342,7 +438,7 @@ export class PostgresStore implements Store {
       e.ts,
       e.kind,
       e.role,
-      e.name,
+      text(e.name),
       e.doc,
     ]);
   }
@@ -359,7 +455,7 @@ export class PostgresStore implements Store {
     const res = await this.query(
       `INSERT INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (room_id, id) DO NOTHING`,
-      [f.roomId, f.id, f.mimeType, f.size, f.sha256, f.createdAt, f.bytes],
+      [f.roomId, f.id, text(f.mimeType), f.size, f.sha256, f.createdAt, f.bytes],
     );
     return res.rowCount === 1 ? 'created' : 'exists';
   }
@@ -381,7 +477,7 @@ export class PostgresStore implements Store {
       r.roomId,
       r.startedAt,
       r.stoppedAt,
-      r.file,
+      textOrNull(r.file),
     ]);
   }
 
@@ -390,7 +486,7 @@ export class PostgresStore implements Store {
       `UPDATE recordings SET stopped_at = COALESCE(stopped_at, $1), file = COALESCE(file, $2)
        WHERE room_id = $3 AND egress_id = $4
        RETURNING egress_id, room_id, started_at, stopped_at, file`,
-      [at, file, roomId, egressId],
+      [at, textOrNull(file), roomId, egressId],
     );
     return rows[0] ? toRecording(rows[0]) : null;
   }
@@ -403,10 +499,14 @@ export class PostgresStore implements Store {
     return rows.map(toRecording);
   }
 
-  /** Waits for queries in flight, then closes every connection. */
+  /** Waits for appends and queries in flight, then closes every connection. */
   close(): Promise<void> {
     this.closed = true;
-    this.ended ??= this.pool.end();
+    this.ended ??= (async () => {
+      // Appends already accepted were promised durability: let their queues drain first.
+      await Promise.all([...this.appendQueues.values()].map((q) => q.flushing));
+      await this.pool.end();
+    })();
     return this.ended;
   }
 }

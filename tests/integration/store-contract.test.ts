@@ -236,6 +236,27 @@ for (const adapter of adapters) {
       expect(await other.appendUpdate(up('b', 999))).toBe(total + 2);
     });
 
+    it('stores a name, title or event with a NUL character instead of failing (names come from users)', async () => {
+      const { store } = await setup();
+      const nul = 'Ca\u0000m';
+      // SQLite keeps it; Postgres TEXT cannot hold U+0000 and keeps U+FFFD in its place
+      const same = (stored: string | undefined, given: string) => expect([given, given.replaceAll('\u0000', '\uFFFD')]).toContain(stored);
+      await store.createRoom({ id: 'room0002', title: 'T\u0000', createdAt: 1 }, []);
+      same((await store.getRoom('room0002'))?.title, 'T\u0000');
+      const bytes = new Uint8Array([0, 1, 0]);
+      const up = { roomId: 'room0001', doc: 'board' as const, ts: 1, authorRole: 'candidate' as const, authorName: nul, bytes };
+      // alone, and several at once (which an adapter may write together)
+      expect(await store.appendUpdate(up)).toBe(1);
+      expect((await Promise.all([up, up, up].map((u) => store.appendUpdate(u)))).sort()).toEqual([2, 3, 4]);
+      const log = await store.listUpdates('room0001', 'board', 0, 10);
+      for (const u of log) {
+        same(u.authorName, nul);
+        expect(u.bytes).toEqual(bytes);
+      }
+      await store.appendEvent({ roomId: 'room0001', ts: 1, kind: 'join', role: 'candidate', name: nul, doc: 'board' });
+      same((await store.listEvents('room0001'))[0]?.name, nul);
+    });
+
     it('opening the store again, or twice at once, migrates nothing new and keeps the data', async () => {
       const { store, reopen } = await setup();
       expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array([1]) })).toBe(1);
