@@ -187,7 +187,7 @@ function ExportForm({ api, roomId, token, role, roomTitle, onClose }: ExportDial
           </fieldset>
         </div>
         <div
-          className={`export-preview${options.background ? '' : ' export-preview-transparent'}`}
+          className={`export-preview${options.background ? '' : ' export-preview-transparent'}${options.dark ? ' export-preview-dark' : ''}`}
           data-testid="export-preview"
           aria-busy={rendering}
         >
@@ -232,7 +232,8 @@ function AttachSection({ api, options, roomId, token, disabled }: { api: Excalid
   const attach = async () => {
     setState({ kind: 'busy' });
     try {
-      const png = await renderExport(api, { ...options, format: 'png' });
+      // Always with a background: a transparent image vanishes on a printed (or dark) scorecard.
+      const png = await renderExport(api, { ...options, format: 'png', background: true });
       const attachment = await attachPng(roomId, token, png, caption.trim());
       setState({ kind: 'done', caption: attachment.caption });
       setCaption('');
@@ -251,7 +252,7 @@ function AttachSection({ api, options, roomId, token, disabled }: { api: Excalid
   return (
     <section className="export-attach" aria-labelledby={captionId}>
       <h3 id={captionId}>Attach to the scorecard</h3>
-      <p className="muted small">Interviewers only: a PNG of this export goes with the scorecard. Candidates never see it.</p>
+      <p className="muted small">Interviewers only: this export goes with the scorecard as a PNG with its background. Candidates never see it.</p>
       <div className="export-attach-row">
         <input
           className="input"

@@ -4,9 +4,9 @@
  * so the unit tests (and the main bundle) never load either.
  */
 
-/** A tiny multimodal model: enough to show nodes, shapes, labels on edges, and a subgraph. */
+/** A tiny multimodal model: two encoders, a fusion block and a head; three node shapes and a labelled edge. */
 export const STARTER_MERMAID = `flowchart LR
-  img[Image encoder] --> fuse((Fusion))
+  img[Image encoder] --> fuse([Fusion])
   txt[Text encoder] --> fuse
   fuse -->|concat + MLP| head{{Classification head}}`;
 

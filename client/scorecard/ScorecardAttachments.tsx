@@ -14,7 +14,7 @@ export function ScorecardAttachments({ roomId, token, attachments }: { roomId: s
     <section className="sc-section" aria-labelledby="sc-attachments">
       <h2 id="sc-attachments">Board images</h2>
       {attachments.length === 0 ? (
-        <p className="muted">None attached. Interviewers can attach the board from Diagram → Export image.</p>
+        <p className="muted">None attached. Interviewers can attach the board from Diagram → Export… in the room.</p>
       ) : (
         <div className="sc-attachments" data-testid="sc-attachments">
           {attachments.map((a, i) => (
