@@ -2,6 +2,7 @@
  * The store contract: every adapter of server/store/port.ts must pass this suite, SQLite and
  * Postgres alike. Postgres tests each get a schema of their own (tests/support/postgres.ts).
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,6 +21,8 @@ interface Opened {
   store: Store;
   /** Another store on the same database (the first may still be open: two instances at once). */
   reopen: () => Promise<Store>;
+  /** The same database for another process: an SQLite file, or a Postgres URL naming the schema. */
+  location: string;
 }
 
 const adapters: Array<{ name: string; skip: boolean; open: () => Promise<Opened> }> = [
@@ -28,7 +31,7 @@ const adapters: Array<{ name: string; skip: boolean; open: () => Promise<Opened>
     skip: false,
     open: async () => {
       const file = path.join(tempDir(), 'attn.sqlite');
-      return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file) };
+      return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file), location: file };
     },
   },
   {
@@ -39,10 +42,60 @@ const adapters: Array<{ name: string; skip: boolean; open: () => Promise<Opened>
       schemas.push(schema);
       // A small pool, so concurrent appends really queue on several connections and take turns.
       const connect = () => PostgresStore.connect(postgresUrl(), { schema: schema.schema, poolSize: 4 });
-      return { store: await connect(), reopen: connect };
+      return { store: await connect(), reopen: connect, location: schema.url };
     },
   },
 ];
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Runs `rounds` bursts of `burst` concurrent appends to room0001/board in a child process, once the
+ * parent says go on stdin (so several children append at the same time); resolves with the seqs.
+ */
+function appendInChild(location: string, who: string, rounds: number, burst: number): { ready: Promise<void>; go: () => void; seqs: Promise<number[]> } {
+  const script = `
+    const loc = process.env.STORE_AT;
+    const store = loc.startsWith('postgres')
+      ? await (await import('./server/store/postgres.ts')).PostgresStore.connect(loc, { poolSize: 4 })
+      : new (await import('./server/store/sqlite.ts')).SqliteStore(loc);
+    process.stdout.write('ready\\n');
+    await new Promise((r) => process.stdin.once('data', r));
+    process.stdin.destroy();
+    const seqs = [];
+    for (let r = 0; r < ${rounds}; r++) {
+      const burst = Array.from({ length: ${burst} }, (_, i) => store.appendUpdate({
+        roomId: 'room0001', doc: 'board', ts: r, authorRole: 'candidate', authorName: '${who}' + (r * ${burst} + i), bytes: new Uint8Array([r, i]),
+      }));
+      seqs.push(...(await Promise.all(burst)));
+    }
+    await store.close();
+    process.stdout.write(JSON.stringify(seqs) + '\\n');
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    env: { ...process.env, STORE_AT: location },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.startsWith('ready\n')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`append child exited with ${code} before it was ready: ${err}`)));
+  });
+  const seqs = new Promise<number[]>((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`append child exited with ${code}: ${err}`));
+      resolve(JSON.parse(out.slice('ready\n'.length)) as number[]);
+    });
+  });
+  ready.catch(() => undefined);
+  return { ready, go: () => child.stdin.end('go\n'), seqs };
+}
 
 const opened: Store[] = [];
 afterEach(async () => {
@@ -235,6 +288,23 @@ for (const adapter of adapters) {
       expect(await store.appendUpdate(up('a', 999))).toBe(total + 1);
       expect(await other.appendUpdate(up('b', 999))).toBe(total + 2);
     });
+
+    it('three processes appending to one doc at once get dense, distinct seqs', async () => {
+      const { store, location } = await setup();
+      const ROUNDS = 10;
+      const BURST = 10;
+      const children = ['p', 'q', 'r'].map((who) => appendInChild(location, who, ROUNDS, BURST));
+      await Promise.all(children.map((c) => c.ready));
+      for (const c of children) c.go();
+      const perChild = await Promise.all(children.map((c) => c.seqs));
+      const total = children.length * ROUNDS * BURST;
+      expect(perChild.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      const log = await store.listUpdates('room0001', 'board', 0, total + 10);
+      expect(log.map((u) => u.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      // each child's k-th append is stored under the seq the child was given for it
+      const bySeq = new Map(log.map((u) => [u.seq, u.authorName]));
+      perChild.forEach((seqs, c) => seqs.forEach((seq, k) => expect(bySeq.get(seq)).toBe(`${'pqr'[c]}${k}`)));
+    }, 60_000);
 
     it('stores a name, title or event with a NUL character instead of failing (names come from users)', async () => {
       const { store } = await setup();
