@@ -16,13 +16,17 @@ export type Rng = () => number;
  * deleting a canvas element (a tombstone, as the canvas binding does). Every edit sends exactly
  * one update, so a test can count what the store must hold.
  */
-export function randomEdit(client: Client, rng: Rng, label: string): void {
+export function randomEdit(client: Client, rng: Rng, label: string): 'text' | 'element' {
   const doc = client.doc;
   const r = rng();
   if (r < 0.5) {
     const text = boardCode(doc);
-    text.insert(Math.floor(rng() * (text.length + 1)), `${label};`);
-    return;
+    // Only between labels, so each label stays whole and a test can look every one of them up.
+    const content = text.toString();
+    const boundaries = [0];
+    for (let i = content.indexOf(';'); i !== -1; i = content.indexOf(';', i + 1)) boundaries.push(i + 1);
+    text.insert(boundaries[Math.floor(rng() * boundaries.length)]!, `${label};`);
+    return 'text';
   }
   const elements = boardElements(doc);
   const id = `el-${Math.floor(rng() * 40)}`;
@@ -30,6 +34,7 @@ export function randomEdit(client: Client, rng: Rng, label: string): void {
   const version = (existing?.version ?? 0) + 1;
   const isDeleted = r >= 0.9 && existing !== undefined;
   elements.set(id, { id, type: 'rectangle', version, versionNonce: Math.floor(rng() * 1e9), index: `a${id.slice(3)}`, isDeleted, x: Math.floor(rng() * 500) });
+  return 'element';
 }
 
 /** Counts the updates a client sends: one per local transaction that changed something. */
