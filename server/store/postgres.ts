@@ -4,8 +4,9 @@
  * Every instance appends to the same update log, so the seq of an update is allocated by the
  * database, not by the process: a per-document head row is bumped in the same statement that
  * inserts the update, and the bump's row lock makes concurrent appenders of one document take
- * turns (appenders of other documents never wait on each other). Each append is one round trip
- * and one commit; with synchronous_commit on (Postgres's default) it is durable on resolve.
+ * turns (appenders of other documents never wait on each other). An append is one round trip and
+ * one commit (appends of one document that queue up in this process share one); with
+ * synchronous_commit on (Postgres's default) it is durable on resolve.
  *
  * All tables live in one schema (default `public`), chosen through the connection's search_path,
  * so tests (and several deployments on one database) can keep apart.
@@ -245,9 +246,9 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, schema);
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
     if (this.closed) throw new Error('store is closed');
-    return this.pool.query<R>(text, values);
+    return this.pool.query<R>(sql, values);
   }
 
   async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
