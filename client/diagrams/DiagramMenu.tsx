@@ -1,9 +1,11 @@
 /**
  * The canvas's "Diagram" menu, rendered in Excalidraw's top-right corner next to its Library
  * button. It lives inside Excalidraw's tree, whose container handles key presses as drawing
- * shortcuts, so key events stop at the menu.
+ * shortcuts, so key events stop at the menu. The list opens in a portal on the body: inside
+ * Excalidraw's stacking context it would sit under the shape-check panel beside the canvas.
  */
-import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import type { DiagramTemplate } from '../../questions/diagrams/index.js';
 import { DIAGRAM_SHORTCUTS, type DiagramShortcut } from './useDiagramShortcuts.js';
 
@@ -34,20 +36,34 @@ function Shortcut({ action }: { action: DiagramShortcut }) {
 export function DiagramMenu(props: DiagramMenuProps) {
   const { templates, currentTemplateId, canInsert, insertBlockedReason, readOnly, templatesForAnyone } = props;
   const [open, setOpen] = useState(false);
+  const [position, setPosition] = useState<CSSProperties>({});
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const popoverRef = useRef<HTMLDivElement>(null);
+
+  useLayoutEffect(() => {
+    if (!open || !buttonRef.current) return;
+    const place = () => {
+      const box = buttonRef.current!.getBoundingClientRect();
+      setPosition({ top: box.bottom + 6, right: Math.max(8, window.innerWidth - box.right) });
+    };
+    place();
+    window.addEventListener('resize', place);
+    return () => window.removeEventListener('resize', place);
+  }, [open]);
 
   useEffect(() => {
     if (!open) return;
     const onPointerDown = (event: PointerEvent) => {
-      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+      const target = event.target as Node;
+      if (!rootRef.current?.contains(target) && !popoverRef.current?.contains(target)) setOpen(false);
     };
     document.addEventListener('pointerdown', onPointerDown, true);
     return () => document.removeEventListener('pointerdown', onPointerDown, true);
   }, [open]);
 
   useEffect(() => {
-    if (open) rootRef.current?.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus();
+    if (open) popoverRef.current?.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus();
   }, [open]);
 
   const onKeyDown = (event: ReactKeyboardEvent) => {
@@ -58,7 +74,7 @@ export function DiagramMenu(props: DiagramMenuProps) {
       buttonRef.current?.focus();
     } else if (open && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
       event.preventDefault();
-      const items = [...(rootRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled), [role="menuitemcheckbox"]') ?? [])];
+      const items = [...(popoverRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled), [role="menuitemcheckbox"]') ?? [])];
       const at = items.indexOf(document.activeElement as HTMLElement);
       items[(at + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
     }
@@ -84,74 +100,76 @@ export function DiagramMenu(props: DiagramMenuProps) {
       >
         Diagram <span aria-hidden="true">▾</span>
       </button>
-      {open && (
-        <div className="diagram-menu-popover" role="menu" aria-label="Diagram" data-testid="diagram-menu">
-          {!readOnly && (
-            <div className="diagram-menu-section" role="group" aria-label="Insert template">
-              <div className="diagram-menu-heading">Insert template</div>
-              {ordered.map((t) => (
-                <button
-                  key={t.id}
-                  type="button"
-                  role="menuitem"
-                  className="diagram-menu-item"
-                  disabled={!canInsert}
-                  data-testid={`diagram-insert-${t.id}`}
-                  onClick={run(() => props.onInsert(t.id))}
-                >
-                  <span>{t.title}</span>
-                  {t.id === currentTemplateId && (
-                    <>
-                      <span className="diagram-menu-badge">current question</span>
-                      <Shortcut action="insert" />
-                    </>
-                  )}
+      {open &&
+        createPortal(
+          <div ref={popoverRef} className="diagram-menu-popover" style={position} role="menu" aria-label="Diagram" data-testid="diagram-menu">
+            {!readOnly && (
+              <div className="diagram-menu-section" role="group" aria-label="Insert template">
+                <div className="diagram-menu-heading">Insert template</div>
+                {ordered.map((t) => (
+                  <button
+                    key={t.id}
+                    type="button"
+                    role="menuitem"
+                    className="diagram-menu-item"
+                    disabled={!canInsert}
+                    data-testid={`diagram-insert-${t.id}`}
+                    onClick={run(() => props.onInsert(t.id))}
+                  >
+                    <span>{t.title}</span>
+                    {t.id === currentTemplateId && (
+                      <>
+                        <span className="diagram-menu-badge">current question</span>
+                        <Shortcut action="insert" />
+                      </>
+                    )}
+                  </button>
+                ))}
+                {insertBlockedReason && (
+                  <p className="diagram-menu-note" data-testid="diagram-insert-blocked">
+                    {insertBlockedReason}
+                  </p>
+                )}
+                {templatesForAnyone && (
+                  <label className="diagram-menu-toggle">
+                    <input
+                      type="checkbox"
+                      role="menuitemcheckbox"
+                      checked={templatesForAnyone.allowed}
+                      disabled={templatesForAnyone.saving}
+                      data-testid="diagram-allow-candidates"
+                      onChange={(event) => templatesForAnyone.onChange(event.target.checked)}
+                    />
+                    Candidates may insert templates
+                  </label>
+                )}
+              </div>
+            )}
+            <div className="diagram-menu-section" role="group" aria-label="Tools">
+              {!readOnly && (
+                <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-library" onClick={run(() => props.onAction('library'))}>
+                  <span>ML blocks library</span>
+                  <Shortcut action="library" />
                 </button>
-              ))}
-              {insertBlockedReason && (
-                <p className="diagram-menu-note" data-testid="diagram-insert-blocked">
-                  {insertBlockedReason}
-                </p>
               )}
-              {templatesForAnyone && (
-                <label className="diagram-menu-toggle">
-                  <input
-                    type="checkbox"
-                    role="menuitemcheckbox"
-                    checked={templatesForAnyone.allowed}
-                    disabled={templatesForAnyone.saving}
-                    data-testid="diagram-allow-candidates"
-                    onChange={(event) => templatesForAnyone.onChange(event.target.checked)}
-                  />
-                  Candidates may insert templates
-                </label>
+              <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-check-shapes" onClick={run(() => props.onAction('check'))}>
+                <span>Check shapes</span>
+                <Shortcut action="check" />
+              </button>
+              {!readOnly && (
+                <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-mermaid" onClick={run(() => props.onAction('mermaid'))}>
+                  <span>Mermaid…</span>
+                  <Shortcut action="mermaid" />
+                </button>
               )}
+              <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-export" onClick={run(() => props.onAction('export'))}>
+                <span>Export…</span>
+                <Shortcut action="export" />
+              </button>
             </div>
-          )}
-          <div className="diagram-menu-section" role="group" aria-label="Tools">
-            {!readOnly && (
-              <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-library" onClick={run(() => props.onAction('library'))}>
-                <span>ML blocks library</span>
-                <Shortcut action="library" />
-              </button>
-            )}
-            <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-check-shapes" onClick={run(() => props.onAction('check'))}>
-              <span>Check shapes</span>
-              <Shortcut action="check" />
-            </button>
-            {!readOnly && (
-              <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-mermaid" onClick={run(() => props.onAction('mermaid'))}>
-                <span>Mermaid…</span>
-                <Shortcut action="mermaid" />
-              </button>
-            )}
-            <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-export" onClick={run(() => props.onAction('export'))}>
-              <span>Export…</span>
-              <Shortcut action="export" />
-            </button>
-          </div>
-        </div>
-      )}
+          </div>,
+          document.body,
+        )}
     </div>
   );
 }

@@ -63,8 +63,8 @@ export interface ShapeReport {
   total: { params: number; sequenceFlops: number };
 }
 
-/** The element fields the report reads: the checker's, plus where a block sits. */
-export type ReportElement = ShapeCheckElement;
+/** The element fields the report reads: the checker's, plus a text element's unwrapped text. */
+export type ReportElement = ShapeCheckElement & { originalText?: string };
 
 const ALIASES: Record<string, string> = {
   T: 'T',
@@ -182,13 +182,17 @@ function numbersFor(label: string, stored: EstimateParams | undefined, scope: Ma
   };
 }
 
-/** Label text per element id: a skeleton's `label.text`, or a bound text element's `text`. */
+/**
+ * Label text per element id: a skeleton's `label.text`, or a bound text element's `originalText`
+ * (its `text` has the soft line breaks Excalidraw wraps it with, which would split names).
+ */
 function labelsById(elements: readonly ReportElement[]): Map<string, string> {
   const labels = new Map<string, string>();
   for (const el of elements) if (!el.isDeleted && el.id && el.label?.text) labels.set(el.id, el.label.text);
   for (const el of elements) {
-    if (el.isDeleted || el.type !== 'text' || !el.containerId || el.text === undefined) continue;
-    labels.set(el.containerId, el.text);
+    const text = el.originalText ?? el.text;
+    if (el.isDeleted || el.type !== 'text' || !el.containerId || text === undefined) continue;
+    labels.set(el.containerId, text);
   }
   return labels;
 }

@@ -139,10 +139,11 @@ describe('insertTemplate in the Canvas', () => {
     const button = () => container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]');
     expect(button()).not.toBeNull();
     await act(async () => button()!.click());
-    const insert = () => container.querySelector<HTMLButtonElement>(`[data-testid="diagram-insert-${q2.id}"]`)!;
+    // The list opens in a portal on the body.
+    const insert = () => document.querySelector<HTMLButtonElement>(`[data-testid="diagram-insert-${q2.id}"]`)!;
     expect(insert().disabled).toBe(true);
-    expect(container.querySelector('[data-testid="diagram-insert-blocked"]')).not.toBeNull();
-    expect(container.querySelector('[data-testid="diagram-allow-candidates"]')).toBeNull();
+    expect(document.querySelector('[data-testid="diagram-insert-blocked"]')).not.toBeNull();
+    expect(document.querySelector('[data-testid="diagram-allow-candidates"]')).toBeNull();
     await act(async () => {
       // What the server's REST route does; a client's own write would be refused by the server.
       boardSession(doc).set(SESSION_KEYS.templatesForAnyone, true);
@@ -163,11 +164,12 @@ describe('insertTemplate in the Canvas', () => {
       );
     });
     await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]')!.click());
-    expect(container.querySelector('[data-testid^="diagram-insert-"]')).toBeNull();
-    expect(container.querySelector('[data-testid="diagram-library"]')).toBeNull();
-    expect(container.querySelector('[data-testid="diagram-mermaid"]')).toBeNull();
-    expect(container.querySelector('[data-testid="diagram-check-shapes"]')).not.toBeNull();
-    expect(container.querySelector('[data-testid="diagram-export"]')).not.toBeNull();
+    expect(document.querySelector('[data-testid="diagram-menu"]')).not.toBeNull();
+    expect(document.querySelector('[data-testid^="diagram-insert-"]')).toBeNull();
+    expect(document.querySelector('[data-testid="diagram-library"]')).toBeNull();
+    expect(document.querySelector('[data-testid="diagram-mermaid"]')).toBeNull();
+    expect(document.querySelector('[data-testid="diagram-check-shapes"]')).not.toBeNull();
+    expect(document.querySelector('[data-testid="diagram-export"]')).not.toBeNull();
   });
 
   it('an empty board offers the current question’s template', async () => {

@@ -121,6 +121,14 @@ describe('shapeReport: edges', () => {
     expect(report.mismatches.map((m) => [m.arrowId, m.fromName, m.toName])).toEqual([['ab', 'A', 'B']]);
   });
 
+  it('names blocks by their unwrapped text, not the soft line breaks Excalidraw wraps labels with', () => {
+    const report = shapeReport([
+      { id: 'a', type: 'rectangle', customData: { params: { kind: 'layernorm', d: 768 } } },
+      { id: 'a-t', type: 'text', containerId: 'a', text: 'Local window\nattention (w=512)\n[B, T=1M,\n768]', originalText: 'Local window attention (w=512)\n[B, T=1M, 768]' },
+    ]);
+    expect(report.estimates.map((e) => e.name)).toEqual(['Local window attention (w=512)']);
+  });
+
   it('the Q2 template: every edge checked and fitting; the local window is 1953× cheaper than full attention', () => {
     const q2 = templates.find((t) => t.id === 'long-sequence-transformer')!;
     const report = shapeReport(q2.elements as ShapeCheckElement[]);
