@@ -7,7 +7,8 @@
  */
 import type { OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
 import type { BinaryFileData, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import { isPictureOnly, offsetToCentre, selectionFor, translated, viewportCentre } from './mermaidInsert.js';
+import { indicesAbove, viewportCenter } from './insertTemplate.js';
+import { highestIndex, isPictureOnly, offsetToCentre, selectionFor, translated } from './mermaidInsert.js';
 
 export interface ConvertedDiagram {
   /** the definition these elements came from */
@@ -81,12 +82,16 @@ export async function insertDiagram(api: ExcalidrawImperativeAPI, diagram: Conve
   const appState = api.getAppState();
   if (appState.viewModeEnabled) throw new ReadOnlyBoardError();
   const bounds = getCommonBounds(diagram.elements);
-  const { dx, dy } = offsetToCentre(bounds, viewportCentre(appState));
-  const placed = translated(diagram.elements, dx, dy);
+  const { dx, dy } = offsetToCentre(bounds, viewportCenter(appState));
+  // Including deleted elements: the binding keeps their tombstones, and so must the scene.
+  const scene = api.getSceneElementsIncludingDeleted();
+  // Mermaid's elements come numbered from a0; above the board they go, in Mermaid's order
+  // (Excalidraw's development build throws on indices that do not ascend).
+  const indices = indicesAbove(highestIndex(scene), diagram.elements.length);
+  const placed = translated(diagram.elements, dx, dy).map((e, i) => ({ ...e, index: indices[i]! }) as OrderedExcalidrawElement);
   if (diagram.files.length > 0) api.addFiles(diagram.files);
   api.updateScene({
-    // Including deleted elements: the binding keeps their tombstones, and so must the scene.
-    elements: [...api.getSceneElementsIncludingDeleted(), ...placed],
+    elements: [...scene, ...placed],
     appState: { selectedElementIds: selectionFor(placed), selectedGroupIds: {}, editingGroupId: null },
     captureUpdate: CaptureUpdateAction.IMMEDIATELY,
   });

@@ -58,19 +58,6 @@ export function describeMermaidError(error: unknown): MermaidProblem {
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export interface ViewportLike {
-  scrollX: number;
-  scrollY: number;
-  width: number;
-  height: number;
-  zoom: { value: number };
-}
-
-/** The scene point at the middle of what the user sees (Excalidraw: scene = screen / zoom - scroll). */
-export function viewportCentre(view: ViewportLike): { x: number; y: number } {
-  return { x: view.width / 2 / view.zoom.value - view.scrollX, y: view.height / 2 / view.zoom.value - view.scrollY };
-}
-
 /** How far to move elements whose bounds are [minX, minY, maxX, maxY] so their middle lands on `centre`. */
 export function offsetToCentre(bounds: readonly [number, number, number, number], centre: { x: number; y: number }): { dx: number; dy: number } {
   const [minX, minY, maxX, maxY] = bounds;
@@ -97,4 +84,11 @@ export function selectionFor(elements: ReadonlyArray<{ id: string; containerId?:
 /** Whether the converted diagram is editable shapes, or Mermaid's fallback picture for diagram types it cannot map. */
 export function isPictureOnly(elements: ReadonlyArray<{ type: string }>): boolean {
   return elements.length > 0 && elements.every((e) => e.type === 'image');
+}
+
+/** The highest fractional index in the scene (deleted elements count: their tombstones keep their place). */
+export function highestIndex(elements: ReadonlyArray<{ index: string | null }>): string | null {
+  let highest: string | null = null;
+  for (const e of elements) if (e.index && (highest === null || e.index > highest)) highest = e.index;
+  return highest;
 }

@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeMermaidError,
+  highestIndex,
   isPictureOnly,
   offsetToCentre,
   selectionFor,
   STARTER_MERMAID,
   translated,
-  viewportCentre,
 } from '../../client/diagrams/mermaidInsert.js';
 
 /** The errors Mermaid 11 really throws (captured from mermaid.parse), reduced to what we read. */
@@ -60,10 +60,9 @@ describe('describeMermaidError', () => {
 });
 
 describe('placement', () => {
-  it('finds the scene point in the middle of the view at any zoom and scroll', () => {
-    expect(viewportCentre({ scrollX: 0, scrollY: 0, width: 800, height: 600, zoom: { value: 1 } })).toEqual({ x: 400, y: 300 });
-    // Scrolled right by 100 scene units and zoomed in 2x: half as much scene is visible.
-    expect(viewportCentre({ scrollX: -100, scrollY: 50, width: 800, height: 600, zoom: { value: 2 } })).toEqual({ x: 300, y: 100 });
+  it('finds the highest index, tombstones included', () => {
+    expect(highestIndex([{ index: 'a1' }, { index: 'a10' }, { index: null }, { index: 'Zz' }])).toBe('a10');
+    expect(highestIndex([{ index: null }])).toBeNull();
   });
 
   it('moves bounds so their middle lands on the centre, in whole units', () => {
