@@ -1,6 +1,6 @@
 /**
- * Mermaid text -> Excalidraw elements, and putting them on the board. Both Mermaid (~700 kB) and
- * Excalidraw are imported dynamically: this module may be bundled wherever the Diagram menu
+ * Mermaid text -> Excalidraw elements, and putting them on the board. Both Mermaid (~660 kB,
+ * 145 kB gzip) and Excalidraw are imported dynamically: this module may be bundled wherever the Diagram menu
  * lives, and neither may end up in the main chunk. Excalidraw is already loaded by the time a
  * dialog can open (the canvas needs it), so its import resolves at once; Mermaid's chunk is
  * fetched from our own server the first time the dialog opens.
