@@ -25,7 +25,7 @@ import { createLogger, type Logger, type LogSink } from './log.js';
 import type { Store } from './store/port.js';
 import { LocalBus } from './bus/local.js';
 import type { Bus } from './bus/port.js';
-import { RedisBus } from './bus/redis.js';
+import { RedisBus, RedisBusError } from './bus/redis.js';
 import { openStore } from './store/open.js';
 import { SyncServer } from './sync/syncServer.js';
 
@@ -70,7 +70,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     bus = options.bus ?? (config.redisUrl ? await RedisBus.connect(config.redisUrl, { log }) : new LocalBus());
   } catch (err) {
     if (!options.store) await store.close();
-    throw new Error(`ATTN_REDIS_URL: ${(err as Error).message}`);
+    throw new RedisBusError(`ATTN_REDIS_URL: ${(err as Error).message}`);
   }
   const sync = new SyncServer({
     store,

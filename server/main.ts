@@ -1,5 +1,6 @@
 /** Entry point: read config, open the store, serve HTTP + WebSocket until a signal arrives. */
 import { startAttn } from './app.js';
+import { RedisBusError } from './bus/redis.js';
 import { ConfigError, loadConfig } from './config.js';
 import { QuestionBankError } from './questions/load.js';
 import { StoreUnavailableError } from './store/open.js';
@@ -24,8 +25,8 @@ async function main(): Promise<void> {
       process.stderr.write(`attn: bad question bank: ${err.message}\n`);
       process.exit(2);
     }
-    // Unreachable database or failed migration: one line naming the variable (never its password).
-    if (err instanceof StoreUnavailableError) {
+    // Unreachable database or Redis, failed migration: one line naming the variable (never its password).
+    if (err instanceof StoreUnavailableError || err instanceof RedisBusError) {
       process.stderr.write(`attn: ${err.message}\n`);
       process.exit(2);
     }

@@ -496,7 +496,9 @@ export class LiveDoc {
     const before = conn.name;
     for (const e of kept) {
       const user = e.state?.user as { name?: unknown } | undefined;
-      if (user && typeof user.name === 'string' && user.name.trim()) conn.name = user.name.trim().slice(0, 60);
+      // Control characters (NUL above all: Postgres text cannot hold it) never reach the log of authors.
+      const name = user && typeof user.name === 'string' ? user.name.replace(/\p{Cc}/gu, '').trim() : '';
+      if (name) conn.name = name.slice(0, 60);
     }
     if (conn.name !== before) this.opts.onNamed?.(conn);
     if (kept.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(kept), conn);

@@ -46,7 +46,7 @@ type Decision =
 
 const QuerySchema = z.object({
   token: z.string().regex(TOKEN_PATTERN),
-  name: z.string().trim().max(LIMITS.MAX_NAME_CHARS).optional(),
+  name: z.string().transform((s) => s.replace(/\p{Cc}/gu, '').trim()).pipe(z.string().max(LIMITS.MAX_NAME_CHARS)).optional(),
 });
 
 const docKey = (roomId: string, doc: DocName) => `${roomId}/${doc}`;

@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
 import { formatReplayMarkdown, formatReplayText, runReplayBench } from './replay.js';
 import { formatRunnerMarkdown, formatRunnerText, runRunnerBench } from './runner.js';
+import { formatScaleMarkdown, formatScaleText, runScaleBench } from './scale.js';
 import { formatSyncMarkdown, formatSyncText, parseConfigSpec, runSyncBench, TARGET_NAMES, type TargetName } from './sync.js';
 
 interface BenchOptions {
@@ -81,6 +82,14 @@ const SUITES: BenchSuite[] = [
     async run(options) {
       const data = await runReplayBench({ naiveSeeks: options.quick ? 8 : 20 });
       return { text: formatReplayText(data), markdown: formatReplayMarkdown(data), data };
+    },
+  },
+  {
+    name: 'scale',
+    description: 'scale-out: edit propagation across two instances on Postgres + Redis vs one instance, same load, as a ratio',
+    async run(options) {
+      const data = await runScaleBench({ seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined) });
+      return { text: formatScaleText(data), markdown: formatScaleMarkdown(data), data };
     },
   },
   {

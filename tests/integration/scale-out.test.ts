@@ -10,6 +10,7 @@ import { CloseCode } from '../../shared/protocol.js';
 import { countLocalUpdates, expectConverged, pause, randomEdit } from '../support/cluster.js';
 import { lazySchema, requirePostgres, type TestSchema } from '../support/postgres.js';
 import { REDIS_URL, redisAvailable } from '../support/redis.js';
+import { spawnServer } from '../support/process.js';
 import { connect, createRoom, eventually, nextClose, startTestServer, waitSynced, type Client, type TestServer } from '../support/server.js';
 
 const ready = (await requirePostgres()) && (await redisAvailable());
@@ -177,5 +178,35 @@ describe.skipIf(!ready)('scale-out: instances on Postgres and Redis', () => {
     const rebuilt = new Y.Doc();
     for (const u of stored.tail) Y.applyUpdate(rebuilt, u.bytes);
     expect(boardCode(rebuilt).toString()).toBe('seeded by the server;');
+  }, 30_000);
+
+  it('a display name with control characters (NUL) is cleaned before it reaches the Postgres log', async () => {
+    const { instances } = await cluster(1);
+    const room = await createRoom(instances[0]!.url, 'names');
+    const cam = track(connect(instances[0]!.url, room.room.id, 'board', room.links.candidate.token));
+    await waitSynced(cam);
+    cam.provider.awareness.setLocalStateField('user', { name: 'Ca\u0000m\u0007' });
+    await eventually(async () => expect((await instances[0]!.store.listEvents(room.room.id)).map((e) => e.name)).toContain('Cam'));
+    boardCode(cam.doc).insert(0, 'typed by Cam');
+    await eventually(async () => {
+      const [u] = await instances[0]!.store.listUpdates(room.room.id, 'board', 0, 10);
+      expect(u?.authorName).toBe('Cam');
+    });
+    expect(cam.provider.wsconnected).toBe(true);
+  }, 30_000);
+});
+
+describe('scale-out start-up', () => {
+  it('an unreachable Redis stops start-up with exit 2 and one line naming ATTN_REDIS_URL', async () => {
+    const started = spawnServer({ ATTN_REDIS_URL: 'redis://:hunter2@127.0.0.1:1', ATTN_LOG_LEVEL: 'warn' });
+    const err = await started.then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/server exited with 2/);
+    const lines = err!.message.split('\n').filter((l) => l.startsWith('attn:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^attn: ATTN_REDIS_URL: could not connect to Redis/);
+    expect(err!.message).not.toContain('hunter2');
   }, 30_000);
 });
