@@ -116,13 +116,15 @@ export function DiagramMenu(props: DiagramMenuProps) {
                     data-testid={`diagram-insert-${t.id}`}
                     onClick={run(() => props.onInsert(t.id))}
                   >
-                    <span>{t.title}</span>
-                    {t.id === currentTemplateId && (
-                      <>
-                        <span className="diagram-menu-badge">current question</span>
-                        <Shortcut action="insert" />
-                      </>
-                    )}
+                    <span>
+                      {t.title}
+                      {t.id === currentTemplateId && (
+                        <span className="diagram-menu-current">
+                          <span className="diagram-menu-badge">current question</span>
+                          <Shortcut action="insert" />
+                        </span>
+                      )}
+                    </span>
                   </button>
                 ))}
                 {insertBlockedReason && (
@@ -156,6 +158,12 @@ export function DiagramMenu(props: DiagramMenuProps) {
                 <span>Check shapes</span>
                 <Shortcut action="check" />
               </button>
+              {!readOnly && (
+                <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-math" onClick={run(() => props.onAction('math'))}>
+                  <span>Math symbols in selection</span>
+                  <Shortcut action="math" />
+                </button>
+              )}
               {!readOnly && (
                 <button type="button" role="menuitem" className="diagram-menu-item" data-testid="diagram-mermaid" onClick={run(() => props.onAction('mermaid'))}>
                   <span>Mermaid…</span>

@@ -14,6 +14,7 @@ import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
 import { DiagramMenu } from './DiagramMenu.js';
 import { EmptyBoardHint } from './EmptyBoardHint.js';
 import { insertTemplate, revealElements } from './insertTemplate.js';
+import { formatMathInSelection } from './mathLabels.js';
 import { setTemplatesForAnyone } from './diagramApi.js';
 import { shapeReport, type ReportElement, type ShapeReport } from './shapeReport.js';
 import { ShapeCheckPanel } from './ShapeCheckPanel.js';
@@ -86,6 +87,12 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
         case 'check':
           check();
           break;
+        case 'math':
+          if (readOnly) return;
+          if (formatMathInSelection(api) === 0) {
+            api.setToast({ message: 'Select labels with math such as sqrt(d_k), T^2 or W_q * x first.', closable: true, duration: 4000 });
+          }
+          break;
         case 'mermaid':
         case 'export':
           if (which === 'mermaid' && readOnly) return;
@@ -97,7 +104,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
     [api, check, currentTemplate, insert, readOnly],
   );
 
-  const shortcuts: DiagramShortcut[] = !enabled ? [] : readOnly ? ['check', 'export'] : ['insert', 'library', 'check', 'mermaid', 'export'];
+  const shortcuts: DiagramShortcut[] = !enabled ? [] : readOnly ? ['check', 'export'] : ['insert', 'library', 'check', 'math', 'mermaid', 'export'];
   useDiagramShortcuts(shortcuts, action);
 
   const toggleForAnyone = useCallback(

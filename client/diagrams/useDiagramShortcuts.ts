@@ -1,16 +1,17 @@
 import { useEffect, useRef } from 'react';
 
-export type DiagramShortcut = 'insert' | 'library' | 'check' | 'mermaid' | 'export';
+export type DiagramShortcut = 'insert' | 'library' | 'check' | 'math' | 'mermaid' | 'export';
 
 /**
  * Alt+Shift+letter, matched by physical key (event.code) because Option+Shift types symbols on a
- * Mac. Excalidraw binds Alt+Shift+C and Alt+Shift+D, and Chrome reserves Alt+Shift+T and I, so
- * these avoid all four.
+ * Mac. Excalidraw binds Alt+Shift+C and D, and Alt+H, R, S, V, Z whatever Shift does; Chrome
+ * reserves Alt+Shift+T and I. These avoid all of them.
  */
 export const DIAGRAM_SHORTCUTS: Record<DiagramShortcut, { code: string; key: string; label: string }> = {
   insert: { code: 'KeyN', key: 'N', label: 'Insert the current question’s diagram template' },
   library: { code: 'KeyL', key: 'L', label: 'Open the ML blocks library' },
   check: { code: 'KeyK', key: 'K', label: 'Check tensor shapes and estimate costs' },
+  math: { code: 'KeyX', key: 'X', label: 'Math symbols in the selected labels (sqrt(d_k) → √(dₖ))' },
   mermaid: { code: 'KeyM', key: 'M', label: 'Import a Mermaid diagram' },
   export: { code: 'KeyE', key: 'E', label: 'Export the board' },
 };

@@ -26,7 +26,7 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
     ['Move the canvas | pad divider (when focused)', ['←', '→']],
   );
   // The Diagram menu's actions; observers only check shapes and export.
-  const diagram: DiagramShortcut[] = role === 'observer' ? ['check', 'export'] : ['insert', 'library', 'check', 'mermaid', 'export'];
+  const diagram: DiagramShortcut[] = role === 'observer' ? ['check', 'export'] : ['insert', 'library', 'check', 'math', 'mermaid', 'export'];
   for (const action of diagram) rows.push([DIAGRAM_SHORTCUTS[action].label, ['Alt', 'Shift', DIAGRAM_SHORTCUTS[action].key]]);
   // The panel's keys mean nothing to a candidate, and the candidate's screen never mentions it.
   if (role === 'interviewer') {

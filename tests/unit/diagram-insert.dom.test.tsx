@@ -8,11 +8,12 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import { getCommonBounds } from '@excalidraw/excalidraw';
+import { CaptureUpdateAction, convertToExcalidrawElements, getCommonBounds } from '@excalidraw/excalidraw';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import Canvas, { type CanvasProps } from '../../client/canvas/Canvas.js';
 import { DiagramMenu } from '../../client/diagrams/DiagramMenu.js';
 import { indicesAbove, insertTemplate, templateElements, viewportCenter } from '../../client/diagrams/insertTemplate.js';
+import { formatMathInSelection, mathLabel } from '../../client/diagrams/mathLabels.js';
 import { mlLibraryItems } from '../../client/diagrams/mlLibrary.js';
 import { shapeReport, type ReportElement } from '../../client/diagrams/shapeReport.js';
 import { templates, libraryItems } from '../../questions/diagrams/index.js';
@@ -181,5 +182,35 @@ describe('insertTemplate in the Canvas', () => {
     await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="empty-board-insert"]')!.click());
     expect(api.getSceneElements().length).toBeGreaterThan(20);
     expect(container.querySelector('[data-testid="empty-board-hint"]')).toBeNull();
+  });
+});
+
+describe('math symbols in labels', () => {
+  it('rewrites typed math outside shapes, leaving a shape’s * wildcard alone', () => {
+    expect(mathLabel('softmax(QK^T / sqrt(d_k)) * V\n[B, *, 768]')).toBe('softmax(QKᵀ / √(dₖ))·V\n[B, *, 768]');
+    expect(mathLabel('O(T^2 * d) [B, T, d]')).toBe('O(T²·d) [B, T, d]');
+  });
+
+  it('converts the label of a selected block, as one undoable change the binding syncs', async () => {
+    const doc = new Y.Doc();
+    const { api } = await mount({ doc, role: 'interviewer' });
+    const made = convertToExcalidrawElements([
+      { type: 'rectangle', x: 0, y: 0, width: 260, height: 90, label: { text: 'Attention softmax(QK^T / sqrt(d_k)) * V\n[B, *, 768]' } },
+      { type: 'rectangle', x: 400, y: 0, width: 200, height: 90, label: { text: 'Untouched x^2' } },
+    ]);
+    const block = made[0]!;
+    await act(async () => {
+      api.updateScene({ elements: made, appState: { selectedElementIds: { [block.id]: true } }, captureUpdate: CaptureUpdateAction.IMMEDIATELY });
+    });
+    let changed = 0;
+    await act(async () => {
+      changed = formatMathInSelection(api);
+    });
+    expect(changed).toBe(1);
+    const texts = api.getSceneElements().filter((e) => e.type === 'text') as unknown as { id: string; originalText: string; containerId: string }[];
+    const label = texts.find((t) => t.containerId === block.id)!;
+    expect(label.originalText).toBe('Attention softmax(QKᵀ / √(dₖ))·V\n[B, *, 768]');
+    expect(texts.find((t) => t.containerId !== block.id)!.originalText).toBe('Untouched x^2');
+    expect((boardElements(doc).get(label.id) as unknown as { originalText: string }).originalText).toBe(label.originalText);
   });
 });
