@@ -67,3 +67,19 @@ export async function fetchAttachmentImage(roomId: string, token: string, fileId
   const { bytes, mimeType } = await createHttpFileStore({ roomId, token }).get(fileId);
   return new Blob([bytes], { type: mimeType ?? ATTACHMENT_MIME });
 }
+
+/** Takes every entry for this file off the scorecard (interviewers only); the file itself stays in the room. */
+export async function removeAttachment(roomId: string, token: string, fileId: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${roomPath(roomId)}/attachments/${encodeURIComponent(fileId)}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch {
+    throw new AttachmentError('Could not reach the attn server. Check your connection and try again.', 0);
+  }
+  if (!response.ok) throw new AttachmentError(await serverMessage(response), response.status);
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Attachment } from '../../shared/doc.js';
-import { fetchAttachmentImage } from '../diagrams/attachmentsApi.js';
+import { fetchAttachmentImage, removeAttachment } from '../diagrams/attachmentsApi.js';
 import { formatTimeOfDay } from '../lib/scoreFormat.js';
 
 type Image = { kind: 'loading' } | { kind: 'ready'; url: string } | { kind: 'failed'; message: string };
@@ -9,7 +9,18 @@ type Image = { kind: 'loading' } | { kind: 'ready'; url: string } | { kind: 'fai
  * The board images interviewers attached, as thumbnails with captions. The files API needs the
  * bearer token, which an <img src> cannot send, so each image is fetched and shown from a blob URL.
  */
-export function ScorecardAttachments({ roomId, token, attachments }: { roomId: string; token: string; attachments: Attachment[] }) {
+export function ScorecardAttachments({
+  roomId,
+  token,
+  attachments,
+  onRemoved,
+}: {
+  roomId: string;
+  token: string;
+  attachments: Attachment[];
+  /** after a removal, so the page reloads the scorecard */
+  onRemoved: () => void;
+}) {
   return (
     <section className="sc-section" aria-labelledby="sc-attachments">
       <h2 id="sc-attachments">Board images</h2>
@@ -18,7 +29,7 @@ export function ScorecardAttachments({ roomId, token, attachments }: { roomId: s
       ) : (
         <div className="sc-attachments" data-testid="sc-attachments">
           {attachments.map((a, i) => (
-            <AttachmentFigure key={`${a.fileId}-${a.at}-${i}`} roomId={roomId} token={token} attachment={a} />
+            <AttachmentFigure key={`${a.fileId}-${a.at}-${i}`} roomId={roomId} token={token} attachment={a} onRemoved={onRemoved} />
           ))}
         </div>
       )}
@@ -26,8 +37,22 @@ export function ScorecardAttachments({ roomId, token, attachments }: { roomId: s
   );
 }
 
-function AttachmentFigure({ roomId, token, attachment }: { roomId: string; token: string; attachment: Attachment }) {
+function AttachmentFigure({ roomId, token, attachment, onRemoved }: { roomId: string; token: string; attachment: Attachment; onRemoved: () => void }) {
   const [image, setImage] = useState<Image>({ kind: 'loading' });
+  const [removing, setRemoving] = useState(false);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+
+  const remove = async () => {
+    setRemoving(true);
+    setRemoveError(null);
+    try {
+      await removeAttachment(roomId, token, attachment.fileId);
+      onRemoved();
+    } catch (error) {
+      setRemoveError(`Could not remove it: ${error instanceof Error ? error.message : 'unknown error'}`);
+      setRemoving(false);
+    }
+  };
 
   useEffect(() => {
     let url: string | null = null;
@@ -70,7 +95,21 @@ function AttachmentFigure({ roomId, token, attachment }: { roomId: string; token
           {' '}
           · {attachment.by} · {formatTimeOfDay(attachment.at)}
         </span>
+        <button
+          type="button"
+          className="button button-small button-danger-ghost no-print sc-attachment-remove"
+          data-testid="sc-attachment-remove"
+          disabled={removing}
+          onClick={() => void remove()}
+        >
+          Remove
+        </button>
       </figcaption>
+      {removeError && (
+        <p className="inline-error no-print" role="alert">
+          {removeError}
+        </p>
+      )}
     </figure>
   );
 }

@@ -182,7 +182,7 @@ function ScorecardView({ card, roomId, token, onReload }: { card: Scorecard; roo
         </section>
       )}
 
-      <ScorecardAttachments roomId={roomId} token={token} attachments={card.attachments} />
+      <ScorecardAttachments roomId={roomId} token={token} attachments={card.attachments} onRemoved={onReload} />
 
       <section className="sc-section" aria-labelledby="sc-signals">
         <h2 id="sc-signals">Candidate signals</h2>

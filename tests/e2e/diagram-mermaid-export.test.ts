@@ -113,6 +113,8 @@ describe.skipIf(!hasBrowser)('Mermaid import and image export', () => {
       await img.waitFor({ timeout: 15_000 });
       await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(200);
       expect(await scorecard.getByTestId('sc-attachment').textContent()).toContain('Fusion architecture');
+      await scorecard.getByTestId('sc-attachment-remove').click();
+      await scorecard.getByText('None attached.', { exact: false }).waitFor({ timeout: 10_000 });
       await scorecard.close();
       await iv.keyboard.press('Escape');
 
