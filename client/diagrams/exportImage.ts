@@ -5,6 +5,7 @@
  */
 import type { ExcalidrawElement, NonDeleted } from '@excalidraw/excalidraw/element/types';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import { fileDay, fileSlug } from '../lib/download.js';
 
 export type ExportFormat = 'png' | 'svg';
 export const EXPORT_SCALES = [1, 2, 3] as const;
@@ -48,16 +49,8 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** "attn-attention-mechanisms-2026-11-29-1432.png": readable, filesystem-safe, sortable, no clashes within a day. */
 export function exportFilename(title: string, format: ExportFormat, now: Date, onlySelected: boolean): string {
-  const slug =
-    title
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60)
-      .replace(/-+$/, '') || 'board';
-  const stamp = `${now.getFullYear()}-${pad2(now.getMonth() + 1)}-${pad2(now.getDate())}-${pad2(now.getHours())}${pad2(now.getMinutes())}`;
+  const slug = fileSlug(title) || 'board';
+  const stamp = `${fileDay(now)}-${pad2(now.getHours())}${pad2(now.getMinutes())}`;
   return `attn-${slug}-${stamp}${onlySelected ? '-selection' : ''}.${format}`;
 }
 

@@ -1,5 +1,6 @@
 /** How scores, spreads, agreement and signals read on screen and in print. */
 import type { Signal } from '../../shared/doc.js';
+import { fileDay, fileSlug } from './download.js';
 
 /** Shown for anything not scored yet: never a zero. */
 export const NO_VALUE = '—';
@@ -66,15 +67,7 @@ export function formatTimeOfDay(at: number): string {
 
 /** "attn-scorecard-attention-mechanisms-2025-03-04.md": readable, filesystem-safe, sortable. */
 export function scorecardFilename(title: string, roomId: string, extension: 'md' | 'json', now: Date): string {
-  const slug =
-    title
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60)
-      .replace(/-+$/, '') || roomId;
-  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  const slug = fileSlug(title) || roomId;
+  const day = fileDay(now);
   return `attn-scorecard-${slug}-${day}.${extension}`;
 }
