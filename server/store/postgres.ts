@@ -28,6 +28,7 @@ import type {
   UpdateLogStats,
   UpdateRecord,
 } from './port.js';
+import { toBytes, toLink, toRecording, toUpdate, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
 
 export interface PostgresStoreOptions {
@@ -94,32 +95,8 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-interface LinkRow {
-  id: string;
-  room_id: string;
-  role: Role;
-  token_hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
 
-interface UpdateRow {
-  room_id: string;
-  doc: DocName;
-  seq: number;
-  ts: number;
-  author_role: Role | 'server';
-  author_name: string;
-  bytes: Buffer;
-}
 
-interface RecordingRow {
-  egress_id: string;
-  room_id: string;
-  started_at: number;
-  stopped_at: number | null;
-  file: string | null;
-}
 
 /**
  * Postgres TEXT cannot hold U+0000 (SQLite can), and names and titles come from users: a NUL in a
@@ -129,35 +106,9 @@ interface RecordingRow {
 const text = (v: string): string => (v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v);
 const textOrNull = (v: string | null): string | null => (v === null ? null : text(v));
 
-// A plain Uint8Array view, as the SQLite store returns: the contract compares with toEqual.
-const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-const toLink = (r: LinkRow): LinkRecord => ({
-  id: r.id,
-  roomId: r.room_id,
-  role: r.role,
-  tokenHash: r.token_hash,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
 
-const toUpdate = (r: UpdateRow): UpdateRecord => ({
-  roomId: r.room_id,
-  doc: r.doc,
-  seq: r.seq,
-  ts: r.ts,
-  authorRole: r.author_role,
-  authorName: r.author_name,
-  bytes: toBytes(r.bytes),
-});
 
-const toRecording = (r: RecordingRow): RecordingRecord => ({
-  roomId: r.room_id,
-  egressId: r.egress_id,
-  startedAt: r.started_at,
-  stoppedAt: r.stopped_at,
-  file: r.file,
-});
 
 const UPDATE_COLUMNS = 'room_id, doc, seq, ts, author_role, author_name, bytes';
 

@@ -27,6 +27,7 @@ import type {
   UpdateLogStats,
   UpdateRecord,
 } from './port.js';
+import { toBytes, toLink, toRecording, toUpdate, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -97,23 +98,6 @@ CREATE TABLE IF NOT EXISTS recordings (
 CREATE INDEX IF NOT EXISTS recordings_room ON recordings(room_id, started_at);
 `;
 
-interface LinkRow {
-  id: string;
-  room_id: string;
-  role: Role;
-  token_hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-interface UpdateRow {
-  room_id: string;
-  doc: DocName;
-  seq: number;
-  ts: number;
-  author_role: Role | 'server';
-  author_name: string;
-  bytes: Buffer;
-}
 
 interface EventRow {
   room_id: string;
@@ -124,42 +108,10 @@ interface EventRow {
   doc: DocName;
 }
 
-const toLink = (r: LinkRow): LinkRecord => ({
-  id: r.id,
-  roomId: r.room_id,
-  role: r.role,
-  tokenHash: r.token_hash,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
 
-interface RecordingRow {
-  egress_id: string;
-  room_id: string;
-  started_at: number;
-  stopped_at: number | null;
-  file: string | null;
-}
 
-const toRecording = (r: RecordingRow): RecordingRecord => ({
-  roomId: r.room_id,
-  egressId: r.egress_id,
-  startedAt: r.started_at,
-  stoppedAt: r.stopped_at,
-  file: r.file ?? null,
-});
 
-const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-const toUpdate = (r: UpdateRow): UpdateRecord => ({
-  roomId: r.room_id,
-  doc: r.doc,
-  seq: r.seq,
-  ts: r.ts,
-  authorRole: r.author_role,
-  authorName: r.author_name,
-  bytes: toBytes(r.bytes),
-});
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
