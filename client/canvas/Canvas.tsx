@@ -53,6 +53,7 @@ const reconcile: ReconcileFn = (local, remote, appState) =>
 export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady, role, roomTitle }: CanvasProps) {
   const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null);
   const [empty, setEmpty] = useState(true);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
   // Excalidraw hands out its API before it has initialised its scene, and initialising replaces
   // the scene with initialData: a binding started earlier would see its first load wiped. Its
   // first onChange comes only once loading is over, so that is when the binding starts.
@@ -98,6 +99,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     if (container) container.dataset.elementCount = String(count);
     // Same value, no render: React bails out, so the frequent onChange stays cheap.
     setEmpty(count === 0);
+    setSidebarOpen(appState.openSidebar !== null);
     const binding = bindingRef.current;
     if (binding) binding.onChange(elements, appState, files);
     else setLoaded(true);
@@ -127,10 +129,10 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     token,
     roomTitle: roomTitle ?? '',
     empty,
+    sidebarOpen,
     onError: reportError,
   });
-  const { menu } = kit;
-  const renderTopRightUI = useCallback(() => <>{menu}</>, [menu]);
+
 
   const onPointerUpdate = useCallback<NonNullable<ExcalidrawProps['onPointerUpdate']>>((payload) => {
     bindingRef.current?.onPointerUpdate(payload);
@@ -147,7 +149,6 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         viewModeEnabled={readOnly}
         theme={theme}
         UIOptions={UI_OPTIONS}
-        renderTopRightUI={kit.menu ? renderTopRightUI : undefined}
       />
       {kit.overlay}
     </div>

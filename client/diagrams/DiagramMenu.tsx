@@ -1,8 +1,8 @@
 /**
- * The canvas's "Diagram" menu, rendered in Excalidraw's top-right corner next to its Library
- * button. It lives inside Excalidraw's tree, whose container handles key presses as drawing
- * shortcuts, so key events stop at the menu. The list opens in a portal on the body: inside
- * Excalidraw's stacking context it would sit under the shape-check panel beside the canvas.
+ * The canvas's "Diagram" menu. The list opens in a portal on the body, above or below the button
+ * (whichever has room), so no canvas overlay or stacking context can cover it. Key events stop at
+ * the menu: were it ever placed inside Excalidraw's tree, its container would read them as
+ * drawing shortcuts.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
@@ -45,7 +45,16 @@ export function DiagramMenu(props: DiagramMenuProps) {
     if (!open || !buttonRef.current) return;
     const place = () => {
       const box = buttonRef.current!.getBoundingClientRect();
-      setPosition({ top: box.bottom + 6, right: Math.max(8, window.innerWidth - box.right) });
+      const right = Math.max(8, window.innerWidth - box.right);
+      const gap = 6;
+      // Open towards the larger space, and never taller than it.
+      const above = box.top > window.innerHeight - box.bottom;
+      const room = (above ? box.top : window.innerHeight - box.bottom) - gap - 8;
+      setPosition(
+        above
+          ? { bottom: window.innerHeight - box.top + gap, right, maxHeight: room }
+          : { top: box.bottom + gap, right, maxHeight: room },
+      );
     };
     place();
     window.addEventListener('resize', place);

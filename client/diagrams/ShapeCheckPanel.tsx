@@ -2,7 +2,7 @@
  * The "Check shapes" result: edges whose shapes do not fit (each with Zoom to), then a parameter
  * and FLOP estimate per block. A snapshot of the board when it ran; Re-check runs it again.
  */
-import type { KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { Fragment, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { formatCount, formatFlops, formatRatio } from './format.js';
 import type { ShapeReport } from './shapeReport.js';
 
@@ -68,31 +68,31 @@ export function ShapeCheckPanel({ report, onRecheck, onClose, onReveal }: ShapeC
             </thead>
             <tbody>
               {report.estimates.map((e) => (
-                <tr key={e.id} data-testid="shape-estimate" data-block-name={e.name}>
-                  <td>
-                    <button type="button" className="shape-check-link" title="Zoom to this block" onClick={() => onReveal([e.id])}>
-                      {e.name}
-                    </button>
-                    <div className="muted small">{e.estimate.formula}</div>
-                    {e.windowSaving && (
-                      <div className="small" data-testid="shape-window-saving">
-                        attention {formatRatio(e.windowSaving.ratio)} cheaper than full O(T²·d) at T={formatCount(e.windowSaving.T)}, w=
-                        {formatCount(e.windowSaving.w)}
-                      </div>
-                    )}
-                  </td>
-                  <td className="num">{formatCount(e.estimate.params)}</td>
-                  <td className="num">
-                    {e.sequenceFlops !== null ? (
-                      <>
-                        {formatFlops(e.sequenceFlops)}
-                        <div className="muted small">{formatFlops(e.estimate.flopsPerToken)}/token</div>
-                      </>
-                    ) : (
-                      <>{formatFlops(e.estimate.flopsPerToken)}/token</>
-                    )}
-                  </td>
-                </tr>
+                <Fragment key={e.id}>
+                  <tr data-testid="shape-estimate" data-block-name={e.name}>
+                    <td>
+                      <button type="button" className="shape-check-link" title="Zoom to this block" onClick={() => onReveal([e.id])}>
+                        {e.name}
+                      </button>
+                    </td>
+                    <td className="num">{formatCount(e.estimate.params)}</td>
+                    <td className="num">{e.sequenceFlops !== null ? formatFlops(e.sequenceFlops) : `${formatFlops(e.estimate.flopsPerToken)}/token`}</td>
+                  </tr>
+                  <tr className="shape-check-detail">
+                    <td colSpan={3}>
+                      <span className="muted">
+                        {e.estimate.formula}
+                        {e.sequenceFlops !== null && ` · ${formatFlops(e.estimate.flopsPerToken)}/token`}
+                      </span>
+                      {e.windowSaving && (
+                        <div data-testid="shape-window-saving">
+                          attention {formatRatio(e.windowSaving.ratio)} cheaper than full O(T²·d) at T={formatCount(e.windowSaving.T)}, w=
+                          {formatCount(e.windowSaving.w)}
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                </Fragment>
               ))}
             </tbody>
             <tfoot>

@@ -1,8 +1,9 @@
 /**
- * The diagram kit around the canvas: the Diagram menu (in Excalidraw's top-right corner), the
- * empty-board hint, the shape-check panel, the Mermaid and Export dialogs, and their shortcuts.
- * Canvas.tsx renders `menu` through renderTopRightUI and `overlay` beside Excalidraw, outside its
- * tree, so typing in a dialog never reaches Excalidraw's keyboard handler.
+ * The diagram kit around the canvas: the Diagram menu, the empty-board hint, the shape-check
+ * panel, the Mermaid and Export dialogs, and their shortcuts. Canvas.tsx renders `overlay` beside
+ * Excalidraw, outside its tree, so typing in a dialog never reaches Excalidraw's keyboard handler.
+ * The menu sits in the canvas's bottom bar, beside Excalidraw's help button: Excalidraw's top bar
+ * is full at the canvas widths the room's split gives (its own Library button gets clipped).
  */
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import type * as Y from 'yjs';
@@ -37,15 +38,16 @@ export interface DiagramKitOptions {
   roomTitle: string;
   /** the scene has no visible element */
   empty: boolean;
+  /** Excalidraw's sidebar (the library) is open over the canvas's right side: the kit steps aside */
+  sidebarOpen: boolean;
   onError: (message: string) => void;
 }
 
 export interface DiagramKit {
-  menu: ReactNode;
   overlay: ReactNode;
 }
 
-export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token, roomTitle, empty, onError }: DiagramKitOptions): DiagramKit {
+export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token, roomTitle, empty, sidebarOpen, onError }: DiagramKitOptions): DiagramKit {
   const current = useCurrentQuestion(doc);
   const forAnyone = useTemplatesForAnyone(doc);
   const [saving, setSaving] = useState(false);
@@ -136,8 +138,9 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
   const closeDialog = useCallback(() => setDialog(null), []);
   const overlay = (
     <>
-      {empty && canInsert && currentTemplate && <EmptyBoardHint template={currentTemplate} onInsert={() => insert(currentTemplate.id)} />}
-      {report && api && (
+      {!sidebarOpen && <div className="diagram-menu-dock">{menu}</div>}
+      {empty && canInsert && currentTemplate && !sidebarOpen && <EmptyBoardHint template={currentTemplate} onInsert={() => insert(currentTemplate.id)} />}
+      {report && api && !sidebarOpen && (
         <ShapeCheckPanel report={report} onRecheck={check} onClose={() => setReport(null)} onReveal={(ids) => revealElements(api, ids)} />
       )}
       {api && (
@@ -159,5 +162,5 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
     </>
   );
 
-  return enabled ? { menu, overlay } : { menu: null, overlay: null };
+  return { overlay: enabled ? overlay : null };
 }
