@@ -5,7 +5,7 @@
  * The menu sits in the canvas's bottom bar, beside Excalidraw's help button: Excalidraw's top bar
  * is full at the canvas widths the room's split gives (its own Library button gets clipped).
  */
-import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import type { Role } from '../../shared/protocol.js';
@@ -25,6 +25,12 @@ import { useTemplatesForAnyone } from './useTemplatesForAnyone.js';
 // Mermaid's parser is large: its dialog loads the first time someone opens it.
 const MermaidDialog = lazy(() => import('./MermaidDialog.js'));
 const ExportDialog = lazy(() => import('./ExportDialog.js'));
+
+/**
+ * A board is empty for a moment while a joining browser waits for the room's elements; the hint
+ * shows only once it has stayed empty this long, so it does not flash on every join.
+ */
+const EMPTY_HINT_DELAY_MS = 800;
 
 export interface DiagramKitOptions {
   /** false: no menu, overlay or shortcuts (a canvas embedded without a role) */
@@ -55,6 +61,15 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
   // Dialogs mount on first use and stay mounted, so they can animate closed and keep their state.
   const [opened, setOpened] = useState<{ mermaid: boolean; export: boolean }>({ mermaid: false, export: false });
   const [dialog, setDialog] = useState<'mermaid' | 'export' | null>(null);
+  const [settledEmpty, setSettledEmpty] = useState(false);
+  useEffect(() => {
+    if (!empty) {
+      setSettledEmpty(false);
+      return;
+    }
+    const timer = setTimeout(() => setSettledEmpty(true), EMPTY_HINT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [empty]);
 
   const canInsert = !readOnly && (role === 'interviewer' || forAnyone);
   const currentTemplate = useMemo(() => templates.find((t) => t.id === current?.diagram) ?? null, [current?.diagram]);
@@ -139,7 +154,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
   const overlay = (
     <>
       {!sidebarOpen && <div className="diagram-menu-dock">{menu}</div>}
-      {empty && canInsert && currentTemplate && !sidebarOpen && <EmptyBoardHint template={currentTemplate} onInsert={() => insert(currentTemplate.id)} />}
+      {empty && settledEmpty && canInsert && currentTemplate && !sidebarOpen && <EmptyBoardHint template={currentTemplate} onInsert={() => insert(currentTemplate.id)} />}
       {report && api && !sidebarOpen && (
         <ShapeCheckPanel report={report} onRecheck={check} onClose={() => setReport(null)} onReveal={(ids) => revealElements(api, ids)} />
       )}

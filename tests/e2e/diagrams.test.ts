@@ -84,6 +84,8 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
       // An empty board offers the current question's template, to whoever may insert it.
       await iv.getByTestId('empty-board-hint').waitFor();
       expect(await iv.getByTestId('empty-board-hint').textContent()).toContain(q2.title);
+      // The hint waits 0.8 s of emptiness before it shows; a negative needs that long plus margin.
+      await cand.waitForTimeout(1500);
       expect(await cand.getByTestId('empty-board-hint').count()).toBe(0);
 
       // The interviewer inserts Q2 from the menu, where it is offered first as the current question's.

@@ -177,11 +177,20 @@ describe('insertTemplate in the Canvas', () => {
     const doc = new Y.Doc();
     boardSession(doc).set(SESSION_KEYS.current, { id: 'q2', title: 'Q2', prompt: '', minutes: 25, diagram: q2.id, startedAt: 0 });
     const { container, api } = await mount({ doc, role: 'interviewer' });
+    // Not at once: a joining browser's board is empty until the room's elements arrive.
+    expect(container.querySelector('[data-testid="empty-board-hint"]')).toBeNull();
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 900)));
     const hint = container.querySelector<HTMLElement>('[data-testid="empty-board-hint"]');
     expect(hint?.textContent).toContain(q2.title);
     await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="empty-board-insert"]')!.click());
-    expect(api.getSceneElements().length).toBeGreaterThan(20);
+    const once = api.getSceneElements().length;
+    expect(once).toBeGreaterThan(20);
     expect(container.querySelector('[data-testid="empty-board-hint"]')).toBeNull();
+    // Alt+Shift+N inserts the current question's template again (matched by physical key).
+    await act(async () => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyN', key: '˜', altKey: true, shiftKey: true }));
+    });
+    expect(api.getSceneElements().length).toBe(once * 2);
   });
 });
 
