@@ -111,9 +111,13 @@ describe('insertTemplate in the Canvas', () => {
     // Scene order is index order, and each copy sits above what was there before.
     const indices = scene.map((e) => e.index);
     expect([...indices].sort()).toEqual(indices);
-    // Every text is a label of a block in its own copy.
-    const present = new Set(scene.map((e) => e.id));
-    for (const t of scene.filter((e) => e.type === 'text')) expect(present.has(t.containerId!)).toBe(true);
+    // Every text is a label of a block in its own copy, drawn above its block.
+    const byId = new Map(scene.map((e) => [e.id, e]));
+    for (const t of scene.filter((e) => e.type === 'text')) {
+      const block = byId.get(t.containerId!);
+      expect(block, t.id).toBeDefined();
+      expect(t.index > block!.index, t.id).toBe(true);
+    }
     // Centred where the viewer looks.
     const [minX, minY, maxX, maxY] = getCommonBounds(api.getSceneElements().filter((e) => first.includes(e.id)));
     expect(Math.abs((minX + maxX) / 2 - center.x)).toBeLessThan(40);
