@@ -88,6 +88,13 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
       await cand.waitForTimeout(1500);
       expect(await cand.getByTestId('empty-board-hint').count()).toBe(0);
 
+      // The ML blocks library ships with the page: the menu opens Excalidraw's library sidebar on it.
+      await openMenu(iv);
+      await iv.getByTestId('diagram-library').click();
+      await expect.poll(() => iv.locator('.library-unit__active').count()).toBeGreaterThanOrEqual(8);
+      await iv.getByTestId('sidebar-close').click();
+      await iv.getByTestId('empty-board-hint').waitFor();
+
       // The interviewer inserts Q2 from the menu, where it is offered first as the current question's.
       await openMenu(iv);
       const first = iv.locator('[data-testid^="diagram-insert-"]').first();
