@@ -78,7 +78,8 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
     (templateId: string) => {
       const template = templates.find((t) => t.id === templateId);
       if (!api || !template || !canInsert) return;
-      insertTemplate(api, template);
+      // Whole templates are bigger than a canvas pane at 100%: show all of it to whoever inserted it.
+      revealElements(api, insertTemplate(api, template));
     },
     [api, canInsert],
   );

@@ -10,7 +10,9 @@ import { startAttn, type AttnServer } from '../../server/app.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { templates } from '../../questions/diagrams/index.js';
 import { testConfig } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, elementCount, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLIENT_DIR, RESULTS_DIR, chromiumAvailable, elementCount, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const Q2 = 'long-sequence-transformer';
@@ -113,6 +115,9 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
       expect(ivReport.blocks).toContain('Local window attention (w=512)');
       expect(ivReport.blocks).toContain('Token embedding');
       expect(ivReport.savings.join('\n')).toMatch(/attention 1953× cheaper than full O\(T²·d\) at T=1M, w=512/);
+      // the README's picture of the kit (test-results/, copied to docs/screenshots/ by hand)
+      fs.mkdirSync(RESULTS_DIR, { recursive: true });
+      await iv.screenshot({ path: path.join(RESULTS_DIR, 'diagram-kit-check-shapes.png') });
 
       // The candidate may not insert yet: the item is disabled, and the shortcut does nothing.
       await openMenu(cand);
