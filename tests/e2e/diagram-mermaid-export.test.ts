@@ -5,11 +5,10 @@
  * Mermaid is fetched from attn only.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { startAttn, type AttnServer } from '../../server/app.js';
-import { createRoom, testConfig } from '../support/server.js';
-import { chromiumAvailable, CLIENT_DIR, elementCount, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Download, Page } from 'playwright-core';
+import { createRoom } from '../support/server.js';
+import { browserAndServer, chromiumAvailable, elementCount, joinRoom, screenshotAll } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -32,13 +31,12 @@ async function saved(download: Download): Promise<{ name: string; bytes: Buffer 
 }
 
 describe.skipIf(!hasBrowser)('Mermaid import and image export', () => {
-  let browser: Browser;
-  let server: AttnServer;
+  const suite = browserAndServer();
   const contexts: BrowserContext[] = [];
   const requests: Array<{ who: string; url: string }> = [];
 
   const join = async (url: string, name: string): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.on('request', (r) => requests.push({ who: name, url: r.url() }));
@@ -56,19 +54,9 @@ describe.skipIf(!hasBrowser)('Mermaid import and image export', () => {
     return saved(file);
   };
 
-  beforeAll(async () => {
-    requireBuiltClient();
-    server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('Mermaid becomes shapes for everyone; PNG and SVG export; a PNG attached to the scorecard', async (ctx) => {
     try {
-      const room = await createRoom(server.url, 'Mermaid e2e');
+      const room = await createRoom(suite.server.url, 'Mermaid e2e');
       const iv = await join(room.links.interviewer.url.replace('localhost', '127.0.0.1'), 'Ines');
       const cand = await join(room.links.candidate.url.replace('localhost', '127.0.0.1'), 'Cam');
 
@@ -108,7 +96,7 @@ describe.skipIf(!hasBrowser)('Mermaid import and image export', () => {
       await iv.getByTestId('export-attach').click();
       await iv.getByTestId('export-attached').waitFor({ timeout: 15_000 });
       const scorecard = await iv.context().newPage();
-      await scorecard.goto(`${server.url}/r/${room.room.id}/scorecard#token=${room.links.interviewer.token}`);
+      await scorecard.goto(`${suite.server.url}/r/${room.room.id}/scorecard#token=${room.links.interviewer.token}`);
       const img = scorecard.getByTestId('sc-attachment-img');
       await img.waitFor({ timeout: 15_000 });
       await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(200);

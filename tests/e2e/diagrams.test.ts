@@ -4,15 +4,14 @@
  * until the interviewer allows it, then can; Check shapes flags an edge made wrong by editing a
  * block's label on the canvas.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAttn, type AttnServer } from '../../server/app.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { templates } from '../../questions/diagrams/index.js';
-import { testConfig } from '../support/server.js';
+
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLIENT_DIR, RESULTS_DIR, chromiumAvailable, elementCount, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, elementCount, joinRoom, RESULTS_DIR, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const Q2 = 'long-sequence-transformer';
@@ -21,13 +20,12 @@ const q2 = templates.find((t) => t.id === Q2)!;
 const Q2_EDGES = q2.elements.filter((e) => e.type === 'arrow' && !(e as { customData?: { control?: boolean } }).customData?.control).length;
 
 describe.skipIf(!hasBrowser)('diagram kit', () => {
-  let browser: Browser;
-  let server: AttnServer;
+  const suite = browserAndServer();
   const contexts: BrowserContext[] = [];
   const problems: string[][] = [];
 
   const join = async (url: string, name: string): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
     contexts.push(ctx);
     const page = await ctx.newPage();
     problems.push(watchPage(page).errors);
@@ -55,25 +53,15 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
     };
   };
 
-  beforeAll(async () => {
-    requireBuiltClient();
-    server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('insert, sync, permission, and a flagged shape mismatch', async (ctx) => {
     try {
-      const res = await fetch(`${server.url}/api/rooms`, {
+      const res = await fetch(`${suite.server.url}/api/rooms`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'Diagrams e2e' }),
       });
       const room = (await res.json()) as CreateRoomResponse;
-      const setQuestion = await fetch(`${server.url}/api/rooms/${room.room.id}/session/current`, {
+      const setQuestion = await fetch(`${suite.server.url}/api/rooms/${room.room.id}/session/current`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${room.links.interviewer.token}` },
         body: JSON.stringify({ questionId: 'q2' }),

@@ -4,22 +4,19 @@
  * panel and nothing interviewer-only crosses its network; the scorecard downloads with both scores.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAttn, type AttnServer } from '../../server/app.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { CreateRoomResponse } from '../../shared/api.js';
-import { testConfig } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
 describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
-  let browser: Browser;
-  let server: AttnServer;
+  const suite = browserAndServer();
   const contexts: BrowserContext[] = [];
 
   const join = async (url: string, name: string): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     contexts.push(ctx);
     const page = await ctx.newPage();
     return joinRoom(page, url, name);
@@ -39,19 +36,9 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
   const raterCell = (page: Page, name: string) =>
     page.locator(`[data-testid="rater-score"][data-rater-name="${name}"] td`).first().textContent();
 
-  beforeAll(async () => {
-    requireBuiltClient();
-    server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('two interviewers score live; the candidate sees the prompt and nothing else', async (ctx) => {
     try {
-      const res = await fetch(`${server.url}/api/rooms`, {
+      const res = await fetch(`${suite.server.url}/api/rooms`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'Panel e2e', plan: ['q1', 'q2'] }),
@@ -59,7 +46,7 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
       const room = (await res.json()) as CreateRoomResponse;
 
       // The candidate joins first and records everything it receives.
-      const candCtx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+      const candCtx = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
       contexts.push(candCtx);
       const cand = await candCtx.newPage();
       const received: Buffer[] = [];
@@ -82,7 +69,7 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
 
       // Ada puts q1 on screen; everyone sees its title, the candidate sees its prompt and timer.
       await ada.locator('[data-testid="set-current"][data-question-id="q1"]').click();
-      const q1 = server.questions.get('q1')!;
+      const q1 = suite.server.questions.get('q1')!;
       for (const page of [ada, bob, cand]) {
         await expect.poll(() => page.getByTestId('question-title').textContent(), { timeout: 10_000 }).toBe(q1.title);
       }

@@ -7,11 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startAttn, type AttnServer } from '../../server/app.js';
-import { createRoom, testConfig } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { createRoom } from '../support/server.js';
+import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const REFERENCE_FILE = path.resolve(import.meta.dirname, '../../questions/challenges/scaled-dot-product-attention.ts');
@@ -30,12 +29,11 @@ const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf
 const WRONG = CORRECT.replace('tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]))', 'tf.matMul(q, k, false, true)');
 
 describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
-  let browser: Browser;
-  let server: AttnServer;
+  const suite = browserAndServer(['--enable-unsafe-webgpu']);
   const contexts: BrowserContext[] = [];
 
   const newPage = async (): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const ctx = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } });
     contexts.push(ctx);
     return ctx.newPage();
   };
@@ -53,20 +51,10 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
     return newest(page);
   };
 
-  beforeAll(async () => {
-    requireBuiltClient();
-    server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
-    browser = await launch(['--enable-unsafe-webgpu']);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('checks attention on webgpu, times out loops, blocks the network, runs remotely, keeps references server-side', async (ctx) => {
     try {
-      const room = await createRoom(server.url.replace('localhost', '127.0.0.1'), 'Runner');
-      await fetch(`${server.url}/api/rooms/${room.room.id}/session/current`, {
+      const room = await createRoom(suite.server.url.replace('localhost', '127.0.0.1'), 'Runner');
+      await fetch(`${suite.server.url}/api/rooms/${room.room.id}/session/current`, {
         method: 'POST',
         headers: { authorization: `Bearer ${room.links.interviewer.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ questionId: 'q1' }),

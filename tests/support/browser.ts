@@ -6,6 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startAttn, type AttnServer } from '../../server/app.js';
+import { testConfig } from './server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const BASE_ARGS = [
@@ -107,4 +110,22 @@ export async function drawRectangle(page: Page, x: number, y: number): Promise<v
 /** How many non-deleted elements the page's Excalidraw scene holds (Canvas keeps it in data-element-count). */
 export async function elementCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('canvas').getAttribute('data-element-count'));
+}
+
+/**
+ * One attn server (serving the built client) and one Chromium for the enclosing describe block,
+ * started before its tests and closed after them. Read them as `suite.server` / `suite.browser`.
+ */
+export function browserAndServer(launchArgs: string[] = []): { readonly server: AttnServer; readonly browser: Browser } {
+  const suite = {} as { server: AttnServer; browser: Browser };
+  beforeAll(async () => {
+    requireBuiltClient();
+    suite.server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
+    suite.browser = await launch(launchArgs);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
