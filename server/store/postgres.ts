@@ -110,6 +110,9 @@ const textOrNull = (v: string | null): string | null => (v === null ? null : tex
 
 
 
+const INSERT_LINK = 'INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)';
+const linkValues = (l: LinkRecord) => [l.id, l.roomId, l.role, l.tokenHash, l.createdAt, l.revokedAt];
+
 const UPDATE_COLUMNS = 'room_id, doc, seq, ts, author_role, author_name, bytes';
 
 // One statement is one implicit transaction: the head bump and the insert commit together or not
@@ -208,16 +211,7 @@ export class PostgresStore implements Store {
     try {
       await client.query('BEGIN');
       await client.query('INSERT INTO rooms (id, title, created_at) VALUES ($1, $2, $3)', [room.id, text(room.title), room.createdAt]);
-      for (const l of links) {
-        await client.query('INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-          l.id,
-          l.roomId,
-          l.role,
-          l.tokenHash,
-          l.createdAt,
-          l.revokedAt,
-        ]);
-      }
+      for (const l of links) await client.query(INSERT_LINK, linkValues(l));
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -244,14 +238,7 @@ export class PostgresStore implements Store {
   }
 
   async addLink(l: LinkRecord): Promise<void> {
-    await this.query('INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      l.id,
-      l.roomId,
-      l.role,
-      l.tokenHash,
-      l.createdAt,
-      l.revokedAt,
-    ]);
+    await this.query(INSERT_LINK, linkValues(l));
   }
 
   async revokeLink(roomId: string, linkId: string, at: number): Promise<LinkRecord | null> {
