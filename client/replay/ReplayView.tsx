@@ -292,6 +292,9 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
                       theme={theme}
                       onError={setNotice}
                       onReady={setApi}
+                      // Read-only: the Diagram menu offers Check shapes and Export (of this instant).
+                      role="observer"
+                      roomTitle={room.title}
                     />
                   )}
                 </Suspense>

@@ -165,6 +165,14 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       expect(await replay.getByTestId('replay-run').count()).toBe(1);
       expect(await replay.getByTestId('replay-note').textContent()).toContain('1/sqrt(d)');
       await shot(replay, 'replay-end');
+      // the Diagram menu in a replay: check shapes and export of this instant, nothing that writes
+      await replay.getByTestId('diagram-menu-button').click();
+      await replay.getByTestId('diagram-menu').waitFor();
+      expect(await replay.getByTestId('diagram-check-shapes').count()).toBe(1);
+      expect(await replay.getByTestId('diagram-export').count()).toBe(1);
+      expect(await replay.locator('[data-testid^="diagram-insert-"], [data-testid="diagram-mermaid"], [data-testid="diagram-math"]').count()).toBe(0);
+      await replay.getByTestId('diagram-menu-button').click();
+      await shot(replay, 'replay-diagram-menu');
       await replay.getByTestId('replay-scrubber').focus();
       await replay.keyboard.press('Home');
       await expect.poll(() => elementCount(replay), { timeout: 10_000 }).toBe(0);
