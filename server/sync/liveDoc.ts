@@ -96,8 +96,6 @@ export class LiveDoc {
   /** updates this instance appended since the last snapshot (each instance snapshots its own writes) */
   private sinceSnapshot = 0;
   private unsubscribe: (() => void) | null = null;
-  /** awareness client ids spoken for by clients of other instances, by instance */
-  private readonly remoteOwners = new Map<number, string>();
   private destroyed = false;
   private queue: Array<() => Promise<void> | void> = [];
   private draining: Promise<void> | null = null;
@@ -162,7 +160,7 @@ export class LiveDoc {
         void this.enqueue(() => this.applyRemote(msg.seq, msg.bytes));
         return;
       case 'awareness':
-        this.applyRemoteAwareness(msg.origin, msg.bytes);
+        this.applyRemoteAwareness(msg.bytes);
         return;
       case 'awareness-query': {
         const ids = this.locallyOwnedAwareness();
@@ -237,7 +235,14 @@ export class LiveDoc {
     }
   }
 
-  private applyRemoteAwareness(origin: string, bytes: Uint8Array): void {
+  /**
+   * Presence from clients of other instances. An id one of our own connections speaks for keeps
+   * our connection's state here: a client that moved to us (its old instance died) must not be
+   * overwritten by its stale copy, and nobody elsewhere can overwrite our clients' presence for
+   * our clients. The other way round, a client that arrives here claiming an id another instance
+   * holds takes it over (see handleAwareness) — after a failover that is the same client.
+   */
+  private applyRemoteAwareness(bytes: Uint8Array): void {
     let entries;
     try {
       entries = decodeAwarenessUpdate(bytes);
@@ -245,11 +250,9 @@ export class LiveDoc {
       this.opts.log.warn('ignored a malformed awareness message from the bus', { room: this.roomId, err: String(err) });
       return;
     }
-    for (const e of entries) {
-      if (e.state === null) this.remoteOwners.delete(e.clientId);
-      else this.remoteOwners.set(e.clientId, origin);
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, BUS_ORIGIN);
+    const kept = entries.filter((e) => ![...this.conns].some((c) => c.owned.has(e.clientId)));
+    if (kept.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, kept.length === entries.length ? bytes : encodeAwarenessUpdate(kept), BUS_ORIGIN);
   }
 
   private locallyOwnedAwareness(): number[] {
@@ -489,9 +492,16 @@ export class LiveDoc {
     } catch (err) {
       throw new MalformedMessageError(`bad awareness update: ${String(err)}`);
     }
-    const kept = sanitizeAwareness(entries, conn.role, conn.owned, (id) => {
+    // y-websocket clients echo every awareness change they hear, others' included. An entry for an
+    // id this connection does not speak for is taken as its own only when it is newer than what we
+    // hold: an echo never is (it is a copy of what we sent), while a client that moved here from a
+    // dead instance is, from its next change on — so its presence carries on at once, and its
+    // stale copy from the old instance cannot hold it hostage until the awareness timeout.
+    const held = this.awareness.meta;
+    const fresh = entries.filter((e) => conn.owned.has(e.clientId) || (held.get(e.clientId)?.clock ?? -1) < e.clock);
+    const kept = sanitizeAwareness(fresh, conn.role, conn.owned, (id) => {
       for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
-      return this.remoteOwners.has(id) && this.awareness.getStates().has(id);
+      return false;
     });
     const before = conn.name;
     for (const e of kept) {

@@ -83,6 +83,17 @@ describe.skipIf(!ready)('scale-out: an instance killed mid-load', () => {
     await eventually(() => expect(writers.every((w) => w.provider.wsconnected && w.provider.synced)).toBe(true), 20_000, 50);
     await eventually(() => expectConverged(writers), 20_000, 50);
     expect(lb.handed.get(portOf(victim.url))).toBe(handedBefore);
+    // The moved writers' presence is live on the survivors at once (not frozen until their old
+    // copies time out): a cursor each writer moves now reaches every other writer.
+    writers.forEach((w, i) => w.provider.awareness.setLocalStateField('cursor', { x: 1000 + i, y: 1 }));
+    await eventually(() => {
+      for (const viewer of writers) {
+        for (const [i, w] of writers.entries()) {
+          if (viewer === w) continue;
+          expect(viewer.provider.awareness.getStates().get(w.doc.clientID)?.cursor, `writer ${i}`).toEqual({ x: 1000 + i, y: 1 });
+        }
+      }
+    }, 3000);
     const total = [...lb.handed.values()].reduce((n, v) => n + v, 0);
     // the victim's writers came back through the balancer (the balancer saw their new connections)
     expect(total).toBeGreaterThan(7);
