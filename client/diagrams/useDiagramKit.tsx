@@ -53,10 +53,18 @@ export interface DiagramKit {
   overlay: ReactNode;
 }
 
+/** How long the toggle may show a value the board doc has not confirmed, after the server accepted it. */
+const PENDING_TOGGLE_MAX_MS = 5000;
+
 export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token, roomTitle, empty, sidebarOpen, onError }: DiagramKitOptions): DiagramKit {
   const current = useCurrentQuestion(doc);
   const forAnyone = useTemplatesForAnyone(doc);
-  const [saving, setSaving] = useState(false);
+  // The interviewer's toggle shows its new value at once (and stays disabled) until the board
+  // doc, which only the server writes, says the same; a failed request puts it back.
+  const [pendingForAnyone, setPendingForAnyone] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (pendingForAnyone !== null && forAnyone === pendingForAnyone) setPendingForAnyone(null);
+  }, [forAnyone, pendingForAnyone]);
   const [report, setReport] = useState<ShapeReport | null>(null);
   // Dialogs mount on first use and stay mounted, so they can animate closed and keep their state.
   const [opened, setOpened] = useState<{ mermaid: boolean; export: boolean }>({ mermaid: false, export: false });
@@ -127,13 +135,16 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
 
   const toggleForAnyone = useCallback(
     (allowed: boolean) => {
-      setSaving(true);
-      setTemplatesForAnyone(roomId, token, allowed)
-        .catch((error: unknown) => {
+      setPendingForAnyone(allowed);
+      setTemplatesForAnyone(roomId, token, allowed).then(
+        // Normally the doc has caught up long before; this only keeps an offline page usable.
+        () => window.setTimeout(() => setPendingForAnyone((p) => (p === allowed ? null : p)), PENDING_TOGGLE_MAX_MS),
+        (error: unknown) => {
+          setPendingForAnyone(null);
           const reason = error instanceof ApiRequestError ? error.message : 'something went wrong.';
           onError(`Could not change who may insert templates: ${reason}`);
-        })
-        .finally(() => setSaving(false));
+        },
+      );
     },
     [roomId, token, onError],
   );
@@ -145,7 +156,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
       canInsert={canInsert}
       insertBlockedReason={!readOnly && !canInsert ? 'The interviewer has not allowed candidates to insert templates.' : null}
       readOnly={readOnly}
-      templatesForAnyone={role === 'interviewer' ? { allowed: forAnyone, saving, onChange: toggleForAnyone } : undefined}
+      templatesForAnyone={role === 'interviewer' ? { allowed: pendingForAnyone ?? forAnyone, saving: pendingForAnyone !== null, onChange: toggleForAnyone } : undefined}
       onInsert={insert}
       onAction={action}
     />
