@@ -15,6 +15,7 @@ import { AskedLists, GuideView } from './QuestionDetails.js';
 import { ReferenceView } from './ReferenceView.js';
 import { RubricGrid } from './RubricGrid.js';
 import { SignalsList } from './SignalsList.js';
+import { PanelAttachments } from './PanelAttachments.js';
 import { PANEL_KEY_STEP_PX } from './layout.js';
 import { normalizePlan } from './plan.js';
 import { loadRaterId } from './raterId.js';
@@ -204,6 +205,7 @@ const SECTIONS = [
   { id: 'panel-notes', label: 'Notes' },
   { id: 'panel-totals', label: 'Totals' },
   { id: 'panel-signals', label: 'Signals' },
+  { id: 'panel-images', label: 'Images' },
 ] as const;
 
 function PanelBody({ doc, roomId, token, roomTitle, editable, myRaterId, bank, onRetryBank, current, signalCount }: PanelBodyProps) {
@@ -443,6 +445,10 @@ function PanelBody({ doc, roomId, token, roomTitle, editable, myRaterId, bank, o
         }
       >
         <SignalsList signals={signalList} />
+      </PanelSection>
+
+      <PanelSection id="panel-images" title="Board images" testId="panel-images">
+        <PanelAttachments doc={doc} roomId={roomId} token={token} editable={editable} />
       </PanelSection>
 
       {editable && (

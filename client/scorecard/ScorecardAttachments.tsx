@@ -37,7 +37,21 @@ export function ScorecardAttachments({
   );
 }
 
-function AttachmentFigure({ roomId, token, attachment, onRemoved }: { roomId: string; token: string; attachment: Attachment; onRemoved: () => void }) {
+/** One attached board image (fetched with the token), its caption, and Remove for interviewers. */
+export function AttachmentFigure({
+  roomId,
+  token,
+  attachment,
+  onRemoved,
+  removable = true,
+}: {
+  roomId: string;
+  token: string;
+  attachment: Attachment;
+  onRemoved: () => void;
+  /** false for observers: the route refuses them, so the button is not offered */
+  removable?: boolean;
+}) {
   const [image, setImage] = useState<Image>({ kind: 'loading' });
   const [removing, setRemoving] = useState(false);
   const [removeError, setRemoveError] = useState<string | null>(null);
@@ -95,15 +109,17 @@ function AttachmentFigure({ roomId, token, attachment, onRemoved }: { roomId: st
           {' '}
           · {attachment.by} · {formatTimeOfDay(attachment.at)}
         </span>
-        <button
-          type="button"
-          className="button button-small button-danger-ghost no-print sc-attachment-remove"
-          data-testid="sc-attachment-remove"
-          disabled={removing}
-          onClick={() => void remove()}
-        >
-          Remove
-        </button>
+        {removable && (
+          <button
+            type="button"
+            className="button button-small button-danger-ghost no-print sc-attachment-remove"
+            data-testid="sc-attachment-remove"
+            disabled={removing}
+            onClick={() => void remove()}
+          >
+            Remove
+          </button>
+        )}
       </figcaption>
       {removeError && (
         <p className="inline-error no-print" role="alert">

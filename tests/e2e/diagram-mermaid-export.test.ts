@@ -95,6 +95,15 @@ describe.skipIf(!hasBrowser)('Mermaid import and image export', () => {
       await iv.getByTestId('export-caption').fill('Fusion architecture');
       await iv.getByTestId('export-attach').click();
       await iv.getByTestId('export-attached').waitFor({ timeout: 15_000 });
+      // ...live in the interviewer's panel too
+      await iv.keyboard.press('Escape');
+      const panel = iv.getByTestId('panel');
+      await panel.waitFor({ timeout: 15_000 });
+      if ((await panel.getAttribute('data-collapsed')) === 'true') await iv.getByTestId('panel-toggle').first().click();
+      const panelImg = iv.locator('[data-testid="panel-attachments"] [data-testid="sc-attachment-img"]');
+      await panelImg.waitFor({ timeout: 15_000 });
+      await expect.poll(() => panelImg.evaluate((el: HTMLImageElement) => el.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(200);
+      expect(await iv.getByTestId('panel-images').textContent()).toContain('Fusion architecture');
       const scorecard = await iv.context().newPage();
       await scorecard.goto(`${suite.server.url}/r/${room.room.id}/scorecard#token=${room.links.interviewer.token}`);
       const img = scorecard.getByTestId('sc-attachment-img');
@@ -104,7 +113,9 @@ describe.skipIf(!hasBrowser)('Mermaid import and image export', () => {
       await scorecard.getByTestId('sc-attachment-remove').click();
       await scorecard.getByText('None attached.', { exact: false }).waitFor({ timeout: 10_000 });
       await scorecard.close();
-      await iv.keyboard.press('Escape');
+      // removed on the scorecard page: gone from the live panel as well
+      await expect.poll(() => iv.locator('[data-testid="panel-attachments"]').count(), { timeout: 10_000 }).toBe(0);
+      expect(await iv.getByTestId('panel-images').textContent()).toContain('None yet');
 
       // ---- The candidate: export SVG (the labels arrived); attaching is not offered to them.
       await openDialog(cand, 'diagram-export', 'export-dialog');
