@@ -63,17 +63,8 @@ export function summarize(samples: Samples): Distribution {
   };
 }
 
-/** Seeded PRNG (mulberry32) so two servers in one run see the same jitter schedule. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32, the challenges' own) so two servers in one run see the same jitter schedule. */
+export { mulberry32 as seededRandom } from '../../questions/challenges/rng.js';
 
 export function fixed(value: number | undefined, digits = 1): string {
   if (value === undefined || !Number.isFinite(value)) return '—';

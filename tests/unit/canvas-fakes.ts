@@ -13,18 +13,10 @@ import type {
   SceneUpdate,
 } from '../../client/canvas/excalidrawApi.js';
 import { compareByIndex } from '../../client/canvas/versioning.js';
+import { mulberry32 } from '../../questions/challenges/rng.js';
 
-/** mulberry32: tiny, fast, good enough to drive a fuzz test reproducibly from one integer. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the challenges' seeded generator) drives a fuzz test reproducibly from one integer. */
+export { mulberry32 };
 
 export class Rng {
   readonly next: () => number;
