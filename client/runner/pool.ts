@@ -4,10 +4,9 @@
  * timeout or Stop terminates the worker outright: that is the only way to stop a `while (true)`
  * or a GPU job, and it frees everything the snippet allocated.
  */
-import type { CaseResult } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
 import { MAX_CONSOLE_LINES } from './output.js';
-import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
+import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, RunResult, ToWorker, WasmFiles } from './protocol.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MIN_TIMEOUT_MS = 1_000;
@@ -36,17 +35,12 @@ export interface RunJob {
   challenge?: ChallengeJob;
 }
 
-export interface RunOutcome {
-  status: 'ok' | 'error' | 'timeout' | 'stopped';
+/** What the worker reported (its RunResult), plus what only the pool knows: timeouts, stops, the backend. */
+export interface RunOutcome extends Omit<RunResult, 'id' | 'status'> {
+  status: RunResult['status'] | 'timeout' | 'stopped';
   backend?: RunBackend;
   adapter?: string;
   fallbackReason?: string;
-  console: RunConsoleLine[];
-  value?: string;
-  error?: { message: string; line?: number; column?: number };
-  checks?: CaseResult[];
-  durationMs: number;
-  truncated?: boolean;
 }
 
 export interface PoolOptions {
