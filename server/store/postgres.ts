@@ -12,7 +12,7 @@
  * so tests (and several deployments on one database) can keep apart.
  */
 import pg from 'pg';
-import type { DocName, Role } from '../../shared/protocol.js';
+import type { DocName } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
 import type {
   FileRecord,
@@ -28,7 +28,7 @@ import type {
   UpdateLogStats,
   UpdateRecord,
 } from './port.js';
-import { toBytes, toLink, toRecording, toUpdate, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
+import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
 
 export interface PostgresStoreOptions {
@@ -383,11 +383,8 @@ export class PostgresStore implements Store {
   }
 
   async listEvents(roomId: string): Promise<PresenceEvent[]> {
-    const { rows } = await this.query<{ room_id: string; ts: number; kind: PresenceEvent['kind']; role: Role; name: string; doc: DocName }>(
-      'SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = $1 ORDER BY ts, id',
-      [roomId],
-    );
-    return rows.map((r) => ({ roomId: r.room_id, ts: r.ts, kind: r.kind, role: r.role, name: r.name, doc: r.doc }));
+    const { rows } = await this.query<EventRow>('SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = $1 ORDER BY ts, id', [roomId]);
+    return rows.map(toEvent);
   }
 
   async putFile(f: FileRecord): Promise<'created' | 'exists'> {

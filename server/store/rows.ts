@@ -3,7 +3,7 @@
  * and their conversion to the port's records.
  */
 import type { DocName, Role } from '../../shared/protocol.js';
-import type { LinkRecord, RecordingRecord, UpdateRecord } from './port.js';
+import type { LinkRecord, PresenceEvent, RecordingRecord, UpdateRecord } from './port.js';
 
 export interface LinkRow {
   id: string;
@@ -30,6 +30,15 @@ export interface RecordingRow {
   started_at: number;
   stopped_at: number | null;
   file: string | null;
+}
+
+export interface EventRow {
+  room_id: string;
+  ts: number;
+  kind: PresenceEvent['kind'];
+  role: Role;
+  name: string;
+  doc: DocName;
 }
 
 /** A plain Uint8Array view over the driver's Buffer: the contract suite compares with toEqual. */
@@ -61,3 +70,5 @@ export const toRecording = (r: RecordingRow): RecordingRecord => ({
   stoppedAt: r.stopped_at,
   file: r.file ?? null,
 });
+
+export const toEvent = (r: EventRow): PresenceEvent => ({ roomId: r.room_id, ts: r.ts, kind: r.kind, role: r.role, name: r.name, doc: r.doc });

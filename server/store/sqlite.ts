@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { DocName, Role } from '../../shared/protocol.js';
+import type { DocName } from '../../shared/protocol.js';
 import type {
   FileRecord,
   LinkRecord,
@@ -27,7 +27,7 @@ import type {
   UpdateLogStats,
   UpdateRecord,
 } from './port.js';
-import { toBytes, toLink, toRecording, toUpdate, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
+import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -99,14 +99,6 @@ CREATE INDEX IF NOT EXISTS recordings_room ON recordings(room_id, started_at);
 `;
 
 
-interface EventRow {
-  room_id: string;
-  ts: number;
-  kind: PresenceEvent['kind'];
-  role: Role;
-  name: string;
-  doc: DocName;
-}
 
 
 
@@ -285,7 +277,7 @@ export class SqliteStore implements Store {
   }
 
   async listEvents(roomId: string): Promise<PresenceEvent[]> {
-    return this.stmt.eventsByRoom.all(roomId).map((r) => ({ roomId: r.room_id, ts: r.ts, kind: r.kind, role: r.role, name: r.name, doc: r.doc }));
+    return this.stmt.eventsByRoom.all(roomId).map(toEvent);
   }
 
   async putFile(f: FileRecord): Promise<'created' | 'exists'> {
