@@ -2,6 +2,7 @@
  * Wire-level constants shared by the server, the client and the tests.
  * Everything here is plain data so both sides (and the docs) agree on one spelling.
  */
+import { can } from './capabilities.js';
 
 export const ROLES = ['interviewer', 'candidate', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,11 +12,18 @@ export type DocName = (typeof DOC_NAMES)[number];
 
 export type DocAccess = 'write' | 'read' | 'none';
 
-/** Who may open which document. Enforced by the server; the client only mirrors it for the UI. */
-export const DOC_ACCESS: Record<DocName, Record<Role, DocAccess>> = {
-  board: { interviewer: 'write', candidate: 'write', observer: 'read' },
-  panel: { interviewer: 'write', candidate: 'none', observer: 'read' },
-};
+function accessFromCapabilities(doc: DocName, role: Role): DocAccess {
+  if (can(role, `${doc}.write`)) return 'write';
+  return can(role, `${doc}.read`) ? 'read' : 'none';
+}
+
+/**
+ * Who may open which document, derived from the capability table (shared/capabilities.ts).
+ * Enforced by the server; the client only mirrors it for the UI.
+ */
+export const DOC_ACCESS: Record<DocName, Record<Role, DocAccess>> = Object.fromEntries(
+  DOC_NAMES.map((doc) => [doc, Object.fromEntries(ROLES.map((role) => [role, accessFromCapabilities(doc, role)]))]),
+) as Record<DocName, Record<Role, DocAccess>>;
 
 export function docAccess(doc: DocName, role: Role): DocAccess {
   return DOC_ACCESS[doc][role];

@@ -8,7 +8,7 @@ import { ATTACHMENT_MIME, AttachmentBody, FILE_ID_PATTERN, MAX_ATTACHMENTS_PER_R
 import { panelAttachments, type Attachment } from '../../shared/doc.js';
 import type { Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
-import { requireRole } from './auth.js';
+import { requireCapability } from './auth.js';
 import { HttpError, zodMessage } from './errors.js';
 
 export interface AttachmentsDeps {
@@ -25,7 +25,7 @@ export function isPng(bytes: Uint8Array): boolean {
 export function attachmentsRouter({ store, sync }: AttachmentsDeps): Router {
   const r = Router({ mergeParams: true });
 
-  r.post('/attachments', requireRole(store, 'interviewer'), async (req, res) => {
+  r.post('/attachments', requireCapability(store, 'attachments.manage'), async (req, res) => {
     const body = AttachmentBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     const { room, link } = req.authed!;
@@ -52,7 +52,7 @@ export function attachmentsRouter({ store, sync }: AttachmentsDeps): Router {
     res.status(201).json({ attachment });
   });
 
-  r.delete('/attachments/:fileId', requireRole(store, 'interviewer'), async (req, res) => {
+  r.delete('/attachments/:fileId', requireCapability(store, 'attachments.manage'), async (req, res) => {
     const fileId = String(req.params.fileId ?? '');
     if (!FILE_ID_PATTERN.test(fileId)) throw new HttpError(400, 'bad_file_id', 'That is not a valid file id.');
     let removed = 0;

@@ -1,5 +1,6 @@
 /** Bearer-token authentication for REST routes. The token itself is never logged or stored. */
 import type { NextFunction, Request, Response } from 'express';
+import { rolesWith, type Capability } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { ROOM_ID_PATTERN } from '../../shared/protocol.js';
 import { TOKEN_PATTERN, hashToken } from '../auth.js';
@@ -23,7 +24,19 @@ export function bearerToken(req: Request): string | null {
   return m ? m[1]! : null;
 }
 
-/** Resolves `:roomId` + bearer token to a link of one of `roles`, or answers 400/401/403/404/410. */
+/**
+ * Resolves `:roomId` + bearer token to a link whose role holds `capability` (shared/capabilities.ts),
+ * or answers 400/401/403/404/410. The 403 names the roles that may, from the same table.
+ */
+export function requireCapability(store: Store, capability: Capability) {
+  return requireRole(store, ...rolesWith(capability));
+}
+
+/**
+ * Resolves `:roomId` + bearer token to a link of one of `roles`, or answers 400/401/403/404/410.
+ * @deprecated Routes name a capability (requireCapability), so a role's rights live in one table;
+ * this stays as the role-list form requireCapability is built on.
+ */
 export function requireRole(store: Store, ...roles: Role[]) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const roomId = String(req.params.roomId ?? '');

@@ -9,7 +9,7 @@ import { mintAvToken, type EgressPort } from '../av/livekit.js';
 import type { LiveKitConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { RecordingRecord, Store } from '../store/port.js';
-import { ALL_ROLES, requireRole } from './auth.js';
+import { requireCapability } from './auth.js';
 import { HttpError, zodMessage } from './errors.js';
 
 export interface AvDeps {
@@ -48,13 +48,13 @@ export function avRouter({ store, livekit, egress, log }: AvDeps): Router {
     return new HttpError(502, 'livekit_unreachable', `Could not ${action} the recording: LiveKit Egress at ${livekit!.apiUrl} did not answer (${errorText(err)}).`);
   };
 
-  r.get('/av', requireRole(store, ...ALL_ROLES), async (req, res) => {
+  r.get('/av', requireCapability(store, 'av.join'), async (req, res) => {
     const active = livekit ? await activeRecording(store, req.authed!.room.id) : null;
     const body: AvStatusResponse = { enabled: livekit !== null, egress: livekit !== null && egress !== null, recording: active && toInfo(active) };
     res.json(body);
   });
 
-  r.post('/av-token', requireRole(store, ...ALL_ROLES), async (req, res) => {
+  r.post('/av-token', requireCapability(store, 'av.join'), async (req, res) => {
     const lk = requireLiveKit();
     const body = AvTokenBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
@@ -64,7 +64,7 @@ export function avRouter({ store, livekit, egress, log }: AvDeps): Router {
     res.set('Cache-Control', 'no-store').json(answer);
   });
 
-  r.post('/recording/start', requireRole(store, 'interviewer'), async (req, res) => {
+  r.post('/recording/start', requireCapability(store, 'recording.control'), async (req, res) => {
     const eg = requireEgress();
     const roomId = req.authed!.room.id;
     const running = await activeRecording(store, roomId);
@@ -81,7 +81,7 @@ export function avRouter({ store, livekit, egress, log }: AvDeps): Router {
     res.status(201).json({ recording: toInfo(record) });
   });
 
-  r.post('/recording/stop', requireRole(store, 'interviewer'), async (req, res) => {
+  r.post('/recording/stop', requireCapability(store, 'recording.control'), async (req, res) => {
     const eg = requireEgress();
     const roomId = req.authed!.room.id;
     const running = await activeRecording(store, roomId);

@@ -7,7 +7,7 @@ import express, { Router } from 'express';
 import { ALLOWED_FILE_MIME, FILE_ID_PATTERN } from '../../shared/api.js';
 import { LIMITS } from '../../shared/protocol.js';
 import type { Store } from '../store/port.js';
-import { ALL_ROLES, requireRole } from './auth.js';
+import { requireCapability } from './auth.js';
 import { HttpError } from './errors.js';
 
 const MIB = 1024 * 1024;
@@ -23,7 +23,7 @@ export function filesRouter(store: Store): Router {
 
   r.put(
     '/:fileId',
-    requireRole(store, 'interviewer', 'candidate'),
+    requireCapability(store, 'files.upload'),
     express.raw({ type: () => true, limit: LIMITS.MAX_FILE_BYTES }),
     async (req, res) => {
       const id = fileId(req.params.fileId);
@@ -46,7 +46,7 @@ export function filesRouter(store: Store): Router {
     },
   );
 
-  r.get('/:fileId', requireRole(store, ...ALL_ROLES), async (req, res) => {
+  r.get('/:fileId', requireCapability(store, 'files.read'), async (req, res) => {
     const file = await store.getFile(req.authed!.room.id, fileId(req.params.fileId));
     if (!file) throw new HttpError(404, 'not_found', 'No such file in this room.');
     res.set({

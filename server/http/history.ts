@@ -20,7 +20,7 @@ import {
 import { DOC_NAMES } from '../../shared/protocol.js';
 import { recordingUrl } from '../av/livekit.js';
 import type { Store } from '../store/port.js';
-import { requireRole } from './auth.js';
+import { requireCapability } from './auth.js';
 import { HttpError, zodMessage } from './errors.js';
 
 const HistoryQuery = z.object({
@@ -44,7 +44,7 @@ async function playableRecording(store: Store, roomId: string, recordingsUrl: st
 export function historyRouter({ store, recordingsUrl }: { store: Store; recordingsUrl?: string | undefined }): Router {
   const r = Router({ mergeParams: true });
 
-  r.get('/history', requireRole(store, 'interviewer', 'observer'), async (req, res) => {
+  r.get('/history', requireCapability(store, 'history.read'), async (req, res) => {
     const query = HistoryQuery.safeParse(req.query);
     if (!query.success) throw new HttpError(400, 'bad_request', zodMessage(query.error));
     const { doc, after, limit } = query.data;

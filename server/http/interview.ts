@@ -19,7 +19,7 @@ import type { QuestionBank } from '../questions/load.js';
 import { buildScorecard, scorecardMarkdown } from '../scorecard.js';
 import type { Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
-import { requireRole } from './auth.js';
+import { requireCapability } from './auth.js';
 import { HttpError, zodMessage } from './errors.js';
 
 export interface InterviewDeps {
@@ -60,12 +60,12 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
   const r = Router({ mergeParams: true });
   const buckets = new Map<string, { tokens: number; at: number }>();
 
-  r.get('/questions', requireRole(store, 'interviewer', 'observer'), (_req, res) => {
+  r.get('/questions', requireCapability(store, 'questions.read'), (_req, res) => {
     const body: QuestionsResponse = { questions: questions.list().map(questionFull) };
     res.json(body);
   });
 
-  r.put('/plan', requireRole(store, 'interviewer'), async (req, res) => {
+  r.put('/plan', requireCapability(store, 'plan.edit'), async (req, res) => {
     const body = PlanBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     checkPlan(questions, body.data.questionIds);
@@ -73,7 +73,7 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
     res.json({ plan: body.data.questionIds });
   });
 
-  r.post('/session/current', requireRole(store, 'interviewer'), async (req, res) => {
+  r.post('/session/current', requireCapability(store, 'question.set'), async (req, res) => {
     const body = SetCurrentQuestionBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     let current: CurrentQuestion | null = null;
@@ -91,18 +91,18 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
   });
 
   // Candidates read the flag from the board doc; only the server writes that map.
-  r.put('/session/templates', requireRole(store, 'interviewer'), async (req, res) => {
+  r.put('/session/templates', requireCapability(store, 'templates.manage'), async (req, res) => {
     const body = SetTemplatesForAnyoneBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     await sync.change(req.authed!.room.id, 'board', (doc) => writeTemplatesForAnyone(doc, body.data.allowed));
     res.json({ allowed: body.data.allowed });
   });
 
-  r.get('/session', requireRole(store, 'interviewer', 'candidate', 'observer'), async (req, res) => {
+  r.get('/session', requireCapability(store, 'session.read'), async (req, res) => {
     res.json({ current: await sync.read(req.authed!.room.id, 'board', readCurrentQuestion) });
   });
 
-  r.post('/signals', requireRole(store, 'candidate'), async (req, res) => {
+  r.post('/signals', requireCapability(store, 'signals.send'), async (req, res) => {
     const body = SignalBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     const { link, room } = req.authed!;
@@ -127,11 +127,11 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
     const room = (await store.getRoom(roomId))!;
     return sync.read(roomId, 'panel', (doc) => buildScorecard(room, (id) => questions.get(id), doc));
   };
-  r.get('/scorecard.json', requireRole(store, 'interviewer'), async (req, res) => {
+  r.get('/scorecard.json', requireCapability(store, 'scorecard.read'), async (req, res) => {
     const card = await scorecard(req.authed!.room.id);
     res.set('Content-Disposition', `attachment; filename="attn-scorecard-${card.room.id}.json"`).json(card);
   });
-  r.get('/scorecard.md', requireRole(store, 'interviewer'), async (req, res) => {
+  r.get('/scorecard.md', requireCapability(store, 'scorecard.read'), async (req, res) => {
     const card = await scorecard(req.authed!.room.id);
     res
       .type('text/markdown; charset=utf-8')

@@ -6,7 +6,7 @@ import { hashToken, newId, newToken } from '../auth.js';
 import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
 import type { QuestionBank } from '../questions/load.js';
-import { ALL_ROLES, requireRole } from './auth.js';
+import { requireCapability } from './auth.js';
 import { checkPlan, replacePlan } from './interview.js';
 import { HttpError, zodMessage } from './errors.js';
 
@@ -52,17 +52,17 @@ export function roomsRouter({ store, sync, questions, publicUrl }: RoomsDeps): R
     res.status(201).json(out);
   });
 
-  r.get('/:roomId', requireRole(store, ...ALL_ROLES), (req, res) => {
+  r.get('/:roomId', requireCapability(store, 'room.read'), (req, res) => {
     const { room, link } = req.authed!;
     res.json({ room, role: link.role, linkId: link.id });
   });
 
-  r.get('/:roomId/links', requireRole(store, 'interviewer'), async (req, res) => {
+  r.get('/:roomId/links', requireCapability(store, 'links.manage'), async (req, res) => {
     const links = await store.listLinks(req.authed!.room.id);
     res.json({ links: links.map(linkInfo) });
   });
 
-  r.post('/:roomId/links', requireRole(store, 'interviewer'), async (req, res) => {
+  r.post('/:roomId/links', requireCapability(store, 'links.manage'), async (req, res) => {
     const body = CreateLinkBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     const { record, token } = mintLink(req.authed!.room.id, body.data.role, Date.now());
@@ -70,7 +70,7 @@ export function roomsRouter({ store, sync, questions, publicUrl }: RoomsDeps): R
     res.status(201).json(newLink(baseUrl(req, publicUrl), record, token));
   });
 
-  r.post('/:roomId/links/:linkId/revoke', requireRole(store, 'interviewer'), async (req, res) => {
+  r.post('/:roomId/links/:linkId/revoke', requireCapability(store, 'links.manage'), async (req, res) => {
     const linkId = String(req.params.linkId);
     if (!LINK_ID_PATTERN.test(linkId)) throw new HttpError(400, 'bad_link_id', 'That is not a valid link id.');
     const revoked = await store.revokeLink(req.authed!.room.id, linkId, Date.now());
