@@ -6,6 +6,12 @@ const noImport = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
 });
 
+const ROLE_LITERAL = '/^(interviewer|candidate|observer)$/';
+const roleComparisons = ['left', 'right'].map((side) => ({
+  selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal.${side}[value=${ROLE_LITERAL}]`,
+  message: "Ask can(role, '<capability>') from shared/capabilities.ts instead of comparing a role with a string.",
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'bench-results/**'] },
   ...tseslint.configs.recommended,
@@ -16,7 +22,12 @@ export default tseslint.config(
   },
   {
     files: ['client/**'],
-    rules: noImport(['**/server/**', 'node:*'], 'client/ must not import server/ or Node built-ins; share through shared/.'),
+    rules: {
+      ...noImport(['**/server/**', 'node:*'], 'client/ must not import server/ or Node built-ins; share through shared/.'),
+      // What a role may do lives in one table (shared/capabilities.ts); a string comparison here
+      // would let the client drift from what the server enforces.
+      'no-restricted-syntax': ['error', ...roleComparisons],
+    },
   },
   {
     files: ['server/**'],

@@ -7,6 +7,7 @@ import '@livekit/components-styles';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConnectionState, DisconnectReason, Room, RoomEvent, Track } from 'livekit-client';
 import { ParticipantTile, RoomAudioRenderer, RoomContext, TrackLoop, TrackToggle, useConnectionState, useTracks } from '@livekit/components-react';
+import { can } from '../../shared/capabilities.js';
 import type { AvStatusResponse, AvRecordingInfo } from '../../shared/api.js';
 import type { Role } from '../../shared/protocol.js';
 import { ApiRequestError, fetchAvStatus, fetchAvToken } from '../lib/api.js';
@@ -30,7 +31,7 @@ interface AvCallProps {
 type Phase = { kind: 'prejoin' } | { kind: 'connecting' } | { kind: 'in-call'; room: Room } | { kind: 'error'; message: string };
 
 export default function AvCall({ roomId, token, role, name, initial }: AvCallProps) {
-  const publishes = role !== 'observer';
+  const publishes = can(role, 'av.publish');
   const [phase, setPhase] = useState<Phase>({ kind: 'prejoin' });
   const [generation, setGeneration] = useState(0);
   const preview = usePreviewTracks(publishes, generation);
@@ -126,7 +127,7 @@ export default function AvCall({ roomId, token, role, name, initial }: AvCallPro
         </RoomContext.Provider>
       )}
       <div className="av-record-row">
-        {role === 'interviewer' && initial.egress ? (
+        {can(role, 'recording.control') && initial.egress ? (
           <RecordButton roomId={roomId} token={token} recording={recording} onChange={setRecording} />
         ) : (
           recording && (

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import type { PreviewTracks } from './usePreviewTracks.js';
 import { useMicLevel } from './useMicLevel.js';
@@ -25,7 +26,7 @@ export function PreJoin({ role, preview, busy, onJoin }: PreJoinProps) {
     };
   }, [video]);
 
-  if (role === 'observer') {
+  if (!can(role, 'av.publish')) {
     return (
       <div className="av-prejoin av-prejoin-observer" data-testid="av-prejoin">
         <p className="av-note">You'll join to watch and listen: observers don't send audio or video.</p>

@@ -4,6 +4,7 @@
  */
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import { useEffect, useId, useMemo, useState } from 'react';
+import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { FileStoreError } from '../canvas/fileStore.js';
 import { Dialog } from '../lib/Dialog.js';
@@ -216,7 +217,7 @@ function ExportForm({ api, roomId, token, role, roomTitle, onClose }: ExportDial
           Download {options.format.toUpperCase()}
         </button>
       </div>
-      {role === 'interviewer' && <AttachSection api={api} options={options} roomId={roomId} token={token} disabled={renderError !== null} />}
+      {can(role, 'attachments.manage') && <AttachSection api={api} options={options} roomId={roomId} token={token} disabled={renderError !== null} />}
     </div>
   );
 }

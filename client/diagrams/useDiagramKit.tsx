@@ -8,6 +8,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { templates } from '../../questions/diagrams/index.js';
 import { ApiRequestError } from '../lib/api.js';
@@ -79,7 +80,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
     return () => clearTimeout(timer);
   }, [empty]);
 
-  const canInsert = !readOnly && (role === 'interviewer' || forAnyone);
+  const canInsert = !readOnly && (can(role, 'templates.manage') || forAnyone);
   const currentTemplate = useMemo(() => templates.find((t) => t.id === current?.diagram) ?? null, [current?.diagram]);
 
   const insert = useCallback(
@@ -156,7 +157,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
       canInsert={canInsert}
       insertBlockedReason={!readOnly && !canInsert ? 'The interviewer has not allowed candidates to insert templates.' : null}
       readOnly={readOnly}
-      templatesForAnyone={role === 'interviewer' ? { allowed: pendingForAnyone ?? forAnyone, saving: pendingForAnyone !== null, onChange: toggleForAnyone } : undefined}
+      templatesForAnyone={can(role, 'templates.manage') ? { allowed: pendingForAnyone ?? forAnyone, saving: pendingForAnyone !== null, onChange: toggleForAnyone } : undefined}
       onInsert={insert}
       onAction={action}
     />

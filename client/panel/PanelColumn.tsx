@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type * as Y from 'yjs';
+import { can } from '../../shared/capabilities.js';
 import type { QuestionFull } from '../../shared/api.js';
 import { panelPlan, panelRaters, panelSignals, type CurrentQuestion } from '../../shared/doc.js';
 import { ApiRequestError, setCurrentQuestion } from '../lib/api.js';
@@ -47,7 +48,7 @@ export default function PanelColumn({ roomId, token, role, name, boardDoc, roomT
   const { state, fatalCode } = useConnectionState(connection?.provider ?? null);
   const { bank, retry } = useQuestionBank(roomId, token);
   const current = useCurrentQuestion(boardDoc);
-  const editable = role === 'interviewer';
+  const editable = can(role, 'panel.write');
   const myRaterId = useMemo(() => (editable ? loadRaterId() : null), [editable]);
   const doc = connection?.doc ?? null;
   useRaterRegistration(doc, myRaterId, name, synced);

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type * as Y from 'yjs';
+import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { Markdown } from '../lib/Markdown.js';
 import { readTimer } from './timer.js';
@@ -27,7 +28,7 @@ export function QuestionStrip({ doc, role }: QuestionStripProps) {
       <section className="question-strip question-strip-empty" data-testid="question-strip" aria-label="Current question">
         <span className="question-strip-label">Question</span>
         <span className="muted" data-testid="question-empty">
-          {role === 'interviewer' ? 'Pick a question from the plan' : 'Waiting for the interviewer to pick a question'}
+          {can(role, 'question.set') ? 'Pick a question from the plan' : 'Waiting for the interviewer to pick a question'}
         </span>
       </section>
     );

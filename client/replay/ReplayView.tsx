@@ -10,6 +10,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
+import { can } from '../../shared/capabilities.js';
 import { boardRuns, readCurrentQuestion } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
@@ -245,7 +246,8 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
   const lastEdit = session.lastEditAt(t);
   const lastBy = lastEdit && lastEdit.who !== 'server' ? session.participant(lastEdit.who) : undefined;
   const markers = useMemo(() => filterMarkers(session.markers, who), [session, who]);
-  const showPanel = panelDoc !== null && role !== 'candidate';
+  // A file opened from disk (no role) shows whatever panel it holds.
+  const showPanel = panelDoc !== null && (role === null || can(role, 'panel.read'));
 
   return (
     <div

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { can } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { ApiRequestError, whoAmI } from '../lib/api.js';
 import { loadSavedLinks } from '../lib/savedLinks.js';
@@ -94,7 +95,7 @@ export default function RoomPage({ roomId }: { roomId: string }) {
  * browser created the room, offer its interviewer link rather than a dead end.
  */
 function MissingToken({ roomId }: { roomId: string }) {
-  const interviewerUrl = Object.values(loadSavedLinks(roomId)).find((link) => link.role === 'interviewer')?.url;
+  const interviewerUrl = Object.values(loadSavedLinks(roomId)).find((link) => can(link.role, 'links.manage'))?.url;
   return (
     <StatusScreen
       tone="error"

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { can } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { AvPane } from '../av/AvPane.js';
 import { userColor } from '../lib/colors.js';
@@ -41,7 +42,7 @@ type Open = 'none' | 'name' | 'links' | 'shortcuts';
 
 export function RoomView({ roomId, token, who }: RoomViewProps) {
   const { role, room } = who;
-  const readOnly = role === 'observer';
+  const readOnly = !can(role, 'board.write');
   const theme = useSystemTheme();
   const connection = useBoardConnection(roomId, token);
   const { state, fatalCode, endSession } = useConnectionState(connection?.provider ?? null);
@@ -52,7 +53,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const [ratio, setRatio] = useSplitRatio();
   const [open, setOpen] = useState<Open>(name === null ? 'name' : 'none');
   const [notice, setNotice] = useState<string | null>(null);
-  const padExtensions = useCandidateSignals(roomId, token, role === 'candidate');
+  const padExtensions = useCandidateSignals(roomId, token, can(role, 'signals.send'));
 
   useLinkProbe(roomId, token, state, fatalCode !== null, endSession);
 
@@ -86,7 +87,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onEditName={() => setOpen('name')}
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
-        actions={role !== 'candidate' ? <ReplayButton roomId={roomId} token={token} /> : undefined}
+        actions={can(role, 'history.read') ? <ReplayButton roomId={roomId} token={token} /> : undefined}
       />
       <QuestionStrip doc={connection?.doc ?? null} role={role} />
       {readOnly && (
@@ -138,7 +139,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
           <PaneLoading label="Connecting…" />
         )}
         {/* The one place the panel is decided: a candidate never enters this branch. */}
-        {role !== 'candidate' && connection && (
+        {can(role, 'panel.read') && connection && (
           <Suspense fallback={<PanelPlaceholder />}>
             <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
           </Suspense>
@@ -165,7 +166,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onClose={close}
       />
       <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
-      {role === 'interviewer' && (
+      {can(role, 'links.manage') && (
         <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
       )}
       {fatalCode !== null && <FatalError code={fatalCode} />}

@@ -1,3 +1,4 @@
+import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { Dialog } from '../lib/Dialog.js';
 import { modKeyLabel } from '../lib/keyboard.js';
@@ -17,7 +18,7 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
   const mod = modKeyLabel();
   const rows: [string, string[]][] = [['Show this list', ['?']]];
   // Observers watch runs but cannot start or stop one.
-  if (role !== 'observer') {
+  if (can(role, 'code.run')) {
     rows.push(['Run the code pad (pad or its toolbar focused)', [mod, 'Enter']], ['Stop the running snippet and its worker', ['Esc']]);
   }
   rows.push(
@@ -26,10 +27,10 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
     ['Move the canvas | pad divider (when focused)', ['←', '→']],
   );
   // The Diagram menu's actions; observers only check shapes and export.
-  const diagram: DiagramShortcut[] = role === 'observer' ? ['check', 'export'] : ['insert', 'library', 'check', 'math', 'mermaid', 'export'];
+  const diagram: DiagramShortcut[] = can(role, 'board.write') ? ['insert', 'library', 'check', 'math', 'mermaid', 'export'] : ['check', 'export'];
   for (const action of diagram) rows.push([DIAGRAM_SHORTCUTS[action].label, ['Alt', 'Shift', DIAGRAM_SHORTCUTS[action].key]]);
   // The panel's keys mean nothing to a candidate, and the candidate's screen never mentions it.
-  if (role === 'interviewer') {
+  if (can(role, 'panel.write')) {
     rows.push(
       ['Score the focused rubric row', ['1', TO, '5']],
       ['Clear the focused rubric row', ['0', OR, 'Backspace']],
@@ -37,7 +38,7 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
       ['Reorder the focused plan question', ['Alt', '↑', OR, '↓']],
       ['Resize the panel (edge focused)', ['←', '→']],
     );
-  } else if (role === 'observer') {
+  } else if (can(role, 'panel.read')) {
     rows.push(['Move between rubric rows', ['↑', '↓']]);
   }
   return (

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import type { ConnectionState } from '../lib/connection.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
@@ -35,7 +36,7 @@ export function TopBar(props: TopBarProps) {
       <Presence entries={presence} onEditSelf={props.onEditName} />
       <ConnectionIndicator state={connection} unsynced={unsynced} />
       {props.actions}
-      {role === 'interviewer' && (
+      {can(role, 'links.manage') && (
         <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
           Links
         </button>

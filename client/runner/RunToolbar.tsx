@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { can } from '../../shared/capabilities.js';
 import { modKeyLabel } from '../lib/keyboard.js';
 import { BACKEND_CHOICES } from './backend.js';
 import { MAX_TIMEOUT_MS, MIN_TIMEOUT_MS } from './pool.js';
@@ -84,7 +85,7 @@ export function RunToolbar(props: RunToolbarProps) {
           </select>
         </div>
 
-        {role === 'interviewer' && (
+        {can(role, 'runs.remote.request') && (
           <select
             className="select select-small run-target-select"
             data-testid="run-target"
@@ -160,7 +161,7 @@ export function RunToolbar(props: RunToolbarProps) {
             Insert starter code
           </button>
         )}
-        {role === 'candidate' && (
+        {can(role, 'runs.remote.host') && (
           <label className="run-allow small" title="When on, an interviewer can run the pad's code in this browser, on your GPU">
             <input type="checkbox" data-testid="allow-remote-runs" checked={props.allowRemote} onChange={(event) => props.onAllowRemote(event.target.checked)} />
             Allow interviewer runs on my machine

@@ -12,6 +12,7 @@
  */
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import { can } from '../../shared/capabilities.js';
 import type { ChallengeForClient } from '../../shared/challenge.js';
 import { boardCode, boardRuns, type RunRecord } from '../../shared/doc.js';
 import { serverNow } from '../lib/serverClock.js';
@@ -85,7 +86,7 @@ export class RunnerController {
       this.options.awareness.setLocalStateField('runner', info ? { backend: info.backend, adapter: info.adapter } : null);
     };
     this.pool = options.pool(onInfo);
-    if (options.role === 'candidate') options.awareness.setLocalStateField('allowRemoteRuns', options.allowRemote);
+    if (can(options.role, 'runs.remote.host')) options.awareness.setLocalStateField('allowRemoteRuns', options.allowRemote);
     boardRuns(options.doc).observe(this.onRunsChanged);
     this.onRunsChanged();
     this.pool.warmUp(options.backend);
@@ -308,7 +309,7 @@ export class RunnerController {
     const myId = doc.clientID;
     for (const r of readRuns(doc)) {
       // The candidate's side of a remote run.
-      if (role === 'candidate' && r.status === 'requested' && r.target === myId && !this.handled.has(r.id)) {
+      if (can(role, 'runs.remote.host') && r.status === 'requested' && r.target === myId && !this.handled.has(r.id)) {
         this.handled.add(r.id);
         if (!isInterviewer(awareness.getStates(), r.requestedBy.clientId)) {
           replaceRun(doc, { ...r, status: 'declined', ranBy: this.me(), error: { message: 'Only an interviewer in the room can run code on this machine.' } }, (c) => c.status === 'requested');

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Extension } from '@codemirror/state';
 import type { EditorView } from '@codemirror/view';
+import { can } from '../../shared/capabilities.js';
 import { boardCode, type RunRecord } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { Dialog } from '../lib/Dialog.js';
@@ -37,7 +38,7 @@ const PRESENCE_SETTLE_MS = 3_000;
  * an interviewer's run executes on this machine.
  */
 export function RunnerPad({ doc, awareness, role, name, roomId, token, extensions }: RunnerPadProps) {
-  const readOnly = role === 'observer';
+  const readOnly = !can(role, 'board.write');
   const view = useRef<EditorView | null>(null);
   const actions = useRef<PadActions | null>(null);
   const runnerExtensions = useMemo(() => runnerPadExtensions(view, actions), []);
@@ -72,7 +73,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
       if (kind === 'check' && !challengeId) return;
       const request = { kind, backend, timeoutMs: clampTimeoutMs(timeoutSeconds * 1000), ...(kind === 'check' && challengeId ? { challengeId } : {}) };
       highlightErrorLine(view.current, null);
-      if (role === 'interviewer' && target !== 'self') {
+      if (can(role, 'runs.remote.request') && target !== 'self') {
         if (targets.find((t) => t.clientId === target)?.allowed) controller.requestRemote(target, request);
       } else controller.runHere(request);
     },
@@ -127,7 +128,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
 
   const executing = state.executing;
   const banner =
-    executing?.remote && role === 'candidate' ? (
+    executing?.remote && can(role, 'runs.remote.host') ? (
       <div className="remote-run-notice" role="status" data-testid="remote-run-notice">
         <span className="spinner spinner-inline" aria-hidden="true" />
         <span>

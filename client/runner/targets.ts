@@ -2,6 +2,7 @@
  * Who an interviewer can run the pad on: the candidates in the room, from awareness (whose
  * `user.role` the server stamps from the link, so it cannot be faked by a client).
  */
+import { can } from '../../shared/capabilities.js';
 import type { RunBackend } from '../../shared/doc.js';
 import { readAwarenessUser } from '../room/presence.js';
 import { RUN_BACKENDS } from './backend.js';
@@ -30,7 +31,7 @@ export function remoteTargets(states: ReadonlyMap<number, unknown>, selfId: numb
   for (const [clientId, state] of states) {
     if (clientId === selfId) continue;
     const user = readAwarenessUser(state);
-    if (!user || user.role !== 'candidate') continue;
+    if (!user || !can(user.role, 'runs.remote.host')) continue;
     targets.push({
       clientId,
       name: user.name,
@@ -51,5 +52,6 @@ export function targetLabel(target: RemoteTarget): string {
 
 /** Whether the awareness state of `clientId` is an interviewer (for accepting a remote run request). */
 export function isInterviewer(states: ReadonlyMap<number, unknown>, clientId: number): boolean {
-  return readAwarenessUser(states.get(clientId))?.role === 'interviewer';
+  const user = readAwarenessUser(states.get(clientId));
+  return user !== null && can(user.role, 'runs.remote.request');
 }

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import { can } from '../../shared/capabilities.js';
 import { boardRuns, type RunRecord } from '../../shared/doc.js';
 import { fetchChallenge } from '../lib/api.js';
+import { ROLE_LABEL } from '../lib/roles.js';
 import { StorageKey, readStored, writeStored } from '../lib/storage.js';
 import { isBackendChoice } from './backend.js';
 import { DEFAULT_TIMEOUT_MS, RunnerPool } from './pool.js';
@@ -63,7 +65,7 @@ export function useRunnerController(
   const [controller, setController] = useState<RunnerController | null>(null);
 
   useEffect(() => {
-    if (role === 'observer') return;
+    if (!can(role, 'code.run')) return;
     let created: RunnerController | null = null;
     // Started after a short delay (see WARM_UP_DELAY_MS); React StrictMode's double mount
     // then never spawns a worker it immediately kills.
@@ -72,7 +74,7 @@ export function useRunnerController(
         doc,
         awareness,
         role,
-        getName: () => nameRef.current ?? (role === 'candidate' ? 'Candidate' : 'Interviewer'),
+        getName: () => nameRef.current ?? ROLE_LABEL[role],
         fetchChallenge: (challengeId) => fetchChallenge(roomId, token, challengeId),
         allowRemote: readStoredAllowRemote(),
         backend: readStoredBackend(),
