@@ -1,5 +1,6 @@
-// Lint: typescript-eslint's recommended rules plus the layering rule of our design:
-// shared/ imports neither side, and client/ and server/ never import each other.
+// Lint: typescript-eslint's recommended rules plus two rules of our design. Layering: shared/
+// imports neither side, and client/ and server/ never import each other. Capabilities: what a
+// role may do is asked of the one table (shared/capabilities.ts), never spelled as a role name.
 import tseslint from 'typescript-eslint';
 
 const noImport = (patterns, message) => ({
@@ -32,6 +33,17 @@ export default tseslint.config(
   {
     files: ['server/**'],
     rules: noImport(['**/client/**'], 'server/ must not import client/; share through shared/.'),
+  },
+  {
+    // Routes name a capability (requireCapability); a role list would bypass the one table.
+    files: ['server/http/**'],
+    ignores: ['server/http/auth.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='requireRole']", message: "Guard the route with requireCapability(store, '<capability>') from shared/capabilities.ts." },
+      ],
+    },
   },
   {
     files: ['shared/**'],

@@ -73,8 +73,3 @@ export function rolesWith(capability: Capability): readonly Role[] {
 export function capabilitiesOf(role: Role): Capability[] {
   return CAPABILITY_NAMES.filter((capability) => can(role, capability));
 }
-
-/** The sentence a refusal carries, e.g. "Only interviewer or observer links may do this." */
-export function whoMay(capability: Capability): string {
-  return `Only ${rolesWith(capability).join(' or ')} links may do this.`;
-}
