@@ -1,5 +1,6 @@
 /**
- * The WebSocket side: y-websocket's wire protocol at /sync/<roomId>/<doc>?token=...
+ * The WebSocket side: y-websocket's wire protocol at /sync/<roomId>/<doc>, the token in an
+ * `attn.token.<token>` subprotocol (our client) or `?token=` (a stock y-websocket client).
  *
  * Authentication happens in the upgrade handler, before any room is loaded. A refused socket is
  * still upgraded and then closed with a typed code (shared/protocol.ts), because browsers hide the
