@@ -75,7 +75,7 @@ const isNotFound = (err: unknown) => (err as { code?: unknown } | null)?.code ==
 export function liveKitParticipants(lk: LiveKitConfig, api: RoomServiceApi = new RoomServiceClient(lk.apiUrl, lk.apiKey, lk.apiSecret)): AvParticipantsPort {
   return {
     async removeLink(roomName, linkId) {
-      let participants;
+      let participants: Awaited<ReturnType<RoomServiceApi['listParticipants']>>;
       try {
         participants = await api.listParticipants(roomName);
       } catch (err) {
