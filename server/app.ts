@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Config } from './config.js';
 import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
-import { liveKitEgress, type EgressPort } from './av/livekit.js';
+import { liveKitEgress, liveKitParticipants, type EgressPort } from './av/livekit.js';
 import { attachmentsRouter } from './http/attachments.js';
 import { avRouter } from './http/av.js';
 import { challengesRouter } from './http/challenges.js';
@@ -97,7 +97,8 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     res.json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
   });
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl }));
+  const avParticipants = config.livekit ? liveKitParticipants(config.livekit) : null;
+  app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl, avParticipants, log }));
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));

@@ -115,3 +115,18 @@ export function syncPath(roomId: string, doc: DocName): string {
 /** Room ids are short random strings; the pattern is also the route validator. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
 export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{6,32}$/;
+
+// --- Token transport on the sync socket (issue 12, finding 7) ---
+/**
+ * Our clients send the room token as a WebSocket subprotocol, `[SYNC_SUBPROTOCOL,
+ * SYNC_TOKEN_PROTOCOL_PREFIX + token]`, not as `?token=`: browsers print a failed socket's URL
+ * in the console (and extensions and proxies log URLs), but never its protocols. The server
+ * answers with SYNC_SUBPROTOCOL only, so the token is never echoed. `?token=` still works for
+ * the stock y-websocket client. Tokens are base64url, which is valid in a protocol name.
+ */
+export const SYNC_SUBPROTOCOL = 'attn.v1';
+export const SYNC_TOKEN_PROTOCOL_PREFIX = 'attn.token.';
+
+export function syncProtocols(token: string): string[] {
+  return [SYNC_SUBPROTOCOL, SYNC_TOKEN_PROTOCOL_PREFIX + token];
+}

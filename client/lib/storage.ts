@@ -40,7 +40,10 @@ export function removeStored(which: Area, key: string): void {
 export const StorageKey = {
   /** sessionStorage: the capability token for one room (per tab, never in the address bar). */
   token: (roomId: string) => `attn:token:${roomId}`,
-  /** localStorage: link id -> URL of the links this browser created, for the interviewer. */
+  /**
+   * sessionStorage, and localStorage with an expiry when the interviewer chose "Remember links on
+   * this device": link id -> URL of the links this browser created (client/lib/savedLinks.ts).
+   */
   links: (roomId: string) => `attn:links:${roomId}`,
   /** localStorage: the display name, shared by all rooms. */
   displayName: 'attn:name',

@@ -1,15 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { FATAL_CLOSE_CODES } from '../../shared/protocol.js';
+import type { WebsocketProvider } from 'y-websocket';
+import { openSyncProvider } from '../room/syncProvider.js';
 import { syncServerUrl } from '../room/useBoardConnection.js';
 
 /**
  * The panel socket publishes no awareness, so the server cannot learn the display name from
  * it; the `name` parameter is how panel updates get attributed in the server's log.
  */
-function syncParams(token: string, name: string | null): Record<string, string> {
-  return name ? { token, name } : { token };
+function syncParams(name: string | null): Record<string, string> {
+  return name ? { name } : {};
 }
 
 export interface PanelConnection {
@@ -29,16 +29,12 @@ export function usePanelConnection(roomId: string, token: string, name: string |
   useEffect(() => {
     nameRef.current = name;
     // Only the log's author name: it applies from the next reconnect, never worth a reconnect.
-    if (connection && name) connection.provider.params = syncParams(token, name);
-  }, [connection, name, token]);
+    if (connection && name) connection.provider.params = syncParams(name);
+  }, [connection, name]);
 
   useEffect(() => {
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(syncServerUrl(roomId), 'panel', doc, {
-      params: syncParams(token, nameRef.current),
-      // Same contract as the board: a fatal close code means retrying cannot succeed.
-      shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
-    });
+    const provider = openSyncProvider(syncServerUrl(roomId), 'panel', doc, { token, params: syncParams(nameRef.current) });
     const onSync = (isSynced: boolean) => setSynced(isSynced);
     provider.on('sync', onSync);
     setConnection({ doc, provider });

@@ -6,7 +6,7 @@ import { ROLE_COLOR } from '../lib/colors.js';
 import { CopyField } from '../lib/CopyField.js';
 import { Dialog } from '../lib/Dialog.js';
 import { ROLE_DESCRIPTION, ROLE_LABEL } from '../lib/roles.js';
-import { loadSavedLinks, saveLinks, type SavedLinks } from '../lib/savedLinks.js';
+import { REMEMBER_LINKS_MS, loadSavedLinks, rememberLinks, remembersLinks, saveLinks, type SavedLinks } from '../lib/savedLinks.js';
 
 interface LinksDialogProps {
   open: boolean;
@@ -33,6 +33,7 @@ const errorText = (error: unknown) =>
 function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open' | 'onClose'>) {
   const [load, setLoad] = useState<Load>({ phase: 'loading' });
   const [saved, setSaved] = useState<SavedLinks>(() => loadSavedLinks(roomId));
+  const [remember, setRemember] = useState(() => remembersLinks(roomId));
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -111,6 +112,18 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
           {actionError}
         </p>
       )}
+      <label className="small" title="Links carry their room's access; by default this browser forgets them when the tab closes">
+        <input
+          type="checkbox"
+          data-testid="remember-links"
+          checked={remember}
+          onChange={(event) => {
+            setSaved(rememberLinks(roomId, event.target.checked));
+            setRemember(event.target.checked);
+          }}
+        />{' '}
+        Remember links on this device for {REMEMBER_LINKS_MS / (24 * 60 * 60 * 1000)} days
+      </label>
       {ROLES.map((role) => {
         // Active links first, newest first within each group.
         const links = load.links
@@ -175,7 +188,7 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
                       (url ? (
                         <CopyField value={url} label={`${ROLE_LABEL[role]} link`} testId="link-url" copyTestId="copy-link" />
                       ) : (
-                        <p className="muted small">Created in another browser; its address can’t be shown again here.</p>
+                        <p className="muted small">Created in another browser or tab; its address can’t be shown again here.</p>
                       ))}
                     {confirming === link.id && (
                       <div className="confirm" role="alertdialog" aria-label="Confirm revoking this link">

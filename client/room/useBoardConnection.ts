@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import { WebsocketProvider } from 'y-websocket';
-import { FATAL_CLOSE_CODES, SYNC_PATH_PREFIX } from '../../shared/protocol.js';
+import type { WebsocketProvider } from 'y-websocket';
+import { SYNC_PATH_PREFIX } from '../../shared/protocol.js';
+import { openSyncProvider } from './syncProvider.js';
 
 export interface BoardConnection {
   doc: Y.Doc;
@@ -10,7 +11,7 @@ export interface BoardConnection {
   provider: WebsocketProvider;
 }
 
-/** `ws(s)://<host>/sync/<roomId>`; the provider appends `/board?token=…`. */
+/** `ws(s)://<host>/sync/<roomId>`; the provider appends `/board` (the token rides in a subprotocol). */
 export function syncServerUrl(roomId: string, location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}${SYNC_PATH_PREFIX}${encodeURIComponent(roomId)}`;
@@ -27,12 +28,7 @@ export function useBoardConnection(roomId: string, token: string): BoardConnecti
   useEffect(() => {
     const doc = new Y.Doc();
     const awareness = new Awareness(doc);
-    const provider = new WebsocketProvider(syncServerUrl(roomId), 'board', doc, {
-      params: { token },
-      awareness,
-      // Ours, not the provider's 44xx default: the contract is the shared FATAL_CLOSE_CODES set.
-      shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
-    });
+    const provider = openSyncProvider(syncServerUrl(roomId), 'board', doc, { token, awareness });
     // Tell the others we left right away instead of letting our cursor linger for the 30 s
     // awareness timeout. A page restored from the back/forward cache reloads to rejoin cleanly.
     const onPageHide = () => awareness.setLocalState(null);

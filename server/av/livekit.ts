@@ -1,13 +1,18 @@
 /**
- * LiveKit, server side: access tokens with explicit grants per role, and Egress (room composite
- * to a file) behind a small port so the routes can be tested without a LiveKit server.
+ * LiveKit, server side: access tokens with explicit grants per role, Egress (room composite to a
+ * file) and removing a revoked link's participants, each behind a small port so the routes can
+ * be tested without a LiveKit server.
  */
 import crypto from 'node:crypto';
-import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, type EgressInfo, type VideoGrant } from 'livekit-server-sdk';
-import type { Role } from '../../shared/protocol.js';
+import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, type EgressInfo, type VideoGrant } from 'livekit-server-sdk';
+import { ROLES, type Role } from '../../shared/protocol.js';
 import type { LiveKitConfig } from '../config.js';
 
-/** Short: a token only has to last until the client connects; reconnects within a session reuse the connection. */
+/**
+ * Short: a token only has to last until the client connects (LiveKit checks it at join only;
+ * reconnects within a session reuse the connection, and the client mints a fresh one for a new
+ * join). It is also the window in which a revoked link's unused token could still join.
+ */
 export const AV_TOKEN_TTL_SECONDS = 10 * 60;
 
 /**
@@ -27,9 +32,26 @@ export function grantsFor(role: Role, roomId: string): VideoGrant {
   };
 }
 
-/** Unique per participant *and* tab: LiveKit disconnects an older session that reuses an identity. */
+const IDENTITY_SUFFIX_CHARS = 6;
+const SUFFIX_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${IDENTITY_SUFFIX_CHARS}}$`);
+
+/**
+ * Unique per participant *and* tab: LiveKit disconnects an older session that reuses an identity.
+ * The link id inside is what lets a revoke find every participant who joined with that link.
+ */
 export function avIdentity(role: Role, linkId: string): string {
-  return `${role}-${linkId}-${crypto.randomBytes(6).toString('base64url').slice(0, 6)}`;
+  return `${role}-${linkId}-${crypto.randomBytes(6).toString('base64url').slice(0, IDENTITY_SUFFIX_CHARS)}`;
+}
+
+/**
+ * Whether `identity` was minted by avIdentity for `linkId`. Exact, although link ids may contain
+ * '-': the suffix has a fixed length, so link "ab" never matches an identity of link "ab-cdef".
+ */
+export function isLinkIdentity(identity: string, linkId: string): boolean {
+  return ROLES.some((role) => {
+    const prefix = `${role}-${linkId}-`;
+    return identity.startsWith(prefix) && SUFFIX_PATTERN.test(identity.slice(prefix.length));
+  });
 }
 
 export async function mintAvToken(lk: LiveKitConfig, opts: { role: Role; linkId: string; roomId: string; name: string }): Promise<{ token: string; identity: string }> {
@@ -37,6 +59,46 @@ export async function mintAvToken(lk: LiveKitConfig, opts: { role: Role; linkId:
   const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity, name: opts.name, ttl: AV_TOKEN_TTL_SECONDS });
   at.addGrant(grantsFor(opts.role, opts.roomId));
   return { token: await at.toJwt(), identity };
+}
+
+/** What revoking a link needs from LiveKit: everyone in the call through that link leaves it. */
+export interface AvParticipantsPort {
+  /** Removes from `roomName`'s call every participant minted for `linkId`; resolves to how many. */
+  removeLink(roomName: string, linkId: string): Promise<number>;
+}
+
+/** The subset of livekit-server-sdk's RoomServiceClient we call. */
+export type RoomServiceApi = Pick<RoomServiceClient, 'listParticipants' | 'removeParticipant'>;
+
+const isNotFound = (err: unknown) => (err as { code?: unknown } | null)?.code === 'not_found';
+
+export function liveKitParticipants(lk: LiveKitConfig, api: RoomServiceApi = new RoomServiceClient(lk.apiUrl, lk.apiKey, lk.apiSecret)): AvParticipantsPort {
+  return {
+    async removeLink(roomName, linkId) {
+      let participants: Awaited<ReturnType<RoomServiceApi['listParticipants']>>;
+      try {
+        participants = await api.listParticipants(roomName);
+      } catch (err) {
+        // No call has started in this room (LiveKit creates rooms on first join): nobody to remove.
+        if (isNotFound(err)) return 0;
+        throw err;
+      }
+      let removed = 0;
+      for (const p of participants) {
+        if (!isLinkIdentity(p.identity, linkId)) continue;
+        try {
+          // RemoveParticipant also revokes that identity's tokens issued before now, so the
+          // same JWT cannot rejoin within its TTL.
+          await api.removeParticipant(roomName, p.identity);
+          removed++;
+        } catch (err) {
+          // Left between the listing and now: already gone, which is what we wanted.
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      return removed;
+    },
+  };
 }
 
 /** What the recording routes need from LiveKit Egress. */

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { rolesWith, type Capability } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { ROOM_ID_PATTERN } from '../../shared/protocol.js';
-import { TOKEN_PATTERN, hashToken } from '../auth.js';
+import { resolveLink, type LinkRefusal } from '../auth.js';
 import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
 import { HttpError } from './errors.js';
 
@@ -24,6 +24,12 @@ export function bearerToken(req: Request): string | null {
   return m ? m[1]! : null;
 }
 
+const REFUSALS: Record<LinkRefusal, () => HttpError> = {
+  bad: () => new HttpError(401, 'unauthorized', 'This link is not valid for this room.'),
+  revoked: () => new HttpError(410, 'revoked', 'This link was revoked by the interviewer.'),
+  no_room: () => new HttpError(404, 'not_found', 'No such room.'),
+};
+
 /**
  * Resolves `:roomId` + bearer token to a link whose role holds `capability` (shared/capabilities.ts),
  * or answers 400/401/403/404/410. The 403 names the roles that may, from the same table.
@@ -43,12 +49,9 @@ export function requireRole(store: Store, ...roles: Role[]) {
     if (!ROOM_ID_PATTERN.test(roomId)) throw new HttpError(400, 'bad_room_id', 'That is not a valid room id.');
     const token = bearerToken(req);
     if (!token) throw new HttpError(401, 'unauthorized', 'Send the link token as "Authorization: Bearer <token>".');
-    if (!TOKEN_PATTERN.test(token)) throw new HttpError(401, 'unauthorized', 'This link is not valid.');
-    const link = await store.findLinkByTokenHash(hashToken(token));
-    if (!link || link.roomId !== roomId) throw new HttpError(401, 'unauthorized', 'This link is not valid for this room.');
-    if (link.revokedAt !== null) throw new HttpError(410, 'revoked', 'This link was revoked by the interviewer.');
-    const room = await store.getRoom(roomId);
-    if (!room) throw new HttpError(404, 'not_found', 'No such room.');
+    const resolved = await resolveLink(store, roomId, token);
+    if (!resolved.ok) throw REFUSALS[resolved.reason]();
+    const { link, room } = resolved;
     if (!roles.includes(link.role)) {
       throw new HttpError(403, 'forbidden', `Only ${roles.join(' or ')} links may do this.`);
     }

@@ -5,6 +5,8 @@ import { LINK_ID_PATTERN, ROLES, type Role } from '../../shared/protocol.js';
 import { hashToken, newId, newToken } from '../auth.js';
 import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
+import type { AvParticipantsPort } from '../av/livekit.js';
+import type { Logger } from '../log.js';
 import type { QuestionBank } from '../questions/load.js';
 import { requireCapability } from './auth.js';
 import { checkPlan, replacePlan } from './interview.js';
@@ -15,6 +17,9 @@ export interface RoomsDeps {
   sync: SyncServer;
   questions: QuestionBank;
   publicUrl: string | undefined;
+  /** LiveKit's participants, to drop a revoked link from the call; null when LiveKit is off. */
+  avParticipants?: AvParticipantsPort | null;
+  log?: Logger;
 }
 
 const linkInfo = (l: LinkRecord): LinkInfo => ({ id: l.id, role: l.role, createdAt: l.createdAt, revokedAt: l.revokedAt });
@@ -33,7 +38,7 @@ function newLink(base: string, record: LinkRecord, token: string): NewLink {
   return { ...linkInfo(record), token, url: `${base}/r/${record.roomId}#token=${token}` };
 }
 
-export function roomsRouter({ store, sync, questions, publicUrl }: RoomsDeps): Router {
+export function roomsRouter({ store, sync, questions, publicUrl, avParticipants = null, log }: RoomsDeps): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
@@ -76,7 +81,17 @@ export function roomsRouter({ store, sync, questions, publicUrl }: RoomsDeps): R
     const revoked = await store.revokeLink(req.authed!.room.id, linkId, Date.now());
     if (!revoked) throw new HttpError(404, 'not_found', 'No such link in this room.');
     const closed = sync.revokeLink(revoked.id);
-    res.json({ ...linkInfo(revoked), closedConnections: closed });
+    // The link is revoked whatever LiveKit says: an unreachable LiveKit must not undo that, so
+    // its failure is logged and reported as null rather than failing the request.
+    let removedFromCall: number | null = null;
+    if (avParticipants) {
+      try {
+        removedFromCall = await avParticipants.removeLink(revoked.roomId, revoked.id);
+      } catch (err) {
+        log?.warn('could not remove a revoked link from the LiveKit call', { link: revoked.id, err: String(err) });
+      }
+    }
+    res.json({ ...linkInfo(revoked), closedConnections: closed, removedFromCall });
   });
 
   return r;

@@ -1,5 +1,6 @@
 /**
- * The WebSocket side: y-websocket's wire protocol at /sync/<roomId>/<doc>?token=...
+ * The WebSocket side: y-websocket's wire protocol at /sync/<roomId>/<doc>, the token in an
+ * `attn.token.<token>` subprotocol (our client) or `?token=` (a stock y-websocket client).
  *
  * Authentication happens in the upgrade handler, before any room is loaded. A refused socket is
  * still upgraded and then closed with a typed code (shared/protocol.ts), because browsers hide the
@@ -17,10 +18,12 @@ import {
   LIMITS,
   ROOM_ID_PATTERN,
   SYNC_PATH_PREFIX,
+  SYNC_SUBPROTOCOL,
+  SYNC_TOKEN_PROTOCOL_PREFIX,
   docAccess,
   type DocName,
 } from '../../shared/protocol.js';
-import { TOKEN_PATTERN, hashToken } from '../auth.js';
+import { resolveLink, type LinkRefusal } from '../auth.js';
 import { LocalBus } from '../bus/local.js';
 import type { Bus, ControlMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
@@ -45,9 +48,27 @@ type Decision =
   | { ok: false; code: CloseCode };
 
 const QuerySchema = z.object({
-  token: z.string().regex(TOKEN_PATTERN),
   name: z.string().transform((s) => s.replace(/\p{Cc}/gu, '').trim()).pipe(z.string().max(LIMITS.MAX_NAME_CHARS)).optional(),
 });
+
+const REFUSAL_CODES: Record<LinkRefusal, CloseCode> = {
+  bad: CloseCode.BadToken,
+  revoked: CloseCode.Revoked,
+  no_room: CloseCode.NotFound,
+};
+
+/**
+ * The token a client presented: our client's `attn.token.<token>` subprotocol first (it keeps
+ * the token out of URLs, so out of console errors and access logs), else the stock
+ * y-websocket client's `?token=`.
+ */
+export function presentedToken(protocolHeader: string | undefined, url: URL): string {
+  for (const p of (protocolHeader ?? '').split(',')) {
+    const value = p.trim();
+    if (value.startsWith(SYNC_TOKEN_PROTOCOL_PREFIX)) return value.slice(SYNC_TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return url.searchParams.get('token') ?? '';
+}
 
 const docKey = (roomId: string, doc: DocName) => `${roomId}/${doc}`;
 
@@ -69,7 +90,12 @@ export class SyncServer {
     this.instanceId = opts.instanceId ?? randomBytes(6).toString('hex');
     // ws enforces a hard ceiling far above our limit so that an oversize message still reaches
     // onMessage and gets our documented 4413 instead of ws's generic 1009.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes * 4 + 1024 });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: opts.maxMessageBytes * 4 + 1024,
+      // Never ws's default of echoing the first offered protocol: that could be the token.
+      handleProtocols: (offered) => (offered.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false),
+    });
     this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs);
     this.pingTimer.unref();
   }
@@ -108,7 +134,7 @@ export class SyncServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    const decision = await this.authorize(url);
+    const decision = await this.authorize(url, presentedToken(req.headers['sec-websocket-protocol'], url));
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (!decision.ok) {
@@ -123,20 +149,17 @@ export class SyncServer {
     });
   }
 
-  private async authorize(url: URL): Promise<Decision> {
+  private async authorize(url: URL, token: string): Promise<Decision> {
     const parts = url.pathname.slice(SYNC_PATH_PREFIX.length).split('/');
     const [roomId, doc] = [decodeURIComponent(parts[0] ?? ''), parts[1] ?? ''];
     if (parts.length !== 2 || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
       return { ok: false, code: CloseCode.NotFound };
     }
-    const query = QuerySchema.safeParse({
-      token: url.searchParams.get('token') ?? '',
-      name: url.searchParams.get('name') ?? undefined,
-    });
+    const query = QuerySchema.safeParse({ name: url.searchParams.get('name') ?? undefined });
     if (!query.success) return { ok: false, code: CloseCode.BadToken };
-    const link = await this.opts.store.findLinkByTokenHash(hashToken(query.data.token));
-    if (!link || link.roomId !== roomId) return { ok: false, code: CloseCode.BadToken };
-    if (link.revokedAt !== null) return { ok: false, code: CloseCode.Revoked };
+    const resolved = await resolveLink(this.opts.store, roomId, token);
+    if (!resolved.ok) return { ok: false, code: REFUSAL_CODES[resolved.reason] };
+    const { link } = resolved;
     const access = docAccess(doc as DocName, link.role);
     if (access === 'none') return { ok: false, code: CloseCode.Forbidden };
     return { ok: true, roomId, doc: doc as DocName, role: link.role, linkId: link.id, access, name: query.data.name ?? '' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EncodedFileOutput, EncodedFileType, TokenVerifier } from 'livekit-server-sdk';
-import { egressOutputFile, grantsFor, liveKitEgress, mintAvToken, recordingFilepath, recordingUrl, type EgressApi } from '../../server/av/livekit.js';
+import { avIdentity, egressOutputFile, grantsFor, isLinkIdentity, liveKitEgress, mintAvToken, recordingFilepath, recordingUrl, type EgressApi } from '../../server/av/livekit.js';
 import type { LiveKitConfig } from '../../server/config.js';
 
 const LK: LiveKitConfig = { url: 'ws://lk', apiUrl: 'http://lk', apiKey: 'devkey', apiSecret: 'secret', egress: true };
@@ -78,5 +78,21 @@ describe('where the recording file is', () => {
     expect(recordingUrl('/attn/r 1/x.mp4', 'https://cdn.example.com/rec/')).toBe('https://cdn.example.com/rec/attn/r%201/x.mp4');
     expect(recordingUrl('attn/r1/x.mp4', undefined)).toBeNull();
     expect(recordingUrl(null, 'https://cdn.example.com/rec')).toBeNull();
+  });
+});
+
+describe('which call participants belong to a link', () => {
+  it('matches every identity minted for the link, whatever the role or tab', () => {
+    for (const role of ['interviewer', 'candidate', 'observer'] as const) {
+      expect(isLinkIdentity(avIdentity(role, 'abcDEF2345'), 'abcDEF2345')).toBe(true);
+    }
+  });
+
+  it('never matches another link, even one whose id extends this one (ids may contain "-")', () => {
+    expect(isLinkIdentity(avIdentity('candidate', 'ab-cdef'), 'ab')).toBe(false);
+    expect(isLinkIdentity(avIdentity('candidate', 'ab'), 'ab-cdef')).toBe(false);
+    expect(isLinkIdentity(avIdentity('candidate', 'otherLink1'), 'abcDEF2345')).toBe(false);
+    expect(isLinkIdentity('candidate-abcDEF2345', 'abcDEF2345')).toBe(false);
+    expect(isLinkIdentity('admin-abcDEF2345-xxxxxx', 'abcDEF2345')).toBe(false);
   });
 });
