@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, type EgressInfo, type VideoGrant } from 'livekit-server-sdk';
+import { can } from '../../shared/capabilities.js';
 import { ROLES, type Role } from '../../shared/protocol.js';
 import type { LiveKitConfig } from '../config.js';
 
@@ -20,15 +21,16 @@ export const AV_TOKEN_TTL_SECONDS = 10 * 60;
  * a missing canPublish + canSubscribe as both true, so an observer must say no explicitly.
  */
 export function grantsFor(role: Role, roomId: string): VideoGrant {
-  const speaks = role !== 'observer';
+  const speaks = can(role, 'av.publish');
   return {
     room: roomId,
     roomJoin: true,
     canPublish: speaks,
     canSubscribe: true,
     canPublishData: speaks,
-    roomAdmin: role === 'interviewer',
-    roomRecord: role === 'interviewer',
+    // Admin (removing others) and recording go together with the recording controls.
+    roomAdmin: can(role, 'recording.control'),
+    roomRecord: can(role, 'recording.control'),
   };
 }
 
