@@ -9,6 +9,7 @@ import { transform } from 'sucrase';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareValues } from '../../shared/challenge.js';
 import type { Tf } from '../../shared/challengeSpec.js';
+import type { ChallengeDefinition } from '../../questions/challenges/define.js';
 import { CHALLENGES } from '../../questions/challenges/index.js';
 import { mulberry32 } from '../../questions/challenges/rng.js';
 import { DEFAULT_CHALLENGE_SEED } from '../../server/challenges/registry.js';
@@ -59,8 +60,8 @@ describe('guide reference implementations pass their linked challenge', () => {
   ];
   for (const [file, name, id] of linked) {
     it(`${file}: ${name} passes every case of ${id}, on three seeds`, async () => {
-      const fn = guideFunction<(...args: unknown[]) => unknown>(file, name, tf);
-      const definition = { ...challenge(id), reference: (_tf: Tf, ...args: unknown[]) => fn(...args) };
+      const fn = guideFunction<(...args: unknown[]) => ReturnType<ChallengeDefinition['reference']>>(file, name, tf);
+      const definition: ChallengeDefinition = { ...challenge(id), reference: (_tf, ...args) => fn(...args) };
       for (const seed of [DEFAULT_CHALLENGE_SEED, 1, 2]) {
         for (const c of await computeCases(challenge(id), seed)) {
           const result = compareValues(runReference(tf, definition, c.inputs), c.expected, c.tolerance);
