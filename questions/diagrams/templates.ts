@@ -154,7 +154,8 @@ function diffusionSampling(): DiagramTemplate {
   const unet = place(p('unet'), blocks.unet, 1, 0, { label: 'U-Net predicts ε_θ(xₜ, t)' });
   const scheduler = place(p('scheduler'), blocks.noiseScheduler, 2, 0, {
     label: 'Scheduler step from t to s\nDDPM: s = t−1, xₛ = (xₜ − βₜ/√(1−ᾱₜ)·ε)/√αₜ + σₜ·z\nDDIM (η=0): any earlier s, xₛ = √ᾱₛ·x̂₀ + √(1−ᾱₛ)·ε',
-    width: 320,
+    // 300 leaves a gap to the next column (320 px) so the arrow to x₀ stays visible.
+    width: 300,
     height: 130,
   });
   const output = data(p('sample'), 'x₀ (after T steps, or S ≪ T with DDIM)', '[B, C, H, W]', 3, 0);
