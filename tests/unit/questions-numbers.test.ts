@@ -239,3 +239,61 @@ describe('text fixes without a number', () => {
     expect(guide).toContain('the same linear kernel in its quadratic form');
   });
 });
+
+describe('q09: the chunked form of causal linear attention', () => {
+  // Plain float64 arrays: the claim is algebraic, so no tolerance beyond round-off is needed.
+  type M = number[][];
+  const matmul = (a: M, b: M) => a.map((row) => b[0]!.map((_, j) => row.reduce((s, x, k) => s + x * b[k]![j]!, 0)));
+  const transpose = (a: M) => a[0]!.map((_, j) => a.map((row) => row[j]!));
+  const add = (a: M, b: M) => a.map((row, i) => row.map((x, j) => x + b[i]![j]!));
+  const random = mulberry32(9);
+  const matrix = (rows: number, cols: number, positive = false) =>
+    Array.from({ length: rows }, () => Array.from({ length: cols }, () => (positive ? 0.1 + random() : random() - 0.5)));
+  const n = 12;
+  const d = 4;
+  const dV = 3;
+  const fq = matrix(n, d, true); // φ(Q), φ(K): positive, as elu + 1 is
+  const fk = matrix(n, d, true);
+  const v = matrix(n, dV);
+
+  /** out_i = φ(q_i)ᵀ S_i / φ(q_i)ᵀ z_i with S_i, z_i prefix sums: the generation-time form. */
+  const recurrent = () => {
+    let S: M = matrix(d, dV).map((r) => r.map(() => 0));
+    let z: M = matrix(d, 1).map((r) => r.map(() => 0));
+    return fq.map((q, i) => {
+      S = add(S, matmul(transpose([fk[i]!]), [v[i]!]));
+      z = add(z, transpose([fk[i]!]));
+      const den = matmul([q], z)[0]![0]!;
+      return matmul([q], S)[0]!.map((x) => x / den);
+    });
+  };
+
+  /** The guide's chunked form; `inside` scores a chunk's queries against its keys. */
+  const chunked = (c: number, inside: (q: M, k: M) => M) => {
+    let S: M = matrix(d, dV).map((r) => r.map(() => 0));
+    let z: M = matrix(d, 1).map((r) => r.map(() => 0));
+    const out: M = [];
+    for (let start = 0; start < n; start += c) {
+      const q = fq.slice(start, start + c);
+      const k = fk.slice(start, start + c);
+      const vc = v.slice(start, start + c);
+      const a = inside(q, k).map((row, i) => row.map((x, j) => (j <= i ? x : 0)));
+      const num = add(matmul(a, vc), matmul(q, S));
+      const den = add(a.map((row) => [row.reduce((s, x) => s + x, 0)]), matmul(q, z));
+      num.forEach((row, i) => out.push(row.map((x) => x / den[i]![0]!)));
+      S = add(S, matmul(transpose(k), vc));
+      z = add(z, transpose(k).map((row) => [row.reduce((s, x) => s + x, 0)]));
+    }
+    return out;
+  };
+
+  it('the quadratic form of the same kernel inside chunks equals the recurrent form; softmax inside chunks does not', () => {
+    const expected = recurrent();
+    const linear = chunked(4, (q, k) => matmul(q, transpose(k)));
+    linear.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 12)));
+    const softmaxInside = chunked(4, (q, k) => matmul(q, transpose(k)).map((row) => row.map(Math.exp)));
+    const worst = Math.max(...softmaxInside.flatMap((row, i) => row.map((x, j) => Math.abs(x - expected[i]![j]!))));
+    expect(worst).toBeGreaterThan(1e-3);
+    expect(guideOf('q09-efficient-attention-research.md')).toContain('It equals the recurrent form exactly');
+  });
+});
