@@ -44,7 +44,8 @@ export default defineChallenge({
     Per-token rewards: r_t = −beta·(oldLogp_t − refLogp_t) on every response token, plus the
     response's score added at its last response token. Advantages: GAE with gamma and lambda along
     each response, taking the value after the last response token as 0; returns = advantages +
-    values. Both are 0 on padding and are not whitened. Loss: the PPO clipped surrogate with
+    values. Both are 0 on padding and are not whitened, and the loss uses the advantages as they
+    are (a real run often whitens them for the loss only). Loss: the PPO clipped surrogate with
     clipping range clipEps, negated, averaged over all response tokens of the batch (sum over
     response tokens divided by their count). Return { loss: scalar, advantages: [B, T], returns:
     [B, T] }.`,

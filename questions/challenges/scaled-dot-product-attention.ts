@@ -15,9 +15,8 @@ export default defineChallenge({
     q is [batch, n, dK], k is [batch, m, dK] and v is [batch, m, dV]; mask is [batch, n, m] of 1s and
     0s, where mask[b][i][j] = 1 means query i may attend to key j and 0 means it may not. Return
     softmax(q·kᵀ / √dK)·v, shape [batch, n, dV], with the softmax taken over the keys and blocked
-    keys getting zero weight. A query whose keys are all blocked gets equal weight on every one of
-    the m keys (its output is the mean of v over the keys), never NaN. Scores can be large: the
-    result must stay finite.`,
+    keys getting zero weight. A query whose keys are all blocked has no keys to mix: its output is
+    the zero vector, never NaN. Scores can be large: the result must stay finite.`,
   starter: `export function scaledDotProductAttention(
   q: tf.Tensor3D, // [batch, n, dK]
   k: tf.Tensor3D, // [batch, m, dK]
@@ -69,10 +68,12 @@ export default defineChallenge({
   reference(tf: Tf, q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
     const dK = q.shape[2];
     const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dK));
-    // Blocked scores become a large finite negative rather than -Infinity: a row with every key
-    // blocked then softmaxes to uniform weights instead of 0/0 = NaN.
+    // Blocked scores become a large finite negative rather than -Infinity (0/0 = NaN on a fully
+    // blocked row). Such a row then softmaxes to uniform weights whatever the dtype, and
+    // multiplying by the mask turns it into zeros, the convention the statement fixes; rows with
+    // a visible key are unchanged, since their blocked weights are already exactly 0.
     const blocked = tf.fill(scores.shape, -1e9);
     const kept = tf.where(tf.cast(mask, 'bool'), scores, blocked);
-    return tf.matMul(tf.softmax(kept), v);
+    return tf.matMul(tf.mul(tf.softmax(kept), mask), v);
   },
 });

@@ -250,6 +250,15 @@ describe('the harness', () => {
     ],
     [
       'scaled-dot-product-attention',
+      'a fully blocked row averages v (uniform weights, not the zeros the statement asks for)',
+      (t: Tf, q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D) => {
+        const scores = t.div(t.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
+        return t.matMul(t.softmax(t.where(t.cast(mask, 'bool'), scores, t.fill(scores.shape, -1e9))), v);
+      },
+      'numeric',
+    ],
+    [
+      'scaled-dot-product-attention',
       'masking with -Infinity (NaN on fully blocked rows)',
       (t: Tf, q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D) => {
         const scores = t.div(t.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
@@ -387,7 +396,7 @@ describe('hand-computed examples', () => {
     out.forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 6));
   });
 
-  it('attention: a fully blocked row is the mean of v; a lone key is copied', () => {
+  it('attention: a fully blocked row is zeros; a lone key is copied', () => {
     const v = [1, 2, 3, 4];
     const out = dataOf(run('scaled-dot-product-attention', [
       tensor([1, 2, 2], [5, -3, 2, 7]),
@@ -395,7 +404,7 @@ describe('hand-computed examples', () => {
       tensor([1, 2, 2], v),
       tensor([1, 2, 2], [0, 0, 0, 1]),
     ]));
-    expect(out).toEqual([2, 3, 3, 4]);
+    expect(out).toEqual([0, 0, 3, 4]);
   });
 
   it('DPO: margin 1 gives log(1 + e⁻¹); policy = reference gives log 2', () => {

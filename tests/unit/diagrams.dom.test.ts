@@ -116,27 +116,28 @@ describe('diagram templates', () => {
 
   it('Q2 names the seed’s blocks', () => {
     expectTerms('long-sequence-transformer', [
-      /Local window attention \(w=512\)/,
-      /Global tokens \(64\)/,
-      /Random attention \(32/,
-      /Segment encoder \(1024/,
+      /Window keys: the 512 nearest \(w=512\)/,
+      /64 global tokens/,
+      /Random keys \(32/,
+      /Segment summaries \(1024/,
       /Global encoder/,
       /T=1M/,
-      /O\(T·w·d\)/,
+      /O\(T·\(w\+g\+r\)·d\)/,
+      /LM head, per token/,
     ]);
   });
 
   it('Q7 names encoders, modality embeddings, fusion, heads and missing modalities', () => {
     expectTerms('multimodal-fusion', [
       /Vision encoder/, /Text encoder/, /Audio encoder/, /Modality embedding/, /fusion/i,
-      /Classification head/, /Generation head/, /Missing modality/,
+      /Classification head/, /Generation head/, /Missing modality/, /Joint self-attention/, /Key-padding mask/,
     ]);
   });
 
   it('Q5, Q4 and Q12 name their loops', () => {
-    expectTerms('ddpm-ddim-sampling', [/U-Net/, /DDPM/, /DDIM/, /√/, /t ← t−1/]);
-    expectTerms('rlhf-ppo-loop', [/Policy model/, /Reference model/, /Reward model/, /KL/, /PPO/]);
-    expectTerms('speculative-decoding', [/Draft model/, /Target model/, /KV cache/, /min\(1, p/]);
+    expectTerms('ddpm-ddim-sampling', [/U-Net/, /DDPM/, /DDIM/, /√/, /next timestep in the schedule/]);
+    expectTerms('rlhf-ppo-loop', [/Policy model/, /Reference π_ref/, /Reward model/, /KL/, /PPO/, /GAE/]);
+    expectTerms('speculative-decoding', [/Draft model/, /Target model/, /KV cache/, /min\(1, p/, /bonus token/]);
   });
 });
 

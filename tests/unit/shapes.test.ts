@@ -155,11 +155,13 @@ describe('estimate', () => {
   it('estimates every block that carries params', () => {
     const elements = templates.find((t) => t.id === 'long-sequence-transformer')!.elements as { id?: string; customData?: Record<string, unknown> }[];
     const estimates = estimateBlocks(elements);
-    expect(estimates.get('q02-local-window')?.params).toBe(2_362_368);
-    expect(estimates.get('q02-embedding')?.params).toBe(38_400_000);
+    // Q2 uses its guide's width, 4096 (issue 16; it was the seed's 768 before).
+    expect(estimates.get('q02-embedding')?.params).toBe(50_000 * 4096);
     expect(estimates.has('q02-input')).toBe(false);
+    // The key patterns are parts of the sparse layer, not layers: no estimate of their own.
+    expect(estimates.has('q02-local-window')).toBe(false);
     // The sparse block costs a window of w + g + r = 512 + 64 + 32 keys, not full attention.
-    expect(estimates.get('q02-sparse-attention')?.flopsPerToken).toBe(8 * 768 * 768 + 4 * 608 * 768);
+    expect(estimates.get('q02-sparse-attention')?.flopsPerToken).toBe(8 * 4096 * 4096 + 4 * 608 * 4096);
     expect(blocks.slidingWindowAttention.params).toEqual({ kind: 'sliding-window', d: 768, heads: 8, w: 512, T: 1_000_000 });
   });
 });
