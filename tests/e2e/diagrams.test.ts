@@ -100,9 +100,9 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
       const candReport = await checkShapes(cand);
       expect(candReport).toEqual(ivReport);
       expect(ivReport.summary).toBe(`${Q2_EDGES} edges checked: all shapes fit.`);
-      expect(ivReport.blocks).toContain('Local window attention (w=512)');
+      expect(ivReport.blocks).toContain('Sparse attention: local + global + random (h=32)');
       expect(ivReport.blocks).toContain('Token embedding');
-      expect(ivReport.savings.join('\n')).toMatch(/attention 1953× cheaper than full O\(T²·d\) at T=1M, w=512/);
+      expect(ivReport.savings.join('\n')).toMatch(/attention 1645× cheaper than full O\(T²·d\) at T=1M, w=608/);
       // the README's picture of the kit (test-results/, copied to docs/screenshots/ by hand)
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
       await iv.screenshot({ path: path.join(RESULTS_DIR, 'diagram-kit-check-shapes.png') });
@@ -140,13 +140,13 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
       await iv.keyboard.press('Escape');
       await editor.waitFor({ state: 'detached' });
 
-      // Into it (768 → 512) and out of it (512 → 768): two edges flagged, on both screens.
-      await expect.poll(async () => (report = await checkShapes(iv)).summary).toBe(`${Q2_EDGES * 2} edges checked: 2 mismatches.`);
-      expect(report.mismatches).toHaveLength(2);
-      expect(report.mismatches.join('\n')).toContain('Sparse attention: local + global + random (h=8) → Feed-forward');
-      expect(report.mismatches.join('\n')).toContain('gives [B, T, 768], expects [B, T, 512]');
-      expect(report.mismatches.join('\n')).toContain('gives [B, T, 512], expects [B, T, 768]');
-      await expect.poll(async () => (await checkShapes(cand)).summary, { timeout: 15_000 }).toBe(`${Q2_EDGES * 2} edges checked: 2 mismatches.`);
+      // Into it (4096 → 512) and out of it (512 → 4096, to the segment summaries and the merge): three edges flagged, on both screens.
+      await expect.poll(async () => (report = await checkShapes(iv)).summary).toBe(`${Q2_EDGES * 2} edges checked: 3 mismatches.`);
+      expect(report.mismatches).toHaveLength(3);
+      expect(report.mismatches.join('\n')).toContain('Sparse attention: local + global + random (h=32) → Feed-forward');
+      expect(report.mismatches.join('\n')).toContain('gives [B, T, 4096], expects [B, T, 512]');
+      expect(report.mismatches.join('\n')).toContain('gives [B, T, 512], expects [B, T, 4096]');
+      await expect.poll(async () => (await checkShapes(cand)).summary, { timeout: 15_000 }).toBe(`${Q2_EDGES * 2} edges checked: 3 mismatches.`);
 
       expect(problems.flat().filter((p) => p.startsWith('pageerror'))).toEqual([]);
     } catch (err) {

@@ -22,7 +22,7 @@ const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf
     const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
     const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
     const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
-    return tf.matMul(weights, v) as tf.Tensor3D;
+    return tf.matMul(tf.mul(weights, mask), v) as tf.Tensor3D;
   });
 }`;
 // Forgets the 1/sqrt(dK) scaling: right shapes, wrong numbers.
