@@ -226,21 +226,19 @@ function serializedValue(depth: number): z.ZodType<SerializedValue, unknown> {
     z.object({ kind: z.literal('string'), value: z.string().max(10_000) }).strict(),
     z.object({ kind: z.literal('boolean'), value: z.boolean() }).strict(),
   ] as const;
-  if (depth === 0) return z.union(leaves) as z.ZodType<SerializedValue, unknown>;
+  if (depth === 0) return z.discriminatedUnion('kind', [...leaves]) as z.ZodType<SerializedValue, unknown>;
   const inner = serializedValue(depth - 1);
-  return z.union([
+  return z.discriminatedUnion('kind', [
     ...leaves,
     z.object({ kind: z.literal('array'), items: z.array(inner).max(4096) }).strict(),
     z
       .object({
         kind: z.literal('record'),
-        entries: z.record(
-          z
-            .string()
-            .max(64)
-            .refine((k) => !PROTO_KEYS.has(k), { message: 'a field may not be named __proto__, constructor or prototype' }),
-          inner,
-        ),
+        // zod's record silently drops a `__proto__` key; refusing it (and its cousins) says so.
+        entries: z
+          .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'entries must be an object' })
+          .refine((v) => !Object.keys(v).some((k) => PROTO_KEYS.has(k)), { message: 'a field may not be named __proto__, constructor or prototype' })
+          .pipe(z.record(z.string().max(64), inner)),
       })
       .strict(),
   ]) as z.ZodType<SerializedValue, unknown>;
