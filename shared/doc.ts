@@ -205,13 +205,35 @@ export function writeVerdict(doc: Y.Doc, verdict: Verdict): void {
 function isVerdict(v: unknown): v is Verdict {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
+  const by = r.by as Record<string, unknown> | null | undefined;
   return (
     typeof r.runId === 'string' &&
     typeof r.challengeId === 'string' &&
     typeof r.pass === 'boolean' &&
     typeof r.at === 'number' &&
+    typeof by === 'object' &&
+    by !== null &&
+    typeof by.name === 'string' &&
+    typeof by.role === 'string' &&
     Array.isArray(r.cases) &&
-    r.cases.every((c: unknown) => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string' && typeof (c as { pass?: unknown }).pass === 'boolean')
+    r.cases.every(isCaseVerdict)
+  );
+}
+
+function isCaseVerdict(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  const tol = c.tolerance as Record<string, unknown> | null | undefined;
+  return (
+    typeof c.name === 'string' &&
+    typeof c.pass === 'boolean' &&
+    typeof c.example === 'boolean' &&
+    (c.maxAbsError === null || typeof c.maxAbsError === 'number') &&
+    typeof tol === 'object' &&
+    tol !== null &&
+    typeof tol.abs === 'number' &&
+    typeof tol.rel === 'number' &&
+    (c.message === undefined || typeof c.message === 'string')
   );
 }
 

@@ -2,8 +2,9 @@
 // server's verdict. A record in board.runs that claims every case passed, with no verdict, is
 // shown as unverified, never as passed — the forgery finding 5 of the trust-boundary issue describes.
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { CaseResult, Verdict } from '../../shared/challenge.js';
-import type { RunRecord } from '../../shared/doc.js';
+import { boardVerdicts, readVerdict, readVerdicts, writeVerdict, type RunRecord } from '../../shared/doc.js';
 import { UNVERIFIED_REASON, checkView } from '../../client/runner/checkView.js';
 
 const tolerance = { abs: 1e-4, rel: 1e-4 };
@@ -77,5 +78,18 @@ describe('checkView', () => {
   it('shows nothing for plain runs, or a check still running', () => {
     expect(checkView({ ...forged, kind: 'run' }, verdict()).state).toBe('none');
     expect(checkView({ ...forged, status: 'running', checks: undefined }, null).state).toBe('none');
+  });
+});
+
+describe('board.verdicts', () => {
+  it('reads back what the server wrote, and skips malformed entries (a doc stored before the key was server-only)', () => {
+    const doc = new Y.Doc();
+    writeVerdict(doc, verdict());
+    expect(readVerdict(doc, forged.id)).toEqual(verdict());
+    boardVerdicts(doc).set('b'.repeat(24), { runId: 'b'.repeat(24), challengeId: 'x', pass: true, at: 1, cases: [{ name: 'x', pass: true }] } as never);
+    boardVerdicts(doc).set('c'.repeat(24), { ...verdict(), runId: 'd'.repeat(24) });
+    expect(readVerdict(doc, 'b'.repeat(24))).toBeNull();
+    expect(readVerdict(doc, 'c'.repeat(24))).toBeNull();
+    expect([...readVerdicts(doc).keys()]).toEqual([forged.id]);
   });
 });
