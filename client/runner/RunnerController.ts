@@ -9,6 +9,8 @@
  *                current code, replaces it with the result; or with `declined` when remote
  *                runs are off. Either side may replace it with `stopped`; a result never
  *                overwrites a record that is already final.
+ *   check:       as either of the above; before the result, the browser that ran it sends the
+ *                outputs to the server, whose verdict (board `verdicts`) is what counts.
  */
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
