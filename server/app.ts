@@ -13,7 +13,7 @@ import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistr
 import { liveKitEgress, liveKitParticipants, type EgressPort } from './av/livekit.js';
 import { attachmentsRouter } from './http/attachments.js';
 import { avRouter } from './http/av.js';
-import { challengesRouter } from './http/challenges.js';
+import { challengeVerifyRouter, challengesRouter } from './http/challenges.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
 import { historyRouter } from './http/history.js';
@@ -96,6 +96,8 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
   });
+  // Before the 64 kB parser: a check's outputs can be larger, and this route reads its body only after auth.
+  app.use('/api/rooms/:roomId', challengeVerifyRouter({ store, sync, challenges }));
   app.use('/api', express.json({ limit: '64kb' }));
   const avParticipants = config.livekit ? liveKitParticipants(config.livekit) : null;
   app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl, avParticipants, log }));

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LIMITS, ROLES } from './protocol.js';
 import type { Attachment, Signal } from './doc.js';
+import type { SerializedValue, Verdict } from './challenge.js';
 import type { PanelAgreement, QuestionScores } from './rubric.js';
 
 export const RoleSchema = z.enum(ROLES);
@@ -186,4 +187,75 @@ export interface AvStatusResponse {
   egress: boolean;
   /** the recording in progress, if any */
   recording: AvRecordingInfo | null;
+}
+
+// ---- check verification (POST /api/rooms/:id/challenges/:challengeId/verify) ----------------
+
+/** Nesting the verify body accepts: the runner's own serialiser stops at 8 (client/runner/values.ts). */
+export const VERIFY_MAX_DEPTH = 8;
+/** Most numbers in one tensor: 1 MiB of JSON holds at most ~512k of "0,", so this only catches absurd shapes early. */
+export const VERIFY_MAX_TENSOR_VALUES = 1 << 18;
+/** Object keys that would reach an object's prototype if anything ever copied them by assignment. */
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * JSON has no NaN or infinity: JSON.stringify writes them as null, and null reads back as NaN,
+ * which never equals an expected output (those are always finite).
+ */
+const JsonNumber = z
+  .number()
+  .nullable()
+  .transform((x) => (x === null ? Number.NaN : x));
+
+/**
+ * A SerializedValue (shared/challenge.ts) from a browser. Built to a fixed depth instead of with
+ * z.lazy, so a body of 100k nested arrays is refused at level 9 instead of overflowing the stack.
+ */
+function serializedValue(depth: number): z.ZodType<SerializedValue, unknown> {
+  const leaves = [
+    z
+      .object({
+        kind: z.literal('tensor'),
+        shape: z.array(z.number().int().min(0).max(VERIFY_MAX_TENSOR_VALUES)).max(8),
+        dtype: z.enum(['float32', 'int32', 'bool']),
+        data: z.array(JsonNumber).max(VERIFY_MAX_TENSOR_VALUES),
+      })
+      .strict()
+      .refine((t) => t.data.length === t.shape.reduce((a, b) => a * b, 1), { message: 'tensor data does not fit its shape' }),
+    z.object({ kind: z.literal('number'), value: JsonNumber }).strict(),
+    z.object({ kind: z.literal('string'), value: z.string().max(10_000) }).strict(),
+    z.object({ kind: z.literal('boolean'), value: z.boolean() }).strict(),
+  ] as const;
+  if (depth === 0) return z.discriminatedUnion('kind', [...leaves]) as z.ZodType<SerializedValue, unknown>;
+  const inner = serializedValue(depth - 1);
+  return z.discriminatedUnion('kind', [
+    ...leaves,
+    z.object({ kind: z.literal('array'), items: z.array(inner).max(4096) }).strict(),
+    z
+      .object({
+        kind: z.literal('record'),
+        // zod's record silently drops a `__proto__` key; refusing it (and its cousins) says so.
+        entries: z
+          .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'entries must be an object' })
+          .refine((v) => !Object.keys(v).some((k) => PROTO_KEYS.has(k)), { message: 'a field may not be named __proto__, constructor or prototype' })
+          .pipe(z.record(z.string().max(64), inner)),
+      })
+      .strict(),
+  ]) as z.ZodType<SerializedValue, unknown>;
+}
+
+/**
+ * What the browser that ran a check sends: per case, in the challenge's order, what the
+ * candidate's function returned, or null where it threw (its message stays in the run record).
+ */
+export const VerifyCheckBody = z
+  .object({
+    runId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a run id'),
+    outputs: z.array(serializedValue(VERIFY_MAX_DEPTH).nullable()).min(1).max(16),
+  })
+  .strict();
+export type VerifyCheckBody = z.input<typeof VerifyCheckBody>;
+
+export interface VerifyCheckResponse {
+  verdict: Verdict;
 }

@@ -37,6 +37,10 @@ export const CAPABILITIES = {
   // Coding challenges and the snippet runner.
   'challenges.read': ['interviewer', 'candidate', 'observer'],
   'challenge.reference.read': ['interviewer', 'observer'],
+  /** Every case's expected output; the others get the example cases' only (hidden cases are the server's). */
+  'challenge.expected.read': ['interviewer', 'observer'],
+  /** Sends a check's outputs for the server to judge (the verdict is the server's, never the browser's). */
+  'challenge.verify': ['interviewer', 'candidate'],
   'code.run': ['interviewer', 'candidate'],
   /** Asks a candidate's browser to run the pad (on the candidate's GPU). */
   'runs.remote.request': ['interviewer'],

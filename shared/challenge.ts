@@ -1,7 +1,8 @@
 /**
  * Coding challenges: what travels between the server (which computes expected outputs from
- * reference implementations) and the candidate's browser (which runs the candidate's function).
- * Reference code never appears here: only inputs, expected outputs and tolerances.
+ * reference implementations) and the browser that runs the candidate's function. Reference code
+ * never appears here. A candidate's browser gets every case's inputs but the expected outputs of
+ * the example cases only; it sends its outputs back and the server's verdict is the result.
  */
 
 /** A tensor as plain data; `data` is row-major. */
@@ -35,7 +36,28 @@ export interface ChallengeCase {
   tolerance: Tolerance;
 }
 
-/** Everything a browser gets about a challenge (any role). */
+/**
+ * A case as a browser receives it. `expected` is present for example cases, and for every case
+ * when the viewer is an interviewer or observer; a candidate's hidden cases carry inputs only.
+ */
+export interface ClientCase {
+  name: string;
+  inputs: SerializedValue[];
+  expected?: SerializedValue;
+  tolerance: Tolerance;
+  /** shown to the candidate with its expected output; the rest are hidden from candidates */
+  example: boolean;
+}
+
+/**
+ * How many of a challenge's first cases are examples: one or two, and always at least two hidden
+ * ones (challenges have 3 to 8 cases), so a pass means the candidate's code met outputs it never saw.
+ */
+export function exampleCaseCount(totalCases: number): number {
+  return Math.max(0, Math.min(2, totalCases - 2));
+}
+
+/** Everything a browser gets about a challenge; the cases depend on the role (see ClientCase). */
 export interface ChallengeForClient {
   id: string;
   title: string;
@@ -48,7 +70,7 @@ export interface ChallengeForClient {
   /** one-paragraph statement of what the function must return (no hints at the solution) */
   statement: string;
   seed: number;
-  cases: ChallengeCase[];
+  cases: ClientCase[];
 }
 
 export interface CaseResult {
@@ -72,9 +94,14 @@ export interface CompareResult {
  * Compares an actual value with the expected one under a tolerance. Kinds and shapes must match
  * exactly; numbers compare within abs + rel * |expected|; NaN only equals NaN and an infinity only
  * itself. Tensor dtypes are deliberately not compared: a bool or int32 mask of 1s and 0s is as
- * right as a float32 one. Pure: shared by the browser's Check and the server's self-test.
+ * right as a float32 one. Pure: shared by the browser (example cases), the server's verdict and
+ * its self-test.
+ *
+ * With `reveal` false the message never quotes an expected value (a hidden case's verdict lands in
+ * the board doc, which candidates read); kinds, shapes and lengths are still named, as they follow
+ * from the inputs and the statement.
  */
-export function compareValues(actual: SerializedValue, expected: SerializedValue, tol: Tolerance, path = 'output'): CompareResult {
+export function compareValues(actual: SerializedValue, expected: SerializedValue, tol: Tolerance, path = 'output', reveal = true): CompareResult {
   if (actual.kind !== expected.kind) return { pass: false, maxAbsError: null, message: `${path}: expected a ${expected.kind}, got a ${actual.kind}` };
   switch (expected.kind) {
     case 'tensor': {
@@ -82,31 +109,34 @@ export function compareValues(actual: SerializedValue, expected: SerializedValue
       if (a.shape.length !== expected.shape.length || a.shape.some((d, i) => d !== expected.shape[i])) {
         return { pass: false, maxAbsError: null, message: `${path}: expected shape [${expected.shape.join(', ')}], got [${a.shape.join(', ')}]` };
       }
-      return compareNumbers(a.data, expected.data, tol, path);
+      return compareNumbers(a.data, expected.data, tol, path, reveal);
     }
     case 'number':
-      return compareNumbers([(actual as { value: number }).value], [expected.value], tol, path);
+      return compareNumbers([(actual as { value: number }).value], [expected.value], tol, path, reveal);
     case 'string':
     case 'boolean': {
-      const same = (actual as { value: unknown }).value === expected.value;
-      return same ? { pass: true, maxAbsError: 0 } : { pass: false, maxAbsError: null, message: `${path}: expected ${JSON.stringify(expected.value)}, got ${JSON.stringify((actual as { value: unknown }).value)}` };
+      const got = (actual as { value: unknown }).value;
+      if (got === expected.value) return { pass: true, maxAbsError: 0 };
+      const message = reveal ? `${path}: expected ${JSON.stringify(expected.value)}, got ${JSON.stringify(got)}` : `${path}: ${JSON.stringify(got)} is not the expected value`;
+      return { pass: false, maxAbsError: null, message };
     }
     case 'array': {
       const a = actual as { items: SerializedValue[] };
       if (a.items.length !== expected.items.length) return { pass: false, maxAbsError: null, message: `${path}: expected ${expected.items.length} items, got ${a.items.length}` };
-      return combine(expected.items.map((e, i) => compareValues(a.items[i]!, e, tol, `${path}[${i}]`)));
+      return combine(expected.items.map((e, i) => compareValues(a.items[i]!, e, tol, `${path}[${i}]`, reveal)));
     }
     case 'record': {
       const a = actual as { entries: Record<string, SerializedValue> };
       const keys = Object.keys(expected.entries);
-      const missing = keys.find((k) => !(k in a.entries));
+      // Own fields only: `"constructor" in {}` is true, and the actual value comes from a browser.
+      const missing = keys.find((k) => !Object.hasOwn(a.entries, k));
       if (missing) return { pass: false, maxAbsError: null, message: `${path}: missing field "${missing}"` };
-      return combine(keys.map((k) => compareValues(a.entries[k]!, expected.entries[k]!, tol, `${path}.${k}`)));
+      return combine(keys.map((k) => compareValues(a.entries[k]!, expected.entries[k]!, tol, `${path}.${k}`, reveal)));
     }
   }
 }
 
-function compareNumbers(actual: number[], expected: number[], tol: Tolerance, path: string): CompareResult {
+function compareNumbers(actual: number[], expected: number[], tol: Tolerance, path: string, reveal: boolean): CompareResult {
   if (actual.length !== expected.length) return { pass: false, maxAbsError: null, message: `${path}: expected ${expected.length} values, got ${actual.length}` };
   let maxAbs = 0;
   let pass = true;
@@ -118,7 +148,7 @@ function compareNumbers(actual: number[], expected: number[], tol: Tolerance, pa
       if (Number.isNaN(e) !== Number.isNaN(a)) {
         pass = false;
         maxAbs = Infinity;
-        firstBad ??= `${path}: element ${i} is ${a}, expected ${e}`;
+        firstBad ??= reveal ? `${path}: element ${i} is ${a}, expected ${e}` : `${path}: element ${i} is ${a}, which is not the expected value`;
       }
       continue;
     }
@@ -128,7 +158,7 @@ function compareNumbers(actual: number[], expected: number[], tol: Tolerance, pa
     if (err > maxAbs) maxAbs = err;
     if (!(err <= tol.abs + tol.rel * Math.abs(e))) {
       pass = false;
-      firstBad ??= `${path}: element ${i} is ${a}, expected ${e}`;
+      firstBad ??= reveal ? `${path}: element ${i} is ${a}, expected ${e}` : `${path}: element ${i} is ${a}, outside the tolerance`;
     }
   }
   return firstBad ? { pass, maxAbsError: maxAbs, message: firstBad } : { pass, maxAbsError: maxAbs };
@@ -139,4 +169,33 @@ function combine(results: CompareResult[]): CompareResult {
   for (const r of results) maxAbsError = r.maxAbsError === null || maxAbsError === null ? null : Math.max(maxAbsError, r.maxAbsError);
   const bad = results.find((r) => !r.pass);
   return bad ? { pass: false, maxAbsError, message: bad.message } : { pass: true, maxAbsError };
+}
+
+// ---- the server's verdict (POST /challenges/:id/verify) -------------------------------------
+
+/** One case as the server judged it. Hidden cases' messages never quote an expected value. */
+export interface CaseVerdict {
+  name: string;
+  example: boolean;
+  pass: boolean;
+  /** largest |actual - expected|; null when shapes or kinds differ or the browser sent no output */
+  maxAbsError: number | null;
+  tolerance: Tolerance;
+  message?: string;
+}
+
+/**
+ * What the server concluded about one check run, from the outputs the browser that ran it sent.
+ * Only the server writes these (board `verdicts`); the runs console trusts nothing else.
+ */
+export interface Verdict {
+  runId: string;
+  challengeId: string;
+  seed: number;
+  pass: boolean;
+  cases: CaseVerdict[];
+  /** server clock */
+  at: number;
+  /** the link that sent the outputs */
+  by: { role: 'interviewer' | 'candidate'; name: string };
 }

@@ -4,6 +4,7 @@
  * so renaming a key (or adding one) happens here and nowhere else.
  */
 import * as Y from 'yjs';
+import type { Verdict } from './challenge.js';
 import { isScore, type PanelScores, type Score, type SubCriterionId } from './rubric.js';
 
 // ---- board ---------------------------------------------------------------
@@ -19,6 +20,8 @@ export const BOARD_KEYS = {
   session: 'session',
   /** Y.Array: run results (snippet-runner issue). */
   runs: 'runs',
+  /** Y.Map, written only by the server (POST /challenges/:id/verify): runId -> Verdict. */
+  verdicts: 'verdicts',
 } as const;
 
 /**
@@ -158,6 +161,82 @@ export interface RunRecord {
   checks?: import('./challenge.js').CaseResult[];
 }
 
+// ---- check verdicts (server-only) ------------------------------------------------
+
+/**
+ * At most this many verdicts are kept; the server drops the oldest beyond it. More than MAX_RUNS,
+ * so a verdict outlives its run record rather than the other way round.
+ */
+export const MAX_VERDICTS = 4 * MAX_RUNS;
+
+export function boardVerdicts(doc: Y.Doc): Y.Map<Verdict> {
+  return doc.getMap<Verdict>(BOARD_KEYS.verdicts);
+}
+
+/**
+ * The verdict for a run, or null. The map is server-only (a client write closes its socket), but
+ * a stored doc may predate that rule, so the shape is still checked before anyone trusts it.
+ */
+export function readVerdict(doc: Y.Doc, runId: string): Verdict | null {
+  const v: unknown = boardVerdicts(doc).get(runId);
+  return isVerdict(v) && v.runId === runId ? v : null;
+}
+
+/** Every well-formed verdict, by run id. */
+export function readVerdicts(doc: Y.Doc): Map<string, Verdict> {
+  const out = new Map<string, Verdict>();
+  boardVerdicts(doc).forEach((v: unknown, runId) => {
+    if (isVerdict(v) && v.runId === runId) out.set(runId, v);
+  });
+  return out;
+}
+
+/** Server-side only: stores a verdict and drops the oldest beyond MAX_VERDICTS, in one transaction. */
+export function writeVerdict(doc: Y.Doc, verdict: Verdict): void {
+  doc.transact(() => {
+    const map = boardVerdicts(doc);
+    map.set(verdict.runId, verdict);
+    if (map.size <= MAX_VERDICTS) return;
+    const byAge = [...map.entries()].sort((a, b) => (a[1]?.at ?? 0) - (b[1]?.at ?? 0));
+    for (const [runId] of byAge.slice(0, map.size - MAX_VERDICTS)) map.delete(runId);
+  }, Origin.server);
+}
+
+function isVerdict(v: unknown): v is Verdict {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const by = r.by as Record<string, unknown> | null | undefined;
+  return (
+    typeof r.runId === 'string' &&
+    typeof r.challengeId === 'string' &&
+    typeof r.pass === 'boolean' &&
+    typeof r.at === 'number' &&
+    typeof by === 'object' &&
+    by !== null &&
+    typeof by.name === 'string' &&
+    typeof by.role === 'string' &&
+    Array.isArray(r.cases) &&
+    r.cases.every(isCaseVerdict)
+  );
+}
+
+function isCaseVerdict(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  const tol = c.tolerance as Record<string, unknown> | null | undefined;
+  return (
+    typeof c.name === 'string' &&
+    typeof c.pass === 'boolean' &&
+    typeof c.example === 'boolean' &&
+    (c.maxAbsError === null || typeof c.maxAbsError === 'number') &&
+    typeof tol === 'object' &&
+    tol !== null &&
+    typeof tol.abs === 'number' &&
+    typeof tol.rel === 'number' &&
+    (c.message === undefined || typeof c.message === 'string')
+  );
+}
+
 // ---- panel (interviewers only; never sent to a candidate) -----------------
 
 export const PANEL_KEYS = {
@@ -253,13 +332,14 @@ export function readPanelScores(doc: Y.Doc): PanelScores {
 }
 
 /**
- * The root types only the server may change (the current question; candidate signals; scorecard
- * attachments, so the server checks each file exists and is a PNG); a client
+ * The root types only the server may change (the current question; check verdicts, which the
+ * server computes from its own expected outputs; candidate signals; scorecard attachments, so
+ * the server checks each file exists and is a PNG); a client
  * update touching them is refused. Calling this also instantiates them, which the server relies on
  * so a transaction's `changed` set can name them.
  */
 export function serverOnlyTypes(docName: 'board' | 'panel', doc: Y.Doc): Y.AbstractType<any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return docName === 'board' ? [boardSession(doc)] : [panelSignals(doc), panelAttachments(doc)];
+  return docName === 'board' ? [boardSession(doc), boardVerdicts(doc)] : [panelSignals(doc), panelAttachments(doc)];
 }
 
 // ---- transaction origins ---------------------------------------------------

@@ -13,9 +13,11 @@ import type {
   QuestionsResponse,
   AvRecordingInfo,
   SignalBody,
+  VerifyCheckBody,
+  VerifyCheckResponse,
   WhoAmIResponse,
 } from '../../shared/api.js';
-import type { ChallengeForClient } from '../../shared/challenge.js';
+import type { ChallengeForClient, SerializedValue, Verdict } from '../../shared/challenge.js';
 import type { CurrentQuestion } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { noteServerDate } from './serverClock.js';
@@ -187,4 +189,14 @@ export function fetchAvToken(roomId: string, token: string, name: string): Promi
 export async function setRecording(roomId: string, token: string, action: 'start' | 'stop'): Promise<AvRecordingInfo> {
   const response = await request<{ recording: AvRecordingInfo }>('POST', `${roomPath(roomId)}/recording/${action}`, { token });
   return response.recording;
+}
+
+/**
+ * Sends a check's outputs (one per case, null where the function threw) to be judged by the
+ * server, which writes the verdict into the board and returns it. Interviewer and candidate links.
+ */
+export async function verifyCheck(roomId: string, token: string, challengeId: string, runId: string, outputs: (SerializedValue | null)[]): Promise<Verdict> {
+  const body: VerifyCheckBody = { runId, outputs };
+  const response = await request<VerifyCheckResponse>('POST', `${roomPath(roomId)}/challenges/${encodeURIComponent(challengeId)}/verify`, { token, body });
+  return response.verdict;
 }

@@ -11,7 +11,7 @@ import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { can } from '../../shared/capabilities.js';
-import { boardRuns, readCurrentQuestion } from '../../shared/doc.js';
+import { boardRuns, readCurrentQuestion, readVerdicts } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
 import { CodePad } from '../pad/CodePad.js';
@@ -243,6 +243,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
   void frame; // everything below reads the cursors, which `frame` tracks
   const question = readCurrentQuestion(boardDoc);
   const runs = boardRuns(boardDoc).toArray();
+  const verdicts = readVerdicts(boardDoc);
   const lastEdit = session.lastEditAt(t);
   const lastBy = lastEdit && lastEdit.who !== 'server' ? session.participant(lastEdit.who) : undefined;
   const markers = useMemo(() => filterMarkers(session.markers, who), [session, who]);
@@ -306,7 +307,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
           end={
             <div className="replay-pad-column">
               {view ? <CodePad doc={view.doc} awareness={view.awareness} readOnly /> : <PaneLoading label="Loading the pad…" />}
-              <RunsList runs={runs} />
+              <RunsList runs={runs} verdicts={verdicts} />
             </div>
           }
         />

@@ -1,20 +1,23 @@
+import type { Verdict } from '../../shared/challenge.js';
 import type { RunRecord } from '../../shared/doc.js';
 import { runPassed } from './markers.js';
 
 const DONE = new Set<RunRecord['status']>(['ok', 'error', 'timeout', 'stopped', 'declined']);
 
-function outcome(run: RunRecord): { text: string; tone: 'pass' | 'fail' | 'pending' } {
+function outcome(run: RunRecord, verdict: Verdict | null): { text: string; tone: 'pass' | 'fail' | 'pending' } {
   if (!DONE.has(run.status)) return { text: run.status === 'requested' ? 'requested' : 'running…', tone: 'pending' };
-  const pass = runPassed(run);
+  const pass = runPassed(run, verdict);
   if (run.kind === 'check' && run.status === 'ok') {
-    const passed = run.checks?.filter((c) => c.pass).length ?? 0;
-    return { text: `${passed}/${run.checks?.length ?? 0} passed`, tone: pass ? 'pass' : 'fail' };
+    // Only the server's verdict counts; the record's own `checks` came from the browser.
+    if (!verdict) return { text: 'not verified by the server', tone: 'pending' };
+    const passed = verdict.cases.filter((c) => c.pass).length;
+    return { text: `${passed}/${verdict.cases.length} passed · verified by server`, tone: pass ? 'pass' : 'fail' };
   }
   return { text: run.status, tone: pass ? 'pass' : 'fail' };
 }
 
 /** The runs console as it stood at the playhead, newest first: who, backend, time, output. */
-export function RunsList({ runs }: { runs: readonly RunRecord[] }) {
+export function RunsList({ runs, verdicts }: { runs: readonly RunRecord[]; verdicts: ReadonlyMap<string, Verdict> }) {
   return (
     <section className="replay-runs" data-testid="replay-runs" aria-label="Runs at the playhead">
       <header className="pane-header">
@@ -24,7 +27,7 @@ export function RunsList({ runs }: { runs: readonly RunRecord[] }) {
       {runs.length > 0 && (
         <ol className="replay-runs-list">
           {[...runs].reverse().map((run) => {
-            const o = outcome(run);
+            const o = outcome(run, verdicts.get(run.id) ?? null);
             const by = run.ranBy ?? run.requestedBy;
             const firstLine = run.error?.message ?? run.value ?? run.console?.at(-1)?.text ?? '';
             return (

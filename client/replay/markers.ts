@@ -9,14 +9,17 @@ import {
   boardElements,
   boardRuns,
   boardSession,
+  boardVerdicts,
   panelNotes,
   panelRaters,
   panelScores,
   panelSignals,
   readCurrentQuestion,
+  readVerdict,
   type RunRecord,
   type Signal,
 } from '../../shared/doc.js';
+import type { Verdict } from '../../shared/challenge.js';
 import type { HistoryAuthor, HistoryEvent } from '../../shared/history.js';
 import type { AppliedUpdate } from './engine.js';
 import { RUBRIC } from '../../shared/rubric.js';
@@ -66,18 +69,23 @@ const RUN_DONE = new Set<RunRecord['status']>(['ok', 'error', 'timeout', 'stoppe
 
 const SUB_LABELS = new Map<string, string>(RUBRIC.flatMap((c) => c.subCriteria.map((s) => [s.id, s.label] as const)));
 
-export function runPassed(run: RunRecord): boolean {
+/**
+ * A check passed only on the server's word (its verdict in the board's server-only `verdicts`
+ * map); the run record's own `checks` were written by the browser that ran it and can be forged.
+ */
+export function runPassed(run: RunRecord, verdict: Verdict | null = null): boolean {
   if (run.status !== 'ok') return false;
-  return run.kind === 'check' ? (run.checks?.length ?? 0) > 0 && run.checks!.every((c) => c.pass) : true;
+  return run.kind === 'check' ? verdict !== null && verdict.pass : true;
 }
 
-function runLabel(run: RunRecord, pass: boolean): string {
+function runLabel(run: RunRecord, pass: boolean, verdict: Verdict | null): string {
   const who = run.ranBy ?? run.requestedBy;
   const what = run.kind === 'check' ? 'Check' : 'Run';
   let outcome: string;
   if (run.kind === 'check' && run.status === 'ok') {
-    const passed = run.checks?.filter((c) => c.pass).length ?? 0;
-    outcome = `${pass ? 'passed' : 'failed'} (${passed}/${run.checks?.length ?? 0} cases)`;
+    outcome = verdict
+      ? `${pass ? 'passed' : 'failed'} (${verdict.cases.filter((c) => c.pass).length}/${verdict.cases.length} cases, verified by server)`
+      : 'finished (not verified by the server)';
   } else {
     outcome = run.status === 'ok' ? 'finished' : run.status === 'error' ? 'failed' : run.status;
   }
@@ -101,10 +109,13 @@ export class BoardMarkers {
   readonly markers: Marker[] = [];
   private questionId: string | null = null;
   private readonly runsDone = new Set<string>();
+  /** check markers still waiting for the server's verdict, by run id */
+  private readonly awaitingVerdict = new Map<string, { marker: Marker; run: RunRecord }>();
 
   prepare = (doc: Y.Doc): void => {
     boardSession(doc);
     boardRuns(doc);
+    boardVerdicts(doc);
     boardCode(doc);
     boardElements(doc);
   };
@@ -122,9 +133,22 @@ export class BoardMarkers {
       for (const run of boardRuns(doc).toArray()) {
         if (!run || this.runsDone.has(run.id) || !RUN_DONE.has(run.status)) continue;
         this.runsDone.add(run.id);
-        const pass = runPassed(run);
+        const verdict = readVerdict(doc, run.id);
+        const pass = runPassed(run, verdict);
         const who = run.ranBy ?? run.requestedBy;
-        this.markers.push({ kind: 'run', t, label: runLabel(run, pass), pass, who: participantKey(who.role, who.name) });
+        const marker: Marker = { kind: 'run', t, label: runLabel(run, pass, verdict), pass, who: participantKey(who.role, who.name) };
+        this.markers.push(marker);
+        // The verdict lands just after the record; the marker keeps the run's time and takes its outcome.
+        if (run.kind === 'check' && run.status === 'ok' && !verdict) this.awaitingVerdict.set(run.id, { marker, run });
+      }
+    }
+    if (this.awaitingVerdict.size > 0 && touched(tr, boardVerdicts(doc))) {
+      for (const [runId, { marker, run }] of this.awaitingVerdict) {
+        const verdict = readVerdict(doc, runId);
+        if (!verdict) continue;
+        this.awaitingVerdict.delete(runId);
+        marker.pass = runPassed(run, verdict);
+        marker.label = runLabel(run, marker.pass, verdict);
       }
     }
   };

@@ -9,17 +9,26 @@
  *                current code, replaces it with the result; or with `declined` when remote
  *                runs are off. Either side may replace it with `stopped`; a result never
  *                overwrites a record that is already final.
+ *   check:       as either of the above; before the result, the browser that ran it sends the
+ *                outputs to the server, whose verdict (board `verdicts`) is what counts.
  */
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { can } from '../../shared/capabilities.js';
-import type { ChallengeForClient } from '../../shared/challenge.js';
+import type { ChallengeForClient, SerializedValue, Verdict } from '../../shared/challenge.js';
 import { boardCode, boardRuns, type RunRecord } from '../../shared/doc.js';
 import { serverNow } from '../lib/serverClock.js';
 import { RunnerPool, clampTimeoutMs, type RunOutcome } from './pool.js';
 import type { BackendChoice, BackendInfo } from './protocol.js';
 import { appendRun, findRun, isTerminal, newRunId, readRuns, replaceRun } from './runRecords.js';
 import { isInterviewer } from './targets.js';
+
+/**
+ * The server judges a check only once its run record is in the server's board. The record went out
+ * on the socket before the run started, so a miss means the socket is behind: retry a few times.
+ */
+const VERIFY_ATTEMPTS = 4;
+const VERIFY_RETRY_MS = 500;
 
 /** A remote request nobody picked up within this long is closed with an error. */
 export const REMOTE_PICKUP_MS = 15_000;
@@ -44,6 +53,8 @@ export interface RunnerControllerOptions {
   role: RunnerRole;
   getName: () => string;
   fetchChallenge: (challengeId: string) => Promise<ChallengeForClient>;
+  /** Sends a check's outputs; the server judges them, writes the verdict into the board and returns it. */
+  verifyCheck: (challengeId: string, runId: string, outputs: (SerializedValue | null)[]) => Promise<Verdict>;
   allowRemote: boolean;
   backend: BackendChoice;
   /** Makes the worker pool (tests pass one with fake workers). */
@@ -267,7 +278,46 @@ export class RunnerController {
     } else if (outcome.status === 'stopped') {
       outcome.error = { message: this.stopNote ?? 'Stopped.' };
     }
+    if (record.kind === 'check' && record.challengeId && outcome.status === 'ok' && outcome.outputs) {
+      await this.judge(record, record.challengeId, outcome);
+    }
     this.finish(record, outcome);
+  }
+
+  /**
+   * Whoever ran the check (the candidate, for a remote one) sends the outputs; the verdict the
+   * server writes into the board is what the console shows. The record's own `checks` take the
+   * verdict's results too, so a replay of an honest room reads the same, but nobody trusts them.
+   */
+  private async judge(record: RunRecord, challengeId: string, outcome: RunOutcome): Promise<void> {
+    const outputs = outcome.outputs!;
+    delete outcome.outputs;
+    let verdict: Verdict;
+    try {
+      verdict = await this.verify(challengeId, record.id, outputs);
+    } catch (error) {
+      outcome.status = 'error';
+      outcome.error = { message: `The server did not judge this check: ${error instanceof Error ? error.message : String(error)}` };
+      return;
+    }
+    const local = outcome.checks ?? [];
+    outcome.checks = verdict.cases.map((c, i) => {
+      // Where the function threw, the browser's message (the error and its line) says more.
+      const message = c.pass ? undefined : outputs[i] === null ? (local[i]?.message ?? c.message) : c.message;
+      return { name: c.name, pass: c.pass, maxAbsError: c.maxAbsError, tolerance: c.tolerance, ms: local[i]?.ms ?? 0, ...(message ? { message } : {}) };
+    });
+  }
+
+  private async verify(challengeId: string, runId: string, outputs: (SerializedValue | null)[]): Promise<Verdict> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.options.verifyCheck(challengeId, runId, outputs);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code !== 'unknown_run' || attempt >= VERIFY_ATTEMPTS || this.destroyed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, VERIFY_RETRY_MS));
+      }
+    }
   }
 
   private finish(record: RunRecord, outcome: RunOutcome): void {

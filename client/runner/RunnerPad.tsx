@@ -16,7 +16,7 @@ import type { BackendChoice } from './protocol.js';
 import { isTerminal } from './runRecords.js';
 import { RunsConsole } from './RunsConsole.js';
 import { RunToolbar, type ChallengeStatus, type RunTarget } from './RunToolbar.js';
-import { persistAllowRemote, readStoredBackend, readStoredTimeoutMs, useRoomRunners, useRunnerController, useRuns } from './useRunner.js';
+import { persistAllowRemote, readStoredBackend, readStoredTimeoutMs, useRoomRunners, useRunnerController, useRuns, useVerdicts } from './useRunner.js';
 
 interface RunnerPadProps {
   doc: Y.Doc;
@@ -46,6 +46,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
 
   const { controller, state } = useRunnerController(doc, awareness, role, roomId, token, name);
   const runs = useRuns(doc);
+  const verdicts = useVerdicts(doc);
   const { targets, present } = useRoomRunners(awareness);
   const presenceSettled = useSettled(PRESENCE_SETTLE_MS);
   const question = useCurrentQuestion(doc);
@@ -172,7 +173,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
             />
           )
         }
-        below={<RunsConsole runs={runs} present={presenceSettled ? present : null} onShowLine={showLine} />}
+        below={<RunsConsole runs={runs} verdicts={verdicts} present={presenceSettled ? present : null} onShowLine={showLine} />}
       />
       <Dialog open={confirmStarter} title="Replace the pad's code?" onClose={() => setConfirmStarter(false)} testId="starter-dialog">
         <p>The pad is not empty. Replace everything in it with the challenge&apos;s starter code? Everyone in the room sees the change.</p>

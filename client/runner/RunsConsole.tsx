@@ -1,12 +1,15 @@
 import { memo, useState } from 'react';
-import type { CaseResult, Tolerance } from '../../shared/challenge.js';
+import type { Tolerance, Verdict } from '../../shared/challenge.js';
 import type { RunRecord, RunStatus } from '../../shared/doc.js';
 import { userColor } from '../lib/colors.js';
 import { ROLE_LABEL } from '../lib/roles.js';
+import { checkView, type CheckView } from './checkView.js';
 import { isTerminal } from './runRecords.js';
 
 interface RunsConsoleProps {
   runs: RunRecord[];
+  /** the server's verdicts (board `verdicts`), by run id: the only source of a check's pass */
+  verdicts: ReadonlyMap<string, Verdict>;
   /** awareness client ids in the room now (null until awareness has settled): a run whose browser left can no longer finish */
   present: ReadonlySet<number> | null;
   onShowLine: (line: number) => void;
@@ -23,7 +26,7 @@ const STATUS_LABEL: Record<RunStatus, string> = {
 };
 
 /** Everyone's runs, newest first: who ran it where, on what, for how long, and what came out. */
-export const RunsConsole = memo(function RunsConsole({ runs, present, onShowLine }: RunsConsoleProps) {
+export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, onShowLine }: RunsConsoleProps) {
   const [collapsed, setCollapsed] = useState(false);
   const newestFirst = [...runs].reverse();
   return (
@@ -39,7 +42,7 @@ export const RunsConsole = memo(function RunsConsole({ runs, present, onShowLine
           {newestFirst.length === 0 ? (
             <p className="runs-empty muted small">Runs show here for everyone: output, returned value, errors and checks.</p>
           ) : (
-            newestFirst.map((run) => <RunRecordView key={run.id} run={run} present={present} onShowLine={onShowLine} />)
+            newestFirst.map((run) => <RunRecordView key={run.id} run={run} check={checkView(run, verdicts.get(run.id))} present={present} onShowLine={onShowLine} />)
           )}
         </div>
       )}
@@ -47,7 +50,7 @@ export const RunsConsole = memo(function RunsConsole({ runs, present, onShowLine
   );
 });
 
-function RunRecordView({ run, present, onShowLine }: { run: RunRecord; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
+function RunRecordView({ run, check, present, onShowLine }: { run: RunRecord; check: CheckView; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
   const executor = run.ranBy ?? (run.target === undefined ? run.requestedBy : null);
   const executorId = run.target ?? run.requestedBy.clientId;
   // A run whose browser left can never report; say so instead of spinning forever.
@@ -62,6 +65,7 @@ function RunRecordView({ run, present, onShowLine }: { run: RunRecord; present: 
       data-status={run.status}
       data-kind={run.kind}
       data-backend={run.backend ?? ''}
+      data-verified={check.state === 'none' ? '' : String(check.state === 'verified')}
     >
       <header className="run-head">
         <StatusChip status={run.status} orphaned={orphaned} />
@@ -126,7 +130,8 @@ function RunRecordView({ run, present, onShowLine }: { run: RunRecord; present: 
           )}
         </div>
       )}
-      {run.checks && <ChecksTable checks={run.checks} />}
+      {check.state === 'verified' && <VerifiedChecks view={check} />}
+      {check.state === 'unverified' && <UnverifiedChecks view={check} />}
       {run.truncated && <p className="run-note muted small">Output was cut at the size limit.</p>}
     </article>
   );
@@ -142,12 +147,14 @@ function StatusChip({ status, orphaned }: { status: RunStatus; orphaned: boolean
   );
 }
 
-function ChecksTable({ checks }: { checks: CaseResult[] }) {
-  const passed = checks.filter((c) => c.pass).length;
+function VerifiedChecks({ view }: { view: Extract<CheckView, { state: 'verified' }> }) {
   return (
     <div className="run-checks">
-      <p className={`run-checks-summary small ${passed === checks.length ? 'ok-text' : 'warning-text'}`} data-testid="check-summary">
-        {passed}/{checks.length} cases passed
+      <p className={`run-checks-summary small ${view.pass ? 'ok-text' : 'warning-text'}`} data-testid="check-summary">
+        <span className="chip" data-testid="check-verified" title={`Judged by the attn server against its own expected outputs; outputs sent by ${view.by.name}`}>
+          verified by server
+        </span>{' '}
+        {view.passed}/{view.total} cases passed
       </p>
       <table className="run-checks-table">
         <thead>
@@ -160,9 +167,12 @@ function ChecksTable({ checks }: { checks: CaseResult[] }) {
           </tr>
         </thead>
         <tbody>
-          {checks.map((c, i) => (
-            <tr key={i} data-testid="check-case" data-pass={String(c.pass)} className={c.pass ? 'check-pass' : 'check-fail'}>
-              <td className="mono">{String(c.name)}</td>
+          {view.cases.map((c, i) => (
+            <tr key={i} data-testid="check-case" data-pass={String(c.pass)} data-example={String(c.example)} className={c.pass ? 'check-pass' : 'check-fail'}>
+              <td className="mono">
+                {String(c.name)}
+                {!c.example && <span className="muted small"> (hidden)</span>}
+              </td>
               <td>
                 {c.pass ? '✓ pass' : '✗ fail'}
                 {c.message && <div className="run-check-message small">{String(c.message)}</div>}
@@ -171,7 +181,32 @@ function ChecksTable({ checks }: { checks: CaseResult[] }) {
                 {formatError(c.maxAbsError)}
               </td>
               <td className="mono">{formatTolerance(c.tolerance)}</td>
-              <td className="mono">{formatMs(c.ms)}</td>
+              <td className="mono">{c.ms === null ? '—' : formatMs(c.ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A check result the server never judged (a failed request, an old record, or a forged one): no pass, no fail. */
+function UnverifiedChecks({ view }: { view: Extract<CheckView, { state: 'unverified' }> }) {
+  return (
+    <div className="run-checks">
+      <p className="run-checks-summary small warning-text" data-testid="check-unverified">
+        {view.reason}
+      </p>
+      <table className="run-checks-table">
+        <tbody>
+          {view.cases.map((c, i) => (
+            <tr key={i} data-testid="check-case-unverified">
+              <td className="mono">{c.name}</td>
+              <td>
+                unverified
+                {c.message && <div className="run-check-message small">{c.message}</div>}
+              </td>
+              <td className="mono">{c.ms === null ? '—' : formatMs(c.ms)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,7 @@
  * (code, the backend choice, challenge cases, the wasm binaries): never the room token, the
  * Y.Doc or anything from the DOM. Everything here is structured-clone data.
  */
-import type { CaseResult, ChallengeCase } from '../../shared/challenge.js';
+import type { CaseResult, ClientCase, SerializedValue } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
 
 export type BackendChoice = 'auto' | RunBackend;
@@ -18,7 +18,8 @@ export const WASM_URL_PREFIX = '/tfjs-wasm/';
 
 export interface ChallengeJob {
   functionName: string;
-  cases: ChallengeCase[];
+  /** a candidate's page has no expected outputs for hidden cases: the server judges those */
+  cases: ClientCase[];
 }
 
 /**
@@ -51,7 +52,10 @@ export interface RunResult {
   console: RunConsoleLine[];
   value?: string;
   error?: { message: string; line?: number; column?: number };
+  /** the browser's own comparison, where it has the expected output; never the verdict */
   checks?: CaseResult[];
+  /** a check's output per case (null where the function threw), sent to the server to judge */
+  outputs?: (SerializedValue | null)[];
   durationMs: number;
   truncated?: boolean;
 }

@@ -2,8 +2,9 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { can } from '../../shared/capabilities.js';
-import { boardRuns, type RunRecord } from '../../shared/doc.js';
-import { fetchChallenge } from '../lib/api.js';
+import type { Verdict } from '../../shared/challenge.js';
+import { boardRuns, boardVerdicts, readVerdicts, type RunRecord } from '../../shared/doc.js';
+import { fetchChallenge, verifyCheck } from '../lib/api.js';
 import { ROLE_LABEL } from '../lib/roles.js';
 import { StorageKey, readStored, writeStored } from '../lib/storage.js';
 import { isBackendChoice } from './backend.js';
@@ -76,6 +77,7 @@ export function useRunnerController(
         role,
         getName: () => nameRef.current ?? ROLE_LABEL[role],
         fetchChallenge: (challengeId) => fetchChallenge(roomId, token, challengeId),
+        verifyCheck: (challengeId, runId, outputs) => verifyCheck(roomId, token, challengeId, runId, outputs),
         allowRemote: readStoredAllowRemote(),
         backend: readStoredBackend(),
         pool: (onInfo) =>
@@ -115,6 +117,19 @@ export function useRuns(doc: Y.Doc): RunRecord[] {
     return () => runs.unobserve(bump);
   }, [doc]);
   return useMemo(() => readRuns(doc), [doc, version]);
+}
+
+/** The server's check verdicts (board `verdicts`), live, by run id. */
+export function useVerdicts(doc: Y.Doc): ReadonlyMap<string, Verdict> {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const verdicts = boardVerdicts(doc);
+    const bump = () => setVersion((v) => v + 1);
+    verdicts.observe(bump);
+    bump();
+    return () => verdicts.unobserve(bump);
+  }, [doc]);
+  return useMemo(() => readVerdicts(doc), [doc, version]);
 }
 
 /**

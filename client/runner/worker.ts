@@ -14,14 +14,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { compareValues, type CaseResult } from '../../shared/challenge.js';
+import { compareValues, type CaseResult, type SerializedValue } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
 import { CPU_ADAPTER, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type BackendSelection } from './backend.js';
 import { formatConsoleArgs, formatValue, tensorsIn, type TensorLike } from './format.js';
 import { MAX_ERROR_CHARS, OutputBuffer, clip } from './output.js';
 import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
 import { PROBE_BODY, SNIPPET_PARAMS, compileSnippet, describeThrown, headerLinesFromProbe } from './transform.js';
-import { toCallArgs } from '../../shared/challengeSpec.js';
+import { compactFloat32, toCallArgs } from '../../shared/challengeSpec.js';
 import { UnserializableValueError, fromRuntime } from './values.js';
 
 interface WorkerScope {
@@ -300,15 +300,22 @@ async function settleTensors(value: unknown): Promise<void> {
 
 const readTensor = (t: TensorLike) => (t as unknown as tf.Tensor).data();
 
+/**
+ * Runs the candidate's function on every case's inputs. What counts is `outputs`, which the page
+ * sends to the server to judge: snippet code shares this worker and could forge anything else.
+ * `checks` is the local comparison where this page has an expected output (example cases, or
+ * every case on an interviewer's page), and the timing and error of every case.
+ */
 async function runChecks(
   fn: unknown,
   challenge: ChallengeJob,
   describe: (thrown: unknown) => { message: string; line?: number },
-): Promise<CaseResult[]> {
+): Promise<{ checks: CaseResult[]; outputs: (SerializedValue | null)[] }> {
   if (typeof fn !== 'function') {
     throw new Error(`No function ${challenge.functionName} in the pad: define it as \`export function ${challenge.functionName}(…)\`.`);
   }
-  const results: CaseResult[] = [];
+  const checks: CaseResult[] = [];
+  const outputs: (SerializedValue | null)[] = [];
   for (const c of challenge.cases) {
     // A scope per case frees its tensors; it stays correct across the function's awaits
     // because the cases run one after another.
@@ -320,20 +327,43 @@ async function runChecks(
       started = performance.now();
       let out: unknown = (fn as (...args: unknown[]) => unknown)(...inputs);
       if (out instanceof Promise) out = await out;
-      const actual = await fromRuntime(out, readTensor);
+      const actual = compactOutput(await fromRuntime(out, readTensor));
       const ms = performance.now() - started;
-      const compared = compareValues(actual, c.expected, c.tolerance);
-      results.push({ name: c.name, pass: compared.pass, maxAbsError: compared.maxAbsError, tolerance: c.tolerance, ms, ...(compared.message ? { message: clip(compared.message, 500) } : {}) });
+      outputs.push(actual);
+      if (c.expected) {
+        const compared = compareValues(actual, c.expected, c.tolerance);
+        checks.push({ name: c.name, pass: compared.pass, maxAbsError: compared.maxAbsError, tolerance: c.tolerance, ms, ...(compared.message ? { message: clip(compared.message, 500) } : {}) });
+      } else {
+        checks.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms, message: HIDDEN_CASE_NOTE });
+      }
     } catch (error) {
       // A value that can't be compared is the candidate's mistake, said plainly (no class name).
       const described = error instanceof UnserializableValueError ? { message: error.message } : describe(error);
       const where = described.line ? ` (line ${described.line})` : '';
-      results.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms: performance.now() - started, message: clip(described.message + where, 500) });
+      outputs.push(null);
+      checks.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms: performance.now() - started, message: clip(described.message + where, 500) });
     } finally {
       tf.engine().endScope();
     }
   }
-  return results;
+  return { checks, outputs };
+}
+
+/** Shown for a hidden case until the server's verdict replaces it. */
+const HIDDEN_CASE_NOTE = 'hidden case: only the server can judge it';
+
+/** float32 data as shortest decimals: half the bytes on the way to the server, the same float32 values. */
+function compactOutput(value: SerializedValue): SerializedValue {
+  switch (value.kind) {
+    case 'tensor':
+      return value.dtype === 'float32' ? { ...value, data: value.data.map(compactFloat32) } : value;
+    case 'array':
+      return { kind: 'array', items: value.items.map(compactOutput) };
+    case 'record':
+      return { kind: 'record', entries: Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, compactOutput(v)])) };
+    default:
+      return value;
+  }
 }
 
 async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
@@ -377,10 +407,10 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     const returned = await fn(tf, exportsObject, moduleObject, requireShim, snippetConsole);
     if (challenge) {
       const exported = (moduleObject.exports as Record<string, unknown>)[challenge.functionName] ?? returned;
-      const checks = await runChecks(exported, challenge, describe);
+      const { checks, outputs } = await runChecks(exported, challenge, describe);
       durationMs = performance.now() - started;
       await flush();
-      finish({ status: 'ok', checks });
+      finish({ status: 'ok', checks, outputs });
       return;
     }
     await settleTensors(returned);

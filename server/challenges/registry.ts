@@ -2,14 +2,16 @@
  * The challenge registry: every module in questions/challenges/, validated once at start-up,
  * with test vectors computed on first request and kept for the life of the process.
  *
- * What a browser receives is built here field by field (forClient): inputs, expected outputs and
- * tolerances, never the reference implementation. Its source is served separately, and only to
- * interviewers and observers (server/http/challenges.ts).
+ * What a browser receives is built here field by field (forClient): inputs and tolerances, and
+ * expected outputs only where the viewer may see them (every case for interviewers and
+ * observers; the example cases for candidates), never the reference implementation. Its source is
+ * served separately, and only to interviewers and observers (server/http/challenges.ts). The full
+ * cases stay here for the server's verdict (verify.ts).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChallengeCase, ChallengeForClient, Tolerance } from '../../shared/challenge.js';
+import { exampleCaseCount, type ChallengeCase, type ChallengeForClient, type Tolerance } from '../../shared/challenge.js';
 import type { ChallengeSummary } from '../../shared/challengeSpec.js';
 import { MAX_QUESTION_TITLE_CHARS, MAX_SLUG_CHARS, SLUG_PATTERN } from '../../shared/question.js';
 import type { ChallengeDefinition } from '../../questions/challenges/define.js';
@@ -44,11 +46,19 @@ export interface ChallengeRegistry {
   /** In registration order. */
   list(): ChallengeSummary[];
   get(id: string): ChallengeDefinition | undefined;
-  /** What any link may receive; vectors are computed on the first call and memoised. */
-  forClient(id: string): Promise<ChallengeForClient | undefined>;
+  /**
+   * What a link may receive: `candidate` gets the expected outputs of the example cases only,
+   * `panel` (interviewers, observers) those of every case. Vectors are computed on the first call
+   * and memoised.
+   */
+  forClient(id: string, audience: ClientAudience): Promise<ChallengeForClient | undefined>;
+  /** Every case with its expected output: for the server's verdict, never sent to a candidate. */
+  cases(id: string): Promise<ChallengeCase[] | undefined>;
   /** The module's TypeScript text, reference implementation included (interviewers and observers only). */
   referenceSource(id: string): Promise<string | undefined>;
 }
+
+export type ClientAudience = 'candidate' | 'panel';
 
 export interface ChallengeRegistryOptions {
   seed?: number;
@@ -64,25 +74,31 @@ export function createChallengeRegistry(options: ChallengeRegistryOptions = {}):
   const sourceDir = options.sourceDir ?? CHALLENGES_DIR;
   validateChallenges(definitions);
   const byId = new Map(definitions.map((d) => [d.id, d]));
-  const views = new Map<string, Promise<ChallengeForClient>>();
+  const computed = new Map<string, Promise<ChallengeCase[]>>();
   const sources = new Map<string, Promise<string>>();
+
+  const casesOf = (id: string): Promise<ChallengeCase[]> | undefined => {
+    const definition = byId.get(id);
+    if (!definition) return undefined;
+    let cases = computed.get(id);
+    if (!cases) {
+      cases = computeCases(definition, seed);
+      // A failed computation is a bug to fix, but must not be cached as the answer forever.
+      cases.catch(() => computed.delete(id));
+      computed.set(id, cases);
+    }
+    return cases;
+  };
 
   return {
     seed,
     list: () => definitions.map(summaryOf),
     get: (id) => byId.get(id),
-    forClient(id) {
-      const definition = byId.get(id);
-      if (!definition) return Promise.resolve(undefined);
-      let view = views.get(id);
-      if (!view) {
-        view = computeCases(definition, seed).then((cases) => clientView(definition, seed, cases));
-        // A failed computation is a bug to fix, but must not be cached as the answer forever.
-        view.catch(() => views.delete(id));
-        views.set(id, view);
-      }
-      return view;
+    async forClient(id, audience) {
+      const cases = await casesOf(id);
+      return cases && clientView(byId.get(id)!, seed, cases, audience);
     },
+    cases: async (id) => casesOf(id),
     referenceSource(id) {
       if (!byId.has(id)) return Promise.resolve(undefined);
       let source = sources.get(id);
@@ -102,9 +118,11 @@ export function summaryOf(d: ChallengeDefinition): ChallengeSummary {
 
 /**
  * The browser's view of a challenge. Built field by field on purpose: spreading the definition
- * would send `reference` (as source, once anything stringifies it) and any field added later.
+ * would send `reference` (as source, once anything stringifies it) and any field added later, and
+ * spreading a case would send a hidden case's expected output to a candidate.
  */
-export function clientView(d: ChallengeDefinition, seed: number, cases: ChallengeCase[]): ChallengeForClient {
+export function clientView(d: ChallengeDefinition, seed: number, cases: ChallengeCase[], audience: ClientAudience): ChallengeForClient {
+  const examples = exampleCaseCount(cases.length);
   return {
     id: d.id,
     title: d.title,
@@ -113,7 +131,11 @@ export function clientView(d: ChallengeDefinition, seed: number, cases: Challeng
     starter: d.starter,
     statement: d.statement,
     seed,
-    cases: cases.map((c) => ({ name: c.name, inputs: c.inputs, expected: c.expected, tolerance: { abs: c.tolerance.abs, rel: c.tolerance.rel } })),
+    cases: cases.map((c, i) => {
+      const example = i < examples;
+      const tolerance = { abs: c.tolerance.abs, rel: c.tolerance.rel };
+      return example || audience === 'panel' ? { name: c.name, inputs: c.inputs, expected: c.expected, tolerance, example } : { name: c.name, inputs: c.inputs, tolerance, example };
+    }),
   };
 }
 

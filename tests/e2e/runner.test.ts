@@ -1,9 +1,9 @@
 /**
  * The snippet runner in real Chromium with software WebGPU: a correct attention passes every
- * check on the webgpu backend and the interviewer sees the same run live; a wrong one fails with
- * its max error; an infinite loop is stopped by the timeout and the next run works; the worker
- * can't reach the network; an interviewer runs the pad on the candidate's machine; and nothing of
- * the reference implementation reaches the candidate.
+ * check on the webgpu backend, verified by the server, and the interviewer sees the same run
+ * live; a wrong one fails with its max error; an infinite loop is stopped by the timeout and the
+ * next run works; the worker can't reach the network; an interviewer runs and checks the pad on
+ * the candidate's machine; and nothing of the reference implementation reaches the candidate.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,19 +76,26 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(await check.getAttribute('data-kind')).toBe('check');
       expect(await check.getAttribute('data-backend')).toBe('webgpu');
       expect((await check.getByTestId('run-adapter').textContent())?.toLowerCase()).toContain('swiftshader');
+      // the pass is the server's verdict (board.verdicts), not the browser's, and it covers the
+      // hidden cases whose expected outputs the candidate never received
+      await expect.poll(() => check.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
+      expect(await check.getByTestId('check-verified').textContent()).toContain('verified by server');
       const cases = check.getByTestId('check-case');
       expect(await cases.count()).toBeGreaterThanOrEqual(3);
+      expect(await check.locator('[data-testid="check-case"][data-example="false"]').count()).toBeGreaterThanOrEqual(2);
       expect(await check.locator('[data-testid="check-case"][data-pass="false"]').count()).toBe(0);
-      // the interviewer sees the very same run, live
+      // the interviewer sees the very same run and verdict, live
       const runId = (await check.getAttribute('data-run-id'))!;
       const ivCopy = iv.locator(`[data-testid="run-record"][data-run-id="${runId}"]`);
       await expect.poll(() => ivCopy.getAttribute('data-status'), { timeout: 15_000 }).toBe('ok');
+      await expect.poll(() => ivCopy.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
       expect(await ivCopy.locator('[data-testid="check-case"][data-pass="true"]').count()).toBe(await cases.count());
 
       // --- a wrong implementation fails, with the max error shown
       await setPad(cand, WRONG);
       await cand.getByTestId('check').click();
       const wrong = await finished(cand);
+      await expect.poll(() => wrong.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
       const failing = wrong.locator('[data-testid="check-case"][data-pass="false"]');
       expect(await failing.count()).toBeGreaterThan(0);
       const maxError = Number((await failing.first().getByTestId('check-max-error').textContent())!.replace(/[^0-9.e+-]/gi, ''));
@@ -126,6 +133,16 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(await remote.getAttribute('data-status')).toBe('ok');
       expect(await remote.getByTestId('run-value').textContent()).toContain('4');
       expect(await remote.textContent()).toContain('Cam');
+      // a remote Check: the candidate's browser runs it and sends the outputs, the server judges
+      await setPad(cand, CORRECT);
+      await iv.getByTestId('timeout-input').fill('90');
+      await iv.getByTestId('check').click();
+      const remoteCheck = await finished(iv, 150_000);
+      expect(await remoteCheck.getAttribute('data-status')).toBe('ok');
+      expect(await remoteCheck.getAttribute('data-kind')).toBe('check');
+      await expect.poll(() => remoteCheck.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
+      expect(await remoteCheck.locator('[data-testid="check-case"][data-pass="false"]').count()).toBe(0);
+      expect(await remoteCheck.getByTestId('check-verified').getAttribute('title')).toContain('Cam');
       // the candidate can switch remote runs off; the interviewer then sees that
       await cand.getByTestId('allow-remote-runs').uncheck();
       await expect.poll(() => target.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);

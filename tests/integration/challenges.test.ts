@@ -1,6 +1,6 @@
 /**
- * Challenges over REST: who may read what, and a byte-level check that nothing a candidate
- * receives carries reference code.
+ * Challenges over REST: who may read what, and byte-level checks that nothing a candidate
+ * receives carries reference code or a hidden case's expected output.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -115,14 +115,29 @@ describe('what each link receives', () => {
     }
   });
 
-  it('serves the same seeded vectors to every role, equal to a fresh computation', async () => {
-    const local = await createChallengeRegistry().forClient('ppo-clipped-gae');
-    const bodies = await Promise.all((['interviewer', 'candidate', 'observer'] as const).map(async (c) => (await call(c, '/challenges/ppo-clipped-gae')).text()));
+  it('serves interviewers and observers every expected output, equal to a fresh computation', async () => {
+    const local = await createChallengeRegistry().forClient('ppo-clipped-gae', 'panel');
+    const bodies = await Promise.all((['interviewer', 'observer'] as const).map(async (c) => (await call(c, '/challenges/ppo-clipped-gae')).text()));
     expect(new Set(bodies).size).toBe(1);
     const view = JSON.parse(bodies[0]!) as ChallengeForClient;
     expect(view).toEqual(local);
     expect(view.seed).toBe(DEFAULT_CHALLENGE_SEED);
     expect(Object.keys(view).sort()).toEqual(['cases', 'functionName', 'id', 'questionId', 'seed', 'starter', 'statement', 'title']);
+    expect(view.cases.every((c) => c.expected !== undefined)).toBe(true);
+  });
+
+  it('serves the candidate the same inputs, but expected outputs for the example cases only', async () => {
+    const panel = (await (await call('interviewer', '/challenges/ppo-clipped-gae')).json()) as ChallengeForClient;
+    const view = (await (await call('candidate', '/challenges/ppo-clipped-gae')).json()) as ChallengeForClient;
+    expect(view.cases.map((c) => c.inputs)).toEqual(panel.cases.map((c) => c.inputs));
+    expect(view.cases.map((c) => c.example)).toEqual(panel.cases.map((c) => c.example));
+    const examples = view.cases.filter((c) => c.example);
+    expect(examples.length).toBeGreaterThanOrEqual(1);
+    expect(examples.length).toBeLessThanOrEqual(2);
+    for (const [i, c] of view.cases.entries()) {
+      if (c.example) expect(c.expected).toEqual(panel.cases[i]!.expected);
+      else expect(c).not.toHaveProperty('expected');
+    }
   });
 
   it('gives interviewers and observers the module source, reference included', async () => {
@@ -163,5 +178,33 @@ describe('the candidate never receives reference code', () => {
       expect(bytes).not.toContain(referenceText(c.id).trim().slice(0, 120));
       expect(bytes).not.toContain(String(c.reference).slice(0, 120));
     }
+  });
+});
+
+describe('the candidate never receives a hidden case\'s expected output', () => {
+  it('holds in every byte of every challenge view a candidate can ask for', async () => {
+    const registry = createChallengeRegistry();
+    let probed = 0;
+    for (const c of CHALLENGES) {
+      const candidate = await (await call('candidate', `/challenges/${c.id}`)).text();
+      const interviewer = await (await call('interviewer', `/challenges/${c.id}`)).text();
+      const cases = (await registry.cases(c.id))!;
+      const view = JSON.parse(candidate) as ChallengeForClient;
+      // What a candidate may see anyway: every input and the examples' outputs. A hidden output
+      // that happens to equal one of them (a count of 2, attention that copies a row of v) is no leak.
+      const visible = JSON.stringify([cases.map((x) => x.inputs), cases.filter((_, i) => view.cases[i]!.example).map((x) => x.expected)]);
+      const hidden = cases.filter((_, i) => !view.cases[i]!.example);
+      expect(hidden.length, c.id).toBeGreaterThanOrEqual(2);
+      for (const h of hidden) {
+        const expected = JSON.stringify(h.expected);
+        // The probe works: the interviewer's copy holds the very bytes. (Booleans, not the
+        // texts themselves, so a failure does not print half a megabyte.)
+        expect(interviewer.includes(expected), `${c.id} ${h.name}: interviewer`).toBe(true);
+        if (visible.includes(expected)) continue;
+        probed++;
+        expect(candidate.includes(expected), `${c.id} ${h.name}: candidate`).toBe(false);
+      }
+    }
+    expect(probed).toBeGreaterThanOrEqual(25);
   });
 });

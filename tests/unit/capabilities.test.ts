@@ -41,6 +41,7 @@ describe('the capability table', () => {
       'panel.write',
       'questions.read',
       'challenge.reference.read',
+      'challenge.expected.read',
       'scorecard.read',
       'history.read',
       'links.manage',

@@ -129,16 +129,16 @@ describe('registry', () => {
   it('builds the browser view field by field, with no reference code in it', async () => {
     const registry = createChallengeRegistry();
     for (const c of CHALLENGES) {
-      const view = (await registry.forClient(c.id))!;
+      const view = (await registry.forClient(c.id, 'panel'))!;
       expect(Object.keys(view).sort()).toEqual(['cases', 'functionName', 'id', 'questionId', 'seed', 'starter', 'statement', 'title']);
       expect(view.seed).toBe(DEFAULT_CHALLENGE_SEED);
-      for (const cs of view.cases) expect(Object.keys(cs).sort()).toEqual(['expected', 'inputs', 'name', 'tolerance']);
+      for (const cs of view.cases) expect(Object.keys(cs).sort()).toEqual(['example', 'expected', 'inputs', 'name', 'tolerance']);
       const json = JSON.stringify(view);
       expect(json).not.toContain(String(c.reference).slice(0, 200));
       expect(view.starter).toMatch(new RegExp(`^export function ${c.functionName}\\(`));
       expect(view.starter).toContain('// your code');
     }
-    expect(await registry.forClient('nope')).toBeUndefined();
+    expect(await registry.forClient('nope', 'panel')).toBeUndefined();
     expect(await registry.referenceSource('nope')).toBeUndefined();
   });
 
@@ -149,10 +149,28 @@ describe('registry', () => {
     expect(source).toContain('tf.softplus(tf.neg(margin))');
   });
 
+  it('gives candidates one or two example cases with expected outputs and hides the rest', async () => {
+    const registry = createChallengeRegistry();
+    for (const c of CHALLENGES) {
+      const full = (await registry.cases(c.id))!;
+      const view = (await registry.forClient(c.id, 'candidate'))!;
+      const examples = view.cases.filter((cs) => cs.example);
+      expect(examples.length, c.id).toBeGreaterThanOrEqual(1);
+      expect(examples.length, c.id).toBeLessThanOrEqual(2);
+      expect(view.cases.length - examples.length, c.id).toBeGreaterThanOrEqual(2);
+      view.cases.forEach((cs, i) => {
+        expect(cs.inputs).toEqual(full[i]!.inputs);
+        if (cs.example) expect(cs.expected).toEqual(full[i]!.expected);
+        else expect(Object.keys(cs).sort(), `${c.id} ${cs.name}`).toEqual(['example', 'inputs', 'name', 'tolerance']);
+      });
+    }
+  });
+
   it('memoises vectors per challenge', async () => {
     const registry = createChallengeRegistry();
-    const a = await registry.forClient('gae');
-    expect(await registry.forClient('gae')).toBe(a);
+    const a = await registry.cases('gae');
+    expect(await registry.cases('gae')).toBe(a);
+    expect(await registry.cases('nope')).toBeUndefined();
   });
 });
 
@@ -162,8 +180,8 @@ describe('test vectors', () => {
       const again = await computeCases(c, DEFAULT_CHALLENGE_SEED);
       expect(JSON.stringify(again), c.id).toBe(JSON.stringify(casesOf.get(c.id)));
     }
-    const fresh = await createChallengeRegistry({ seed: 7 }).forClient('scaled-dot-product-attention');
-    const again = await createChallengeRegistry({ seed: 7 }).forClient('scaled-dot-product-attention');
+    const fresh = await createChallengeRegistry({ seed: 7 }).forClient('scaled-dot-product-attention', 'panel');
+    const again = await createChallengeRegistry({ seed: 7 }).forClient('scaled-dot-product-attention', 'panel');
     expect(JSON.stringify(fresh)).toBe(JSON.stringify(again));
   });
 

@@ -17,6 +17,7 @@ import {
   panelSignals,
   scoreKey,
   writeCurrentQuestion,
+  writeVerdict,
   type RunRecord,
   type StoredElement,
 } from '../../shared/doc.js';
@@ -416,9 +417,14 @@ describe('markers', () => {
       boardRuns(board).delete(0, 1);
       boardRuns(board).insert(0, [run('r1', 'ok')]);
     });
-    boardRuns(board).push([run('r2', 'ok', 'check', false)]);
+    // A record that claims every case passed, with no server verdict: forged or unverified, never a pass.
+    boardRuns(board).push([run('r2', 'ok', 'check', true)]);
     boardRuns(board).push([run('r3', 'error')]);
     writeCurrentQuestion(board, null, 0);
+    // The browser said it failed; the server's verdict, a moment later, is what the marker shows.
+    boardRuns(board).push([run('r4', 'ok', 'check', false)]);
+    const tolerance = { abs: 1e-4, rel: 1e-4 };
+    writeVerdict(board, { runId: 'r4', challengeId: 'x', seed: 1, pass: true, cases: [{ name: 'c', example: true, pass: true, maxAbsError: 0, tolerance }], at: 0, by: { role: 'candidate', name: 'Cam' } });
 
     panelRaters(panel).set('rater1', { name: 'Ines', joinedAt: 0 });
     panelScores(panel).set(scoreKey('rater1', 'q1', 'math-understanding'), 4);
@@ -435,9 +441,11 @@ describe('markers', () => {
       ['run', 6000, false],
       ['run', 7000, false],
       ['question', 8000, undefined],
+      ['run', 9000, true],
     ]);
     expect(boardMarkers.markers[0]!.label).toBe('Question: Attention');
-    expect(boardMarkers.markers[2]!.label).toMatch(/Check failed \(0\/1 cases\)/);
+    expect(boardMarkers.markers[2]!.label).toMatch(/Check finished \(not verified by the server\)/);
+    expect(boardMarkers.markers[5]!.label).toMatch(/Check passed \(1\/1 cases, verified by server\)/);
     expect(panelMarkers.markers.map((m) => [m.kind, m.t])).toEqual([
       ['score', 3000],
       ['signal', 4000],

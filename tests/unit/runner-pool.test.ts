@@ -157,6 +157,7 @@ function room() {
       role,
       getName: () => name,
       fetchChallenge: () => Promise.reject(new Error('no challenges here')),
+      verifyCheck: () => Promise.reject(new Error('no challenges here')),
       allowRemote: true,
       backend: 'auto',
       pool: (onInfo) => new RunnerPool({ createWorker: () => new FakeWorker(), fetchWasm: noWasm, onInfo }),
