@@ -107,3 +107,10 @@ export function syncPath(roomId: string, doc: DocName): string {
 /** Room ids are short random strings; the pattern is also the route validator. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
 export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{6,32}$/;
+
+// ---- snippet sandbox (issue 12, finding 1) ----------------------------------
+/**
+ * The page that hosts the snippet runner's workers in an opaque origin (server/http/runnerHost.ts,
+ * framed by client/runner/sandbox.ts). App pages' CSP must allow framing it: `frame-src 'self'`.
+ */
+export const RUNNER_HOST_PATH = '/runner-host';
