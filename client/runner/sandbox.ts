@@ -36,8 +36,8 @@ export interface SandboxOptions {
  * named by its real URL so stack frames inside tfjs read `…/attn-runner-<hash>.js:1:…` as they
  * did when it was loaded from there (transform.ts takes an anonymous frame for a snippet line).
  */
-export function prepareScript(text: string, scriptUrl: string): string {
-  const absolute = new URL(scriptUrl, location.href);
+export function prepareScript(text: string, scriptUrl: string, base = location.href): string {
+  const absolute = new URL(scriptUrl, base);
   const body = text.replace(/\n\/\/# sourceMappingURL=(\S+)\s*$/, (_m, map: string) => `\n//# sourceMappingURL=${new URL(map, absolute).href}`);
   return `"use strict";${body}\n//# sourceURL=${absolute.href}\n`;
 }
