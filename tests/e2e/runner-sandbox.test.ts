@@ -8,6 +8,8 @@
  * is unchanged even after the page's sockets reconnect (which would upload anything the snippet
  * had slipped into the page's doc). Then every backend still runs inside the sandbox.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import * as Y from 'yjs';
@@ -15,7 +17,6 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { boardCode, noteKey, panelNotes, panelRaters, panelScores, scoreKey } from '../../shared/doc.js';
 import { MessageType, RUNNER_HOST_PATH } from '../../shared/protocol.js';
-import type { CreateRoomResponse } from '../../shared/api.js';
 import { connect, createRoom, eventually, waitSynced } from '../support/server.js';
 import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
 
@@ -91,8 +92,6 @@ const PROBES = ['origin', 'broadcastchannel', 'localStorage', 'sessionStorage', 
 describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
   const suite = browserAndServer(['--enable-unsafe-webgpu']);
   const contexts: BrowserContext[] = [];
-  let room: CreateRoomResponse;
-  let iv: Page;
 
   const newPage = async (): Promise<Page> => {
     const ctx = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } });
@@ -125,7 +124,7 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
   it("the candidate's code, run by the interviewer, reaches nothing of the app's origin and leaves the panel as it was", async (ctx) => {
     await withScreenshots(ctx.task.name, async () => {
       const base = suite.server.url.replace('localhost', '127.0.0.1');
-      room = await createRoom(base, 'Sandbox');
+      const room = await createRoom(base, 'Sandbox');
       const roomId = room.room.id;
       await fetch(`${base}/api/rooms/${roomId}/session/current`, {
         method: 'POST',
@@ -143,7 +142,7 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
       });
 
       // The interviewer's page, with a hook to cut its sockets later (a network blip, in effect).
-      iv = await newPage();
+      const iv = await newPage();
       await iv.addInitScript(() => {
         const sockets: WebSocket[] = [];
         (window as unknown as { __attnSockets: WebSocket[] }).__attnSockets = sockets;
@@ -243,13 +242,35 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
     });
   });
 
+  it('the host page is opaque even when opened on its own, and no other site may frame it', async (ctx) => {
+    await withScreenshots(ctx.task.name, async () => {
+      const hostUrl = suite.server.url.replace('localhost', '127.0.0.1') + RUNNER_HOST_PATH;
+      const page = await newPage();
+      await page.goto(hostUrl);
+      expect(await page.evaluate(() => self.origin)).toBe('null');
+      // Another site (a second server: another origin) frames it to drive attn's sandbox for its own ends: refused.
+      const elsewhere = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${hostUrl}"></iframe>`));
+      await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+      try {
+        const refused = page.waitForEvent('console', { predicate: (m) => m.text().includes("frame-ancestors 'self'"), timeout: 15_000 });
+        await page.goto(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`);
+        expect((await refused).text()).toMatch(/^Framing '.*' violates/);
+        await expect.poll(() => page.frames().map((f) => f.url())).toContain('chrome-error://chromewebdata/');
+      } finally {
+        elsewhere.close();
+      }
+    });
+  });
+
   it('every backend still runs inside the sandbox: webgpu, webgl, wasm and cpu', async (ctx) => {
     await withScreenshots(ctx.task.name, async () => {
+      const backends = await createRoom(suite.server.url.replace('localhost', '127.0.0.1'), 'Backends');
+      const iv = await joinRoom(await newPage(), backends.links.interviewer.url, 'Ines');
       await iv.getByTestId('timeout-input').fill('60');
       await setPad(iv, "console.log('backend', tf.getBackend());\nreturn (await tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().data())[0];");
       for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
         await iv.getByTestId('backend-select').selectOption(backend);
-        const record = await runAndWait(iv, await newest(iv).getAttribute('data-run-id'));
+        const record = await runAndWait(iv, await newest(iv).getAttribute('data-run-id').catch(() => null));
         expect(await record.getAttribute('data-status')).toBe('ok');
         expect(await record.getAttribute('data-backend')).toBe(backend);
         expect(await record.getByTestId('run-value').textContent()).toContain('12');
