@@ -276,6 +276,12 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
         expect(await record.getByTestId('run-value').textContent()).toContain('12');
         expect(await record.getByTestId('run-console').textContent()).toContain(`backend ${backend}`);
       }
+      // An error thrown inside tfjs still points at the snippet's line: the evaluated worker script
+      // is named by its URL, so its own frames are not taken for the snippet's anonymous ones.
+      await setPad(iv, 'const a = tf.ones([2, 3]);\nconst b = tf.ones([2, 3]);\nreturn tf.matMul(a, b);');
+      const failed = await runAndWait(iv, await newest(iv).getAttribute('data-run-id'));
+      expect(await failed.getAttribute('data-status')).toBe('error');
+      expect(await failed.getByTestId('run-error').getAttribute('data-line')).toBe('3');
     });
   });
 });
