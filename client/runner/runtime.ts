@@ -15,8 +15,9 @@ export function createRunnerWorker(): RunnerWorker {
   // Vite's dev server serves the worker as ES modules that import each other, which a worker
   // evaluated in an opaque origin cannot load: in dev only, it runs as a plain same-origin worker.
   if (import.meta.env.DEV) return new Worker(runnerScriptUrl, { type: 'module', name: 'attn-runner' }) as unknown as RunnerWorker;
-  // One sandbox frame per page, made on the first run (the pool warms a worker a moment after the room opens).
-  sandbox ??= new RunnerSandbox({ hostUrl: RUNNER_HOST_PATH, scriptUrl: runnerScriptUrl });
+  // One sandbox frame per page, made when the pool warms its first worker; one that failed to load
+  // is replaced at the next worker, so a passing network error costs one run, not the page.
+  if (!sandbox || sandbox.failed) sandbox = new RunnerSandbox({ hostUrl: RUNNER_HOST_PATH, scriptUrl: runnerScriptUrl });
   return sandbox.createWorker();
 }
 

@@ -73,6 +73,11 @@ export class RunnerSandbox {
       .catch((error: unknown) => this.fail(`the runner script could not be loaded: ${error instanceof Error ? error.message : String(error)}`));
   }
 
+  /** Set once the frame or the script could not be loaded; every worker of this sandbox then fails at once. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   createWorker(): RunnerWorker {
     const worker = new SandboxedWorker(this.nextId++, this);
     if (this.failure) {
@@ -134,6 +139,8 @@ export class RunnerSandbox {
     this.failure = reason;
     clearTimeout(this.startTimer);
     this.queue = [];
+    window.removeEventListener('message', this.onMessage);
+    this.frame.remove();
     const workers = [...this.workers.values()];
     this.workers.clear();
     workers.forEach((worker) => worker.onerror?.(new ErrorEvent('error', { message: reason })));

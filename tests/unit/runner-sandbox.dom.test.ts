@@ -93,6 +93,8 @@ describe('RunnerSandbox', () => {
     const late = sandbox.createWorker();
     late.onerror = (event) => errors.push(event.message);
     await until(() => errors.length === 2);
+    expect(sandbox.failed).toBe(true);
+    expect(container.querySelector('iframe')).toBeNull(); // the failed frame is gone; runtime.ts starts a new sandbox
     expect(errors).toEqual([
       `the runner script could not be loaded: GET ${base}/assets/attn-runner-missing.js answered 404`,
       `the runner script could not be loaded: GET ${base}/assets/attn-runner-missing.js answered 404`,
