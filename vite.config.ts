@@ -6,9 +6,11 @@ export default defineConfig({
   root: 'client',
   publicDir: false,
   plugins: [react()],
-  // The snippet runner's worker: an ES module in ONE file with a predictable name, because the
-  // server recognises it by name to send it with its own no-network CSP (server/http/static.ts),
-  // and that CSP allows no script sources, so the worker could not load a second chunk.
+  // The snippet runner's worker: ONE self-contained file with a predictable name. The page
+  // fetches it and the sandbox frame evaluates it in an opaque-origin worker
+  // (client/runner/sandbox.ts, server/http/runnerHost.ts), which has no network to load a second
+  // chunk from; it must not use import/export or import.meta either. The server still knows it by
+  // name to send it with a no-network CSP of its own (server/http/static.ts).
   worker: {
     format: 'es',
     rolldownOptions: {

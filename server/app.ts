@@ -19,6 +19,7 @@ import { filesRouter } from './http/files.js';
 import { historyRouter } from './http/history.js';
 import { interviewRouter } from './http/interview.js';
 import { roomsRouter } from './http/rooms.js';
+import { runnerHostRouter } from './http/runnerHost.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
@@ -116,6 +117,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use('/excalidraw-assets/fonts', express.static(EXCALIDRAW_FONTS, { immutable: true, maxAge: '365d', fallthrough: false }));
   // Likewise the snippet runner's tfjs wasm binaries.
   app.use('/tfjs-wasm', tfjsWasmRouter());
+  app.use(runnerHostRouter()); // candidate code runs in there, in an opaque origin
 
   const clientDir = config.clientDir;
   const indexHtml = path.join(clientDir, 'index.html');

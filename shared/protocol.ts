@@ -130,3 +130,10 @@ export const SYNC_TOKEN_PROTOCOL_PREFIX = 'attn.token.';
 export function syncProtocols(token: string): string[] {
   return [SYNC_SUBPROTOCOL, SYNC_TOKEN_PROTOCOL_PREFIX + token];
 }
+
+// ---- snippet sandbox (issue 12, finding 1) ----------------------------------
+/**
+ * The page that hosts the snippet runner's workers in an opaque origin (server/http/runnerHost.ts,
+ * framed by client/runner/sandbox.ts). App pages' CSP must allow framing it: `frame-src 'self'`.
+ */
+export const RUNNER_HOST_PATH = '/runner-host';

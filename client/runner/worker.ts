@@ -1,9 +1,11 @@
 /**
- * The snippet runner: one module worker per run (the pool keeps one warm), the only place attn
- * loads tfjs. It receives code, a backend choice and challenge cases; it never sees the room
- * token, the Y.Doc or the DOM. In production the server sends this file with a CSP that allows
- * eval and wasm but no network (connect-src blob: only, no script or worker sources), so a
- * snippet cannot fetch, open sockets or import anything.
+ * The snippet runner: one worker per run (the pool keeps one warm), the only place attn loads
+ * tfjs. It receives code, a backend choice and challenge inputs; it never sees the room token, the
+ * Y.Doc or the DOM. It runs in an opaque origin: client/runner/sandbox.ts starts it as a data:
+ * worker inside the sandboxed /runner-host frame, whose CSP (server/http/runnerHost.ts) the worker
+ * inherits — eval and wasm allowed, no network (connect-src blob: only), no storage, IndexedDB,
+ * caches, cookies or BroadcastChannel of attn's origin. A check's outputs go to the server, which
+ * judges them: nothing this worker says about pass or fail is trusted.
  */
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone has neither `tensor.matMul()`-style methods nor gradients; the tfjs union

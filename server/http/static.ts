@@ -1,11 +1,13 @@
 /**
  * The built client, plus the two things the snippet runner needs from us:
  *
- * - its worker script (assets/attn-runner-<hash>.js, named so by vite.config.ts) goes out with
- *   a CSP of its own. A dedicated worker takes its policy from its script's response, so this
- *   header is the worker's sandbox: eval and wasm compile are allowed (the snippet is run with
- *   the AsyncFunction constructor, tfjs-backend-wasm compiles its module), and nothing reaches
- *   the network: no connect (except blob:, for the wasm bytes the page hands over), no scripts,
+ * - its worker script (assets/attn-runner-<hash>.js, named so by vite.config.ts). In production
+ *   the page fetches it as text and the sandbox frame runs it in an opaque-origin worker, whose
+ *   policy is the frame's (server/http/runnerHost.ts). The file still goes out with a CSP of its
+ *   own, as a second wall: should anything start a worker from this URL directly (a dedicated
+ *   worker takes its policy from its script's response), it gets eval and wasm compile (the
+ *   snippet is run with the AsyncFunction constructor, tfjs-backend-wasm compiles its module) and
+ *   no network: no connect (except blob:, for the wasm bytes the page hands over), no scripts,
  *   no nested workers. The worker is one self-contained file, so it needs no script source.
  * - the tfjs wasm binaries, served from node_modules (never a CDN: attn works offline). The
  *   page fetches them and passes the bytes to the worker.
