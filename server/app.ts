@@ -101,7 +101,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
-  app.use('/api/rooms/:roomId/files', filesRouter(store));
+  app.use('/api/rooms/:roomId/files', filesRouter({ store, maxRoomBytes: config.maxUploadBytesPerRoom }));
   app.use('/api/rooms/:roomId', historyRouter({ store, recordingsUrl: config.recordingsUrl }));
   const egress = options.egress !== undefined ? options.egress : config.livekit?.egress ? liveKitEgress(config.livekit) : null;
   app.use('/api/rooms/:roomId', avRouter({ store, livekit: config.livekit, egress: config.livekit ? egress : null, log }));

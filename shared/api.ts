@@ -60,7 +60,9 @@ export type ApiError = z.infer<typeof ApiError>;
 
 /** Excalidraw file ids are hex digests; keep the route strict so ids can't smuggle paths. */
 export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
-export const ALLOWED_FILE_MIME = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml', 'image/bmp', 'image/x-icon', 'image/avif', 'image/jfif'] as const;
+// No image/svg+xml: an SVG is a document that can carry script, and a blob of it opened in a tab
+// runs in our origin. Every type here is a raster whose signature the server checks (shared/imageType.ts).
+export const ALLOWED_FILE_MIME = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/x-icon', 'image/avif', 'image/jfif'] as const;
 
 // ---- question bank, session, signals, scorecard (interviewer tools) ---------
 
