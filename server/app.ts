@@ -2,6 +2,7 @@
  * Assembles attn: store, HTTP routes, static client, WebSocket sync. `startAttn` is what main.ts,
  * the integration tests and the benchmarks all call, so they exercise the same server.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,6 +87,9 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Behind N proxies, req.ip is the client's address from X-Forwarded-For (per-address limits);
+  // 0 (the default) never believes the header, which any client can write.
+  app.set('trust proxy', config.trustProxy);
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     // Paths only: query strings may carry secrets in other deployments' habits, so never log them.
@@ -93,11 +97,30 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
+  // A load balancer only needs the 200. How many rooms and sockets are live (and which store and
+  // instance) is for operators: shown only to ATTN_HEALTH_TOKEN, never to a stranger probing rooms.
+  const healthDigest = config.healthToken ? createHash('sha256').update(`Bearer ${config.healthToken}`).digest() : null;
+  app.get('/healthz', (req, res) => {
+    const sent = createHash('sha256').update(req.get('authorization') ?? '').digest();
+    if (!healthDigest || !timingSafeEqual(sent, healthDigest)) {
+      res.set('Cache-Control', 'no-store').json({ ok: true });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
   });
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl }));
+  app.use(
+    '/api/rooms',
+    roomsRouter({
+      store,
+      sync,
+      questions,
+      publicUrl: config.publicUrl,
+      allowedHosts: config.allowedHosts,
+      createToken: config.createToken,
+      roomCreatePerMinute: config.roomCreatePerMinute,
+    }),
+  );
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));

@@ -1,6 +1,6 @@
 /** REST request/response schemas. The server validates every body with these; the client reuses the types. */
 import { z } from 'zod';
-import { LIMITS, ROLES } from './protocol.js';
+import { LIMITS, ROLES, TITLE_FORBIDDEN_CHARS } from './protocol.js';
 import type { Attachment, Signal } from './doc.js';
 import type { PanelAgreement, QuestionScores } from './rubric.js';
 
@@ -14,6 +14,7 @@ export const CreateRoomBody = z
       .string()
       .trim()
       .max(LIMITS.MAX_TITLE_CHARS, `title must be at most ${LIMITS.MAX_TITLE_CHARS} characters`)
+      .refine((t) => !TITLE_FORBIDDEN_CHARS.test(t), 'title must not contain control characters (line breaks, tabs, escapes or bidi overrides)')
       .optional(),
     /** optional interview plan: question ids in order (validated against the bank) */
     plan: z.array(QuestionId).max(50, 'at most 50 questions').optional(),

@@ -107,3 +107,22 @@ export function syncPath(roomId: string, doc: DocName): string {
 /** Room ids are short random strings; the pattern is also the route validator. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
 export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{6,32}$/;
+
+// ---- room creation behind ATTN_CREATE_TOKEN (issue 12) ----------------------------------------
+
+/** The header that carries the room-creation secret when the server has one (ATTN_CREATE_TOKEN). */
+export const CREATE_TOKEN_HEADER = 'X-Attn-Create-Token';
+/** The `error` codes of POST /api/rooms that mean "ask the person for the room-creation secret". */
+export const CreateRoomError = {
+  /** 401: the server needs the secret and none was sent */
+  TokenRequired: 'create_token_required',
+  /** 403: the secret sent is not the server's */
+  BadToken: 'bad_create_token',
+} as const;
+
+/**
+ * Title characters that are refused: C0/C1 controls (newlines, escapes, NUL), line and paragraph
+ * separators, and bidi embeddings/overrides/isolates, which make a title read differently in a
+ * list, a tab or the scorecard than what was typed. Zero-width joiners stay (emoji use them).
+ */
+export const TITLE_FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
