@@ -20,6 +20,7 @@ import { filesRouter } from './http/files.js';
 import { historyRouter } from './http/history.js';
 import { interviewRouter } from './http/interview.js';
 import { roomsRouter } from './http/rooms.js';
+import { setAppPageHeaders } from './http/csp.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
@@ -140,7 +141,9 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const clientDir = config.clientDir;
   const indexHtml = path.join(clientDir, 'index.html');
   app.use(clientStatic(clientDir));
-  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (_req, res) => {
+  const cspOptions = { livekitUrl: config.livekit?.url, recordingsUrl: config.recordingsUrl };
+  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (req, res) => {
+    setAppPageHeaders(req, res, cspOptions);
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');
       return;
@@ -150,6 +153,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use((req, res) => {
     // Browsers get the client's own friendly 404 page; everything else a one-line answer.
     if (req.method === 'GET' && req.accepts(['html', 'text']) === 'html' && fs.existsSync(indexHtml)) {
+      setAppPageHeaders(req, res, cspOptions);
       res.status(404).set('Cache-Control', 'no-cache').sendFile(indexHtml);
       return;
     }
