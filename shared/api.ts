@@ -162,7 +162,7 @@ export const MAX_AV_NAME_CHARS = 60;
 
 export const AvTokenBody = z
   .object({
-    name: z.string().trim().min(1, 'name must not be empty').max(MAX_AV_NAME_CHARS, `name must be at most ${MAX_AV_NAME_CHARS} characters`),
+    name: z.string().trim().min(1, 'name must not be empty').max(MAX_AV_NAME_CHARS, `name too long: at most ${MAX_AV_NAME_CHARS} characters`),
   })
   .strict();
 export type AvTokenBody = z.infer<typeof AvTokenBody>;
