@@ -2,6 +2,7 @@
  * Assembles attn: store, HTTP routes, static client, WebSocket sync. `startAttn` is what main.ts,
  * the integration tests and the benchmarks all call, so they exercise the same server.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ import { historyRouter } from './http/history.js';
 import { interviewRouter } from './http/interview.js';
 import { roomsRouter } from './http/rooms.js';
 import { runnerHostRouter } from './http/runnerHost.js';
+import { setAppPageHeaders } from './http/csp.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
@@ -87,6 +89,9 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Behind N proxies, req.ip is the client's address from X-Forwarded-For (per-address limits);
+  // 0 (the default) never believes the header, which any client can write.
+  app.set('trust proxy', config.trustProxy);
   app.use((req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     // Paths only: query strings may carry secrets in other deployments' habits, so never log them.
@@ -94,18 +99,39 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
+  // A load balancer only needs the 200. How many rooms and sockets are live (and which store and
+  // instance) is for operators: shown only to ATTN_HEALTH_TOKEN, never to a stranger probing rooms.
+  const healthDigest = config.healthToken ? createHash('sha256').update(`Bearer ${config.healthToken}`).digest() : null;
+  app.get('/healthz', (req, res) => {
+    const sent = createHash('sha256').update(req.get('authorization') ?? '').digest();
+    if (!healthDigest || !timingSafeEqual(sent, healthDigest)) {
+      res.set('Cache-Control', 'no-store').json({ ok: true });
+      return;
+    }
+    res.set('Cache-Control', 'no-store').json({ ok: true, store: store.kind, bus: bus.kind, instance: sync.instanceId, ...sync.stats() });
   });
   // Before the 64 kB parser: a check's outputs can be larger, and this route reads its body only after auth.
   app.use('/api/rooms/:roomId', challengeVerifyRouter({ store, sync, challenges }));
   app.use('/api', express.json({ limit: '64kb' }));
   const avParticipants = config.livekit ? liveKitParticipants(config.livekit) : null;
-  app.use('/api/rooms', roomsRouter({ store, sync, questions, publicUrl: config.publicUrl, avParticipants, log }));
+  app.use(
+    '/api/rooms',
+    roomsRouter({
+      store,
+      sync,
+      questions,
+      publicUrl: config.publicUrl,
+      allowedHosts: config.allowedHosts,
+      createToken: config.createToken,
+      roomCreatePerMinute: config.roomCreatePerMinute,
+      avParticipants,
+      log,
+    }),
+  );
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
-  app.use('/api/rooms/:roomId/files', filesRouter(store));
+  app.use('/api/rooms/:roomId/files', filesRouter({ store, maxRoomBytes: config.maxUploadBytesPerRoom }));
   app.use('/api/rooms/:roomId', historyRouter({ store, recordingsUrl: config.recordingsUrl }));
   const egress = options.egress !== undefined ? options.egress : config.livekit?.egress ? liveKitEgress(config.livekit) : null;
   app.use('/api/rooms/:roomId', avRouter({ store, livekit: config.livekit, egress: config.livekit ? egress : null, log }));
@@ -122,7 +148,9 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const clientDir = config.clientDir;
   const indexHtml = path.join(clientDir, 'index.html');
   app.use(clientStatic(clientDir));
-  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (_req, res) => {
+  const cspOptions = { livekitUrl: config.livekit?.url, recordingsUrl: config.recordingsUrl };
+  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (req, res) => {
+    setAppPageHeaders(req, res, cspOptions);
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');
       return;
@@ -132,6 +160,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use((req, res) => {
     // Browsers get the client's own friendly 404 page; everything else a one-line answer.
     if (req.method === 'GET' && req.accepts(['html', 'text']) === 'html' && fs.existsSync(indexHtml)) {
+      setAppPageHeaders(req, res, cspOptions);
       res.status(404).set('Cache-Control', 'no-cache').sendFile(indexHtml);
       return;
     }

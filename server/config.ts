@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../shared/protocol.js';
 import { defaultQuestionsDir } from './questions/load.js';
+import { DEFAULT_STORE_LIMITS } from './store/port.js';
 
 const intFrom = (min: number, max: number) =>
   z
@@ -14,6 +15,13 @@ const intFrom = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** Rooms one address may create per minute (also the burst); 0 turns the limit off. */
+export const DEFAULT_ROOM_CREATE_PER_MINUTE = 30;
+/** 16 images at the 4 MiB cap: a whiteboard's worth of screenshots, not a file share. */
+export const DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM = 64 * 1024 * 1024;
+/** Hosts links may be built from when neither ATTN_PUBLIC_URL nor ATTN_ALLOWED_HOSTS is set. */
+export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 const EnvSchema = z.object({
   PORT: intFrom(0, 65535).default(8080),
@@ -62,7 +70,21 @@ const EnvSchema = z.object({
   LIVEKIT_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
   LIVEKIT_API_SECRET: z.string().trim().min(1, 'must not be empty').optional(),
   LIVEKIT_EGRESS: z.enum(['0', '1'], 'must be 1 (recording on) or 0 (off)').default('0'),
+  // ---- trust boundary: who may create rooms, how much one room or address may take ----
+  ATTN_CREATE_TOKEN: z.string().trim().min(16, 'must be at least 16 characters (a shared secret, e.g. from `openssl rand -hex 16`)').optional(),
+  ATTN_ROOM_CREATE_PER_MINUTE: intFrom(0, 100_000).default(DEFAULT_ROOM_CREATE_PER_MINUTE),
+  ATTN_TRUST_PROXY: intFrom(0, 10).default(0),
+  ATTN_MAX_UPLOAD_BYTES_PER_ROOM: intFrom(LIMITS.MAX_FILE_BYTES, 64 * 1024 * 1024 * 1024).default(DEFAULT_MAX_UPLOAD_BYTES_PER_ROOM),
+  ATTN_MAX_EVENTS_PER_ROOM: intFrom(1, 1_000_000).default(DEFAULT_STORE_LIMITS.maxEventsPerRoom),
+  ATTN_HEALTH_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  ATTN_ALLOWED_HOSTS: z
+    .string()
+    .trim()
+    .transform((list) => list.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/, 'must be a comma-separated list of host names, each with an optional :port (e.g. attn.example.com,10.0.0.5:8080)')).min(1, 'must name at least one host'))
+    .optional(),
 });
+
 
 /** The LiveKit server that carries the call; null when audio/video is off. Never sent to the client except `url`. */
 export interface LiveKitConfig {
@@ -79,7 +101,7 @@ export interface LiveKitConfig {
 const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
 
 /** Values that may carry a password: an error names the variable but never shows what it held. */
-const SECRET_VARS: ReadonlySet<string> = new Set(['ATTN_DATABASE_URL', 'ATTN_REDIS_URL', 'LIVEKIT_API_SECRET']);
+const SECRET_VARS: ReadonlySet<string> = new Set(['ATTN_DATABASE_URL', 'ATTN_REDIS_URL', 'LIVEKIT_API_SECRET', 'ATTN_CREATE_TOKEN', 'ATTN_HEALTH_TOKEN']);
 
 export interface Config {
   port: number;
@@ -113,6 +135,24 @@ export interface Config {
   redisUrl: string | undefined;
   /** Audio/video: all three LIVEKIT_* variables set, or null (the A/V pane says it is off). */
   livekit: LiveKitConfig | null;
+  // ---- trust boundary (README "Security") ----
+  /** ATTN_CREATE_TOKEN: when set, POST /api/rooms needs it in X-Attn-Create-Token. A secret: never log it. */
+  createToken: string | undefined;
+  /** ATTN_ROOM_CREATE_PER_MINUTE: rooms one client address may create per minute (and in a burst); 0 = no limit. */
+  roomCreatePerMinute: number;
+  /** ATTN_TRUST_PROXY: proxies in front of attn whose X-Forwarded-For names the client (0: use the socket's address). */
+  trustProxy: number;
+  /** ATTN_MAX_UPLOAD_BYTES_PER_ROOM: image bytes one room may store in all. */
+  maxUploadBytesPerRoom: number;
+  /** ATTN_MAX_EVENTS_PER_ROOM: joins and leaves kept per room (the oldest are dropped). */
+  maxEventsPerRoom: number;
+  /** ATTN_HEALTH_TOKEN: /healthz shows its counts only to `Authorization: Bearer <this>`; unset: never. */
+  healthToken: string | undefined;
+  /**
+   * ATTN_ALLOWED_HOSTS: the Host headers links may be built from when publicUrl is unset (lower
+   * case, each `name` or `name:port`); a request from any other Host can't create links.
+   */
+  allowedHosts: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -153,6 +193,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePoolSize: e.ATTN_DATABASE_POOL_SIZE,
     redisUrl: e.ATTN_REDIS_URL,
     livekit,
+    createToken: e.ATTN_CREATE_TOKEN,
+    roomCreatePerMinute: e.ATTN_ROOM_CREATE_PER_MINUTE,
+    trustProxy: e.ATTN_TRUST_PROXY,
+    maxUploadBytesPerRoom: e.ATTN_MAX_UPLOAD_BYTES_PER_ROOM,
+    maxEventsPerRoom: e.ATTN_MAX_EVENTS_PER_ROOM,
+    healthToken: e.ATTN_HEALTH_TOKEN,
+    allowedHosts: e.ATTN_ALLOWED_HOSTS ?? DEFAULT_ALLOWED_HOSTS,
   };
 }
 

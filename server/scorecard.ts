@@ -76,16 +76,35 @@ const fmt = (n: number | null, digits = 1) => (n === null ? '—' : n.toFixed(di
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/**
+ * Text a room's people typed (the title, display names, captions) as inert Markdown: one line,
+ * HTML's three specials as entities, Markdown's inline punctuation backslash-escaped, so a
+ * title such as `[x](javascript:alert(1))` or `<img src=x onerror=...>` is shown as typed in
+ * any renderer instead of becoming a link, an image or a heading. Question titles come from the
+ * bank and notes are the interviewers' own Markdown: those keep `cell`.
+ */
+export function mdText(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#!|~]/g, '\\$&')
+    // GFM turns bare URLs into links on its own: break the scheme and www. forms.
+    .replace(/:\/\//g, '\\://')
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`);
+}
+
 export function scorecardMarkdown(card: Scorecard): string {
-  const name = (id: string) => card.raters.find((r) => r.id === id)?.name ?? id;
+  const name = (id: string) => mdText(card.raters.find((r) => r.id === id)?.name ?? id);
   const lines: string[] = [];
-  lines.push(`# Scorecard: ${card.room.title}`, '');
+  lines.push(`# Scorecard: ${mdText(card.room.title)}`, '');
   lines.push(`Room \`${card.room.id}\` · created ${new Date(card.room.createdAt).toISOString()} · generated ${new Date(card.generatedAt).toISOString()}`, '');
   lines.push('## Overall', '');
   lines.push('| interviewer | score (0–100) | coverage |', '|---|---|---|');
   for (const r of card.raters) {
     const o = card.overall.byRater[r.id]!;
-    lines.push(`| ${cell(r.name)} | ${fmt(o.score)} | ${pct(o.coverage)} |`);
+    lines.push(`| ${mdText(r.name)} | ${fmt(o.score)} | ${pct(o.coverage)} |`);
   }
   lines.push('', `Panel mean **${fmt(card.overall.mean)}** · sd ${fmt(card.overall.sd)} · range ${fmt(card.overall.range)}`);
   lines.push(
@@ -98,7 +117,7 @@ export function scorecardMarkdown(card: Scorecard): string {
   for (const q of card.questions) {
     lines.push(`## ${cell(q.title)}${q.inPlan ? '' : ' (not in the plan)'}`, '');
     lines.push(`Suggested ${q.minutes} min · panel mean **${fmt(q.mean)}** · sd ${fmt(q.sd)} · range ${fmt(q.range)}`, '');
-    const header = ['sub-criterion', ...card.raters.map((r) => cell(r.name))];
+    const header = ['sub-criterion', ...card.raters.map((r) => mdText(r.name))];
     lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
     for (const c of RUBRIC) {
       for (const sub of c.subCriteria) {
@@ -118,13 +137,13 @@ export function scorecardMarkdown(card: Scorecard): string {
   if (card.signals.length === 0) lines.push('None.');
   for (const s of card.signals) {
     const what = s.kind === 'paste' ? `pasted ${s.chars ?? '?'} characters into the pad` : s.kind === 'hidden' ? 'left the tab' : 'came back to the tab';
-    lines.push(`- ${new Date(s.at).toISOString()} — ${cell(s.name)} ${what}`);
+    lines.push(`- ${new Date(s.at).toISOString()} — ${mdText(s.name)} ${what}`);
   }
   lines.push('', '## Attachments', '');
   if (card.attachments.length === 0) lines.push('None.');
   // The Markdown names the file rather than embedding it: the image needs the room's token to fetch.
   for (const a of card.attachments) {
-    lines.push(`- ${new Date(a.at).toISOString()} — ${cell(a.caption || 'Untitled board image')} (attached by ${cell(a.by)}; file \`${a.fileId}\`)`);
+    lines.push(`- ${new Date(a.at).toISOString()} — ${mdText(a.caption || 'Untitled board image')} (attached by ${mdText(a.by)}; file \`${a.fileId}\`)`);
   }
   lines.push('');
   return lines.join('\n');

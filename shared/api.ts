@@ -1,6 +1,6 @@
 /** REST request/response schemas. The server validates every body with these; the client reuses the types. */
 import { z } from 'zod';
-import { LIMITS, ROLES } from './protocol.js';
+import { LIMITS, ROLES, TITLE_FORBIDDEN_CHARS } from './protocol.js';
 import type { Attachment, Signal } from './doc.js';
 import type { SerializedValue, Verdict } from './challenge.js';
 import type { PanelAgreement, QuestionScores } from './rubric.js';
@@ -15,6 +15,7 @@ export const CreateRoomBody = z
       .string()
       .trim()
       .max(LIMITS.MAX_TITLE_CHARS, `title must be at most ${LIMITS.MAX_TITLE_CHARS} characters`)
+      .refine((t) => !TITLE_FORBIDDEN_CHARS.test(t), 'title must not contain control characters (line breaks, tabs, escapes or bidi overrides)')
       .optional(),
     /** optional interview plan: question ids in order (validated against the bank) */
     plan: z.array(QuestionId).max(50, 'at most 50 questions').optional(),
@@ -61,7 +62,9 @@ export type ApiError = z.infer<typeof ApiError>;
 
 /** Excalidraw file ids are hex digests; keep the route strict so ids can't smuggle paths. */
 export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
-export const ALLOWED_FILE_MIME = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml', 'image/bmp', 'image/x-icon', 'image/avif', 'image/jfif'] as const;
+// No image/svg+xml: an SVG is a document that can carry script, and a blob of it opened in a tab
+// runs in our origin. Every type here is a raster whose signature the server checks (shared/imageType.ts).
+export const ALLOWED_FILE_MIME = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/x-icon', 'image/avif', 'image/jfif'] as const;
 
 // ---- question bank, session, signals, scorecard (interviewer tools) ---------
 
@@ -160,7 +163,7 @@ export const MAX_AV_NAME_CHARS = 60;
 
 export const AvTokenBody = z
   .object({
-    name: z.string().trim().min(1, 'name must not be empty').max(MAX_AV_NAME_CHARS, `name must be at most ${MAX_AV_NAME_CHARS} characters`),
+    name: z.string().trim().min(1, 'name must not be empty').max(MAX_AV_NAME_CHARS, `name too long: at most ${MAX_AV_NAME_CHARS} characters`),
   })
   .strict();
 export type AvTokenBody = z.infer<typeof AvTokenBody>;

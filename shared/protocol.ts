@@ -137,3 +137,22 @@ export function syncProtocols(token: string): string[] {
  * framed by client/runner/sandbox.ts). App pages' CSP must allow framing it: `frame-src 'self'`.
  */
 export const RUNNER_HOST_PATH = '/runner-host';
+
+// ---- room creation behind ATTN_CREATE_TOKEN (issue 12) ----------------------------------------
+
+/** The header that carries the room-creation secret when the server has one (ATTN_CREATE_TOKEN). */
+export const CREATE_TOKEN_HEADER = 'X-Attn-Create-Token';
+/** The `error` codes of POST /api/rooms that mean "ask the person for the room-creation secret". */
+export const CreateRoomError = {
+  /** 401: the server needs the secret and none was sent */
+  TokenRequired: 'create_token_required',
+  /** 403: the secret sent is not the server's */
+  BadToken: 'bad_create_token',
+} as const;
+
+/**
+ * Title characters that are refused: C0/C1 controls (newlines, escapes, NUL), line and paragraph
+ * separators, and bidi embeddings/overrides/isolates, which make a title read differently in a
+ * list, a tab or the scorecard than what was typed. Zero-width joiners stay (emoji use them).
+ */
+export const TITLE_FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

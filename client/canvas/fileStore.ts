@@ -2,12 +2,17 @@
  * Where image bytes live: our server's file REST API, never the Y.Doc (the doc holds only
  * FileMeta). The fetch function is injectable so the binding can be tested without a server.
  */
+import { sniffImageMime } from '../../shared/imageType.js';
 import { LIMITS } from '../../shared/protocol.js';
 
 export interface FileStore {
   /** Stores the bytes; rejects with FileTooLargeError or FileStoreError. */
   put(fileId: string, mimeType: string, bytes: Uint8Array<ArrayBuffer>): Promise<void>;
-  /** Returns the bytes and the type the server recorded; rejects with FileStoreError. */
+  /**
+   * Returns the bytes and the image type they carry (their signature, never a header: the file
+   * was uploaded by someone else), or null for bytes that are no image we show; rejects with
+   * FileStoreError.
+   */
   get(fileId: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: string | null }>;
 }
 
@@ -104,7 +109,7 @@ export function createHttpFileStore(options: HttpFileStoreOptions): FileStore {
         );
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
-      return { bytes, mimeType: response.headers.get('Content-Type') };
+      return { bytes, mimeType: sniffImageMime(bytes) };
     },
   };
 }

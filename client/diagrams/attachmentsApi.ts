@@ -6,6 +6,7 @@
 import type { ATTACHMENT_MIME as ServerMime, AttachmentBody } from '../../shared/api.js';
 import type { Attachment } from '../../shared/doc.js';
 import { createHttpFileStore } from '../canvas/fileStore.js';
+import { inlineImageMime } from '../../shared/imageType.js';
 
 // Type-only: importing shared/api.ts's values would bring zod into the client bundle.
 const ATTACHMENT_MIME = 'image/png' satisfies typeof ServerMime;
@@ -62,10 +63,15 @@ export async function attachPng(roomId: string, token: string, png: Blob, captio
   return ((await response.json()) as { attachment: Attachment }).attachment;
 }
 
-/** An attachment's image, for <img src> (the files API needs the bearer token, which an img cannot send). */
+/**
+ * An attachment's image, for <img src> (the files API needs the bearer token, which an img cannot
+ * send). The blob's type comes from the bytes' signature: a blob URL opened in a tab renders as
+ * its type in our origin, so an SVG or HTML typed blob would run its script here. Anything that
+ * is not a PNG, JPEG, GIF or WebP becomes opaque bytes, which a tab downloads instead.
+ */
 export async function fetchAttachmentImage(roomId: string, token: string, fileId: string): Promise<Blob> {
-  const { bytes, mimeType } = await createHttpFileStore({ roomId, token }).get(fileId);
-  return new Blob([bytes], { type: mimeType ?? ATTACHMENT_MIME });
+  const { bytes } = await createHttpFileStore({ roomId, token }).get(fileId);
+  return new Blob([bytes], { type: inlineImageMime(bytes) ?? 'application/octet-stream' });
 }
 
 /** Takes every entry for this file off the scorecard (interviewers only); the file itself stays in the room. */

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CreateRoomResponse } from '../../shared/api.js';
-import { LIMITS, ROLES } from '../../shared/protocol.js';
+import { CreateRoomError, LIMITS, ROLES } from '../../shared/protocol.js';
 import { ApiRequestError, createRoom } from '../lib/api.js';
+import { readStored, removeStored, StorageKey, writeStored } from '../lib/storage.js';
 import { saveLinks } from '../lib/savedLinks.js';
 import { LinksCard } from './LinksCard.js';
 
@@ -14,6 +15,10 @@ type CreateState =
 export default function Landing() {
   const [title, setTitle] = useState('');
   const [state, setState] = useState<CreateState>({ phase: 'idle' });
+  // The room-creation secret: asked for only once the server says it needs one (401/403), then
+  // kept for this tab in sessionStorage so the next interview needs no retyping.
+  const [createToken, setCreateToken] = useState(() => readStored('session', StorageKey.createToken) ?? '');
+  const [askToken, setAskToken] = useState(() => createToken !== '');
 
   useEffect(() => {
     document.title = 'attn · live whiteboard for ML interviews';
@@ -24,12 +29,17 @@ export default function Landing() {
     if (state.phase === 'creating') return;
     setState({ phase: 'creating' });
     try {
-      const result = await createRoom(title);
+      const result = await createRoom(title, createToken.trim() || undefined);
+      if (createToken.trim()) writeStored('session', StorageKey.createToken, createToken.trim());
       // Tokens are shown once; this browser keeps them so the interviewer can share them later.
       saveLinks(result.room.id, ROLES.map((role) => result.links[role]));
       setState({ phase: 'created', result });
     } catch (error) {
       const message = error instanceof ApiRequestError ? error.message : 'Something went wrong. Try again.';
+      if (error instanceof ApiRequestError && (error.code === CreateRoomError.TokenRequired || error.code === CreateRoomError.BadToken)) {
+        removeStored('session', StorageKey.createToken);
+        setAskToken(true);
+      }
       setState({ phase: 'failed', message });
     }
   };
@@ -65,6 +75,22 @@ export default function Landing() {
               autoFocus
             />
           </label>
+          {askToken && (
+            <label className="field">
+              <span className="field-label">Room-creation secret</span>
+              <input
+                className="input"
+                type="password"
+                autoComplete="off"
+                data-testid="create-token"
+                value={createToken}
+                placeholder="Ask whoever runs this attn server"
+                onChange={(event) => setCreateToken(event.target.value)}
+                disabled={state.phase === 'creating'}
+                required
+              />
+            </label>
+          )}
           <button
             type="submit"
             className="button button-primary button-large"

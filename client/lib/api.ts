@@ -19,7 +19,7 @@ import type {
 } from '../../shared/api.js';
 import type { ChallengeForClient, SerializedValue, Verdict } from '../../shared/challenge.js';
 import type { CurrentQuestion } from '../../shared/doc.js';
-import type { Role } from '../../shared/protocol.js';
+import { CREATE_TOKEN_HEADER, type Role } from '../../shared/protocol.js';
 import { noteServerDate } from './serverClock.js';
 
 /** A failed request, with the server's one-sentence message when it sent one. */
@@ -42,11 +42,13 @@ interface RequestOptions {
   accept?: string;
   /** Lets a request outlive the page (a signal sent as the tab is hidden or closed). */
   keepalive?: boolean;
+  /** Extra request headers (the room-creation secret). */
+  headers?: Record<string, string>;
 }
 
 /** Sends one request; resolves with the response only when it is a 2xx. */
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: options.accept ?? 'application/json' };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const sentAt = Date.now();
@@ -87,9 +89,11 @@ async function request<T>(method: string, path: string, options: RequestOptions 
 
 const roomPath = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
-export function createRoom(title: string): Promise<CreateRoomResponse> {
+/** `createToken`: the server's room-creation secret, when it has one (ATTN_CREATE_TOKEN). */
+export function createRoom(title: string, createToken?: string): Promise<CreateRoomResponse> {
   const trimmed = title.trim();
-  return request('POST', '/api/rooms', { body: trimmed ? { title: trimmed } : {} });
+  const headers = createToken ? { [CREATE_TOKEN_HEADER]: createToken } : undefined;
+  return request('POST', '/api/rooms', { body: trimmed ? { title: trimmed } : {}, ...(headers ? { headers } : {}) });
 }
 
 export function whoAmI(roomId: string, token: string): Promise<WhoAmIResponse> {

@@ -66,4 +66,6 @@ export const StorageKey = {
   /** localStorage: the camera and microphone picked in the A/V pre-join (device ids). */
   avCamera: 'attn:av-camera',
   avMic: 'attn:av-mic',
+  /** sessionStorage: the server's room-creation secret, once typed (ATTN_CREATE_TOKEN; this tab only). */
+  createToken: 'attn:create-token',
 } as const;

@@ -5,12 +5,13 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { can } from '../../shared/capabilities.js';
-import { decodeSessionFile, HistoryFormatError, SESSION_FILE_EXTENSION } from '../../shared/history.js';
+import { HistoryFormatError, SESSION_FILE_EXTENSION } from '../../shared/history.js';
 import type { Role } from '../../shared/protocol.js';
 import { ApiRequestError, whoAmI } from '../lib/api.js';
 import { StatusScreen } from '../lib/StatusScreen.js';
 import { claimRoomToken } from '../lib/token.js';
 import { loadRecording, type LoadProgress } from './loadRecording.js';
+import { readSessionFile } from './importFile.js';
 import { OpenFileButton } from './OpenFileButton.js';
 import { ReplayView } from './ReplayView.js';
 import { ReplaySession, type Recording } from './session.js';
@@ -95,16 +96,7 @@ export default function ReplayPage({ roomId }: { roomId: string | null }) {
       const gen = ++generation.current;
       setPhase({ kind: 'building', done: 0, total: 0, from: 'file' });
       try {
-        const decoded = decodeSessionFile(new Uint8Array(await file.arrayBuffer()));
-        const board = decoded.docs.find((d) => d.doc === 'board');
-        if (!board) throw new HistoryFormatError('the file has no board recording');
-        const recording: Recording = {
-          room: decoded.meta.room,
-          events: decoded.meta.events,
-          recording: decoded.meta.recording,
-          board,
-          panel: decoded.docs.find((d) => d.doc === 'panel') ?? null,
-        };
+        const recording = readSessionFile(new Uint8Array(await file.arrayBuffer()));
         await finish(recording, null, 'file', gen);
       } catch (error) {
         if (generation.current !== gen) return;

@@ -3,7 +3,7 @@ import type { Attachment } from '../../shared/doc.js';
 import { fetchAttachmentImage, removeAttachment } from '../diagrams/attachmentsApi.js';
 import { formatTimeOfDay } from '../lib/scoreFormat.js';
 
-type Image = { kind: 'loading' } | { kind: 'ready'; url: string } | { kind: 'failed'; message: string };
+type Image = { kind: 'loading' } | { kind: 'ready'; url: string; inline: boolean } | { kind: 'failed'; message: string };
 
 /**
  * The board images interviewers attached, as thumbnails with captions. The files API needs the
@@ -75,7 +75,8 @@ export function AttachmentFigure({
       (blob) => {
         if (cancelled) return;
         url = URL.createObjectURL(blob);
-        setImage({ kind: 'ready', url });
+        // fetchAttachmentImage types the blob from its bytes: only a verified raster is an image.
+        setImage({ kind: 'ready', url, inline: blob.type.startsWith('image/') });
       },
       (error: unknown) => {
         if (!cancelled) setImage({ kind: 'failed', message: error instanceof Error ? error.message : 'Could not load the image.' });
@@ -91,11 +92,17 @@ export function AttachmentFigure({
   return (
     <figure className="sc-attachment" data-testid="sc-attachment" data-file-id={attachment.fileId}>
       <div className="sc-attachment-frame">
-        {image.kind === 'ready' && (
-          <a href={image.url} target="_blank" rel="noopener" title="Open full size">
-            <img src={image.url} alt={caption} data-testid="sc-attachment-img" />
-          </a>
-        )}
+        {image.kind === 'ready' &&
+          (image.inline ? (
+            <a href={image.url} target="_blank" rel="noopener" title="Open full size">
+              <img src={image.url} alt={caption} data-testid="sc-attachment-img" />
+            </a>
+          ) : (
+            // Not a raster we show: offered as a download, never opened as a page of our origin.
+            <a href={image.url} download={attachment.fileId} className="muted small">
+              Not an image; download the file
+            </a>
+          ))}
         {image.kind === 'loading' && <span className="spinner" aria-label="Loading the image" />}
         {image.kind === 'failed' && (
           <p className="muted small" role="alert">

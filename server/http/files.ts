@@ -1,18 +1,52 @@
 /**
  * Image bytes for the board. The doc carries only metadata; bytes live here so every collaborator
- * (and a restarted server) can fetch them. Files are immutable: the first upload of an id wins.
+ * (and a restarted server) can fetch them. Files are immutable: the first upload of an id wins,
+ * and a different file under a taken id is refused.
+ *
+ * Uploads are untrusted documents served from our origin, so: only rasters whose bytes carry the
+ * signature of the declared type are stored (no SVG, no HTML that says image/png), and every
+ * response is sandboxed, never sniffed, and shown inline only when it is a PNG, JPEG, GIF or WebP
+ * whose bytes still match (checked again when serving, for files stored before these checks).
  */
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { ALLOWED_FILE_MIME, FILE_ID_PATTERN } from '../../shared/api.js';
+import { bytesMatchMime, inlineImageMime } from '../../shared/imageType.js';
 import { LIMITS } from '../../shared/protocol.js';
-import type { Store } from '../store/port.js';
+import type { FileRecord, Store } from '../store/port.js';
 import { requireCapability } from './auth.js';
 import { HttpError } from './errors.js';
 
 const MIB = 1024 * 1024;
 
-export function filesRouter(store: Store): Router {
+/** Sandboxed and inert: even a file a browser did render could run nothing and load nothing. */
+export const USER_FILE_CSP = "default-src 'none'; sandbox";
+
+export interface FilesDeps {
+  store: Store;
+  /** ATTN_MAX_UPLOAD_BYTES_PER_ROOM: image bytes one room may store in all. */
+  maxRoomBytes: number;
+}
+
+const formatMib = (bytes: number) => `${Number((bytes / MIB).toFixed(1))} MiB`;
+
+/**
+ * How a stored file is served: inline only as the raster its bytes are; anything else (a bmp,
+ * ico or avif, or a file stored before uploads were checked) downloads as opaque bytes. The
+ * canvas still draws a bmp: the client types every file from its signature, not from this header.
+ */
+export function userFileHeaders(file: Pick<FileRecord, 'id' | 'mimeType' | 'bytes'>): Record<string, string> {
+  const inline = inlineImageMime(file.bytes);
+  const shownInline = inline !== null && bytesMatchMime(file.bytes, file.mimeType);
+  return {
+    'Content-Type': shownInline ? inline : 'application/octet-stream',
+    'Content-Disposition': shownInline ? 'inline' : `attachment; filename="${file.id}"`,
+    'Content-Security-Policy': USER_FILE_CSP,
+    'X-Content-Type-Options': 'nosniff',
+  };
+}
+
+export function filesRouter({ store, maxRoomBytes }: FilesDeps): Router {
   const r = Router({ mergeParams: true });
 
   const fileId = (raw: unknown): string => {
@@ -29,19 +63,28 @@ export function filesRouter(store: Store): Router {
       const id = fileId(req.params.fileId);
       const mimeType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!(ALLOWED_FILE_MIME as readonly string[]).includes(mimeType)) {
-        throw new HttpError(415, 'unsupported_type', `Images only (${ALLOWED_FILE_MIME.join(', ')}); got "${mimeType || 'none'}".`);
+        throw new HttpError(415, 'unsupported_type', `Raster images only (${ALLOWED_FILE_MIME.join(', ')}); got "${mimeType || 'none'}".`);
       }
       const bytes = req.body as Buffer;
       if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpError(400, 'empty', 'The upload is empty.');
-      const result = await store.putFile({
-        roomId: req.authed!.room.id,
-        id,
-        mimeType,
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        createdAt: Date.now(),
-        bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      });
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (!bytesMatchMime(view, mimeType)) {
+        throw new HttpError(415, 'type_mismatch', `The file's contents are not a ${mimeType} image.`);
+      }
+      const roomId = req.authed!.room.id;
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const result = await store.putFile({ roomId, id, mimeType, size: bytes.length, sha256, createdAt: Date.now(), bytes: view }, { maxRoomBytes });
+      if (result === 'over_budget') {
+        throw new HttpError(413, 'room_upload_budget', `This room has used its ${formatMib(maxRoomBytes)} of image uploads; this image was not stored.`);
+      }
+      if (result === 'exists') {
+        // Everyone who already fetched this id has the first file's bytes: swapping them would
+        // show each viewer a different picture under one id.
+        const stored = await store.getFile(roomId, id);
+        if (stored && stored.sha256 !== sha256) {
+          throw new HttpError(409, 'file_id_taken', 'A different file is already stored under this id; file ids are tied to their contents.');
+        }
+      }
       res.status(result === 'created' ? 201 : 200).json({ id, size: bytes.length, mimeType });
     },
   );
@@ -50,12 +93,10 @@ export function filesRouter(store: Store): Router {
     const file = await store.getFile(req.authed!.room.id, fileId(req.params.fileId));
     if (!file) throw new HttpError(404, 'not_found', 'No such file in this room.');
     res.set({
-      'Content-Type': file.mimeType,
+      ...userFileHeaders(file),
       'Content-Length': String(file.size),
       ETag: `"${file.sha256}"`,
       'Cache-Control': 'private, max-age=31536000, immutable',
-      // An uploaded SVG must never run script in our origin.
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
     });
     res.end(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
   });

@@ -66,7 +66,8 @@ export function historyRouter({ store, recordingsUrl }: { store: Store; recordin
         if (snap) snapshots.push({ seq: snap.seq, ts: snap.ts, bytes: snap.bytes });
       }
     }
-    const events = after === 0 ? (await store.listEvents(room.id)).map(({ ts, kind, role, name }) => ({ ts, kind, role, name })) : [];
+    // `limit` bounds the events too (the latest of them): a page is never larger than asked for.
+    const events = after === 0 ? (await store.listEvents(room.id, limit)).map(({ ts, kind, role, name }) => ({ ts, kind, role, name })) : [];
     const nextAfter = pageLast < log.lastSeq ? pageLast : null;
 
     const page: HistoryPage = {

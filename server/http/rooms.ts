@@ -1,7 +1,8 @@
 /** Rooms and their capability links. */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { CreateLinkBody, CreateRoomBody, type CreateRoomResponse, type LinkInfo, type NewLink } from '../../shared/api.js';
-import { LINK_ID_PATTERN, ROLES, type Role } from '../../shared/protocol.js';
+import { CREATE_TOKEN_HEADER, CreateRoomError, LINK_ID_PATTERN, ROLES, type Role } from '../../shared/protocol.js';
 import { hashToken, newId, newToken } from '../auth.js';
 import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
@@ -11,12 +12,19 @@ import type { QuestionBank } from '../questions/load.js';
 import { requireCapability } from './auth.js';
 import { checkPlan, replacePlan } from './interview.js';
 import { HttpError, zodMessage } from './errors.js';
+import { clientKey, RateLimiter } from './rateLimit.js';
 
 export interface RoomsDeps {
   store: Store;
   sync: SyncServer;
   questions: QuestionBank;
   publicUrl: string | undefined;
+  /** Host headers links may be built from when publicUrl is unset (lower case, `name` or `name:port`). */
+  allowedHosts: readonly string[];
+  /** ATTN_CREATE_TOKEN: the secret POST /api/rooms needs, if any. */
+  createToken?: string | undefined;
+  /** ATTN_ROOM_CREATE_PER_MINUTE per client address; 0 = unlimited. */
+  roomCreatePerMinute: number;
   /** LiveKit's participants, to drop a revoked link from the call; null when LiveKit is off. */
   avParticipants?: AvParticipantsPort | null;
   log?: Logger;
@@ -24,8 +32,34 @@ export interface RoomsDeps {
 
 const linkInfo = (l: LinkRecord): LinkInfo => ({ id: l.id, role: l.role, createdAt: l.createdAt, revokedAt: l.revokedAt });
 
-function baseUrl(req: Request, publicUrl: string | undefined): string {
-  return publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+/**
+ * Where the links we hand out point. The Host header is the client's to choose: a link built from
+ * any Host would let a crafted request (or a poisoned proxy cache) hand an interviewer links to an
+ * attacker's server, with the tokens in them. So only ATTN_PUBLIC_URL, or a Host on the list.
+ */
+function baseUrl(req: Request, publicUrl: string | undefined, allowedHosts: readonly string[]): string {
+  if (publicUrl) return publicUrl;
+  const host = (req.get('host') ?? '').toLowerCase();
+  const name = host.replace(/:\d+$/, '');
+  if (!host || !(allowedHosts.includes(host) || allowedHosts.includes(name))) {
+    const shown = JSON.stringify(host.slice(0, 100));
+    throw new HttpError(400, 'bad_host', `Links can't be made for host ${shown}: set ATTN_PUBLIC_URL, or add the host to ATTN_ALLOWED_HOSTS.`);
+  }
+  return `${req.protocol}://${host}`;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** Compares digests, so neither the secret's length nor its prefix leaks through timing. */
+function checkCreateToken(req: Request, secret: string | undefined): void {
+  if (!secret) return;
+  const sent = req.get(CREATE_TOKEN_HEADER);
+  if (!sent) {
+    throw new HttpError(401, CreateRoomError.TokenRequired, `Creating an interview on this server needs its room-creation secret (${CREATE_TOKEN_HEADER}).`);
+  }
+  if (!timingSafeEqual(sha256(sent), sha256(secret))) {
+    throw new HttpError(403, CreateRoomError.BadToken, 'That room-creation secret is not right.');
+  }
 }
 
 function mintLink(roomId: string, role: Role, now: number): { record: LinkRecord; token: string } {
@@ -38,20 +72,29 @@ function newLink(base: string, record: LinkRecord, token: string): NewLink {
   return { ...linkInfo(record), token, url: `${base}/r/${record.roomId}#token=${token}` };
 }
 
-export function roomsRouter({ store, sync, questions, publicUrl, avParticipants = null, log }: RoomsDeps): Router {
+export function roomsRouter({ store, sync, questions, publicUrl, allowedHosts, createToken, roomCreatePerMinute, avParticipants = null, log }: RoomsDeps): Router {
   const r = Router();
+  const creations = new RateLimiter(roomCreatePerMinute);
 
   r.post('/', async (req, res) => {
+    // The rate comes first, so guessing the creation secret is rate-limited too.
+    const taken = creations.take(clientKey(req.ip));
+    if (!taken.ok) {
+      res.set('Retry-After', String(taken.retryAfterS));
+      throw new HttpError(429, 'too_many_rooms', `Too many new interviews from your address; try again in ${taken.retryAfterS} s.`);
+    }
+    checkCreateToken(req, createToken);
     const body = CreateRoomBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     if (body.data.plan) checkPlan(questions, body.data.plan);
+    // Before anything is stored: a room whose links can't be handed out would be lost.
+    const base = baseUrl(req, publicUrl, allowedHosts);
     const now = Date.now();
     const room: RoomRecord = { id: newId(12), title: body.data.title || 'Untitled interview', createdAt: now };
     const minted = ROLES.map((role) => mintLink(room.id, role, now));
     await store.createRoom(room, minted.map((m) => m.record));
     const plan = body.data.plan;
     if (plan && plan.length > 0) await sync.change(room.id, 'panel', (doc) => replacePlan(doc, plan));
-    const base = baseUrl(req, publicUrl);
     const [interviewer, candidate, observer] = minted.map((m) => newLink(base, m.record, m.token)) as [NewLink, NewLink, NewLink];
     const out: CreateRoomResponse = { room, links: { interviewer, candidate, observer } };
     res.status(201).json(out);
@@ -70,9 +113,10 @@ export function roomsRouter({ store, sync, questions, publicUrl, avParticipants 
   r.post('/:roomId/links', requireCapability(store, 'links.manage'), async (req, res) => {
     const body = CreateLinkBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    const base = baseUrl(req, publicUrl, allowedHosts);
     const { record, token } = mintLink(req.authed!.room.id, body.data.role, Date.now());
     await store.addLink(record);
-    res.status(201).json(newLink(baseUrl(req, publicUrl), record, token));
+    res.status(201).json(newLink(base, record, token));
   });
 
   r.post('/:roomId/links/:linkId/revoke', requireCapability(store, 'links.manage'), async (req, res) => {

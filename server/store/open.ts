@@ -14,10 +14,11 @@ export class StoreUnavailableError extends Error {
 }
 
 export async function openStore(config: Config, log?: Logger): Promise<Store> {
-  if (!config.databaseUrl) return SqliteStore.open(config.dataDir);
+  const limits = { maxEventsPerRoom: config.maxEventsPerRoom };
+  if (!config.databaseUrl) return SqliteStore.open(config.dataDir, limits);
   const url = config.databaseUrl;
   try {
-    return await PostgresStore.connect(url, { poolSize: config.databasePoolSize, ...(log ? { log } : {}) });
+    return await PostgresStore.connect(url, { poolSize: config.databasePoolSize, limits, ...(log ? { log } : {}) });
   } catch (err) {
     throw new StoreUnavailableError(`ATTN_DATABASE_URL: cannot use the Postgres database at ${describeDatabaseUrl(url)}: ${reasonOf(err, url)}`);
   }

@@ -108,6 +108,20 @@ export interface LoadedDoc {
   tail: UpdateRecord[];
 }
 
+export type PutFileResult = 'created' | 'exists' | 'over_budget';
+
+/** Bounds every store enforces on what one room may accumulate. */
+export interface StoreLimits {
+  /** Presence events kept per room (ATTN_MAX_EVENTS_PER_ROOM); reconnect loops can't grow the table. */
+  maxEventsPerRoom: number;
+}
+
+/**
+ * 1000 joins and leaves cover a day of interviews with flaky networks (a reconnect is two
+ * events) while keeping one room's rows, and the history page that carries them, small.
+ */
+export const DEFAULT_STORE_LIMITS: StoreLimits = { maxEventsPerRoom: 1000 };
+
 export interface Store {
   readonly kind: string;
   createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void>;
@@ -133,12 +147,23 @@ export interface Store {
   /** Every stored snapshot's position, in seq order. */
   listSnapshots(roomId: string, doc: DocName): Promise<SnapshotInfo[]>;
   getSnapshot(roomId: string, doc: DocName, seq: number): Promise<SnapshotRecord | null>;
-  /** Durable when the promise resolves; committed synchronously by the embedded store. */
+  /**
+   * Durable when the promise resolves; committed synchronously by the embedded store. A room keeps
+   * its latest StoreLimits.maxEventsPerRoom events: the oldest are dropped as new ones arrive.
+   */
   appendEvent(event: PresenceEvent): Promise<void>;
-  /** A room's joins and leaves in time order (ties in the order they were recorded). */
-  listEvents(roomId: string): Promise<PresenceEvent[]>;
-  /** 'exists' when that id was already stored for the room (files are immutable, content-addressed). */
-  putFile(file: FileRecord): Promise<'created' | 'exists'>;
+  /**
+   * A room's joins and leaves in time order (ties in the order they were recorded); with `limit`,
+   * only the latest `limit` of them (still in time order).
+   */
+  listEvents(roomId: string, limit?: number): Promise<PresenceEvent[]>;
+  /**
+   * 'exists' when that id was already stored for the room (files are immutable: the first upload
+   * wins; compare sha256 to tell a repeat from a different file). With `maxRoomBytes`, a new file
+   * that would take the room's stored bytes past it is not stored: 'over_budget'. The check and
+   * the insert are atomic, so parallel uploads cannot overshoot the budget together.
+   */
+  putFile(file: FileRecord, limits?: { maxRoomBytes?: number }): Promise<PutFileResult>;
   getFile(roomId: string, fileId: string): Promise<FileRecord | null>;
   /** Stores a started recording; a duplicate egress id rejects. */
   addRecording(recording: RecordingRecord): Promise<void>;

@@ -20,14 +20,17 @@ import type {
   LoadedDoc,
   NewUpdate,
   PresenceEvent,
+  PutFileResult,
   RecordingRecord,
   RoomRecord,
   SnapshotInfo,
   SnapshotRecord,
   Store,
+  StoreLimits,
   UpdateLogStats,
   UpdateRecord,
 } from './port.js';
+import { DEFAULT_STORE_LIMITS } from './port.js';
 import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
 
@@ -43,6 +46,8 @@ export interface PostgresStoreOptions {
   log?: Pick<Logger, 'warn'>;
   /** How long to wait for a connection before a query fails (default 10 s). */
   connectionTimeoutMs?: number;
+  /** What one room may accumulate (default DEFAULT_STORE_LIMITS). */
+  limits?: StoreLimits;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -168,6 +173,7 @@ export class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     /** The schema holding attn's tables. */
     readonly schema: string,
+    private readonly limits: StoreLimits,
   ) {}
 
   /**
@@ -197,7 +203,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw err;
     }
-    return new PostgresStore(pool, schema);
+    return new PostgresStore(pool, schema, options.limits ?? DEFAULT_STORE_LIMITS);
   }
 
   private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
@@ -372,28 +378,68 @@ export class PostgresStore implements Store {
   }
 
   async appendEvent(e: PresenceEvent): Promise<void> {
-    await this.query('INSERT INTO events (room_id, ts, kind, role, name, doc) VALUES ($1, $2, $3, $4, $5, $6)', [
-      e.roomId,
-      e.ts,
-      e.kind,
-      e.role,
-      text(e.name),
-      e.doc,
-    ]);
+    // One statement: the DELETE runs on the snapshot before the INSERT, so it keeps the latest
+    // max - 1 older rows and the new row makes max.
+    await this.query(
+      `WITH added AS (INSERT INTO events (room_id, ts, kind, role, name, doc) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+       DELETE FROM events WHERE room_id = $1
+         AND id NOT IN (SELECT id FROM events WHERE room_id = $1 ORDER BY ts DESC, id DESC LIMIT $7)`,
+      [e.roomId, e.ts, e.kind, e.role, text(e.name), e.doc, this.limits.maxEventsPerRoom - 1],
+    );
   }
 
-  async listEvents(roomId: string): Promise<PresenceEvent[]> {
-    const { rows } = await this.query<EventRow>('SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = $1 ORDER BY ts, id', [roomId]);
+  async listEvents(roomId: string, limit?: number): Promise<PresenceEvent[]> {
+    const { rows } =
+      limit === undefined
+        ? await this.query<EventRow>('SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = $1 ORDER BY ts, id', [roomId])
+        : await this.query<EventRow>(
+            `SELECT room_id, ts, kind, role, name, doc FROM
+               (SELECT id, room_id, ts, kind, role, name, doc FROM events WHERE room_id = $1 ORDER BY ts DESC, id DESC LIMIT $2) latest
+             ORDER BY ts, id`,
+            [roomId, limit],
+          );
     return rows.map(toEvent);
   }
 
-  async putFile(f: FileRecord): Promise<'created' | 'exists'> {
-    const res = await this.query(
-      `INSERT INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (room_id, id) DO NOTHING`,
-      [f.roomId, f.id, text(f.mimeType), f.size, f.sha256, f.createdAt, f.bytes],
-    );
-    return res.rowCount === 1 ? 'created' : 'exists';
+  async putFile(f: FileRecord, limits: { maxRoomBytes?: number } = {}): Promise<PutFileResult> {
+    const values = [f.roomId, f.id, text(f.mimeType), f.size, f.sha256, f.createdAt, f.bytes];
+    if (limits.maxRoomBytes === undefined) {
+      const res = await this.query(
+        `INSERT INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (room_id, id) DO NOTHING`,
+        values,
+      );
+      return res.rowCount === 1 ? 'created' : 'exists';
+    }
+    if (this.closed) throw new Error('store is closed');
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Uploads to one room queue on its row, so each sees the bytes the one before it stored
+      // (READ COMMITTED takes a fresh snapshot per statement) and parallel uploads can't overshoot.
+      await client.query('SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE', [f.roomId]);
+      const existing = await client.query('SELECT 1 FROM files WHERE room_id = $1 AND id = $2', [f.roomId, f.id]);
+      let result: PutFileResult = 'exists';
+      if (existing.rowCount === 0) {
+        const { rows } = await client.query<{ total: string }>('SELECT COALESCE(SUM(size), 0)::text AS total FROM files WHERE room_id = $1', [f.roomId]);
+        if (Number(rows[0]!.total) + f.size > limits.maxRoomBytes) result = 'over_budget';
+        else {
+          await client.query(
+            `INSERT INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (room_id, id) DO NOTHING`,
+            values,
+          );
+          result = 'created';
+        }
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   async getFile(roomId: string, fileId: string): Promise<FileRecord | null> {

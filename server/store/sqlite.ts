@@ -19,14 +19,17 @@ import type {
   LoadedDoc,
   NewUpdate,
   PresenceEvent,
+  PutFileResult,
   RecordingRecord,
   RoomRecord,
   SnapshotInfo,
   SnapshotRecord,
   Store,
+  StoreLimits,
   UpdateLogStats,
   UpdateRecord,
 } from './port.js';
+import { DEFAULT_STORE_LIMITS } from './port.js';
 import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 
 const SCHEMA = `
@@ -111,7 +114,10 @@ export class SqliteStore implements Store {
   private closed = false;
   private readonly stmt;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly limits: StoreLimits = DEFAULT_STORE_LIMITS,
+  ) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -175,6 +181,16 @@ export class SqliteStore implements Store {
       eventsByRoom: this.db.prepare<[string], EventRow>(
         'SELECT room_id, ts, kind, role, name, doc FROM events WHERE room_id = ? ORDER BY ts, id',
       ),
+      latestEvents: this.db.prepare<[string, number], EventRow>(
+        `SELECT room_id, ts, kind, role, name, doc FROM
+           (SELECT id, room_id, ts, kind, role, name, doc FROM events WHERE room_id = ? ORDER BY ts DESC, id DESC LIMIT ?)
+         ORDER BY ts, id`,
+      ),
+      // At most maxEventsPerRoom + 1 rows to look at: the room was trimmed on every earlier insert.
+      trimEvents: this.db.prepare(
+        'DELETE FROM events WHERE room_id = ? AND id NOT IN (SELECT id FROM events WHERE room_id = ? ORDER BY ts DESC, id DESC LIMIT ?)',
+      ),
+      roomFileBytes: this.db.prepare<[string], { total: number }>('SELECT COALESCE(SUM(size), 0) AS total FROM files WHERE room_id = ?'),
       insertFile: this.db.prepare(
         'INSERT OR IGNORE INTO files (room_id, id, mime_type, size, sha256, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -194,8 +210,8 @@ export class SqliteStore implements Store {
   }
 
   /** Opens (or creates) the store in a data directory. */
-  static open(dataDir: string): SqliteStore {
-    return new SqliteStore(path.join(dataDir, 'attn.sqlite'));
+  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS): SqliteStore {
+    return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits);
   }
 
   async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
@@ -273,16 +289,28 @@ export class SqliteStore implements Store {
 
   async appendEvent(e: PresenceEvent): Promise<void> {
     if (this.closed) throw new Error('store is closed');
-    this.stmt.insertEvent.run(e.roomId, e.ts, e.kind, e.role, e.name, e.doc);
+    this.appendEventTx(e);
   }
 
-  async listEvents(roomId: string): Promise<PresenceEvent[]> {
-    return this.stmt.eventsByRoom.all(roomId).map(toEvent);
+  private readonly appendEventTx = (e: PresenceEvent) =>
+    this.db.transaction(() => {
+      this.stmt.insertEvent.run(e.roomId, e.ts, e.kind, e.role, e.name, e.doc);
+      this.stmt.trimEvents.run(e.roomId, e.roomId, this.limits.maxEventsPerRoom);
+    })();
+
+  async listEvents(roomId: string, limit?: number): Promise<PresenceEvent[]> {
+    return (limit === undefined ? this.stmt.eventsByRoom.all(roomId) : this.stmt.latestEvents.all(roomId, limit)).map(toEvent);
   }
 
-  async putFile(f: FileRecord): Promise<'created' | 'exists'> {
-    const res = this.stmt.insertFile.run(f.roomId, f.id, f.mimeType, f.size, f.sha256, f.createdAt, f.bytes);
-    return res.changes === 1 ? 'created' : 'exists';
+  async putFile(f: FileRecord, limits: { maxRoomBytes?: number } = {}): Promise<PutFileResult> {
+    // One synchronous transaction: no other upload can land between the sum and the insert.
+    return this.db.transaction((): PutFileResult => {
+      if (limits.maxRoomBytes !== undefined && !this.stmt.getFile.get(f.roomId, f.id)) {
+        if (this.stmt.roomFileBytes.get(f.roomId)!.total + f.size > limits.maxRoomBytes) return 'over_budget';
+      }
+      const res = this.stmt.insertFile.run(f.roomId, f.id, f.mimeType, f.size, f.sha256, f.createdAt, f.bytes);
+      return res.changes === 1 ? 'created' : 'exists';
+    })();
   }
 
   async getFile(roomId: string, fileId: string): Promise<FileRecord | null> {

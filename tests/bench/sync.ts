@@ -230,6 +230,8 @@ const attnTarget: Target = {
         // if the shell running the bench has these set for something else.
         ATTN_DATABASE_URL: '',
         ATTN_REDIS_URL: '',
+        // The bench creates up to 1000 rooms from one address, far past the per-address rate.
+        ATTN_ROOM_CREATE_PER_MINUTE: '0',
       },
       readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
       nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],

@@ -83,6 +83,12 @@ describe('with LiveKit configured', () => {
     expect(ids.size).toBe(5);
   });
 
+  it('answers a long display name with "name too long", not an auth error (issue 12)', async () => {
+    const res = await call(room.links.candidate.token, '/av-token', 'POST', { name: 'N'.repeat(61) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'bad_request', message: 'name: name too long: at most 60 characters' });
+  });
+
   it('refuses a missing token, another room’s token and a revoked link', async () => {
     expect((await call(undefined, '/av-token', 'POST', { name: 'x' })).status).toBe(401);
     const foreign = await call(other.links.interviewer.token, '/av-token', 'POST', { name: 'x' });

@@ -238,6 +238,26 @@ describe('joins and leaves', () => {
     expect((await page('?doc=board&after=1', fresh)).meta.events).toEqual([]);
   });
 
+  it('keeps a reconnect loop from growing the events without bound, and honours `limit` for them (issue 12)', async () => {
+    const bounded = await startTestServer({ maxEventsPerRoom: 4 });
+    try {
+      const r = await createRoom(bounded.url, 'reconnect loop');
+      for (let i = 0; i < 5; i++) {
+        const c = connect(bounded.url, r.room.id, 'board', r.links.candidate.token, { name: `Cam${i}` });
+        await waitSynced(c);
+        c.destroy();
+        await eventually(async () => expect((await bounded.store.listEvents(r.room.id)).at(-1)).toMatchObject({ kind: 'leave', name: `Cam${i}` }));
+      }
+      expect((await bounded.store.listEvents(r.room.id)).map((e) => `${e.kind} ${e.name}`)).toEqual(['join Cam3', 'leave Cam3', 'join Cam4', 'leave Cam4']);
+      const res = await fetch(`${bounded.url}/api/rooms/${r.room.id}/history?doc=board&limit=3`, { headers: { authorization: `Bearer ${r.links.interviewer.token}` } });
+      expect(res.status).toBe(200);
+      const events = decodeHistoryPage(new Uint8Array(await res.arrayBuffer())).meta.events;
+      expect(events.map((e) => `${e.kind} ${e.name}`)).toEqual(['leave Cam3', 'join Cam4', 'leave Cam4']);
+    } finally {
+      await bounded.close();
+    }
+  });
+
   it('writes the leaves of everyone still connected when the server shuts down', async () => {
     const other = await startTestServer();
     try {

@@ -126,8 +126,10 @@ describe('files', () => {
       expect(got.headers.get('content-type')).toBe('image/png');
       expect(Buffer.from(await got.arrayBuffer())).toEqual(png);
     }
-    const again = await put('abcdef0123456789', room.links.interviewer.token, Buffer.from('different'));
-    expect(again.status).toBe(200);
+    const same = await put('abcdef0123456789', room.links.interviewer.token, png);
+    expect(same.status).toBe(200);
+    const different = await put('abcdef0123456789', room.links.interviewer.token, Buffer.concat([png, Buffer.from([1])]));
+    expect(different.status).toBe(409);
     const still = await api(`/rooms/${room.room.id}/files/abcdef0123456789`, { token: room.links.observer.token });
     expect(Buffer.from(await still.arrayBuffer())).toEqual(png);
   });

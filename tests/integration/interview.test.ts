@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 describe('role × route matrix', () => {
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
   // [method, path, body, expected status per caller]
   const routes: Array<[string, string, unknown, Record<Caller, number>, { type: string; bytes: Uint8Array }?]> = [
     ['GET', '', undefined, { interviewer: 200, candidate: 200, observer: 200, none: 401, revoked: 410 }],

@@ -42,9 +42,10 @@ async function server(databaseUrl: string, overrides: Parameters<typeof startTes
 describe.skipIf(!postgresReady)('attn on Postgres', () => {
   it('stores rooms, links and doc updates in Postgres and serves them again after a restart', async () => {
     const { url } = schema();
-    const first = await server(url, { snapshotEveryUpdates: 5 });
+    const first = await server(url, { snapshotEveryUpdates: 5, healthToken: 'operator-health-0123456789' });
     expect(first.store.kind).toBe('postgres');
-    expect(await (await fetch(`${first.url}/healthz`)).json()).toMatchObject({ ok: true, store: 'postgres' });
+    const health = await fetch(`${first.url}/healthz`, { headers: { authorization: 'Bearer operator-health-0123456789' } });
+    expect(await health.json()).toMatchObject({ ok: true, store: 'postgres' });
     const room = await createRoom(first.url, 'on postgres');
     const writer = connect(first.url, room.room.id, 'board', room.links.interviewer.token);
     clients.push(writer);

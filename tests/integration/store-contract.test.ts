@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewUpdate, Store } from '../../server/store/port.js';
+import type { NewUpdate, Store, StoreLimits } from '../../server/store/port.js';
 import { PostgresStore } from '../../server/store/postgres.js';
 import { MIGRATIONS } from '../../server/store/postgresMigrations.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
@@ -25,23 +25,23 @@ interface Opened {
   location: string;
 }
 
-const adapters: Array<{ name: string; skip: boolean; open: () => Promise<Opened> }> = [
+const adapters: Array<{ name: string; skip: boolean; open: (limits?: StoreLimits) => Promise<Opened> }> = [
   {
     name: 'sqlite',
     skip: false,
-    open: async () => {
+    open: async (limits) => {
       const file = path.join(tempDir(), 'attn.sqlite');
-      return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file), location: file };
+      return { store: new SqliteStore(file, limits), reopen: async () => new SqliteStore(file, limits), location: file };
     },
   },
   {
     name: 'postgres',
     skip: !postgresReady,
-    open: async () => {
+    open: async (limits) => {
       const schema = await freshSchema();
       schemas.push(schema);
       // A small pool, so concurrent appends really queue on several connections and take turns.
-      const connect = () => PostgresStore.connect(postgresUrl(), { schema: schema.schema, poolSize: 4 });
+      const connect = () => PostgresStore.connect(postgresUrl(), { schema: schema.schema, poolSize: 4, ...(limits ? { limits } : {}) });
       return { store: await connect(), reopen: connect, location: schema.url };
     },
   },
@@ -105,8 +105,8 @@ afterEach(async () => {
 
 for (const adapter of adapters) {
   describe.skipIf(adapter.skip)(`store contract: ${adapter.name}`, () => {
-    const setup = async () => {
-      const h = await adapter.open();
+    const setup = async (limits?: StoreLimits) => {
+      const h = await adapter.open(limits);
       opened.push(h.store);
       await h.store.createRoom({ id: 'room0001', title: 'T', createdAt: 1 }, [
         { id: 'link01', roomId: 'room0001', role: 'interviewer', tokenHash: 'h1', createdAt: 1, revokedAt: null },
@@ -247,6 +247,34 @@ for (const adapter of adapters) {
         { roomId: 'room0002', egressId: 'EG_c', startedAt: 2000, stoppedAt: 2600, file: 'attn/room0002/c.mp4' },
       ]);
       expect(await again.listRecordings('nope0000')).toEqual([]);
+    });
+
+    it('keeps only the latest maxEventsPerRoom events of a room, and lists the latest `limit` in time order (issue 12)', async () => {
+      const { store } = await setup({ maxEventsPerRoom: 5 });
+      const ev = (ts: number, roomId = 'room0001') => ({ roomId, ts, kind: 'join' as const, role: 'candidate' as const, name: `n${ts}`, doc: 'board' as const });
+      await store.appendEvent(ev(1, 'room0002'));
+      // A reconnect loop: far more joins than the bound.
+      for (let ts = 1; ts <= 40; ts++) await store.appendEvent(ev(ts));
+      expect((await store.listEvents('room0001')).map((e) => e.ts)).toEqual([36, 37, 38, 39, 40]);
+      expect((await store.listEvents('room0001', 2)).map((e) => e.ts)).toEqual([39, 40]);
+      // Another room's events are its own.
+      expect(await store.listEvents('room0002')).toEqual([ev(1, 'room0002')]);
+    });
+
+    it("refuses a new file past the room's byte budget, atomically, and counts a repeat as nothing (issue 12)", async () => {
+      const { store } = await setup();
+      await store.createRoom({ id: 'room0002', title: 'U', createdAt: 1 }, []);
+      const f = (id: string, size: number, roomId = 'room0001') => ({ roomId, id, mimeType: 'image/png', size, sha256: id, createdAt: 1, bytes: new Uint8Array(size) });
+      const budget = { maxRoomBytes: 10 };
+      expect(await store.putFile(f('file0001', 6), budget)).toBe('created');
+      expect(await store.putFile(f('file0001', 6), budget)).toBe('exists');
+      expect(await store.putFile(f('file0002', 5), budget)).toBe('over_budget');
+      expect(await store.getFile('room0001', 'file0002')).toBeNull();
+      expect(await store.putFile(f('file0002', 5, 'room0002'), budget)).toBe('created');
+      // Racing uploads: only as many as fit.
+      const raced = await Promise.all(['a', 'b', 'c', 'd'].map((x) => store.putFile(f(`race000${x}`, 4), { maxRoomBytes: 14 })));
+      expect(raced.filter((r) => r === 'created')).toHaveLength(2);
+      expect(raced.filter((r) => r === 'over_budget')).toHaveLength(2);
     });
 
     it('files are immutable per room', async () => {

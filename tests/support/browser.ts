@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { testConfig } from './server.js';
 
@@ -32,7 +32,64 @@ export function chromiumAvailable(): boolean {
 }
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...BASE_ARGS, ...extraArgs] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...BASE_ARGS, ...extraArgs] });
+  // Every context (browser.newPage makes one through newContext too) reports CSP violations.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchCsp(context);
+    return context;
+  };
+  return browser;
+}
+
+// ---- Content-Security-Policy violations fail the test that was running (issue 12) ----------
+
+/** Violations seen since the last test ended, as one line each. */
+const cspViolations: string[] = [];
+
+/**
+ * Runs in every document before its scripts. Only top-level pages report: the snippet runner's
+ * sandboxed frame (/runner-host) exists to refuse what a snippet tries, so its refusals are the
+ * sandbox working, not the app breaking.
+ */
+const CSP_WATCH_SCRIPT = `(() => {
+  if (window.top !== window) return;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + e.documentURI + ' (' + (e.sourceFile || '?') + ':' + e.lineNumber + ')');
+  });
+})();`;
+
+/** Console lines from the runner's worker or frame are the runner's own sandbox refusing a snippet. */
+const RUNNER_SOURCE = /\/runner-host|attn-runner-|^blob:/;
+
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.addInitScript(CSP_WATCH_SCRIPT);
+  const watch = (page: Page) =>
+    page.on('console', (m) => {
+      const text = m.text();
+      if (text.startsWith('CSP violation: ') || (text.startsWith('Refused to') && !RUNNER_SOURCE.test(m.location().url))) {
+        cspViolations.push(`${page.url()}: ${text}`);
+      }
+    });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+}
+
+/** The violations recorded so far (and forgets them): for a test that expects some. */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+function failOnCspViolations(): void {
+  const found = takeCspViolations();
+  if (found.length > 0) throw new Error(`Content-Security-Policy violations:\n${[...new Set(found)].join('\n')}`);
+}
+
+// Registered by importing this module, so every e2e file gets it; the bench imports it outside vitest.
+if (process.env.VITEST) {
+  afterEach(failOnCspViolations);
+  afterAll(failOnCspViolations);
 }
 
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
@@ -52,7 +109,7 @@ export async function screenshotAll(label: string, contexts: BrowserContext[]): 
   return saved;
 }
 
-/** Collects console errors and failed requests so a test can assert a clean run. */
+/** Collects console errors and failed requests so a test can assert a clean run (CSP violations fail the test anyway). */
 export function watchPage(page: Page): { errors: string[] } {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

@@ -81,7 +81,7 @@ describe('data URLs', () => {
 });
 
 describe('createHttpFileStore', () => {
-  const bytes = new Uint8Array([137, 80, 78, 71]);
+  const bytes = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
 
   it('PUTs raw bytes with the bearer token and content type', async () => {
     const server = fakeFetch(() => ({ status: 201 }));
@@ -147,6 +147,18 @@ describe('createHttpFileStore', () => {
       fetch: fakeFetch(() => ({ status: 404 })).fetch,
     });
     await expect(missing.get('nope')).rejects.toThrow(/Could not load an image: 404/);
+  });
+
+  it('types what it GETs from the bytes, never from the header (issue 12: an SVG or HTML upload stays inert)', async () => {
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    for (const header of ['image/svg+xml', 'image/png', 'text/html']) {
+      const server = fakeFetch(() => ({ status: 200, body: svg, headers: { 'Content-Type': header } }));
+      const result = await createHttpFileStore({ roomId: 'room_1234', token: 'tok', fetch: server.fetch }).get('file-1');
+      expect(result.mimeType).toBeNull();
+    }
+    const gif = new Uint8Array([...new TextEncoder().encode('GIF89a'), 1, 0, 1, 0]);
+    const server = fakeFetch(() => ({ status: 200, body: gif, headers: { 'Content-Type': 'application/octet-stream' } }));
+    expect((await createHttpFileStore({ roomId: 'room_1234', token: 'tok', fetch: server.fetch }).get('file-1')).mimeType).toBe('image/gif');
   });
 });
 

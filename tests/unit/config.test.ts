@@ -129,3 +129,31 @@ describe('loadConfig', () => {
     expect(https).toEqual({ url: 'wss://p.livekit.cloud', apiUrl: 'https://p.livekit.cloud', apiKey: 'k', apiSecret: 's', egress: true });
   });
 });
+
+describe('loadConfig: the trust-boundary variables (issue 12)', () => {
+  it('has sane defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      createToken: undefined,
+      roomCreatePerMinute: 30,
+      trustProxy: 0,
+      maxUploadBytesPerRoom: 64 * 1024 * 1024,
+      maxEventsPerRoom: 1000,
+      healthToken: undefined,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+    });
+  });
+
+  it('reads the host list in lower case and refuses anything that is not a host', () => {
+    expect(loadConfig({ ATTN_ALLOWED_HOSTS: 'Attn.Example.com, [::1]:8080,10.0.0.5' }).allowedHosts).toEqual(['attn.example.com', '[::1]:8080', '10.0.0.5']);
+    for (const bad of ['http://x', 'a b', ',']) expect(() => loadConfig({ ATTN_ALLOWED_HOSTS: bad })).toThrow(/^ATTN_ALLOWED_HOSTS: must/);
+  });
+
+  it('names a bad secret or limit without echoing a secret', () => {
+    expect(() => loadConfig({ ATTN_HEALTH_TOKEN: 'short-secret' })).toThrow(/^ATTN_HEALTH_TOKEN: must be at least 16 characters$/);
+    expect(() => loadConfig({ ATTN_CREATE_TOKEN: 'short-secret' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ATTN_CREATE_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+    expect(() => loadConfig({ ATTN_MAX_UPLOAD_BYTES_PER_ROOM: '1000' })).toThrow(/^ATTN_MAX_UPLOAD_BYTES_PER_ROOM: must be at least 4194304/);
+    expect(() => loadConfig({ ATTN_ROOM_CREATE_PER_MINUTE: '-1' })).toThrow(/^ATTN_ROOM_CREATE_PER_MINUTE: must be a whole number/);
+    expect(loadConfig({ ATTN_ROOM_CREATE_PER_MINUTE: '0' }).roomCreatePerMinute).toBe(0);
+  });
+});
