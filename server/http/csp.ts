@@ -7,6 +7,9 @@
  * violation, tests/support/browser.ts):
  * - script-src 'self': the bundle only; no inline script, no eval. 'wasm-unsafe-eval' because
  *   Excalidraw compiles its font subsetting wasm (harfbuzz, woff2) when exporting a PNG or SVG.
+ *   Excalidraw does that in a worker; only when the worker fails does it fall back to the page,
+ *   where the wasm's glue needs `new Function`: refused here on purpose (no 'unsafe-eval' for one
+ *   fallback), and the export goes on without subsetting (tests/support/browser.ts).
  * - style-src 'unsafe-inline': Excalidraw and CodeMirror set style attributes and inject <style>
  *   elements at run time, and index.html carries its critical CSS inline. Styles can't run code.
  * - img-src blob: data:: board images are shown from blob and data URLs the page makes from

@@ -56,9 +56,20 @@ const cspViolations: string[] = [];
 const CSP_WATCH_SCRIPT = `(() => {
   if (window.top !== window) return;
   document.addEventListener('securitypolicyviolation', (e) => {
-    console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + e.documentURI + ' (' + (e.sourceFile || '?') + ':' + e.lineNumber + ')');
+    console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + e.documentURI + ' (' + (e.sourceFile || '?') + ':' + e.lineNumber + ':' + e.columnNumber + ')');
   });
 })();`;
+
+/**
+ * Refusals the policy makes on purpose. Excalidraw 0.18.1 subsets fonts for an export in a worker;
+ * when that worker fails (seen here under load: it times out), it falls back to the main thread,
+ * where its harfbuzz/woff2 glue (emscripten embind, Excalidraw's chunk-EIO257PC) builds functions
+ * with `new Function`. The page's CSP has no 'unsafe-eval', so that subsetting is refused and the
+ * export goes on without it (the Mermaid/export e2e's PNG and SVG checks pass either way). A new
+ * Excalidraw renames the chunk, and this has to be looked at again.
+ */
+const EXPECTED_REFUSALS = [/^CSP violation: script-src blocked eval in \S+ \(\S+\/assets\/chunk-EIO257PC-[\w-]+\.js:/];
+const EXCALIDRAW_SUBSET_CHUNK = /\/assets\/chunk-EIO257PC-[\w-]+\.js/;
 
 /** Console lines from the runner's worker or frame are the runner's own sandbox refusing a snippet. */
 const RUNNER_SOURCE = /\/runner-host|attn-runner-|^blob:/;
@@ -68,6 +79,8 @@ async function watchCsp(context: BrowserContext): Promise<void> {
   const watch = (page: Page) =>
     page.on('console', (m) => {
       const text = m.text();
+      if (EXPECTED_REFUSALS.some((re) => re.test(text))) return;
+      if (text.startsWith('Refused to evaluate a string as JavaScript') && EXCALIDRAW_SUBSET_CHUNK.test(m.location().url)) return;
       if (text.startsWith('CSP violation: ') || (text.startsWith('Refused to') && !RUNNER_SOURCE.test(m.location().url))) {
         cspViolations.push(`${page.url()}: ${text}`);
       }
