@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Config } from './config.js';
 import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
@@ -25,6 +24,7 @@ import { setAppPageHeaders } from './http/csp.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { loadQuestionBank, type QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
+import { REPO_ROOT } from './paths.js';
 import type { Store } from './store/port.js';
 import { LocalBus } from './bus/local.js';
 import type { Bus } from './bus/port.js';
@@ -32,8 +32,7 @@ import { RedisBus, RedisBusError } from './bus/redis.js';
 import { openStore } from './store/open.js';
 import { SyncServer } from './sync/syncServer.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const EXCALIDRAW_FONTS = path.join(ROOT, 'node_modules/@excalidraw/excalidraw/dist/prod/fonts');
+const EXCALIDRAW_FONTS = path.join(REPO_ROOT, 'node_modules/@excalidraw/excalidraw/dist/prod/fonts');
 
 export interface AttnServer {
   url: string;

@@ -16,6 +16,7 @@ import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { SplitPane } from './SplitPane.js';
 import { ReplayButton } from './ReplayButton.js';
 import { TopBar } from './TopBar.js';
+import { useAfterFirstPaint } from './useAfterFirstPaint.js';
 import { useBoardConnection } from './useBoardConnection.js';
 import { useCandidateSignals } from './useCandidateSignals.js';
 import { useConnectionState } from './useConnectionState.js';
@@ -26,7 +27,8 @@ import { usePresence } from './usePresence.js';
 import { useSplitRatio } from './useSplitRatio.js';
 import { useSyncStatus } from './useSyncStatus.js';
 
-// Excalidraw is ~400 kB gzip: it loads after the room shell and the pad are already usable.
+// Excalidraw is ~400 kB gzip: it loads after the room shell and the pad are already usable
+// (requested only once the pad has painted: see useAfterFirstPaint).
 const Canvas = lazy(() => import('../canvas/Canvas.js'));
 // The interviewers' panel is its own chunk, requested only for interviewers and observers: a
 // candidate's browser never downloads its code, let alone opens the panel doc.
@@ -54,6 +56,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const [open, setOpen] = useState<Open>(name === null ? 'name' : 'none');
   const [notice, setNotice] = useState<string | null>(null);
   const padExtensions = useCandidateSignals(roomId, token, can(role, 'signals.send'));
+  const padPainted = useAfterFirstPaint();
 
   useLinkProbe(roomId, token, state, fatalCode !== null, endSession);
 
@@ -105,17 +108,21 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
               <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
                 <CanvasErrorBoundary>
                   <Suspense fallback={<PaneLoading label="Loading the canvas…" />}>
-                    <Canvas
-                      doc={connection.doc}
-                      awareness={connection.awareness}
-                      readOnly={readOnly}
-                      roomId={roomId}
-                      token={token}
-                      theme={theme}
-                      onError={setNotice}
-                      role={role}
-                      roomTitle={room.title}
-                    />
+                    {padPainted ? (
+                      <Canvas
+                        doc={connection.doc}
+                        awareness={connection.awareness}
+                        readOnly={readOnly}
+                        roomId={roomId}
+                        token={token}
+                        theme={theme}
+                        onError={setNotice}
+                        role={role}
+                        roomTitle={room.title}
+                      />
+                    ) : (
+                      <PaneLoading label="Loading the canvas…" />
+                    )}
                   </Suspense>
                 </CanvasErrorBoundary>
               </section>

@@ -10,20 +10,20 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { exampleCaseCount, type ChallengeCase, type ChallengeForClient, type Tolerance } from '../../shared/challenge.js';
 import type { ChallengeSummary } from '../../shared/challengeSpec.js';
 import { MAX_QUESTION_TITLE_CHARS, MAX_SLUG_CHARS, SLUG_PATTERN } from '../../shared/question.js';
 import type { ChallengeDefinition } from '../../questions/challenges/define.js';
 import { CHALLENGES, NON_CHALLENGE_MODULES } from '../../questions/challenges/index.js';
 import { QuestionBankError, type QuestionBank } from '../questions/load.js';
+import { REPO_ROOT } from '../paths.js';
 import { computeCases } from './vectors.js';
 
 /** One seed for every room: vectors are then computed once per process, not once per interview. */
 export const DEFAULT_CHALLENGE_SEED = 20250117;
 
 /** `<repo>/questions/challenges`: where each challenge's module, and so its reference source, lives. */
-export const CHALLENGES_DIR = fileURLToPath(new URL('../../questions/challenges/', import.meta.url)).replace(/[\\/]+$/, '');
+export const CHALLENGES_DIR = path.join(REPO_ROOT, 'questions', 'challenges');
 
 const FUNCTION_NAME = /^[A-Za-z_$][\w$]*$/;
 const MIN_CASES = 3;

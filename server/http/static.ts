@@ -14,7 +14,8 @@
  */
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import express, { Router, type Response } from 'express';
+import express, { Router } from 'express';
+import { precompressedStatic } from './assets.js';
 
 export const RUNNER_WORKER_CSP = [
   "default-src 'none'",
@@ -30,14 +31,10 @@ export function isRunnerWorkerAsset(filePath: string): boolean {
   return path.basename(path.dirname(filePath)) === 'assets' && RUNNER_WORKER_FILE.test(path.basename(filePath));
 }
 
-/** express.static for the built client; only the runner worker gets the sandbox CSP. */
+/** The built client, precompressed and cached by name (./assets.ts); only the runner worker gets the sandbox CSP. */
 export function clientStatic(clientDir: string): express.RequestHandler {
-  return express.static(clientDir, {
-    index: false,
-    maxAge: '1h',
-    setHeaders(res: Response, filePath: string) {
-      if (isRunnerWorkerAsset(filePath)) res.setHeader('Content-Security-Policy', RUNNER_WORKER_CSP);
-    },
+  return precompressedStatic(clientDir, (res, filePath) => {
+    if (isRunnerWorkerAsset(filePath)) res.setHeader('Content-Security-Policy', RUNNER_WORKER_CSP);
   });
 }
 

@@ -8,7 +8,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -19,6 +18,7 @@ import {
   type CandidateQuestion,
   type Question,
 } from '../../shared/question.js';
+import { REPO_ROOT } from '../paths.js';
 
 export class QuestionBankError extends Error {
   override name = 'QuestionBankError';
@@ -44,7 +44,7 @@ export interface QuestionBank {
 
 /** `<repo>/questions`. QUESTIONS_DIR overrides it; server/config.ts decides which applies. */
 export function defaultQuestionsDir(): string {
-  return fileURLToPath(new URL('../../questions/', import.meta.url)).replace(/[\\/]+$/, '');
+  return path.join(REPO_ROOT, 'questions');
 }
 
 /** Reads, validates and indexes every question file in `dir`. Throws QuestionBankError. */

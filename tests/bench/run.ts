@@ -21,6 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
+import { formatLoadMarkdown, formatLoadText, runLoadBench } from './load.js';
 import { formatReplayMarkdown, formatReplayText, runReplayBench } from './replay.js';
 import { formatRunnerMarkdown, formatRunnerText, runRunnerBench } from './runner.js';
 import { formatScaleMarkdown, formatScaleText, runScaleBench } from './scale.js';
@@ -98,6 +99,14 @@ const SUITES: BenchSuite[] = [
     async run(options) {
       const data = await runRunnerBench({ repeats: options.quick ? 1 : 3 });
       return { text: formatRunnerText(data), markdown: formatRunnerMarkdown(data), data };
+    },
+  },
+  {
+    name: 'load',
+    description: 'first load per role in Chromium at 1280x720, cold and warm: pad editable, canvas interactive, JS bytes; server start-up, tsx vs compiled',
+    async run(options) {
+      const data = await runLoadBench({ repeats: options.quick ? 1 : 3 });
+      return { text: formatLoadText(data), markdown: formatLoadMarkdown(data), data };
     },
   },
 ];

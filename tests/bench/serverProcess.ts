@@ -92,6 +92,8 @@ export interface ServerSpec {
   name: string;
   /** script path relative to the repository root, run with `node --import tsx` */
   script: string;
+  /** 'none' runs already compiled JavaScript with plain node (dist/server/main.js); default 'tsx' */
+  loader?: 'tsx' | 'none';
   env: NodeJS.ProcessEnv;
   readyTimeoutMs: number;
   /** extra node flags, e.g. --cpu-prof */
@@ -149,7 +151,8 @@ export class ServerProcess {
    * server itself, not a wrapper process.
    */
   static async start(spec: ServerSpec): Promise<ServerProcess> {
-    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', spec.script], {
+    const loaderArgs = spec.loader === 'none' ? [] : ['--import', 'tsx'];
+    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), ...loaderArgs, spec.script], {
       cwd: REPO_ROOT,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
