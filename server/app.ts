@@ -81,6 +81,12 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     snapshotEveryUpdates: config.snapshotEveryUpdates,
     roomIdleMs: config.roomIdleMs,
     pingIntervalMs: config.pingIntervalMs,
+    limits: {
+      maxDocBytes: config.maxDocBytes,
+      maxAwarenessPerConn: config.maxAwarenessPerConn,
+      maxSocketsPerIp: config.maxSocketsPerIp,
+      maxSocketsPerRoom: config.maxSocketsPerRoom,
+    },
   });
 
   const app = express();

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { LIMITS } from '../shared/protocol.js';
+import { LIMITS, SYNC_LIMITS } from '../shared/protocol.js';
 import { defaultQuestionsDir } from './questions/load.js';
 
 const intFrom = (min: number, max: number) =>
@@ -62,6 +62,11 @@ const EnvSchema = z.object({
   LIVEKIT_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
   LIVEKIT_API_SECRET: z.string().trim().min(1, 'must not be empty').optional(),
   LIVEKIT_EGRESS: z.enum(['0', '1'], 'must be 1 (recording on) or 0 (off)').default('0'),
+  // ---- sync resource limits (issue 12) ----
+  ATTN_MAX_DOC_BYTES: intFrom(64 * 1024, 1024 * 1024 * 1024).default(SYNC_LIMITS.MAX_DOC_BYTES),
+  ATTN_MAX_AWARENESS_PER_CONN: intFrom(1, 1000).default(SYNC_LIMITS.MAX_AWARENESS_PER_CONN),
+  ATTN_MAX_SOCKETS_PER_IP: intFrom(0, 1_000_000).default(SYNC_LIMITS.MAX_SOCKETS_PER_IP),
+  ATTN_MAX_SOCKETS_PER_ROOM: intFrom(0, 1_000_000).default(SYNC_LIMITS.MAX_SOCKETS_PER_ROOM),
 });
 
 /** The LiveKit server that carries the call; null when audio/video is off. Never sent to the client except `url`. */
@@ -113,6 +118,15 @@ export interface Config {
   redisUrl: string | undefined;
   /** Audio/video: all three LIVEKIT_* variables set, or null (the A/V pane says it is off). */
   livekit: LiveKitConfig | null;
+  // ---- sync resource limits (issue 12) ----
+  /** ATTN_MAX_DOC_BYTES: a client update that would grow a document's state past this is refused (4507). */
+  maxDocBytes: number;
+  /** ATTN_MAX_AWARENESS_PER_CONN: awareness ids one socket may speak for; entries for more are dropped. */
+  maxAwarenessPerConn: number;
+  /** ATTN_MAX_SOCKETS_PER_IP: open sync sockets per remote address, 0 = unlimited (refused with 4429). */
+  maxSocketsPerIp: number;
+  /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets per room, 0 = unlimited (refused with 4429). */
+  maxSocketsPerRoom: number;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +167,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePoolSize: e.ATTN_DATABASE_POOL_SIZE,
     redisUrl: e.ATTN_REDIS_URL,
     livekit,
+    maxDocBytes: e.ATTN_MAX_DOC_BYTES,
+    maxAwarenessPerConn: e.ATTN_MAX_AWARENESS_PER_CONN,
+    maxSocketsPerIp: e.ATTN_MAX_SOCKETS_PER_IP,
+    maxSocketsPerRoom: e.ATTN_MAX_SOCKETS_PER_ROOM,
   };
 }
 

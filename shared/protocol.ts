@@ -42,6 +42,11 @@ export const CloseCode = {
   PersistFailed: 4500,
   /** The server is shutting down; reconnecting (to it or a peer) is the right move. */
   ServerShutdown: 4503,
+  // ---- resource limits (issue 12) ----
+  /** Too many sockets from this address, or into this room (ATTN_MAX_SOCKETS_PER_IP / _PER_ROOM). */
+  TooManySockets: 4429,
+  /** The update would grow the document past ATTN_MAX_DOC_BYTES; resending it can never succeed. */
+  DocTooLarge: 4507,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -52,6 +57,8 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.NotFound,
   CloseCode.Revoked,
   CloseCode.TooLarge,
+  CloseCode.TooManySockets,
+  CloseCode.DocTooLarge,
 ]);
 
 export const CLOSE_REASONS: Record<CloseCode, string> = {
@@ -63,6 +70,8 @@ export const CLOSE_REASONS: Record<CloseCode, string> = {
   [CloseCode.TooLarge]: 'message too large',
   [CloseCode.PersistFailed]: 'the server could not save an update',
   [CloseCode.ServerShutdown]: 'server shutting down',
+  [CloseCode.TooManySockets]: 'too many connections from this address or to this room',
+  [CloseCode.DocTooLarge]: 'the document is at its size limit',
 };
 
 /** y-protocols message types as used on the y-websocket wire. */
@@ -107,3 +116,26 @@ export function syncPath(roomId: string, doc: DocName): string {
 /** Room ids are short random strings; the pattern is also the route validator. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
 export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{6,32}$/;
+
+/**
+ * Per-document and per-socket limits of the sync server (issue 12: one abusive client must not
+ * exhaust memory or crowd out a room). Each has an ATTN_* variable in server/config.ts.
+ */
+export const SYNC_LIMITS = {
+  /**
+   * ATTN_MAX_DOC_BYTES: an update that would grow a document's encoded state past this is
+   * refused (4507). It bounds what one writer can make the server hold in memory for a room
+   * (the measured attack grew a doc to ~50 MB in 11 s); board images do not count (they live in
+   * the file store, the doc holds their metadata).
+   */
+  MAX_DOC_BYTES: 32 * 1024 * 1024,
+  /**
+   * ATTN_MAX_AWARENESS_PER_CONN: awareness client ids one socket may speak for. A y-websocket
+   * client has one (its Y.Doc's clientID); a few more cover a reloaded doc on a kept socket.
+   */
+  MAX_AWARENESS_PER_CONN: 4,
+  /** ATTN_MAX_SOCKETS_PER_IP: open sync sockets from one remote address (0 = no limit). */
+  MAX_SOCKETS_PER_IP: 128,
+  /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets into one room, both documents together (0 = no limit). */
+  MAX_SOCKETS_PER_ROOM: 64,
+} as const;

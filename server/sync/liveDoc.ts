@@ -18,7 +18,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
-import { serverOnlyTypes } from '../../shared/doc.js';
+import { isHostileKey, serverOnlyTypes } from '../../shared/doc.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
@@ -58,6 +58,8 @@ export interface Conn {
   /** playback's presence record: whether this connection's join / leave is in the store yet */
   joinRecorded: boolean;
   leaveRecorded: boolean;
+  /** set once this connection's awareness went past its cap (so the log says it once) */
+  awarenessCapped?: boolean;
 }
 
 export interface LiveDocOptions {
@@ -77,6 +79,10 @@ export interface LiveDocOptions {
    * may have opened before the person typed their name, while their board socket knows it.
    */
   nameFallback?: (conn: Conn) => string | null;
+  /** a client update that would grow the doc's encoded state past this is refused (DocTooLarge) */
+  maxDocBytes: number;
+  /** awareness client ids one connection may speak for; entries for more are dropped */
+  maxAwarenessPerConn: number;
 }
 
 export class MalformedMessageError extends Error {
@@ -101,6 +107,13 @@ export class LiveDoc {
   private draining: Promise<void> | null = null;
   /** set when a persist failed: the in-memory doc may be ahead of the store and must not serve anyone */
   poisoned = false;
+  /**
+   * The doc's encoded size: exact after `measure()`, otherwise an upper-ish estimate (what was
+   * loaded plus every update since). Encoding the whole doc for every update would cost O(doc)
+   * per keystroke, so it is measured only when the estimate nears the cap.
+   */
+  private docBytes = 0;
+  private docBytesExact = false;
 
   constructor(
     readonly roomId: string,
@@ -146,7 +159,15 @@ export class LiveDoc {
       if (snapshot) Y.applyUpdate(doc, snapshot.bytes, 'load');
       for (const u of tail) Y.applyUpdate(doc, u.bytes, 'load');
     });
+    if (hasPending(doc)) {
+      // Written before pending updates were refused (issue 12): structs that wait on a clock
+      // nobody has can only be forged, and integrating them later would bypass every check.
+      this.opts.log.warn('dropped pending structs found in the store', { room: this.roomId, doc: this.name });
+      dropPending(doc);
+    }
     this.doc = doc;
+    this.docBytes = (snapshot?.bytes.byteLength ?? 0) + tail.reduce((n, u) => n + u.bytes.byteLength, 0);
+    this.docBytesExact = false;
     this.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
     this.ahead.clear();
     this.sinceSnapshot = tail.length;
@@ -181,6 +202,7 @@ export class LiveDoc {
       this.scheduleGapFill();
       return;
     }
+    this.grew(bytes.byteLength);
     this.markApplied(seq);
     const frame = updateFrame(bytes);
     for (const c of this.conns) send(c, frame);
@@ -367,37 +389,113 @@ export class LiveDoc {
       this.opts.log.debug('dropped write from read-only connection', { room: this.roomId, doc: this.name, role: conn.role });
       return;
     }
+    if (this.wouldOutgrow(payload)) {
+      // Refused before it is applied: the doc stays as it is and nothing needs rolling back.
+      this.opts.log.warn('refused an update past the document size cap', {
+        room: this.roomId,
+        doc: this.name,
+        role: conn.role,
+        docBytes: this.docBytes,
+        updateBytes: payload.byteLength,
+      });
+      this.opts.closeConn(conn, CloseCode.DocTooLarge);
+      return;
+    }
+    if (hasPending(this.doc)) {
+      // Only a bus gap leaves structs waiting (they are refused from clients): fill it from the
+      // store first, so that whatever is pending after the client's update is the client's own.
+      await this.readMissing();
+      if (hasPending(this.doc)) {
+        this.opts.log.warn('dropped pending structs the store cannot complete', { room: this.roomId, doc: this.name });
+        dropPending(this.doc);
+      }
+    }
+    const applied = this.applyFromClient(conn, payload);
+    if (applied.refusal === 'pending') {
+      // A writer on another instance may be ahead of our bus feed: reload (the store has every
+      // stored update) and try once more before calling the update forged.
+      await this.readFromStore();
+      const retried = this.applyFromClient(conn, payload);
+      if (retried.refusal === null) return this.accepted(conn, retried.captured);
+      return this.refuse(conn, retried.refusal);
+    }
+    if (applied.refusal !== null) return this.refuse(conn, applied.refusal);
+    return this.accepted(conn, applied.captured);
+  }
+
+  /**
+   * Applies a client's update and says whether it must be refused: it touched a server-only type,
+   * wrote a key that would reach Object.prototype, or left structs or deletions waiting on a
+   * clock the server does not have. Pending state escapes the other checks (it is integrated
+   * later, by whichever transaction completes it) and `encodeStateAsUpdate` includes it, so it
+   * would reach joiners and snapshots and be applied unchecked on reload (issue 12).
+   */
+  private applyFromClient(conn: Conn, payload: Uint8Array): { refusal: Refusal | null; captured: Uint8Array[] } {
     const captured: Uint8Array[] = [];
     const capture = (update: Uint8Array, origin: unknown) => {
       if (origin === conn) captured.push(update);
     };
     const protectedTypes = serverOnlyTypes(this.name, this.doc);
     let touchedProtected = false;
+    let hostileKey: string | null = null;
     const inspect = (tr: Y.Transaction) => {
-      if (tr.origin === conn && protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
+      if (tr.origin !== conn) return;
+      if (protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
+      hostileKey ??= hostileKeyIn(tr);
     };
-    this.doc.on('update', capture);
-    this.doc.on('afterTransaction', inspect);
+    const doc = this.doc;
+    doc.on('update', capture);
+    doc.on('afterTransaction', inspect);
     try {
-      Y.applyUpdate(this.doc, payload, conn);
+      Y.applyUpdate(doc, payload, conn);
     } catch (err) {
       throw new MalformedMessageError(`bad update: ${String(err)}`);
     } finally {
-      this.doc.off('update', capture);
-      this.doc.off('afterTransaction', inspect);
+      doc.off('update', capture);
+      doc.off('afterTransaction', inspect);
     }
-    if (touchedProtected) {
-      // Only the server writes these keys (the current question, candidate signals). The update
-      // reached memory but neither the store nor any peer: rebuild memory from the store and
-      // close the offending socket.
-      this.opts.log.warn('refused a client write to a server-only key', { room: this.roomId, doc: this.name, role: conn.role });
-      await this.readFromStore();
-      this.opts.closeConn(conn, CloseCode.Forbidden);
-      return;
-    }
+    const refusal: Refusal | null = touchedProtected ? 'protected' : hostileKey !== null ? 'hostile-key' : hasPending(doc) ? 'pending' : null;
+    return { refusal, captured };
+  }
+
+  /**
+   * The update reached memory but neither the store nor any peer: rebuild memory from the store
+   * and close the offending socket (only that one).
+   */
+  private async refuse(conn: Conn, refusal: Refusal): Promise<void> {
+    const why = {
+      // Only the server writes these keys (the current question, candidate signals).
+      protected: 'refused a client write to a server-only key',
+      'hostile-key': 'refused a client write of a __proto__/constructor/prototype key',
+      pending: 'refused a client update that depends on structs the server does not have',
+    }[refusal];
+    this.opts.log.warn(why, { room: this.roomId, doc: this.name, role: conn.role });
+    await this.readFromStore();
+    this.opts.closeConn(conn, refusal === 'protected' ? CloseCode.Forbidden : CloseCode.Malformed);
+  }
+
+  private async accepted(conn: Conn, captured: Uint8Array[]): Promise<void> {
     if (captured.length === 0) return; // nothing new (a duplicate, or an empty step 2)
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
     await this.persistAndRelay(update, conn.role, conn.name || this.opts.nameFallback?.(conn) || '', conn);
+  }
+
+  /**
+   * Whether applying `update` could take the doc past the cap. The estimate errs high, so only a
+   * doc near the cap is encoded to measure it, and a full doc is measured once until it changes.
+   */
+  private wouldOutgrow(update: Uint8Array): boolean {
+    if (this.docBytes + update.byteLength <= this.opts.maxDocBytes) return false;
+    if (!this.docBytesExact) {
+      this.docBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.docBytesExact = true;
+    }
+    return this.docBytes + update.byteLength > this.opts.maxDocBytes;
+  }
+
+  private grew(bytes: number): void {
+    this.docBytes += bytes;
+    this.docBytesExact = false;
   }
 
   /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
@@ -420,6 +518,7 @@ export class LiveDoc {
       for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
       return;
     }
+    this.grew(update.byteLength);
     // Other instances first: they are a network hop further from their clients than we are.
     this.opts.bus.publish({ kind: 'update', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, seq, bytes: update });
     this.markApplied(seq);
@@ -474,6 +573,8 @@ export class LiveDoc {
     if (this.sinceSnapshot === 0 || this.poisoned) return;
     if (this.ahead.size > 0) await this.readMissing();
     if (this.ahead.size > 0) return;
+    // Pending structs must never be stored: they would be integrated on reload, unchecked.
+    if (hasPending(this.doc)) return;
     const seq = this.seq;
     await this.opts.store.putSnapshot({
       roomId: this.roomId,
@@ -499,10 +600,20 @@ export class LiveDoc {
     // stale copy from the old instance cannot hold it hostage until the awareness timeout.
     const held = this.awareness.meta;
     const fresh = entries.filter((e) => conn.owned.has(e.clientId) || (held.get(e.clientId)?.clock ?? -1) < e.clock);
-    const kept = sanitizeAwareness(fresh, conn.role, conn.owned, (id) => {
-      for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
-      return false;
-    });
+    const kept = sanitizeAwareness(
+      fresh,
+      conn.role,
+      conn.owned,
+      (id) => {
+        for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
+        return false;
+      },
+      this.opts.maxAwarenessPerConn,
+    );
+    if (kept.length < fresh.length && conn.owned.size >= this.opts.maxAwarenessPerConn && !conn.awarenessCapped) {
+      conn.awarenessCapped = true;
+      this.opts.log.warn('dropped awareness entries past the per-connection cap', { room: this.roomId, doc: this.name, role: conn.role });
+    }
     const before = conn.name;
     for (const e of kept) {
       const user = e.state?.user as { name?: unknown } | undefined;
@@ -554,6 +665,37 @@ export class LiveDoc {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+type Refusal = 'protected' | 'hostile-key' | 'pending';
+
+function hasPending(doc: Y.Doc): boolean {
+  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+}
+
+function dropPending(doc: Y.Doc): void {
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+}
+
+/**
+ * The first hostile map key among the structs this transaction added. Walks the new structs
+ * rather than `tr.changed`, which leaves out types created in the same transaction (a nested
+ * Y.Map and its keys arrive together).
+ */
+function hostileKeyIn(tr: Y.Transaction): string | null {
+  for (const [client, after] of tr.afterState) {
+    const before = tr.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = tr.doc.store.clients.get(client);
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct.id.clock >= after) break;
+      if (struct instanceof Y.Item && struct.parentSub !== null && isHostileKey(struct.parentSub)) return struct.parentSub;
+    }
+  }
+  return null;
 }
 
 function updateFrame(update: Uint8Array): Uint8Array {

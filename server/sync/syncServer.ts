@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import {
   CloseCode,
@@ -16,6 +16,7 @@ import {
   DOC_NAMES,
   LIMITS,
   ROOM_ID_PATTERN,
+  SYNC_LIMITS,
   SYNC_PATH_PREFIX,
   docAccess,
   type DocName,
@@ -38,6 +39,40 @@ export interface SyncServerOptions {
   snapshotEveryUpdates: number;
   roomIdleMs: number;
   pingIntervalMs: number;
+  /** Resource limits (issue 12); each missing one takes its SYNC_LIMITS default. */
+  limits?: Partial<SyncLimits>;
+}
+
+export interface SyncLimits {
+  maxDocBytes: number;
+  maxAwarenessPerConn: number;
+  /** 0 = no limit */
+  maxSocketsPerIp: number;
+  /** 0 = no limit */
+  maxSocketsPerRoom: number;
+}
+
+const DEFAULT_LIMITS: SyncLimits = {
+  maxDocBytes: SYNC_LIMITS.MAX_DOC_BYTES,
+  maxAwarenessPerConn: SYNC_LIMITS.MAX_AWARENESS_PER_CONN,
+  maxSocketsPerIp: SYNC_LIMITS.MAX_SOCKETS_PER_IP,
+  maxSocketsPerRoom: SYNC_LIMITS.MAX_SOCKETS_PER_ROOM,
+};
+
+/** ws's status for a message over maxPayload; it closes with it before we hear of the message. */
+const WS_MESSAGE_TOO_BIG = 1009;
+
+/**
+ * ws closes a message over maxPayload with 1009 itself, before any handler sees it. Our clients
+ * are promised 4413 (a code they know not to retry), so that one close is translated here. This
+ * lets maxPayload equal our limit: ws stops reading an oversize frame at once instead of
+ * buffering up to a higher ceiling just so that our own handler can answer it.
+ */
+class SyncSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === WS_MESSAGE_TOO_BIG) super.close(CloseCode.TooLarge, CLOSE_REASONS[CloseCode.TooLarge]);
+    else super.close(code, data);
+  }
 }
 
 type Decision =
@@ -63,13 +98,16 @@ export class SyncServer {
   readonly bus: Bus;
   readonly instanceId: string;
   private readonly busOff: Array<() => void> = [];
+  private readonly limits: SyncLimits;
+  /** open sockets per remote address and per room, for the socket caps (this instance only) */
+  private readonly socketsByIp = new Map<string, number>();
+  private readonly socketsByRoom = new Map<string, number>();
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();
     this.instanceId = opts.instanceId ?? randomBytes(6).toString('hex');
-    // ws enforces a hard ceiling far above our limit so that an oversize message still reaches
-    // onMessage and gets our documented 4413 instead of ws's generic 1009.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes * 4 + 1024 });
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes, WebSocket: SyncSocket });
     this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs);
     this.pingTimer.unref();
   }
@@ -116,6 +154,7 @@ export class SyncServer {
         ws.close(decision.code, CLOSE_REASONS[decision.code]);
         return;
       }
+      if (!this.claimSocket(ws, req.socket.remoteAddress ?? '', decision.roomId)) return;
       this.accept(ws, decision).catch((err) => {
         this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
         ws.close(CloseCode.PersistFailed, CLOSE_REASONS[CloseCode.PersistFailed]);
@@ -123,10 +162,34 @@ export class SyncServer {
     });
   }
 
+  /**
+   * Counts an accepted socket against its address and room until it closes, or refuses it with
+   * 4429 when either is full. Synchronous between the check and the count, so a burst of
+   * upgrades cannot all slip under the cap.
+   */
+  private claimSocket(ws: WebSocket, ip: string, roomId: string): boolean {
+    const { maxSocketsPerIp, maxSocketsPerRoom } = this.limits;
+    const byIp = this.socketsByIp.get(ip) ?? 0;
+    const byRoom = this.socketsByRoom.get(roomId) ?? 0;
+    const full = maxSocketsPerIp > 0 && byIp >= maxSocketsPerIp ? 'address' : maxSocketsPerRoom > 0 && byRoom >= maxSocketsPerRoom ? 'room' : null;
+    if (full) {
+      this.opts.log.warn('sync refused: too many sockets', { room: roomId, per: full, open: full === 'address' ? byIp : byRoom });
+      ws.close(CloseCode.TooManySockets, CLOSE_REASONS[CloseCode.TooManySockets]);
+      return false;
+    }
+    this.socketsByIp.set(ip, byIp + 1);
+    this.socketsByRoom.set(roomId, byRoom + 1);
+    ws.once('close', () => {
+      decrement(this.socketsByIp, ip);
+      decrement(this.socketsByRoom, roomId);
+    });
+    return true;
+  }
+
   private async authorize(url: URL): Promise<Decision> {
     const parts = url.pathname.slice(SYNC_PATH_PREFIX.length).split('/');
-    const [roomId, doc] = [decodeURIComponent(parts[0] ?? ''), parts[1] ?? ''];
-    if (parts.length !== 2 || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
+    const [roomId, doc] = [decodeSegment(parts[0] ?? ''), parts[1] ?? ''];
+    if (parts.length !== 2 || roomId === null || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
       return { ok: false, code: CloseCode.NotFound };
     }
     const query = QuerySchema.safeParse({
@@ -179,7 +242,15 @@ export class SyncServer {
       else early.push(bytes);
     });
     ws.on('pong', () => (conn.alive = true));
-    ws.on('error', (err) => this.opts.log.warn('socket error', { room: conn.roomId, err: String(err) }));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws already closed it with 4413 (see SyncSocket); the message itself never reached us.
+        conn.closed = true;
+        this.opts.log.warn('message too large; closing socket', { room: conn.roomId, doc: conn.doc });
+        return;
+      }
+      this.opts.log.warn('socket error', { room: conn.roomId, err: String(err) });
+    });
     ws.on('close', () => {
       conn.closed = true;
       this.forget(conn, live);
@@ -288,6 +359,8 @@ export class SyncServer {
           closeConn: this.closeConn,
           onNamed: (conn) => this.recordJoin(conn),
           nameFallback: (conn) => this.nameForLink(conn.linkId),
+          maxDocBytes: this.limits.maxDocBytes,
+          maxAwarenessPerConn: this.limits.maxAwarenessPerConn,
         });
         this.docs.set(key, live);
         return live;
@@ -419,4 +492,19 @@ function toBytes(data: RawData): Uint8Array {
   if (Buffer.isBuffer(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   return new Uint8Array(data);
+}
+
+/** A bad %-escape (`%E0%A4%A`) names no room: 4404, not a URIError thrown out of the upgrade. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const n = (counts.get(key) ?? 0) - 1;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }
