@@ -230,6 +230,9 @@ const attnTarget: Target = {
         // if the shell running the bench has these set for something else.
         ATTN_DATABASE_URL: '',
         ATTN_REDIS_URL: '',
+        // Every bench client connects from 127.0.0.1: the per-address cap would refuse them.
+        ATTN_MAX_SOCKETS_PER_IP: '0',
+        ATTN_MAX_SOCKETS_PER_ROOM: '0',
       },
       readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
       nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],
