@@ -389,6 +389,18 @@ export class LiveDoc {
       this.opts.log.debug('dropped write from read-only connection', { room: this.roomId, doc: this.name, role: conn.role });
       return;
     }
+    let early = this.precheck(payload);
+    if (early === 'pending') {
+      // Possibly only our bus feed lagging behind the writer's other instance: catch up once.
+      await this.readMissing();
+      early = this.precheck(payload);
+    }
+    if (early !== null) {
+      // Refused before it is applied: nothing to roll back, so a flood of these costs a decode each.
+      this.opts.log.warn(REFUSAL_LOG[early], { room: this.roomId, doc: this.name, role: conn.role });
+      this.opts.closeConn(conn, refusalCode(early));
+      return;
+    }
     if (this.wouldOutgrow(payload)) {
       // Refused before it is applied: the doc stays as it is and nothing needs rolling back.
       this.opts.log.warn('refused an update past the document size cap', {
@@ -463,15 +475,34 @@ export class LiveDoc {
    * and close the offending socket (only that one).
    */
   private async refuse(conn: Conn, refusal: Refusal): Promise<void> {
-    const why = {
-      // Only the server writes these keys (the current question, candidate signals).
-      protected: 'refused a client write to a server-only key',
-      'hostile-key': 'refused a client write of a __proto__/constructor/prototype key',
-      pending: 'refused a client update that depends on structs the server does not have',
-    }[refusal];
-    this.opts.log.warn(why, { room: this.roomId, doc: this.name, role: conn.role });
+    this.opts.log.warn(REFUSAL_LOG[refusal], { room: this.roomId, doc: this.name, role: conn.role });
     await this.readFromStore();
-    this.opts.closeConn(conn, refusal === 'protected' ? CloseCode.Forbidden : CloseCode.Malformed);
+    this.opts.closeConn(conn, refusalCode(refusal));
+  }
+
+  /**
+   * The checks that need no applying, so most hostile updates cost a decode, not a rollback (a
+   * rollback reloads the doc from the store). Only structs that carry their parent are seen here
+   * (Yjs leaves it out when an origin implies it), so `applyFromClient` checks again after.
+   */
+  private precheck(payload: Uint8Array): Refusal | null {
+    let structs;
+    let from;
+    try {
+      structs = Y.decodeUpdate(payload).structs;
+      from = Y.parseUpdateMeta(payload).from;
+    } catch (err) {
+      throw new MalformedMessageError(`bad update: ${String(err)}`);
+    }
+    // A client's structs are contiguous: one starting past what we hold waits on a missing clock.
+    for (const [client, clock] of from) if (clock > Y.getState(this.doc.store, client)) return 'pending';
+    const protectedRoots = new Set(serverOnlyTypes(this.name, this.doc).map((t) => Y.findRootTypeKey(t)));
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      if (typeof struct.parent === 'string' && protectedRoots.has(struct.parent)) return 'protected';
+      if (struct.parentSub !== null && isHostileKey(struct.parentSub)) return 'hostile-key';
+    }
+    return null;
   }
 
   private async accepted(conn: Conn, captured: Uint8Array[]): Promise<void> {
@@ -668,6 +699,17 @@ export class LiveDoc {
 }
 
 type Refusal = 'protected' | 'hostile-key' | 'pending';
+
+const REFUSAL_LOG: Record<Refusal, string> = {
+  // Only the server writes these keys (the current question, candidate signals).
+  protected: 'refused a client write to a server-only key',
+  'hostile-key': 'refused a client write of a __proto__/constructor/prototype key',
+  pending: 'refused a client update that depends on structs the server does not have',
+};
+
+function refusalCode(refusal: Refusal): CloseCode {
+  return refusal === 'protected' ? CloseCode.Forbidden : CloseCode.Malformed;
+}
 
 function hasPending(doc: Y.Doc): boolean {
   return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
-import { boardElements, boardSession, panelAttachments, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
+import { boardCode, boardElements, boardSession, panelAttachments, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { CloseCode, MessageType, type DocName } from '../../shared/protocol.js';
 import {
   closeCodeOf,
@@ -157,4 +157,36 @@ describe('pending Yjs updates (issue 12, finding 2)', () => {
       }
     });
   }
+});
+
+describe('pending delete sets (issue 12, finding 2)', () => {
+  it('refuses a deletion of structs the server has not seen, so it cannot wait for them and erase them on arrival', async () => {
+    const server = await startTestServer({ logLevel: 'warn' });
+    servers.push(server);
+    const room = await createRoom(server.url, 'pending deletes');
+    // Someone's text, and an attacker's deletion of it, crafted before the text reaches the server.
+    const author = new Y.Doc();
+    const insert: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => insert.push(u));
+    boardCode(author).insert(0, 'the candidate wrote this');
+    const attacker = new Y.Doc();
+    Y.applyUpdate(attacker, insert[0]!);
+    const before = Y.encodeStateVector(attacker);
+    boardCode(attacker).delete(0, boardCode(attacker).length);
+    const deletion = Y.encodeStateAsUpdate(attacker, before);
+    expect(Y.parseUpdateMeta(deletion).from.size).toBe(0); // a delete set and no structs
+
+    const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    const closed = closeCodeOf(ws);
+    ws.send(updateFrame(deletion));
+    expect((await closed).code).toBe(CloseCode.Malformed);
+
+    const writer = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    writer.send(updateFrame(insert[0]!));
+    const reader = connect(server.url, room.room.id, 'board', room.links.interviewer.token);
+    clients.push(reader);
+    await eventually(() => expect(boardCode(reader.doc).toString()).toBe('the candidate wrote this'));
+    writer.close();
+    expect(await server.sync.read(room.room.id, 'board', (d) => boardCode(d).toString())).toBe('the candidate wrote this');
+  });
 });
