@@ -70,8 +70,11 @@ export interface LiveDocOptions {
   /** This instance's id on the bus (its own messages come back and are ignored). */
   instanceId: string;
   snapshotEveryUpdates: number;
-  /** called when a connection must be closed with a code (the server owns socket teardown) */
-  closeConn: (conn: Conn, code: CloseCode) => void;
+  /**
+   * called when a connection must be closed with a code (the server owns socket teardown);
+   * `cooldown`: the refusal was expensive (a reload), so keep the link out for a while
+   */
+  closeConn: (conn: Conn, code: CloseCode, opts?: { cooldown?: boolean }) => void;
   /** called when awareness gives a connection a (new) display name */
   onNamed?: (conn: Conn) => void;
   /**
@@ -477,7 +480,7 @@ export class LiveDoc {
   private async refuse(conn: Conn, refusal: Refusal): Promise<void> {
     this.opts.log.warn(REFUSAL_LOG[refusal], { room: this.roomId, doc: this.name, role: conn.role });
     await this.readFromStore();
-    this.opts.closeConn(conn, refusalCode(refusal));
+    this.opts.closeConn(conn, refusalCode(refusal), { cooldown: true });
   }
 
   /**

@@ -59,6 +59,20 @@ const DEFAULT_LIMITS: SyncLimits = {
   maxSocketsPerRoom: SYNC_LIMITS.MAX_SOCKETS_PER_ROOM,
 };
 
+/**
+ * After the server refuses an update it had to apply first (see LiveDoc.refuse), that link may
+ * not reconnect for a while, doubling per refusal. Such a refusal costs a reload of the document
+ * from the store, so without this one client could make the server reload its (capped, but still
+ * large) doc as fast as it can reconnect, starving every other room on the instance. Refusals
+ * that need no rollback (bad frames, most hostile updates, the size cap) cost a decode and are
+ * not held against the link. Legitimate clients never see it: the close codes that lead here are
+ * fatal to them (no automatic retry).
+ */
+const REFUSAL_COOLDOWN_MS = 1000;
+const REFUSAL_COOLDOWN_MAX_MS = 60_000;
+/** A link's strikes are forgotten after this long without a refusal. */
+const REFUSAL_MEMORY_MS = 10 * 60 * 1000;
+
 /** ws's status for a message over maxPayload; it closes with it before we hear of the message. */
 const WS_MESSAGE_TOO_BIG = 1009;
 
@@ -102,6 +116,8 @@ export class SyncServer {
   /** open sockets per remote address and per room, for the socket caps (this instance only) */
   private readonly socketsByIp = new Map<string, number>();
   private readonly socketsByRoom = new Map<string, number>();
+  /** links whose sockets the server refused recently: until when they are kept out, and how often */
+  private readonly penalties = new Map<string, { until: number; strikes: number; at: number }>();
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();
@@ -154,6 +170,7 @@ export class SyncServer {
         ws.close(decision.code, CLOSE_REASONS[decision.code]);
         return;
       }
+      if (this.coolingDown(ws, decision.linkId, decision.roomId)) return;
       if (!this.claimSocket(ws, req.socket.remoteAddress ?? '', decision.roomId)) return;
       this.accept(ws, decision).catch((err) => {
         this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
@@ -184,6 +201,22 @@ export class SyncServer {
       decrement(this.socketsByRoom, roomId);
     });
     return true;
+  }
+
+  private coolingDown(ws: WebSocket, linkId: string, roomId: string): boolean {
+    const p = this.penalties.get(linkId);
+    if (!p || p.until <= Date.now()) return false;
+    this.opts.log.info('sync refused: link cooling down after a refused update', { room: roomId, retryInMs: p.until - Date.now() });
+    ws.close(CloseCode.TooManySockets, CLOSE_REASONS[CloseCode.TooManySockets]);
+    return true;
+  }
+
+  private penalize(linkId: string): void {
+    const now = Date.now();
+    const prev = this.penalties.get(linkId);
+    const strikes = prev && now - prev.at < REFUSAL_MEMORY_MS ? prev.strikes + 1 : 1;
+    const until = now + Math.min(REFUSAL_COOLDOWN_MAX_MS, REFUSAL_COOLDOWN_MS * 2 ** (strikes - 1));
+    this.penalties.set(linkId, { until, strikes, at: now });
   }
 
   private async authorize(url: URL): Promise<Decision> {
@@ -287,9 +320,10 @@ export class SyncServer {
     });
   }
 
-  closeConn = (conn: Conn, code: CloseCode): void => {
+  closeConn = (conn: Conn, code: CloseCode, opts: { cooldown?: boolean } = {}): void => {
     if (conn.closed) return;
     conn.closed = true;
+    if (opts.cooldown) this.penalize(conn.linkId);
     conn.ws.close(code, CLOSE_REASONS[code]);
     // A peer that never answers the close handshake must not hold the socket open forever.
     setTimeout(() => conn.ws.terminate(), 5000).unref();
@@ -452,6 +486,8 @@ export class SyncServer {
   }
 
   private pingAll(): void {
+    const now = Date.now();
+    for (const [linkId, p] of this.penalties) if (now - p.at > REFUSAL_MEMORY_MS) this.penalties.delete(linkId);
     for (const live of this.docs.values()) {
       for (const c of live.conns) {
         if (!c.alive) {

@@ -180,8 +180,11 @@ describe('pending delete sets (issue 12, finding 2)', () => {
     const closed = closeCodeOf(ws);
     ws.send(updateFrame(deletion));
     expect((await closed).code).toBe(CloseCode.Malformed);
+    // Refusing it cost a reload of the doc, so the link is kept out for a moment.
+    const retry = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    expect((await closeCodeOf(retry)).code).toBe(CloseCode.TooManySockets);
 
-    const writer = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    const writer = await rawSocket(server.url, room.room.id, 'board', room.links.interviewer.token);
     writer.send(updateFrame(insert[0]!));
     const reader = connect(server.url, room.room.id, 'board', room.links.interviewer.token);
     clients.push(reader);
