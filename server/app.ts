@@ -86,6 +86,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
       maxAwarenessPerConn: config.maxAwarenessPerConn,
       maxSocketsPerIp: config.maxSocketsPerIp,
       maxSocketsPerRoom: config.maxSocketsPerRoom,
+      maxRoomBytesPerSec: config.maxRoomBytesPerSec,
     },
   });
 

@@ -67,6 +67,7 @@ const EnvSchema = z.object({
   ATTN_MAX_AWARENESS_PER_CONN: intFrom(1, 1000).default(SYNC_LIMITS.MAX_AWARENESS_PER_CONN),
   ATTN_MAX_SOCKETS_PER_IP: intFrom(0, 1_000_000).default(SYNC_LIMITS.MAX_SOCKETS_PER_IP),
   ATTN_MAX_SOCKETS_PER_ROOM: intFrom(0, 1_000_000).default(SYNC_LIMITS.MAX_SOCKETS_PER_ROOM),
+  ATTN_MAX_ROOM_BYTES_PER_SEC: intFrom(0, 1024 * 1024 * 1024).default(SYNC_LIMITS.MAX_ROOM_BYTES_PER_SEC),
 });
 
 /** The LiveKit server that carries the call; null when audio/video is off. Never sent to the client except `url`. */
@@ -127,6 +128,8 @@ export interface Config {
   maxSocketsPerIp: number;
   /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets per room, 0 = unlimited (refused with 4429). */
   maxSocketsPerRoom: number;
+  /** ATTN_MAX_ROOM_BYTES_PER_SEC: sync bytes per second per room before its senders are paused, 0 = unlimited. */
+  maxRoomBytesPerSec: number;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxAwarenessPerConn: e.ATTN_MAX_AWARENESS_PER_CONN,
     maxSocketsPerIp: e.ATTN_MAX_SOCKETS_PER_IP,
     maxSocketsPerRoom: e.ATTN_MAX_SOCKETS_PER_ROOM,
+    maxRoomBytesPerSec: e.ATTN_MAX_ROOM_BYTES_PER_SEC,
   };
 }
 

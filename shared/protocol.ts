@@ -138,4 +138,10 @@ export const SYNC_LIMITS = {
   MAX_SOCKETS_PER_IP: 128,
   /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets into one room, both documents together (0 = no limit). */
   MAX_SOCKETS_PER_ROOM: 64,
+  /**
+   * ATTN_MAX_ROOM_BYTES_PER_SEC: what one room's sockets may send (and make the server send back
+   * in full-document answers) per second, together; over it, the sender's socket is paused, not
+   * closed. Bursts of two messages' worth pass at once. 0 = no limit.
+   */
+  MAX_ROOM_BYTES_PER_SEC: 1024 * 1024,
 } as const;

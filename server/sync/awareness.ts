@@ -59,7 +59,8 @@ export function sanitizeAwareness(
   const kept: AwarenessEntry[] = [];
   for (const e of entries) {
     if (!owned.has(e.clientId)) {
-      if (ownedElsewhere(e.clientId) || owned.size >= maxOwned) continue;
+      // The cap first: it is O(1), and past it a flood of new ids costs nothing more per entry.
+      if (owned.size >= maxOwned || ownedElsewhere(e.clientId)) continue;
       owned.add(e.clientId);
     }
     if (e.state && typeof e.state.user === 'object' && e.state.user !== null) {

@@ -60,6 +60,8 @@ export interface Conn {
   leaveRecorded: boolean;
   /** set once this connection's awareness went past its cap (so the log says it once) */
   awarenessCapped?: boolean;
+  /** reading from the socket is paused: its room spent its byte budget (see SyncServer.throttle) */
+  paused?: boolean;
 }
 
 export interface LiveDocOptions {
@@ -86,6 +88,12 @@ export interface LiveDocOptions {
   maxDocBytes: number;
   /** awareness client ids one connection may speak for; entries for more are dropped */
   maxAwarenessPerConn: number;
+  /**
+   * charges the bytes a connection makes the server send to its room's budget: what it relays to
+   * every peer (one update in, one copy out per socket in the room) and a sync step 2 (the whole
+   * document for an empty state vector: 40 bytes in, up to the doc cap out)
+   */
+  charge?: (conn: Conn, bytes: number) => void;
 }
 
 export class MalformedMessageError extends Error {
@@ -382,6 +390,7 @@ export class LiveDoc {
       encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
       encoding.writeVarUint8Array(enc, diff);
       send(conn, encoding.toUint8Array(enc));
+      this.opts.charge?.(conn, diff.byteLength);
       return;
     }
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
@@ -557,8 +566,12 @@ export class LiveDoc {
     this.opts.bus.publish({ kind: 'update', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, seq, bytes: update });
     this.markApplied(seq);
     const frame = updateFrame(update);
-    for (const c of this.conns) if (c !== from) send(c, frame);
-    if (from) this.scheduleAck(from);
+    let copies = 0;
+    for (const c of this.conns) if (c !== from && send(c, frame)) copies++;
+    if (from) {
+      this.opts.charge?.(from, frame.byteLength * copies);
+      this.scheduleAck(from);
+    }
     if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
   }
 
@@ -667,7 +680,9 @@ export class LiveDoc {
     if (changed.length === 0) return;
     const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     const frame = awarenessFrame(bytes);
-    for (const c of this.conns) send(c, frame);
+    let copies = 0;
+    for (const c of this.conns) if (send(c, frame)) copies++;
+    if (this.conns.has(origin as Conn)) this.opts.charge?.(origin as Conn, frame.byteLength * copies);
     // Our clients' changes and leaves go to the other instances; what came from the bus is theirs
     // already, and every instance times out silent states on its own ('timeout').
     if (origin !== BUS_ORIGIN && origin !== 'timeout') {
@@ -757,10 +772,12 @@ function awarenessFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
-function send(conn: Conn, frame: Uint8Array): void {
-  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+/** Sends a frame unless the socket is closing; says whether it did. */
+function send(conn: Conn, frame: Uint8Array): boolean {
+  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return false;
   conn.ws.send(frame, (err) => {
     if (err) conn.ws.terminate();
   });
+  return true;
 }
 

@@ -26,6 +26,7 @@ import { LocalBus } from '../bus/local.js';
 import type { Bus, ControlMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
+import { ByteBudget } from './budget.js';
 import { LiveDoc, MalformedMessageError, type Conn } from './liveDoc.js';
 
 export interface SyncServerOptions {
@@ -50,6 +51,8 @@ export interface SyncLimits {
   maxSocketsPerIp: number;
   /** 0 = no limit */
   maxSocketsPerRoom: number;
+  /** 0 = no limit */
+  maxRoomBytesPerSec: number;
 }
 
 const DEFAULT_LIMITS: SyncLimits = {
@@ -57,6 +60,7 @@ const DEFAULT_LIMITS: SyncLimits = {
   maxAwarenessPerConn: SYNC_LIMITS.MAX_AWARENESS_PER_CONN,
   maxSocketsPerIp: SYNC_LIMITS.MAX_SOCKETS_PER_IP,
   maxSocketsPerRoom: SYNC_LIMITS.MAX_SOCKETS_PER_ROOM,
+  maxRoomBytesPerSec: SYNC_LIMITS.MAX_ROOM_BYTES_PER_SEC,
 };
 
 /**
@@ -118,6 +122,8 @@ export class SyncServer {
   private readonly socketsByRoom = new Map<string, number>();
   /** links whose sockets the server refused recently: until when they are kept out, and how often */
   private readonly penalties = new Map<string, { until: number; strikes: number; at: number }>();
+  /** per-room throughput budgets (ATTN_MAX_ROOM_BYTES_PER_SEC), forgotten once idle and full */
+  private readonly budgets = new Map<string, ByteBudget>();
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();
@@ -271,6 +277,7 @@ export class SyncServer {
         this.closeConn(conn, CloseCode.Malformed);
         return;
       }
+      this.throttle(conn, bytes.byteLength);
       if (live) this.dispatch(live, conn, bytes);
       else early.push(bytes);
     });
@@ -306,6 +313,26 @@ export class SyncServer {
     void doc.enqueue(() => doc.greet(conn));
     for (const bytes of early.splice(0)) this.dispatch(doc, conn, bytes);
     this.opts.log.info('joined', { room: d.roomId, doc: d.doc, role: d.role });
+  }
+
+  /**
+   * Charges a room's budget and pauses the socket that overspent it until the debt is paid.
+   * Paused, ws reads nothing more from it, so TCP pushes back on the sender; what it already sent
+   * is still handled in order.
+   */
+  private throttle(conn: Conn, bytes: number): void {
+    const rate = this.limits.maxRoomBytesPerSec;
+    if (rate === 0) return;
+    let budget = this.budgets.get(conn.roomId);
+    if (!budget) this.budgets.set(conn.roomId, (budget = new ByteBudget(rate, Math.max(rate, 2 * this.opts.maxMessageBytes))));
+    const waitMs = budget.spend(bytes);
+    if (waitMs === 0 || conn.paused || conn.closed) return;
+    conn.paused = true;
+    conn.ws.pause();
+    setTimeout(() => {
+      conn.paused = false;
+      if (!conn.closed) conn.ws.resume();
+    }, waitMs).unref();
   }
 
   private dispatch(live: LiveDoc, conn: Conn, bytes: Uint8Array): void {
@@ -395,6 +422,7 @@ export class SyncServer {
           nameFallback: (conn) => this.nameForLink(conn.linkId),
           maxDocBytes: this.limits.maxDocBytes,
           maxAwarenessPerConn: this.limits.maxAwarenessPerConn,
+          charge: (conn, bytes) => this.throttle(conn, bytes),
         });
         this.docs.set(key, live);
         return live;
@@ -488,6 +516,7 @@ export class SyncServer {
   private pingAll(): void {
     const now = Date.now();
     for (const [linkId, p] of this.penalties) if (now - p.at > REFUSAL_MEMORY_MS) this.penalties.delete(linkId);
+    for (const [roomId, b] of this.budgets) if (!this.socketsByRoom.has(roomId) && b.full) this.budgets.delete(roomId);
     for (const live of this.docs.values()) {
       for (const c of live.conns) {
         if (!c.alive) {

@@ -31,6 +31,8 @@ export interface AbuseBenchOptions {
   writers?: number;
   editsPerSec?: number;
   seconds?: number;
+  /** write a V8 CPU profile of the server here */
+  profileDir?: string;
 }
 
 export interface AbusePhase {
@@ -84,7 +86,7 @@ export async function runAbuseBench(options: AbuseBenchOptions = {}): Promise<Ab
       ATTN_MAX_SOCKETS_PER_IP: '0',
     },
     readyTimeoutMs: READY_TIMEOUT_MS,
-    nodeArgs: ATTN_NODE_FLAGS,
+    nodeArgs: [...ATTN_NODE_FLAGS, ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
   });
   const result: AbuseBenchResult = {
     suite: 'abuse',

@@ -73,6 +73,20 @@ async function drained(ws: WebSocket): Promise<void> {
   while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > 0) await sleep(1);
 }
 
+/**
+ * Made before the attack starts, so that while it runs this thread only writes bytes: on a small
+ * machine the abuser's own CPU would otherwise be what slows the server down.
+ */
+const GROW_UPDATES = Array.from({ length: 48 }, (_, n) => {
+  const d = new Y.Doc();
+  boardCode(d).insert(0, String.fromCharCode(97 + (n % 26)).repeat(init.growBytes));
+  return updateFrame(Y.encodeStateAsUpdate(d));
+});
+const AWARENESS_FRAMES = Array.from({ length: 30 }, (_, m) => {
+  const entries = Array.from({ length: 10_000 }, (_, i) => ({ clientId: m * 10_000 + i + 1, clock: 1, state: { user: { name: 'bot' } } }));
+  return frame(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(entries)));
+});
+
 async function grow(): Promise<void> {
   let n = 0;
   while (!stopping) {
@@ -82,10 +96,8 @@ async function grow(): Promise<void> {
       continue;
     }
     while (!stopping && ws.readyState === WebSocket.OPEN) {
-      const d = new Y.Doc();
-      boardCode(d).insert(0, String.fromCharCode(97 + (n++ % 26)).repeat(init.growBytes));
-      const update = Y.encodeStateAsUpdate(d);
-      ws.send(updateFrame(update));
+      const update = GROW_UPDATES[n++ % GROW_UPDATES.length]!;
+      ws.send(update);
       counters.growBytesSent += update.byteLength;
       await drained(ws);
       await sleep(0);
@@ -94,7 +106,7 @@ async function grow(): Promise<void> {
 }
 
 async function awarenessFlood(): Promise<void> {
-  let next = 1;
+  let next = 0;
   while (!stopping) {
     const ws = await connect('board', init.tokens.interviewer);
     if (!ws) {
@@ -102,8 +114,7 @@ async function awarenessFlood(): Promise<void> {
       continue;
     }
     while (!stopping && ws.readyState === WebSocket.OPEN) {
-      const entries = Array.from({ length: 10_000 }, () => ({ clientId: next++, clock: 1, state: { user: { name: 'bot' } } }));
-      ws.send(frame(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(entries))));
+      ws.send(AWARENESS_FRAMES[next++ % AWARENESS_FRAMES.length]!);
       counters.awarenessMessages++;
       await drained(ws);
       await sleep(0);
