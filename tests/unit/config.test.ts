@@ -132,7 +132,13 @@ describe('loadConfig', () => {
 
 describe('sync resource limits (issue 12)', () => {
   it('default to SYNC_LIMITS and read their variables', () => {
-    expect(loadConfig({})).toMatchObject({ maxDocBytes: 32 * 1024 * 1024, maxAwarenessPerConn: 4, maxSocketsPerIp: 128, maxSocketsPerRoom: 64 });
+    expect(loadConfig({})).toMatchObject({
+      maxDocBytes: 32 * 1024 * 1024,
+      maxAwarenessPerConn: 4,
+      maxSocketsPerIp: 128,
+      maxSocketsPerRoom: 64,
+      maxRoomBytesPerSec: 1024 * 1024,
+    });
     expect(
       loadConfig({ ATTN_MAX_DOC_BYTES: '1048576', ATTN_MAX_AWARENESS_PER_CONN: '2', ATTN_MAX_SOCKETS_PER_IP: '0', ATTN_MAX_SOCKETS_PER_ROOM: '10' }),
     ).toMatchObject({ maxDocBytes: 1048576, maxAwarenessPerConn: 2, maxSocketsPerIp: 0, maxSocketsPerRoom: 10 });
@@ -143,6 +149,7 @@ describe('sync resource limits (issue 12)', () => {
     [{ ATTN_MAX_AWARENESS_PER_CONN: '0' }, /^ATTN_MAX_AWARENESS_PER_CONN: must be at least 1/],
     [{ ATTN_MAX_SOCKETS_PER_IP: 'lots' }, /^ATTN_MAX_SOCKETS_PER_IP: must be a whole number/],
     [{ ATTN_MAX_SOCKETS_PER_ROOM: '-5' }, /^ATTN_MAX_SOCKETS_PER_ROOM: must be a whole number/],
+    [{ ATTN_MAX_ROOM_BYTES_PER_SEC: '1MB' }, /^ATTN_MAX_ROOM_BYTES_PER_SEC: must be a whole number/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
