@@ -494,8 +494,9 @@ export class LiveDoc {
 
   /**
    * The checks that need no applying, so most hostile updates cost a decode, not a rollback (a
-   * rollback reloads the doc from the store). Only structs that carry their parent are seen here
-   * (Yjs leaves it out when an origin implies it), so `applyFromClient` checks again after.
+   * rollback reloads the doc from the store). A struct's parent is read from the update, or found
+   * through the existing item its origin names (Yjs leaves the parent out when an origin implies
+   * it); what cannot be resolved yet is left to `applyFromClient`, which checks again after.
    */
   private precheck(payload: Uint8Array): Refusal | null {
     let structs;
@@ -508,13 +509,33 @@ export class LiveDoc {
     }
     // A client's structs are contiguous: one starting past what we hold waits on a missing clock.
     for (const [client, clock] of from) if (clock > Y.getState(this.doc.store, client)) return 'pending';
-    const protectedRoots = new Set(serverOnlyTypes(this.name, this.doc).map((t) => Y.findRootTypeKey(t)));
+    const protectedTypes = serverOnlyTypes(this.name, this.doc);
+    const protectedRoots = new Set(protectedTypes.map((t) => Y.findRootTypeKey(t)));
     for (const struct of structs) {
       if (!(struct instanceof Y.Item)) continue;
-      if (typeof struct.parent === 'string' && protectedRoots.has(struct.parent)) return 'protected';
       if (struct.parentSub !== null && isHostileKey(struct.parentSub)) return 'hostile-key';
+      if (typeof struct.parent === 'string') {
+        if (protectedRoots.has(struct.parent)) return 'protected';
+        continue;
+      }
+      if (underAny(this.parentOf(struct), protectedTypes)) return 'protected';
     }
     return null;
+  }
+
+  /** The type an undecoded struct will join, when the doc already holds what says so. */
+  private parentOf(struct: Y.Item): Y.AbstractType<any> | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const existing = (id: Y.ID | null): Y.Item | null => {
+      if (id === null || id.clock >= Y.getState(this.doc.store, id.client)) return null;
+      const found = Y.getItem(this.doc.store, id);
+      return found instanceof Y.Item ? found : null;
+    };
+    if (struct.parent instanceof Y.ID) {
+      const holder = existing(struct.parent);
+      return holder?.content instanceof Y.ContentType ? holder.content.type : null;
+    }
+    const neighbour = existing(struct.origin) ?? existing(struct.rightOrigin);
+    return (neighbour?.parent as Y.AbstractType<any> | null | undefined) ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any
   }
 
   private async accepted(conn: Conn, captured: Uint8Array[]): Promise<void> {
@@ -727,6 +748,14 @@ const REFUSAL_LOG: Record<Refusal, string> = {
 
 function refusalCode(refusal: Refusal): CloseCode {
   return refusal === 'protected' ? CloseCode.Forbidden : CloseCode.Malformed;
+}
+
+/** Whether `type` is one of `roots` or nested anywhere inside one. */
+function underAny(type: Y.AbstractType<any> | null, roots: Y.AbstractType<any>[]): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (let t = type; t; t = (t._item?.parent as Y.AbstractType<any> | null | undefined) ?? null) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (roots.includes(t)) return true;
+  }
+  return false;
 }
 
 function hasPending(doc: Y.Doc): boolean {
