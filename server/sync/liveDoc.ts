@@ -119,7 +119,7 @@ export class LiveDoc {
   /** set when a persist failed: the in-memory doc may be ahead of the store and must not serve anyone */
   poisoned = false;
   /**
-   * The doc's encoded size: exact after `measure()`, otherwise an upper-ish estimate (what was
+   * The doc's encoded size: exact once `wouldOutgrow` measured it, otherwise an upper-ish estimate (what was
    * loaded plus every update since). Encoding the whole doc for every update would cost O(doc)
    * per keystroke, so it is measured only when the estimate nears the cap.
    */
@@ -437,7 +437,8 @@ export class LiveDoc {
     const applied = this.applyFromClient(conn, payload);
     if (applied.refusal === 'pending') {
       // A writer on another instance may be ahead of our bus feed: reload (the store has every
-      // stored update) and try once more before calling the update forged.
+      // stored update) and try once more before calling the update forged. (A bus can be shared
+      // in-process too, so its kind does not tell whether we are alone.)
       await this.readFromStore();
       const retried = this.applyFromClient(conn, payload);
       if (retried.refusal === null) return this.accepted(conn, retried.captured);
