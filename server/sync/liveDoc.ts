@@ -35,6 +35,12 @@ const ACK_MAX_WAIT_MS = SYNC_ACK.MAX_WAIT_MS;
 const GAP_FILL_DELAY_MS = 250;
 /** Page size when catching up from the store. */
 const CATCH_UP_PAGE = 500;
+/**
+ * Updates one connection may have waiting for what they build on (see handleSync): a client sends
+ * a few edits in the round trip before its sync step 2; more than this is not that race.
+ */
+const MAX_PARKED_UPDATES = 32;
+const MAX_PARKED_BYTES = 4 * 1024 * 1024;
 /** A relayed frame at least this big yields to the event loop between recipients. */
 const RELAY_YIELD_BYTES = 64 * 1024;
 /** Transaction origin of everything that arrived from another instance. */
@@ -64,6 +70,8 @@ export interface Conn {
   awarenessCapped?: boolean;
   /** reading from the socket is paused: its room spent its byte budget (see SyncServer.throttle) */
   paused?: boolean;
+  /** this connection's updates that wait on structs the server does not have yet, merged */
+  parked?: Uint8Array[];
 }
 
 export interface LiveDocOptions {
@@ -403,12 +411,38 @@ export class LiveDoc {
       this.opts.log.debug('dropped write from read-only connection', { room: this.roomId, doc: this.name, role: conn.role });
       return;
     }
+    // Updates this connection sent that wait on something we lack go first, merged with this one.
+    const parked = conn.parked ?? [];
+    const incoming = payload;
+    if (parked.length > 0) {
+      try {
+        payload = Y.mergeUpdates([...parked, payload]);
+      } catch (err) {
+        throw new MalformedMessageError(`bad update: ${String(err)}`);
+      }
+    }
     let early = this.precheck(payload);
     if (early === 'pending') {
       // Possibly only our bus feed lagging behind the writer's other instance: catch up once.
       await this.readMissing();
       early = this.precheck(payload);
     }
+    if (early === 'pending') {
+      // The stock client sends edits as soon as its socket opens, before its sync step 2 has
+      // brought what they build on: those wait here, on the connection, and never in the doc,
+      // where they would slip past every check into joiners and snapshots (issue 12). Whatever
+      // this connection sends next is tried together with them.
+      const bytes = parked.reduce((n, u) => n + u.byteLength, 0) + incoming.byteLength;
+      if (parked.length + 1 > MAX_PARKED_UPDATES || bytes > MAX_PARKED_BYTES) {
+        this.opts.log.warn(REFUSAL_LOG.pending, { room: this.roomId, doc: this.name, role: conn.role, waiting: parked.length + 1 });
+        this.opts.closeConn(conn, CloseCode.Malformed);
+        return;
+      }
+      conn.parked = [...parked, incoming];
+      this.opts.log.debug('holding a client update until what it builds on arrives', { room: this.roomId, doc: this.name, role: conn.role });
+      return;
+    }
+    conn.parked = undefined;
     if (early !== null) {
       // Refused before it is applied: nothing to roll back, so a flood of these costs a decode each.
       this.opts.log.warn(REFUSAL_LOG[early], { room: this.roomId, doc: this.name, role: conn.role });
@@ -502,16 +536,25 @@ export class LiveDoc {
    * it); what cannot be resolved yet is left to `applyFromClient`, which checks again after.
    */
   private precheck(payload: Uint8Array): Refusal | null {
-    let structs;
-    let from;
+    let structs, ds, from, to;
     try {
-      structs = Y.decodeUpdate(payload).structs;
-      from = Y.parseUpdateMeta(payload).from;
+      ({ structs, ds } = Y.decodeUpdate(payload));
+      ({ from, to } = Y.parseUpdateMeta(payload));
     } catch (err) {
       throw new MalformedMessageError(`bad update: ${String(err)}`);
     }
     // A client's structs are contiguous: one starting past what we hold waits on a missing clock.
     for (const [client, clock] of from) if (clock > Y.getState(this.doc.store, client)) return 'pending';
+    // Every reference (origin, right origin, parent) and every deletion must land on something we
+    // hold or that this update brings; otherwise Yjs would keep it pending.
+    const known = (client: number) => Math.max(Y.getState(this.doc.store, client), to.get(client) ?? 0);
+    const have = (id: Y.ID | null) => id === null || id.clock < known(id.client);
+    for (const struct of structs) {
+      if (struct instanceof Y.Item && !(have(struct.origin) && have(struct.rightOrigin) && have(struct.parent instanceof Y.ID ? struct.parent : null))) {
+        return 'pending';
+      }
+    }
+    for (const [client, deletes] of ds.clients) for (const d of deletes) if (d.clock + d.len > known(client)) return 'pending';
     const protectedTypes = serverOnlyTypes(this.name, this.doc);
     const protectedRoots = new Set(protectedTypes.map((t) => Y.findRootTypeKey(t)));
     for (const struct of structs) {
