@@ -163,5 +163,8 @@ parentPort!.on('message', (msg: 'stop') => {
   setTimeout(() => parentPort!.postMessage({ type: 'counters', counters }), 100);
 });
 
-void Promise.all([grow(), awarenessFlood(), socketFlood(), hostile()]);
+/** BENCH_ABUSE_ACTORS=grow,awareness,sockets,hostile (default: all) runs only some, to see which one costs what. */
+const ACTORS: Record<string, () => Promise<void>> = { grow, awareness: awarenessFlood, sockets: socketFlood, hostile };
+const chosen = (process.env.BENCH_ABUSE_ACTORS ?? Object.keys(ACTORS).join(',')).split(',').map((a) => a.trim());
+void Promise.all(chosen.filter((a) => ACTORS[a]).map((a) => ACTORS[a]!()));
 parentPort!.postMessage({ type: 'started' });
