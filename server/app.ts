@@ -83,6 +83,13 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     snapshotEveryUpdates: config.snapshotEveryUpdates,
     roomIdleMs: config.roomIdleMs,
     pingIntervalMs: config.pingIntervalMs,
+    limits: {
+      maxDocBytes: config.maxDocBytes,
+      maxAwarenessPerConn: config.maxAwarenessPerConn,
+      maxSocketsPerIp: config.maxSocketsPerIp,
+      maxSocketsPerRoom: config.maxSocketsPerRoom,
+      maxRoomBytesPerSec: config.maxRoomBytesPerSec,
+    },
   });
 
   const app = express();

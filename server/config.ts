@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { LIMITS } from '../shared/protocol.js';
+import { LIMITS, SYNC_LIMITS } from '../shared/protocol.js';
 import { defaultQuestionsDir } from './questions/load.js';
 import { DEFAULT_STORE_LIMITS } from './store/port.js';
 
@@ -83,6 +83,12 @@ const EnvSchema = z.object({
     .transform((list) => list.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/, 'must be a comma-separated list of host names, each with an optional :port (e.g. attn.example.com,10.0.0.5:8080)')).min(1, 'must name at least one host'))
     .optional(),
+  // ---- sync resource limits (issue 12) ----
+  ATTN_MAX_DOC_BYTES: intFrom(64 * 1024, 1024 * 1024 * 1024).default(SYNC_LIMITS.MAX_DOC_BYTES),
+  ATTN_MAX_AWARENESS_PER_CONN: intFrom(1, 1000).default(SYNC_LIMITS.MAX_AWARENESS_PER_CONN),
+  ATTN_MAX_SOCKETS_PER_IP: intFrom(0, 1_000_000).default(SYNC_LIMITS.MAX_SOCKETS_PER_IP),
+  ATTN_MAX_SOCKETS_PER_ROOM: intFrom(0, 1_000_000).default(SYNC_LIMITS.MAX_SOCKETS_PER_ROOM),
+  ATTN_MAX_ROOM_BYTES_PER_SEC: intFrom(0, 1024 * 1024 * 1024).default(SYNC_LIMITS.MAX_ROOM_BYTES_PER_SEC),
 });
 
 
@@ -153,6 +159,17 @@ export interface Config {
    * case, each `name` or `name:port`); a request from any other Host can't create links.
    */
   allowedHosts: readonly string[];
+  // ---- sync resource limits (issue 12) ----
+  /** ATTN_MAX_DOC_BYTES: a client update that would grow a document's state past this is refused (4507). */
+  maxDocBytes: number;
+  /** ATTN_MAX_AWARENESS_PER_CONN: awareness ids one socket may speak for; entries for more are dropped. */
+  maxAwarenessPerConn: number;
+  /** ATTN_MAX_SOCKETS_PER_IP: open sync sockets per remote address, 0 = unlimited (refused with 4429). */
+  maxSocketsPerIp: number;
+  /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets per room, 0 = unlimited (refused with 4429). */
+  maxSocketsPerRoom: number;
+  /** ATTN_MAX_ROOM_BYTES_PER_SEC: sync bytes per second per room before its senders are paused, 0 = unlimited. */
+  maxRoomBytesPerSec: number;
 }
 
 export class ConfigError extends Error {
@@ -200,6 +217,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxEventsPerRoom: e.ATTN_MAX_EVENTS_PER_ROOM,
     healthToken: e.ATTN_HEALTH_TOKEN,
     allowedHosts: e.ATTN_ALLOWED_HOSTS ?? DEFAULT_ALLOWED_HOSTS,
+    maxDocBytes: e.ATTN_MAX_DOC_BYTES,
+    maxAwarenessPerConn: e.ATTN_MAX_AWARENESS_PER_CONN,
+    maxSocketsPerIp: e.ATTN_MAX_SOCKETS_PER_IP,
+    maxSocketsPerRoom: e.ATTN_MAX_SOCKETS_PER_ROOM,
+    maxRoomBytesPerSec: e.ATTN_MAX_ROOM_BYTES_PER_SEC,
   };
 }
 

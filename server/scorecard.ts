@@ -23,7 +23,8 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
   const scores = readPanelScores(panel);
   const raterInfo = panelRaters(panel);
   const raterIds = [...new Set([...raterInfo.keys(), ...Object.keys(scores)])].sort();
-  const raters = raterIds.map((id) => ({ id, name: raterInfo.get(id)?.name || `Interviewer ${id.slice(0, 4)}` }));
+  // Values come from interviewers' clients: anything but a non-empty string is no name.
+  const raters = raterIds.map((id) => ({ id, name: stringOr(raterInfo.get(id)?.name, `Interviewer ${id.slice(0, 4)}`) }));
 
   // Plan order first; then anything scored but no longer in the plan, so no score is ever dropped.
   const plan = panelPlan(panel).toArray().filter((id) => bank(id));
@@ -36,11 +37,11 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
   const asked = panelAsked(panel);
   const questions: ScorecardQuestion[] = questionIds.map((id) => {
     const q = bank(id)!;
-    const byRater: Record<string, ScorecardRaterQuestion> = {};
+    const byRater = Object.create(null) as Record<string, ScorecardRaterQuestion>;
     for (const r of raterIds) {
       const qs = scores[r]?.[id] ?? {};
       const w = weightedScore(qs);
-      byRater[r] = { score: w.score, coverage: w.coverage, scores: qs, note: notes.get(noteKey(r, id)) ?? '' };
+      byRater[r] = { score: w.score, coverage: w.coverage, scores: qs, note: stringOr(notes.get(noteKey(r, id)), '') };
     }
     const stats = summary.perQuestion[id]!;
     return {
@@ -58,7 +59,8 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
       },
     };
   });
-  const overallBy: Scorecard['overall']['byRater'] = {};
+  // Prototype-less: rater ids come from the doc (issue 12).
+  const overallBy = Object.create(null) as Scorecard['overall']['byRater'];
   for (const r of raterIds) overallBy[r] = summary.overall.byInterviewer[r] ?? { score: null, coverage: 0 };
   return {
     room,
@@ -72,6 +74,7 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
   };
 }
 
+const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
 const fmt = (n: number | null, digits = 1) => (n === null ? '—' : n.toFixed(digits));
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

@@ -292,6 +292,17 @@ export interface Attachment {
 }
 
 const KEY_SEP = '/';
+
+/**
+ * Map keys that would reach Object.prototype (or a constructor) if someone ever indexed a plain
+ * object with them, whole or as one `/`-separated part of a composite key such as a score key.
+ * The server refuses a client update that writes one into any Y.Map (issue 12: one such score
+ * key polluted Object.prototype server-wide); readers also build their maps without prototypes.
+ */
+const HOSTILE_KEY_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export function isHostileKey(key: string): boolean {
+  return HOSTILE_KEY_SEGMENTS.has(key) || key.split(KEY_SEP).some((segment) => HOSTILE_KEY_SEGMENTS.has(segment));
+}
 export const scoreKey = (raterId: string, questionId: string, sub: SubCriterionId) => [raterId, questionId, sub].join(KEY_SEP);
 export const noteKey = (raterId: string, questionId: string) => [raterId, questionId].join(KEY_SEP);
 export const askedKey = (questionId: string, kind: 'followUp' | 'probing', index: number) =>
@@ -322,11 +333,14 @@ export function panelAttachments(doc: Y.Doc): Y.Array<Attachment> {
 
 /** Reads the flat scores map into the nested shape shared/rubric.ts works on; ignores anything malformed. */
 export function readPanelScores(doc: Y.Doc): PanelScores {
-  const out: PanelScores = {};
+  // Prototype-less at every level: the keys come from the doc, and `out['__proto__'] ??= {}` on a
+  // plain object would hand back Object.prototype itself for the next assignment to pollute.
+  const out: PanelScores = Object.create(null) as PanelScores;
   panelScores(doc).forEach((value, key) => {
     const [raterId, questionId, sub, extra] = key.split(KEY_SEP);
-    if (!raterId || !questionId || !sub || extra !== undefined || !isScore(value)) return;
-    ((out[raterId] ??= {})[questionId] ??= {})[sub as SubCriterionId] = value;
+    if (!raterId || !questionId || !sub || extra !== undefined || !isScore(value) || isHostileKey(key)) return;
+    const sheet = (out[raterId] ??= Object.create(null) as PanelScores[string]);
+    (sheet[questionId] ??= Object.create(null) as PanelScores[string][string])[sub as SubCriterionId] = value;
   });
   return out;
 }

@@ -50,6 +50,11 @@ export const CloseCode = {
   PersistFailed: 4500,
   /** The server is shutting down; reconnecting (to it or a peer) is the right move. */
   ServerShutdown: 4503,
+  // ---- resource limits (issue 12) ----
+  /** Too many sockets from this address, or into this room (ATTN_MAX_SOCKETS_PER_IP / _PER_ROOM). */
+  TooManySockets: 4429,
+  /** The update would grow the document past ATTN_MAX_DOC_BYTES; resending it can never succeed. */
+  DocTooLarge: 4507,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -60,6 +65,8 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.NotFound,
   CloseCode.Revoked,
   CloseCode.TooLarge,
+  CloseCode.TooManySockets,
+  CloseCode.DocTooLarge,
 ]);
 
 export const CLOSE_REASONS: Record<CloseCode, string> = {
@@ -71,6 +78,8 @@ export const CLOSE_REASONS: Record<CloseCode, string> = {
   [CloseCode.TooLarge]: 'message too large',
   [CloseCode.PersistFailed]: 'the server could not save an update',
   [CloseCode.ServerShutdown]: 'server shutting down',
+  [CloseCode.TooManySockets]: 'too many connections from this address or to this room',
+  [CloseCode.DocTooLarge]: 'the document is at its size limit',
 };
 
 /** y-protocols message types as used on the y-websocket wire. */
@@ -156,3 +165,32 @@ export const CreateRoomError = {
  * list, a tab or the scorecard than what was typed. Zero-width joiners stay (emoji use them).
  */
 export const TITLE_FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Per-document and per-socket limits of the sync server (issue 12: one abusive client must not
+ * exhaust memory or crowd out a room). Each has an ATTN_* variable in server/config.ts.
+ */
+export const SYNC_LIMITS = {
+  /**
+   * ATTN_MAX_DOC_BYTES: an update that would grow a document's encoded state past this is
+   * refused (4507). It bounds what one writer can make the server hold in memory for a room
+   * (the measured attack grew a doc to ~50 MB in 11 s); board images do not count (they live in
+   * the file store, the doc holds their metadata).
+   */
+  MAX_DOC_BYTES: 32 * 1024 * 1024,
+  /**
+   * ATTN_MAX_AWARENESS_PER_CONN: awareness client ids one socket may speak for. A y-websocket
+   * client has one (its Y.Doc's clientID); a few more cover a reloaded doc on a kept socket.
+   */
+  MAX_AWARENESS_PER_CONN: 4,
+  /** ATTN_MAX_SOCKETS_PER_IP: open sync sockets from one remote address (0 = no limit). */
+  MAX_SOCKETS_PER_IP: 128,
+  /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets into one room, both documents together (0 = no limit). */
+  MAX_SOCKETS_PER_ROOM: 64,
+  /**
+   * ATTN_MAX_ROOM_BYTES_PER_SEC: what one room's sockets may send (and make the server send back
+   * in full-document answers) per second, together; over it, the sender's socket is paused, not
+   * closed. Bursts of two messages' worth pass at once. 0 = no limit.
+   */
+  MAX_ROOM_BYTES_PER_SEC: 1024 * 1024,
+} as const;

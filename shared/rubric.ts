@@ -366,7 +366,7 @@ export interface OverallScore {
  */
 export function overallScore(sheet: ScoreSheet, questionIds?: readonly string[]): OverallScore {
   const ids = questionIds ?? Object.keys(sheet);
-  const perQuestion: Record<string, WeightedScore> = {};
+  const perQuestion = Object.create(null) as Record<string, WeightedScore>;
   const questionScores: number[] = [];
   let scored = 0;
   let weightCovered = 0;
@@ -628,20 +628,22 @@ function panelStats(byInterviewer: Record<string, RaterScore>): PanelStats {
  * scores are averaged as if equally spaced everywhere else in this file.
  */
 export function panelSummary(panel: PanelScores, questionIds: readonly string[]): PanelSummary {
+  // Every map here is keyed by ids from the panel doc: prototype-less, so an id like `__proto__`
+  // is a key like any other instead of a way to reach Object.prototype (issue 12).
   const interviewers = Object.keys(panel).sort();
-  const overallById: Record<string, OverallScore> = {};
+  const overallById = Object.create(null) as Record<string, OverallScore>;
   for (const id of interviewers) overallById[id] = overallScore(panel[id]!, questionIds);
 
-  const perQuestion: Record<string, PanelStats> = {};
+  const perQuestion = Object.create(null) as Record<string, PanelStats>;
   for (const q of questionIds) {
-    const byInterviewer: Record<string, RaterScore> = {};
+    const byInterviewer = Object.create(null) as Record<string, RaterScore>;
     for (const id of interviewers) {
       const { score, coverage } = overallById[id]!.perQuestion[q]!;
       byInterviewer[id] = { score, coverage };
     }
     perQuestion[q] = panelStats(byInterviewer);
   }
-  const overallBy: Record<string, RaterScore> = {};
+  const overallBy = Object.create(null) as Record<string, RaterScore>;
   for (const id of interviewers) {
     const { score, coverage } = overallById[id]!;
     overallBy[id] = { score, coverage };

@@ -52,6 +52,15 @@ const FATAL_MESSAGES: Partial<Record<number, FatalMessage>> = {
     title: 'The server could not read a message from this page.',
     action: 'Reload the page; if it happens again, update your browser.',
   },
+  // ---- resource limits (issue 12) ----
+  [CloseCode.TooManySockets]: {
+    title: 'Too many connections from your network, or to this interview.',
+    action: 'Close other tabs of this interview and reload the page.',
+  },
+  [CloseCode.DocTooLarge]: {
+    title: 'This interview has reached its size limit, so your last change was not saved.',
+    action: 'Reload the page; remove large drawings or pasted text to make room.',
+  },
 };
 
 export function isFatalClose(code: number | undefined | null): boolean {

@@ -45,18 +45,22 @@ export function encodeAwarenessUpdate(entries: AwarenessEntry[]): Uint8Array {
 /**
  * Keeps the entries this connection may send and stamps its true role on `user`.
  * `owned` is the set of client ids this connection introduced; `ownedElsewhere` tells whether
- * another connection of the same document already speaks for an id.
+ * another connection of the same document already speaks for an id. A connection introduces at
+ * most `maxOwned` ids: every id costs the server memory for as long as the document is loaded
+ * (awareness keeps a clock per id even after it leaves), and one socket once registered 300,000.
  */
 export function sanitizeAwareness(
   entries: AwarenessEntry[],
   role: Role,
   owned: Set<number>,
   ownedElsewhere: (clientId: number) => boolean,
+  maxOwned = Number.POSITIVE_INFINITY,
 ): AwarenessEntry[] {
   const kept: AwarenessEntry[] = [];
   for (const e of entries) {
     if (!owned.has(e.clientId)) {
-      if (ownedElsewhere(e.clientId)) continue;
+      // The cap first: it is O(1), and past it a flood of new ids costs nothing more per entry.
+      if (owned.size >= maxOwned || ownedElsewhere(e.clientId)) continue;
       owned.add(e.clientId);
     }
     if (e.state && typeof e.state.user === 'object' && e.state.user !== null) {

@@ -18,7 +18,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
-import { serverOnlyTypes } from '../../shared/doc.js';
+import { isHostileKey, serverOnlyTypes } from '../../shared/doc.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
@@ -35,6 +35,14 @@ const ACK_MAX_WAIT_MS = SYNC_ACK.MAX_WAIT_MS;
 const GAP_FILL_DELAY_MS = 250;
 /** Page size when catching up from the store. */
 const CATCH_UP_PAGE = 500;
+/**
+ * Updates one connection may have waiting for what they build on (see handleSync): a client sends
+ * a few edits in the round trip before its sync step 2; more than this is not that race.
+ */
+const MAX_PARKED_UPDATES = 32;
+const MAX_PARKED_BYTES = 4 * 1024 * 1024;
+/** A relayed frame at least this big yields to the event loop between recipients. */
+const RELAY_YIELD_BYTES = 64 * 1024;
 /** Transaction origin of everything that arrived from another instance. */
 export const BUS_ORIGIN = 'bus';
 
@@ -58,6 +66,12 @@ export interface Conn {
   /** playback's presence record: whether this connection's join / leave is in the store yet */
   joinRecorded: boolean;
   leaveRecorded: boolean;
+  /** set once this connection's awareness went past its cap (so the log says it once) */
+  awarenessCapped?: boolean;
+  /** reading from the socket is paused: its room spent its byte budget (see SyncServer.throttle) */
+  paused?: boolean;
+  /** this connection's updates that wait on structs the server does not have yet, merged */
+  parked?: Uint8Array[];
 }
 
 export interface LiveDocOptions {
@@ -68,8 +82,11 @@ export interface LiveDocOptions {
   /** This instance's id on the bus (its own messages come back and are ignored). */
   instanceId: string;
   snapshotEveryUpdates: number;
-  /** called when a connection must be closed with a code (the server owns socket teardown) */
-  closeConn: (conn: Conn, code: CloseCode) => void;
+  /**
+   * called when a connection must be closed with a code (the server owns socket teardown);
+   * `cooldown`: the refusal was expensive (a reload), so keep the link out for a while
+   */
+  closeConn: (conn: Conn, code: CloseCode, opts?: { cooldown?: boolean }) => void;
   /** called when awareness gives a connection a (new) display name */
   onNamed?: (conn: Conn) => void;
   /**
@@ -77,6 +94,16 @@ export interface LiveDocOptions {
    * may have opened before the person typed their name, while their board socket knows it.
    */
   nameFallback?: (conn: Conn) => string | null;
+  /** a client update that would grow the doc's encoded state past this is refused (DocTooLarge) */
+  maxDocBytes: number;
+  /** awareness client ids one connection may speak for; entries for more are dropped */
+  maxAwarenessPerConn: number;
+  /**
+   * charges the bytes a connection makes the server send to its room's budget: what it relays to
+   * every peer (one update in, one copy out per socket in the room) and a sync step 2 (the whole
+   * document for an empty state vector: 40 bytes in, up to the doc cap out)
+   */
+  charge?: (conn: Conn, bytes: number) => void;
 }
 
 export class MalformedMessageError extends Error {
@@ -101,6 +128,13 @@ export class LiveDoc {
   private draining: Promise<void> | null = null;
   /** set when a persist failed: the in-memory doc may be ahead of the store and must not serve anyone */
   poisoned = false;
+  /**
+   * The doc's encoded size: exact once `wouldOutgrow` measured it, otherwise an upper-ish estimate (what was
+   * loaded plus every update since). Encoding the whole doc for every update would cost O(doc)
+   * per keystroke, so it is measured only when the estimate nears the cap.
+   */
+  private docBytes = 0;
+  private docBytesExact = false;
 
   constructor(
     readonly roomId: string,
@@ -146,7 +180,15 @@ export class LiveDoc {
       if (snapshot) Y.applyUpdate(doc, snapshot.bytes, 'load');
       for (const u of tail) Y.applyUpdate(doc, u.bytes, 'load');
     });
+    if (hasPending(doc)) {
+      // Written before pending updates were refused (issue 12): structs that wait on a clock
+      // nobody has can only be forged, and integrating them later would bypass every check.
+      this.opts.log.warn('dropped pending structs found in the store', { room: this.roomId, doc: this.name });
+      dropPending(doc);
+    }
     this.doc = doc;
+    this.docBytes = (snapshot?.bytes.byteLength ?? 0) + tail.reduce((n, u) => n + u.bytes.byteLength, 0);
+    this.docBytesExact = false;
     this.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
     this.ahead.clear();
     this.sinceSnapshot = tail.length;
@@ -181,6 +223,7 @@ export class LiveDoc {
       this.scheduleGapFill();
       return;
     }
+    this.grew(bytes.byteLength);
     this.markApplied(seq);
     const frame = updateFrame(bytes);
     for (const c of this.conns) send(c, frame);
@@ -357,6 +400,7 @@ export class LiveDoc {
       encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
       encoding.writeVarUint8Array(enc, diff);
       send(conn, encoding.toUint8Array(enc));
+      this.opts.charge?.(conn, diff.byteLength);
       return;
     }
     if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
@@ -367,37 +411,201 @@ export class LiveDoc {
       this.opts.log.debug('dropped write from read-only connection', { room: this.roomId, doc: this.name, role: conn.role });
       return;
     }
+    // Updates this connection sent that wait on something we lack go first, merged with this one.
+    const parked = conn.parked ?? [];
+    const incoming = payload;
+    if (parked.length > 0) {
+      try {
+        payload = Y.mergeUpdates([...parked, payload]);
+      } catch (err) {
+        throw new MalformedMessageError(`bad update: ${String(err)}`);
+      }
+    }
+    let early = this.precheck(payload);
+    if (early === 'pending') {
+      // Possibly only our bus feed lagging behind the writer's other instance: catch up once.
+      await this.readMissing();
+      early = this.precheck(payload);
+    }
+    if (early === 'pending') {
+      // The stock client sends edits as soon as its socket opens, before its sync step 2 has
+      // brought what they build on: those wait here, on the connection, and never in the doc,
+      // where they would slip past every check into joiners and snapshots (issue 12). Whatever
+      // this connection sends next is tried together with them.
+      const bytes = parked.reduce((n, u) => n + u.byteLength, 0) + incoming.byteLength;
+      if (parked.length + 1 > MAX_PARKED_UPDATES || bytes > MAX_PARKED_BYTES) {
+        this.opts.log.warn(REFUSAL_LOG.pending, { room: this.roomId, doc: this.name, role: conn.role, waiting: parked.length + 1 });
+        this.opts.closeConn(conn, CloseCode.Malformed);
+        return;
+      }
+      conn.parked = [...parked, incoming];
+      this.opts.log.debug('holding a client update until what it builds on arrives', { room: this.roomId, doc: this.name, role: conn.role });
+      return;
+    }
+    conn.parked = undefined;
+    if (early !== null) {
+      // Refused before it is applied: nothing to roll back, so a flood of these costs a decode each.
+      this.opts.log.warn(REFUSAL_LOG[early], { room: this.roomId, doc: this.name, role: conn.role });
+      this.opts.closeConn(conn, refusalCode(early));
+      return;
+    }
+    if (this.wouldOutgrow(payload)) {
+      // Refused before it is applied: the doc stays as it is and nothing needs rolling back.
+      this.opts.log.warn('refused an update past the document size cap', {
+        room: this.roomId,
+        doc: this.name,
+        role: conn.role,
+        docBytes: this.docBytes,
+        updateBytes: payload.byteLength,
+      });
+      this.opts.closeConn(conn, CloseCode.DocTooLarge);
+      return;
+    }
+    if (hasPending(this.doc)) {
+      // Only a bus gap leaves structs waiting (they are refused from clients): fill it from the
+      // store first, so that whatever is pending after the client's update is the client's own.
+      await this.readMissing();
+      if (hasPending(this.doc)) {
+        this.opts.log.warn('dropped pending structs the store cannot complete', { room: this.roomId, doc: this.name });
+        dropPending(this.doc);
+      }
+    }
+    const applied = this.applyFromClient(conn, payload);
+    if (applied.refusal === 'pending') {
+      // A writer on another instance may be ahead of our bus feed: reload (the store has every
+      // stored update) and try once more before calling the update forged. (A bus can be shared
+      // in-process too, so its kind does not tell whether we are alone.)
+      await this.readFromStore();
+      const retried = this.applyFromClient(conn, payload);
+      if (retried.refusal === null) return this.accepted(conn, retried.captured);
+      return this.refuse(conn, retried.refusal);
+    }
+    if (applied.refusal !== null) return this.refuse(conn, applied.refusal);
+    return this.accepted(conn, applied.captured);
+  }
+
+  /**
+   * Applies a client's update and says whether it must be refused: it touched a server-only type,
+   * wrote a key that would reach Object.prototype, or left structs or deletions waiting on a
+   * clock the server does not have. Pending state escapes the other checks (it is integrated
+   * later, by whichever transaction completes it) and `encodeStateAsUpdate` includes it, so it
+   * would reach joiners and snapshots and be applied unchecked on reload (issue 12).
+   */
+  private applyFromClient(conn: Conn, payload: Uint8Array): { refusal: Refusal | null; captured: Uint8Array[] } {
     const captured: Uint8Array[] = [];
     const capture = (update: Uint8Array, origin: unknown) => {
       if (origin === conn) captured.push(update);
     };
     const protectedTypes = serverOnlyTypes(this.name, this.doc);
     let touchedProtected = false;
+    let hostileKey: string | null = null;
     const inspect = (tr: Y.Transaction) => {
-      if (tr.origin === conn && protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
+      if (tr.origin !== conn) return;
+      if (protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
+      hostileKey ??= hostileKeyIn(tr);
     };
-    this.doc.on('update', capture);
-    this.doc.on('afterTransaction', inspect);
+    const doc = this.doc;
+    doc.on('update', capture);
+    doc.on('afterTransaction', inspect);
     try {
-      Y.applyUpdate(this.doc, payload, conn);
+      Y.applyUpdate(doc, payload, conn);
     } catch (err) {
       throw new MalformedMessageError(`bad update: ${String(err)}`);
     } finally {
-      this.doc.off('update', capture);
-      this.doc.off('afterTransaction', inspect);
+      doc.off('update', capture);
+      doc.off('afterTransaction', inspect);
     }
-    if (touchedProtected) {
-      // Only the server writes these keys (the current question, candidate signals). The update
-      // reached memory but neither the store nor any peer: rebuild memory from the store and
-      // close the offending socket.
-      this.opts.log.warn('refused a client write to a server-only key', { room: this.roomId, doc: this.name, role: conn.role });
-      await this.readFromStore();
-      this.opts.closeConn(conn, CloseCode.Forbidden);
-      return;
+    const refusal: Refusal | null = touchedProtected ? 'protected' : hostileKey !== null ? 'hostile-key' : hasPending(doc) ? 'pending' : null;
+    return { refusal, captured };
+  }
+
+  /**
+   * The update reached memory but neither the store nor any peer: rebuild memory from the store
+   * and close the offending socket (only that one).
+   */
+  private async refuse(conn: Conn, refusal: Refusal): Promise<void> {
+    this.opts.log.warn(REFUSAL_LOG[refusal], { room: this.roomId, doc: this.name, role: conn.role });
+    await this.readFromStore();
+    this.opts.closeConn(conn, refusalCode(refusal), { cooldown: true });
+  }
+
+  /**
+   * The checks that need no applying, so most hostile updates cost a decode, not a rollback (a
+   * rollback reloads the doc from the store). A struct's parent is read from the update, or found
+   * through the existing item its origin names (Yjs leaves the parent out when an origin implies
+   * it); what cannot be resolved yet is left to `applyFromClient`, which checks again after.
+   */
+  private precheck(payload: Uint8Array): Refusal | null {
+    let structs, ds, from, to;
+    try {
+      ({ structs, ds } = Y.decodeUpdate(payload));
+      ({ from, to } = Y.parseUpdateMeta(payload));
+    } catch (err) {
+      throw new MalformedMessageError(`bad update: ${String(err)}`);
     }
+    // A client's structs are contiguous: one starting past what we hold waits on a missing clock.
+    for (const [client, clock] of from) if (clock > Y.getState(this.doc.store, client)) return 'pending';
+    // Every reference (origin, right origin, parent) and every deletion must land on something we
+    // hold or that this update brings; otherwise Yjs would keep it pending.
+    const known = (client: number) => Math.max(Y.getState(this.doc.store, client), to.get(client) ?? 0);
+    const have = (id: Y.ID | null) => id === null || id.clock < known(id.client);
+    for (const struct of structs) {
+      if (struct instanceof Y.Item && !(have(struct.origin) && have(struct.rightOrigin) && have(struct.parent instanceof Y.ID ? struct.parent : null))) {
+        return 'pending';
+      }
+    }
+    for (const [client, deletes] of ds.clients) for (const d of deletes) if (d.clock + d.len > known(client)) return 'pending';
+    const protectedTypes = serverOnlyTypes(this.name, this.doc);
+    const protectedRoots = new Set(protectedTypes.map((t) => Y.findRootTypeKey(t)));
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      if (struct.parentSub !== null && isHostileKey(struct.parentSub)) return 'hostile-key';
+      if (typeof struct.parent === 'string') {
+        if (protectedRoots.has(struct.parent)) return 'protected';
+        continue;
+      }
+      if (underAny(this.parentOf(struct), protectedTypes)) return 'protected';
+    }
+    return null;
+  }
+
+  /** The type an undecoded struct will join, when the doc already holds what says so. */
+  private parentOf(struct: Y.Item): Y.AbstractType<any> | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const existing = (id: Y.ID | null): Y.Item | null => {
+      if (id === null || id.clock >= Y.getState(this.doc.store, id.client)) return null;
+      const found = Y.getItem(this.doc.store, id);
+      return found instanceof Y.Item ? found : null;
+    };
+    if (struct.parent instanceof Y.ID) {
+      const holder = existing(struct.parent);
+      return holder?.content instanceof Y.ContentType ? holder.content.type : null;
+    }
+    const neighbour = existing(struct.origin) ?? existing(struct.rightOrigin);
+    return (neighbour?.parent as Y.AbstractType<any> | null | undefined) ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+
+  private async accepted(conn: Conn, captured: Uint8Array[]): Promise<void> {
     if (captured.length === 0) return; // nothing new (a duplicate, or an empty step 2)
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
     await this.persistAndRelay(update, conn.role, conn.name || this.opts.nameFallback?.(conn) || '', conn);
+  }
+
+  /**
+   * Whether applying `update` could take the doc past the cap. The estimate errs high, so only a
+   * doc near the cap is encoded to measure it, and a full doc is measured once until it changes.
+   */
+  private wouldOutgrow(update: Uint8Array): boolean {
+    if (this.docBytes + update.byteLength <= this.opts.maxDocBytes) return false;
+    if (!this.docBytesExact) {
+      this.docBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.docBytesExact = true;
+    }
+    return this.docBytes + update.byteLength > this.opts.maxDocBytes;
+  }
+
+  private grew(bytes: number): void {
+    this.docBytes += bytes;
+    this.docBytesExact = false;
   }
 
   /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
@@ -420,12 +628,25 @@ export class LiveDoc {
       for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
       return;
     }
+    this.grew(update.byteLength);
     // Other instances first: they are a network hop further from their clients than we are.
     this.opts.bus.publish({ kind: 'update', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, seq, bytes: update });
     this.markApplied(seq);
     const frame = updateFrame(update);
-    for (const c of this.conns) if (c !== from) send(c, frame);
-    if (from) this.scheduleAck(from);
+    let copies = 0;
+    const big = frame.byteLength >= RELAY_YIELD_BYTES;
+    for (const c of [...this.conns]) {
+      if (c === from || !send(c, frame)) continue;
+      copies++;
+      // A big update to a full room is tens of megabytes of copying in one go (the abuse bench:
+      // 1 MiB to 63 sockets stalled every other room for ~100 ms). Between copies, let other
+      // rooms' frames in; this room's own queue still waits, so its order is unchanged.
+      if (big) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (from) {
+      this.opts.charge?.(from, frame.byteLength * copies);
+      this.scheduleAck(from);
+    }
     if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
   }
 
@@ -474,6 +695,8 @@ export class LiveDoc {
     if (this.sinceSnapshot === 0 || this.poisoned) return;
     if (this.ahead.size > 0) await this.readMissing();
     if (this.ahead.size > 0) return;
+    // Pending structs must never be stored: they would be integrated on reload, unchecked.
+    if (hasPending(this.doc)) return;
     const seq = this.seq;
     await this.opts.store.putSnapshot({
       roomId: this.roomId,
@@ -499,10 +722,20 @@ export class LiveDoc {
     // stale copy from the old instance cannot hold it hostage until the awareness timeout.
     const held = this.awareness.meta;
     const fresh = entries.filter((e) => conn.owned.has(e.clientId) || (held.get(e.clientId)?.clock ?? -1) < e.clock);
-    const kept = sanitizeAwareness(fresh, conn.role, conn.owned, (id) => {
-      for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
-      return false;
-    });
+    const kept = sanitizeAwareness(
+      fresh,
+      conn.role,
+      conn.owned,
+      (id) => {
+        for (const c of this.conns) if (c !== conn && c.owned.has(id)) return true;
+        return false;
+      },
+      this.opts.maxAwarenessPerConn,
+    );
+    if (kept.length < fresh.length && conn.owned.size >= this.opts.maxAwarenessPerConn && !conn.awarenessCapped) {
+      conn.awarenessCapped = true;
+      this.opts.log.warn('dropped awareness entries past the per-connection cap', { room: this.roomId, doc: this.name, role: conn.role });
+    }
     const before = conn.name;
     for (const e of kept) {
       const user = e.state?.user as { name?: unknown } | undefined;
@@ -522,7 +755,9 @@ export class LiveDoc {
     if (changed.length === 0) return;
     const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     const frame = awarenessFrame(bytes);
-    for (const c of this.conns) send(c, frame);
+    let copies = 0;
+    for (const c of this.conns) if (send(c, frame)) copies++;
+    if (this.conns.has(origin as Conn)) this.opts.charge?.(origin as Conn, frame.byteLength * copies);
     // Our clients' changes and leaves go to the other instances; what came from the bus is theirs
     // already, and every instance times out silent states on its own ('timeout').
     if (origin !== BUS_ORIGIN && origin !== 'timeout') {
@@ -556,6 +791,56 @@ export class LiveDoc {
   }
 }
 
+type Refusal = 'protected' | 'hostile-key' | 'pending';
+
+const REFUSAL_LOG: Record<Refusal, string> = {
+  // Only the server writes these keys (the current question, candidate signals).
+  protected: 'refused a client write to a server-only key',
+  'hostile-key': 'refused a client write of a __proto__/constructor/prototype key',
+  pending: 'refused a client update that depends on structs the server does not have',
+};
+
+function refusalCode(refusal: Refusal): CloseCode {
+  return refusal === 'protected' ? CloseCode.Forbidden : CloseCode.Malformed;
+}
+
+/** Whether `type` is one of `roots` or nested anywhere inside one. */
+function underAny(type: Y.AbstractType<any> | null, roots: Y.AbstractType<any>[]): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (let t = type; t; t = (t._item?.parent as Y.AbstractType<any> | null | undefined) ?? null) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (roots.includes(t)) return true;
+  }
+  return false;
+}
+
+function hasPending(doc: Y.Doc): boolean {
+  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+}
+
+function dropPending(doc: Y.Doc): void {
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+}
+
+/**
+ * The first hostile map key among the structs this transaction added. Walks the new structs
+ * rather than `tr.changed`, which leaves out types created in the same transaction (a nested
+ * Y.Map and its keys arrive together).
+ */
+function hostileKeyIn(tr: Y.Transaction): string | null {
+  for (const [client, after] of tr.afterState) {
+    const before = tr.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = tr.doc.store.clients.get(client);
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct.id.clock >= after) break;
+      if (struct instanceof Y.Item && struct.parentSub !== null && isHostileKey(struct.parentSub)) return struct.parentSub;
+    }
+  }
+  return null;
+}
+
 function updateFrame(update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.Sync);
@@ -570,10 +855,12 @@ function awarenessFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
-function send(conn: Conn, frame: Uint8Array): void {
-  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+/** Sends a frame unless the socket is closing; says whether it did. */
+function send(conn: Conn, frame: Uint8Array): boolean {
+  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return false;
   conn.ws.send(frame, (err) => {
     if (err) conn.ws.terminate();
   });
+  return true;
 }
 

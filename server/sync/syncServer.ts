@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import {
   CloseCode,
@@ -17,6 +17,7 @@ import {
   DOC_NAMES,
   LIMITS,
   ROOM_ID_PATTERN,
+  SYNC_LIMITS,
   SYNC_PATH_PREFIX,
   SYNC_SUBPROTOCOL,
   SYNC_TOKEN_PROTOCOL_PREFIX,
@@ -28,6 +29,7 @@ import { LocalBus } from '../bus/local.js';
 import type { Bus, ControlMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
+import { ByteBudget } from './budget.js';
 import { LiveDoc, MalformedMessageError, type Conn } from './liveDoc.js';
 
 export interface SyncServerOptions {
@@ -41,6 +43,57 @@ export interface SyncServerOptions {
   snapshotEveryUpdates: number;
   roomIdleMs: number;
   pingIntervalMs: number;
+  /** Resource limits (issue 12); each missing one takes its SYNC_LIMITS default. */
+  limits?: Partial<SyncLimits>;
+}
+
+export interface SyncLimits {
+  maxDocBytes: number;
+  maxAwarenessPerConn: number;
+  /** 0 = no limit */
+  maxSocketsPerIp: number;
+  /** 0 = no limit */
+  maxSocketsPerRoom: number;
+  /** 0 = no limit */
+  maxRoomBytesPerSec: number;
+}
+
+const DEFAULT_LIMITS: SyncLimits = {
+  maxDocBytes: SYNC_LIMITS.MAX_DOC_BYTES,
+  maxAwarenessPerConn: SYNC_LIMITS.MAX_AWARENESS_PER_CONN,
+  maxSocketsPerIp: SYNC_LIMITS.MAX_SOCKETS_PER_IP,
+  maxSocketsPerRoom: SYNC_LIMITS.MAX_SOCKETS_PER_ROOM,
+  maxRoomBytesPerSec: SYNC_LIMITS.MAX_ROOM_BYTES_PER_SEC,
+};
+
+/**
+ * After the server refuses an update it had to apply first (see LiveDoc.refuse), that link may
+ * not reconnect for a while, doubling per refusal. Such a refusal costs a reload of the document
+ * from the store, so without this one client could make the server reload its (capped, but still
+ * large) doc as fast as it can reconnect, starving every other room on the instance. Refusals
+ * that need no rollback (bad frames, most hostile updates, the size cap) cost a decode and are
+ * not held against the link. Legitimate clients never see it: the close codes that lead here are
+ * fatal to them (no automatic retry).
+ */
+const REFUSAL_COOLDOWN_MS = 1000;
+const REFUSAL_COOLDOWN_MAX_MS = 60_000;
+/** A link's strikes are forgotten after this long without a refusal. */
+const REFUSAL_MEMORY_MS = 10 * 60 * 1000;
+
+/** ws's status for a message over maxPayload; it closes with it before we hear of the message. */
+const WS_MESSAGE_TOO_BIG = 1009;
+
+/**
+ * ws closes a message over maxPayload with 1009 itself, before any handler sees it. Our clients
+ * are promised 4413 (a code they know not to retry), so that one close is translated here. This
+ * lets maxPayload equal our limit: ws stops reading an oversize frame at once instead of
+ * buffering up to a higher ceiling just so that our own handler can answer it.
+ */
+class SyncSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === WS_MESSAGE_TOO_BIG) super.close(CloseCode.TooLarge, CLOSE_REASONS[CloseCode.TooLarge]);
+    else super.close(code, data);
+  }
 }
 
 type Decision =
@@ -84,15 +137,23 @@ export class SyncServer {
   readonly bus: Bus;
   readonly instanceId: string;
   private readonly busOff: Array<() => void> = [];
+  private readonly limits: SyncLimits;
+  /** open sockets per remote address and per room, for the socket caps (this instance only) */
+  private readonly socketsByIp = new Map<string, number>();
+  private readonly socketsByRoom = new Map<string, number>();
+  /** links whose sockets the server refused recently: until when they are kept out, and how often */
+  private readonly penalties = new Map<string, { until: number; strikes: number; at: number }>();
+  /** per-room throughput budgets (ATTN_MAX_ROOM_BYTES_PER_SEC), forgotten once idle and full */
+  private readonly budgets = new Map<string, ByteBudget>();
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();
     this.instanceId = opts.instanceId ?? randomBytes(6).toString('hex');
-    // ws enforces a hard ceiling far above our limit so that an oversize message still reaches
-    // onMessage and gets our documented 4413 instead of ws's generic 1009.
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: opts.maxMessageBytes * 4 + 1024,
+      maxPayload: opts.maxMessageBytes,
+      WebSocket: SyncSocket,
       // Never ws's default of echoing the first offered protocol: that could be the token.
       handleProtocols: (offered) => (offered.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false),
     });
@@ -142,6 +203,8 @@ export class SyncServer {
         ws.close(decision.code, CLOSE_REASONS[decision.code]);
         return;
       }
+      if (this.coolingDown(ws, decision.linkId, decision.roomId)) return;
+      if (!this.claimSocket(ws, req.socket.remoteAddress ?? '', decision.roomId)) return;
       this.accept(ws, decision).catch((err) => {
         this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
         ws.close(CloseCode.PersistFailed, CLOSE_REASONS[CloseCode.PersistFailed]);
@@ -149,10 +212,50 @@ export class SyncServer {
     });
   }
 
+  /**
+   * Counts an accepted socket against its address and room until it closes, or refuses it with
+   * 4429 when either is full. Synchronous between the check and the count, so a burst of
+   * upgrades cannot all slip under the cap.
+   */
+  private claimSocket(ws: WebSocket, ip: string, roomId: string): boolean {
+    const { maxSocketsPerIp, maxSocketsPerRoom } = this.limits;
+    const byIp = this.socketsByIp.get(ip) ?? 0;
+    const byRoom = this.socketsByRoom.get(roomId) ?? 0;
+    const full = maxSocketsPerIp > 0 && byIp >= maxSocketsPerIp ? 'address' : maxSocketsPerRoom > 0 && byRoom >= maxSocketsPerRoom ? 'room' : null;
+    if (full) {
+      this.opts.log.warn('sync refused: too many sockets', { room: roomId, per: full, open: full === 'address' ? byIp : byRoom });
+      ws.close(CloseCode.TooManySockets, CLOSE_REASONS[CloseCode.TooManySockets]);
+      return false;
+    }
+    this.socketsByIp.set(ip, byIp + 1);
+    this.socketsByRoom.set(roomId, byRoom + 1);
+    ws.once('close', () => {
+      decrement(this.socketsByIp, ip);
+      decrement(this.socketsByRoom, roomId);
+    });
+    return true;
+  }
+
+  private coolingDown(ws: WebSocket, linkId: string, roomId: string): boolean {
+    const p = this.penalties.get(linkId);
+    if (!p || p.until <= Date.now()) return false;
+    this.opts.log.info('sync refused: link cooling down after a refused update', { room: roomId, retryInMs: p.until - Date.now() });
+    ws.close(CloseCode.TooManySockets, CLOSE_REASONS[CloseCode.TooManySockets]);
+    return true;
+  }
+
+  private penalize(linkId: string): void {
+    const now = Date.now();
+    const prev = this.penalties.get(linkId);
+    const strikes = prev && now - prev.at < REFUSAL_MEMORY_MS ? prev.strikes + 1 : 1;
+    const until = now + Math.min(REFUSAL_COOLDOWN_MAX_MS, REFUSAL_COOLDOWN_MS * 2 ** (strikes - 1));
+    this.penalties.set(linkId, { until, strikes, at: now });
+  }
+
   private async authorize(url: URL, token: string): Promise<Decision> {
     const parts = url.pathname.slice(SYNC_PATH_PREFIX.length).split('/');
-    const [roomId, doc] = [decodeURIComponent(parts[0] ?? ''), parts[1] ?? ''];
-    if (parts.length !== 2 || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
+    const [roomId, doc] = [decodeSegment(parts[0] ?? ''), parts[1] ?? ''];
+    if (parts.length !== 2 || roomId === null || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
       return { ok: false, code: CloseCode.NotFound };
     }
     const query = QuerySchema.safeParse({ name: url.searchParams.get('name') ?? undefined });
@@ -198,11 +301,20 @@ export class SyncServer {
         this.closeConn(conn, CloseCode.Malformed);
         return;
       }
+      this.throttle(conn, bytes.byteLength);
       if (live) this.dispatch(live, conn, bytes);
       else early.push(bytes);
     });
     ws.on('pong', () => (conn.alive = true));
-    ws.on('error', (err) => this.opts.log.warn('socket error', { room: conn.roomId, err: String(err) }));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws already closed it with 4413 (see SyncSocket); the message itself never reached us.
+        conn.closed = true;
+        this.opts.log.warn('message too large; closing socket', { room: conn.roomId, doc: conn.doc });
+        return;
+      }
+      this.opts.log.warn('socket error', { room: conn.roomId, err: String(err) });
+    });
     ws.on('close', () => {
       conn.closed = true;
       this.forget(conn, live);
@@ -227,6 +339,26 @@ export class SyncServer {
     this.opts.log.info('joined', { room: d.roomId, doc: d.doc, role: d.role });
   }
 
+  /**
+   * Charges a room's budget and pauses the socket that overspent it until the debt is paid.
+   * Paused, ws reads nothing more from it, so TCP pushes back on the sender; what it already sent
+   * is still handled in order.
+   */
+  private throttle(conn: Conn, bytes: number): void {
+    const rate = this.limits.maxRoomBytesPerSec;
+    if (rate === 0) return;
+    let budget = this.budgets.get(conn.roomId);
+    if (!budget) this.budgets.set(conn.roomId, (budget = new ByteBudget(rate, Math.max(rate, 2 * this.opts.maxMessageBytes))));
+    const waitMs = budget.spend(bytes);
+    if (waitMs === 0 || conn.paused || conn.closed) return;
+    conn.paused = true;
+    conn.ws.pause();
+    setTimeout(() => {
+      conn.paused = false;
+      if (!conn.closed) conn.ws.resume();
+    }, waitMs).unref();
+  }
+
   private dispatch(live: LiveDoc, conn: Conn, bytes: Uint8Array): void {
     void live.enqueue(async () => {
       try {
@@ -239,9 +371,10 @@ export class SyncServer {
     });
   }
 
-  closeConn = (conn: Conn, code: CloseCode): void => {
+  closeConn = (conn: Conn, code: CloseCode, opts: { cooldown?: boolean } = {}): void => {
     if (conn.closed) return;
     conn.closed = true;
+    if (opts.cooldown) this.penalize(conn.linkId);
     conn.ws.close(code, CLOSE_REASONS[code]);
     // A peer that never answers the close handshake must not hold the socket open forever.
     setTimeout(() => conn.ws.terminate(), 5000).unref();
@@ -311,6 +444,9 @@ export class SyncServer {
           closeConn: this.closeConn,
           onNamed: (conn) => this.recordJoin(conn),
           nameFallback: (conn) => this.nameForLink(conn.linkId),
+          maxDocBytes: this.limits.maxDocBytes,
+          maxAwarenessPerConn: this.limits.maxAwarenessPerConn,
+          charge: (conn, bytes) => this.throttle(conn, bytes),
         });
         this.docs.set(key, live);
         return live;
@@ -402,6 +538,9 @@ export class SyncServer {
   }
 
   private pingAll(): void {
+    const now = Date.now();
+    for (const [linkId, p] of this.penalties) if (now - p.at > REFUSAL_MEMORY_MS) this.penalties.delete(linkId);
+    for (const [roomId, b] of this.budgets) if (!this.socketsByRoom.has(roomId) && b.full) this.budgets.delete(roomId);
     for (const live of this.docs.values()) {
       for (const c of live.conns) {
         if (!c.alive) {
@@ -442,4 +581,19 @@ function toBytes(data: RawData): Uint8Array {
   if (Buffer.isBuffer(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   return new Uint8Array(data);
+}
+
+/** A bad %-escape (`%E0%A4%A`) names no room: 4404, not a URIError thrown out of the upgrade. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const n = (counts.get(key) ?? 0) - 1;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }

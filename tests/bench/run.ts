@@ -6,6 +6,7 @@
  *   npm run bench                          all suites, full length
  *   npm run bench -- --quick               3 s per configuration instead of 10, no retries
  *   npm run bench -- --only sync --seconds 5 --configs 1x2@10,200x3@5 --targets reference
+ *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
  * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES,
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
 import { formatLoadMarkdown, formatLoadText, runLoadBench } from './load.js';
+import { formatAbuseMarkdown, formatAbuseText, runAbuseBench } from './abuse.js';
 import { formatReplayMarkdown, formatReplayText, runReplayBench } from './replay.js';
 import { formatRunnerMarkdown, formatRunnerText, runRunnerBench } from './runner.js';
 import { formatScaleMarkdown, formatScaleText, runScaleBench } from './scale.js';
@@ -91,6 +93,14 @@ const SUITES: BenchSuite[] = [
     async run(options) {
       const data = await runScaleBench({ seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined) });
       return { text: formatScaleText(data), markdown: formatScaleMarkdown(data), data };
+    },
+  },
+  {
+    name: 'abuse',
+    description: 'p99 of a healthy room while one client abuses another room on the same instance vs alone, as a ratio (goal: within 2x)',
+    async run(options) {
+      const data = await runAbuseBench({ seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined), profileDir: options.profileDir });
+      return { text: formatAbuseText(data), markdown: formatAbuseMarkdown(data), data };
     },
   },
   {

@@ -127,7 +127,7 @@ async function startAttn(env: Record<string, string>, name: string): Promise<Ser
   return ServerProcess.start({
     name,
     script: 'server/main.ts',
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_LOG_LEVEL: 'warn', ATTN_DATA_DIR: `/tmp/${name}-${process.pid}`, ATTN_ROOM_CREATE_PER_MINUTE: '0', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_LOG_LEVEL: 'warn', ATTN_DATA_DIR: `/tmp/${name}-${process.pid}`, ATTN_ROOM_CREATE_PER_MINUTE: '0', ATTN_MAX_SOCKETS_PER_IP: '0', ATTN_MAX_SOCKETS_PER_ROOM: '0', ...env },
     readyTimeoutMs: READY_TIMEOUT_MS,
     nodeArgs: ATTN_NODE_FLAGS,
   });

@@ -232,6 +232,9 @@ const attnTarget: Target = {
         ATTN_REDIS_URL: '',
         // The bench creates up to 1000 rooms from one address, far past the per-address rate.
         ATTN_ROOM_CREATE_PER_MINUTE: '0',
+        // Every bench client connects from 127.0.0.1: the per-address cap would refuse them.
+        ATTN_MAX_SOCKETS_PER_IP: '0',
+        ATTN_MAX_SOCKETS_PER_ROOM: '0',
       },
       readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
       nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],

@@ -157,3 +157,28 @@ describe('loadConfig: the trust-boundary variables (issue 12)', () => {
     expect(loadConfig({ ATTN_ROOM_CREATE_PER_MINUTE: '0' }).roomCreatePerMinute).toBe(0);
   });
 });
+
+describe('sync resource limits (issue 12)', () => {
+  it('default to SYNC_LIMITS and read their variables', () => {
+    expect(loadConfig({})).toMatchObject({
+      maxDocBytes: 32 * 1024 * 1024,
+      maxAwarenessPerConn: 4,
+      maxSocketsPerIp: 128,
+      maxSocketsPerRoom: 64,
+      maxRoomBytesPerSec: 1024 * 1024,
+    });
+    expect(
+      loadConfig({ ATTN_MAX_DOC_BYTES: '1048576', ATTN_MAX_AWARENESS_PER_CONN: '2', ATTN_MAX_SOCKETS_PER_IP: '0', ATTN_MAX_SOCKETS_PER_ROOM: '10' }),
+    ).toMatchObject({ maxDocBytes: 1048576, maxAwarenessPerConn: 2, maxSocketsPerIp: 0, maxSocketsPerRoom: 10 });
+  });
+
+  it.each([
+    [{ ATTN_MAX_DOC_BYTES: '1000' }, /^ATTN_MAX_DOC_BYTES: must be at least 65536 \(got "1000"\)$/],
+    [{ ATTN_MAX_AWARENESS_PER_CONN: '0' }, /^ATTN_MAX_AWARENESS_PER_CONN: must be at least 1/],
+    [{ ATTN_MAX_SOCKETS_PER_IP: 'lots' }, /^ATTN_MAX_SOCKETS_PER_IP: must be a whole number/],
+    [{ ATTN_MAX_SOCKETS_PER_ROOM: '-5' }, /^ATTN_MAX_SOCKETS_PER_ROOM: must be a whole number/],
+    [{ ATTN_MAX_ROOM_BYTES_PER_SEC: '1MB' }, /^ATTN_MAX_ROOM_BYTES_PER_SEC: must be a whole number/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
