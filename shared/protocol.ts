@@ -55,6 +55,8 @@ export const CloseCode = {
   TooManySockets: 4429,
   /** The update would grow the document past ATTN_MAX_DOC_BYTES; resending it can never succeed. */
   DocTooLarge: 4507,
+  /** The `name` parameter is longer than LIMITS.MAX_NAME_CHARS: say so, not "invalid token". */
+  NameTooLong: 4422,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -67,6 +69,7 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.TooLarge,
   CloseCode.TooManySockets,
   CloseCode.DocTooLarge,
+  CloseCode.NameTooLong,
 ]);
 
 export const CLOSE_REASONS: Record<CloseCode, string> = {
@@ -80,6 +83,7 @@ export const CLOSE_REASONS: Record<CloseCode, string> = {
   [CloseCode.ServerShutdown]: 'server shutting down',
   [CloseCode.TooManySockets]: 'too many connections from this address or to this room',
   [CloseCode.DocTooLarge]: 'the document is at its size limit',
+  [CloseCode.NameTooLong]: 'name too long',
 };
 
 /** y-protocols message types as used on the y-websocket wire. */

@@ -1,4 +1,4 @@
-import { CloseCode, FATAL_CLOSE_CODES } from '../../shared/protocol.js';
+import { CloseCode, FATAL_CLOSE_CODES, LIMITS } from '../../shared/protocol.js';
 
 /** The four words the connection indicator shows (tests read them verbatim). */
 export type ConnectionState = 'connected' | 'connecting' | 'reconnecting' | 'offline';
@@ -60,6 +60,10 @@ const FATAL_MESSAGES: Partial<Record<number, FatalMessage>> = {
   [CloseCode.DocTooLarge]: {
     title: 'This interview has reached its size limit, so your last change was not saved.',
     action: 'Reload the page; remove large drawings or pasted text to make room.',
+  },
+  [CloseCode.NameTooLong]: {
+    title: 'Your display name is too long for this interview.',
+    action: `Use a name of at most ${LIMITS.MAX_NAME_CHARS} characters, then reload the page.`,
   },
 };
 

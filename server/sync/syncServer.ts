@@ -258,8 +258,10 @@ export class SyncServer {
     if (parts.length !== 2 || roomId === null || !ROOM_ID_PATTERN.test(roomId) || !(DOC_NAMES as readonly string[]).includes(doc)) {
       return { ok: false, code: CloseCode.NotFound };
     }
+    // The name is the only query field checked here (the token travels as a subprotocol, or is
+    // looked up below), so a failure means it is too long once control characters are gone.
     const query = QuerySchema.safeParse({ name: url.searchParams.get('name') ?? undefined });
-    if (!query.success) return { ok: false, code: CloseCode.BadToken };
+    if (!query.success) return { ok: false, code: CloseCode.NameTooLong };
     const resolved = await resolveLink(this.opts.store, roomId, token);
     if (!resolved.ok) return { ok: false, code: REFUSAL_CODES[resolved.reason] };
     const { link } = resolved;

@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardCode } from '../../shared/doc.js';
-import { CloseCode, MessageType } from '../../shared/protocol.js';
+import { CloseCode, LIMITS, MessageType } from '../../shared/protocol.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from '../../server/sync/awareness.js';
 import type { Config } from '../../server/config.js';
 import {
@@ -176,6 +176,21 @@ describe('hostile paths and frames (issue 12, finding 8)', () => {
     sockets.push(ws);
     expect((await closeCodeOf(ws)).code).toBe(CloseCode.NotFound);
     expect(server.logs.filter((l) => / error /.test(l))).toEqual([]);
+  });
+
+  it('answers a display name over the limit with 4422 "name too long", not "invalid token"', async () => {
+    await start({});
+    const long = 'N'.repeat(LIMITS.MAX_NAME_CHARS + 1);
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${room.room.id}/panel?token=${room.links.interviewer.token}&name=${long}`);
+    sockets.push(ws);
+    expect(await closeCodeOf(ws)).toEqual({ code: CloseCode.NameTooLong, reason: 'name too long' });
+    // At the limit it is a name like any other.
+    const ok = new WebSocket(`${server.url.replace('http', 'ws')}/sync/${room.room.id}/panel?token=${room.links.interviewer.token}&name=${long.slice(1)}`);
+    sockets.push(ok);
+    await new Promise<void>((resolve, reject) => {
+      ok.once('message', () => resolve());
+      ok.once('close', (code) => reject(new Error(`closed with ${code}`)));
+    });
   });
 
   it('closes a frame of 5x the message limit with 4413, not ws 1009, and only that socket', async () => {
