@@ -23,6 +23,7 @@ import { CreateRoomResponse } from '../../shared/api.js';
 import { SYNC_LIMITS } from '../../shared/protocol.js';
 import type { AbuseCounters, AbuseInit } from './abuseWorker.js';
 import { ATTN_NODE_FLAGS } from './sync.js';
+import { synced } from './clients.js';
 import { ServerProcess } from './serverProcess.js';
 import { fixed, markdownTable, Samples, seededRandom, summarize, textTable, type Distribution } from './stats.js';
 
@@ -206,19 +207,6 @@ async function measure(server: ServerProcess, load: AbuseBenchResult['load']): P
     c.doc.destroy();
   }
   return { sent, expected, delivered, latencyMs: summarize(samples) };
-}
-
-function synced(provider: WebsocketProvider): Promise<void> {
-  if (provider.synced) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('a bench client did not sync within 30 s')), 30_000);
-    provider.on('sync', (ok: boolean) => {
-      if (ok) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
 }
 
 // ---- reporting ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { urlWithSchema } from '../../server/store/postgres.js';
 import { ATTN_NODE_FLAGS } from './sync.js';
+import { synced } from './clients.js';
 import { ServerProcess } from './serverProcess.js';
 import { fixed, markdownTable, Samples, seededRandom, summarize, textTable, type Distribution } from './stats.js';
 
@@ -219,19 +220,6 @@ async function measure(
     latencyMs: summarize(all),
     ...(servers.length > 1 ? { sameInstanceMs: summarize(same), crossInstanceMs: summarize(cross) } : {}),
   };
-}
-
-function synced(provider: WebsocketProvider): Promise<void> {
-  if (provider.synced) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('a bench client did not sync within 30 s')), 30_000);
-    provider.on('sync', (ok: boolean) => {
-      if (ok) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
