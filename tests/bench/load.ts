@@ -154,7 +154,10 @@ async function measureLoads(repeats: number): Promise<{ rows: LoadRow[]; chromiu
       const warm: LoadSample[] = [];
       for (let i = 0; i < repeats; i++) {
         const context = await browser.newContext({ viewport: VIEWPORT });
-        await context.addInitScript(([key, name]) => window.localStorage.setItem(key!, name!), [NAME_KEY, `bench ${role}`]);
+        // Top frame only: the runner's sandboxed frame has no storage (an init script runs in every frame).
+        await context.addInitScript(([key, name]) => {
+          if (window.top === window) window.localStorage.setItem(key!, name!);
+        }, [NAME_KEY, `bench ${role}`]);
         const url = room.links[role].url;
         const first = await context.newPage();
         cold.push(await loadOnce(first, url, role));

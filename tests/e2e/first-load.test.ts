@@ -21,8 +21,11 @@ describe.skipIf(!hasBrowser)('first load', () => {
   const newUser = async (name: string): Promise<{ page: Page; requested: string[]; errors: string[] }> => {
     const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
     contexts.push(ctx);
-    // A returning user: the name prompt (a modal) is not what this test is about.
-    await ctx.addInitScript((n) => window.localStorage.setItem('attn:name', n), name);
+    // A returning user: the name prompt (a modal) is not what this test is about. Top frame only:
+    // init scripts run in every frame, and the runner's sandboxed frame has no storage at all.
+    await ctx.addInitScript((n) => {
+      if (window.top === window) window.localStorage.setItem('attn:name', n);
+    }, name);
     // Notes when the pad first became editable, in the page's own clock, for ordering checks.
     await ctx.addInitScript((sel) => {
       const w = window as unknown as { padEditableAt: number | null };
