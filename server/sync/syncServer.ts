@@ -195,6 +195,16 @@ export class SyncServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    const ip = req.socket.remoteAddress ?? '';
+    const { maxSocketsPerIp } = this.limits;
+    if (maxSocketsPerIp > 0 && (this.socketsByIp.get(ip) ?? 0) >= maxSocketsPerIp) {
+      // An address already at its cap is refused before any token work, and quietly: a burst of
+      // upgrades from one address then costs a handshake each, not a hash, a store lookup and a
+      // log line (the abuse bench's socket flood stalled other rooms by tens of ms without this).
+      this.opts.log.debug('sync refused: too many sockets from this address', { open: this.socketsByIp.get(ip) });
+      this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.TooManySockets, CLOSE_REASONS[CloseCode.TooManySockets]));
+      return;
+    }
     const decision = await this.authorize(url, presentedToken(req.headers['sec-websocket-protocol'], url));
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -204,7 +214,7 @@ export class SyncServer {
         return;
       }
       if (this.coolingDown(ws, decision.linkId, decision.roomId)) return;
-      if (!this.claimSocket(ws, req.socket.remoteAddress ?? '', decision.roomId)) return;
+      if (!this.claimSocket(ws, ip, decision.roomId)) return;
       this.accept(ws, decision).catch((err) => {
         this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
         ws.close(CloseCode.PersistFailed, CLOSE_REASONS[CloseCode.PersistFailed]);
