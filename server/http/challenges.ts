@@ -17,6 +17,7 @@ import type { Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
 import { can } from '../../shared/capabilities.js';
 import { requireCapability } from './auth.js';
+import { RateLimiter } from './rateLimit.js';
 import { HttpError, zodMessage } from './errors.js';
 
 export interface ChallengesDeps {
@@ -62,8 +63,8 @@ export function challengesRouter({ store, challenges }: ChallengesDeps): Router 
 export const VERIFY_MAX_BODY_BYTES = 1024 * 1024;
 /** Per link: a burst of 10 checks, then one every 3 s. A person pressing Check never meets it; a script searching for hidden outputs does. */
 export const VERIFY_BURST = 10;
-const VERIFY_REFILL_PER_MS = 1 / 3000;
-const MAX_TRACKED_LINKS = 10_000;
+/** one every 3 s */
+const VERIFY_PER_MINUTE = 20;
 
 export interface VerifyDeps extends ChallengesDeps {
   sync: SyncServer;
@@ -75,21 +76,10 @@ export interface VerifyDeps extends ChallengesDeps {
  */
 export function challengeVerifyRouter({ store, sync, challenges }: VerifyDeps): Router {
   const r = Router({ mergeParams: true });
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const limiter = new RateLimiter(VERIFY_PER_MINUTE, Date.now, VERIFY_BURST);
 
   const rateLimit = (req: Request, _res: Response, next: NextFunction) => {
-    const linkId = req.authed!.link.id;
-    const now = Date.now();
-    const b = buckets.get(linkId) ?? { tokens: VERIFY_BURST, at: now };
-    b.tokens = Math.min(VERIFY_BURST, b.tokens + (now - b.at) * VERIFY_REFILL_PER_MS);
-    b.at = now;
-    if (b.tokens < 1) throw new HttpError(429, 'too_many', 'Too many checks from this link; wait a few seconds and check again.');
-    b.tokens -= 1;
-    buckets.set(linkId, b);
-    // A bucket that would be full again is the same as none: forget those before the map grows large.
-    if (buckets.size > MAX_TRACKED_LINKS) {
-      for (const [id, old] of buckets) if (old.tokens + (now - old.at) * VERIFY_REFILL_PER_MS >= VERIFY_BURST) buckets.delete(id);
-    }
+    if (!limiter.take(req.authed!.link.id).ok) throw new HttpError(429, 'too_many', 'Too many checks from this link; wait a few seconds and check again.');
     next();
   };
 

@@ -21,6 +21,7 @@ import type { Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
 import { requireCapability } from './auth.js';
 import { HttpError, zodMessage } from './errors.js';
+import { RateLimiter } from './rateLimit.js';
 
 export interface InterviewDeps {
   store: Store;
@@ -30,7 +31,8 @@ export interface InterviewDeps {
 
 /** Per link: a burst of 10, then 2 per second. Enough for real tab switching, not for flooding the panel. */
 const SIGNAL_BURST = 10;
-const SIGNAL_REFILL_PER_MS = 2 / 1000;
+/** two a second */
+const SIGNAL_PER_MINUTE = 120;
 /** A room's signal list is bounded so one candidate cannot grow the panel doc without limit. */
 export const MAX_SIGNALS_PER_ROOM = 2000;
 
@@ -58,7 +60,7 @@ export function replacePlan(ydoc: import('yjs').Doc, ids: readonly string[]): vo
 
 export function interviewRouter({ store, sync, questions }: InterviewDeps): Router {
   const r = Router({ mergeParams: true });
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const signalLimiter = new RateLimiter(SIGNAL_PER_MINUTE, Date.now, SIGNAL_BURST);
 
   r.get('/questions', requireCapability(store, 'questions.read'), (_req, res) => {
     const body: QuestionsResponse = { questions: questions.list().map(questionFull) };
@@ -106,13 +108,8 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
     const body = SignalBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     const { link, room } = req.authed!;
+    if (!signalLimiter.take(link.id).ok) throw new HttpError(429, 'too_many', 'Too many signals; slow down.');
     const now = Date.now();
-    const b = buckets.get(link.id) ?? { tokens: SIGNAL_BURST, at: now };
-    b.tokens = Math.min(SIGNAL_BURST, b.tokens + (now - b.at) * SIGNAL_REFILL_PER_MS);
-    b.at = now;
-    if (b.tokens < 1) throw new HttpError(429, 'too_many', 'Too many signals; slow down.');
-    b.tokens -= 1;
-    buckets.set(link.id, b);
     const signal: Signal = { kind: body.data.kind, at: now, name: sync.nameForLink(link.id) ?? 'Candidate' };
     if (body.data.kind === 'paste') signal.chars = body.data.chars ?? 0;
     await sync.change(room.id, 'panel', (doc) => {

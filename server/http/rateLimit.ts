@@ -1,6 +1,7 @@
 /**
- * Token buckets keyed by client address: a burst of `perMinute`, refilled at `perMinute` a
- * minute. Measured before it existed: one script created 329 rooms a second. Memory stays
+ * Token buckets keyed by a string (a client address, a link id): a burst of `burst` (by default
+ * `perMinute`), refilled at `perMinute` a minute. Measured before it existed: one script created
+ * 329 rooms a second. Memory stays
  * bounded: a full bucket carries no information, so buckets that have refilled are dropped
  * whenever the map grows past MAX_TRACKED_KEYS.
  */
@@ -22,9 +23,11 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
-    /** tokens per minute, and the bucket's size; 0 = unlimited */
+    /** tokens per minute; 0 = unlimited */
     readonly perMinute: number,
     private readonly now: () => number = Date.now,
+    /** the bucket's size: how many may come at once after a quiet spell */
+    readonly burst: number = perMinute,
   ) {}
 
   get trackedKeys(): number {
@@ -46,14 +49,14 @@ export class RateLimiter {
   }
 
   private refilled(bucket: Bucket | undefined, now: number): Bucket {
-    if (!bucket) return { tokens: this.perMinute, at: now };
-    const tokens = Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) * this.perMinute) / MINUTE_MS);
+    if (!bucket) return { tokens: this.burst, at: now };
+    const tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perMinute) / MINUTE_MS);
     return { tokens, at: now };
   }
 
   private prune(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (this.refilled(bucket, now).tokens >= this.perMinute) this.buckets.delete(key);
+      if (this.refilled(bucket, now).tokens >= this.burst) this.buckets.delete(key);
     }
     // Still too many (addresses rotated faster than buckets refill): forget the longest-known
     // ones, down to 90% so this full pass runs once per thousand new keys, not on every take.

@@ -1,4 +1,4 @@
-/** server/http/rateLimit.ts: the token bucket behind the room-creation limit, on a test clock. */
+/** server/http/rateLimit.ts: the token bucket behind the room-creation, check and signal limits, on a test clock. */
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../server/http/rateLimit.js';
 
@@ -18,6 +18,20 @@ describe('RateLimiter', () => {
     now += 60 * 60_000;
     for (let i = 0; i < 6; i++) expect(limiter.take('a').ok).toBe(true);
     expect(limiter.take('a').ok).toBe(false);
+  });
+
+  it('takes a burst apart from the rate (the check and signal limits: 10 at once, then 20 a minute)', () => {
+    let now = 0;
+    const limiter = new RateLimiter(20, () => now, 10);
+    for (let i = 0; i < 10; i++) expect(limiter.take('link').ok).toBe(true);
+    expect(limiter.take('link')).toEqual({ ok: false, retryAfterS: 3 });
+    now += 3_000;
+    expect(limiter.take('link').ok).toBe(true);
+    expect(limiter.take('link').ok).toBe(false);
+    // A long quiet spell refills to the burst, never to the per-minute rate.
+    now += 60 * 60_000;
+    for (let i = 0; i < 10; i++) expect(limiter.take('link').ok).toBe(true);
+    expect(limiter.take('link').ok).toBe(false);
   });
 
   it('is unlimited at 0', () => {
