@@ -40,10 +40,9 @@ export function requireCapability(store: Store, capability: Capability) {
 
 /**
  * Resolves `:roomId` + bearer token to a link of one of `roles`, or answers 400/401/403/404/410.
- * @deprecated Routes name a capability (requireCapability), so a role's rights live in one table;
- * this stays as the role-list form requireCapability is built on.
+ * Private: routes name a capability (requireCapability), so a role's rights live in one table.
  */
-export function requireRole(store: Store, ...roles: Role[]) {
+function requireRole(store: Store, ...roles: Role[]) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const roomId = String(req.params.roomId ?? '');
     if (!ROOM_ID_PATTERN.test(roomId)) throw new HttpError(400, 'bad_room_id', 'That is not a valid room id.');
@@ -60,4 +59,3 @@ export function requireRole(store: Store, ...roles: Role[]) {
   };
 }
 
-export const ALL_ROLES: Role[] = ['interviewer', 'candidate', 'observer'];
