@@ -1,4 +1,7 @@
-/** Runs attn as a real child process (`tsx server/main.ts`), so tests can SIGKILL it. */
+/**
+ * Runs attn as a real child process, so tests can SIGKILL it: from the TypeScript sources
+ * (`tsx server/main.ts`), or as `npm start` runs it (`node dist/server/main.js`, after a build).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -11,8 +14,11 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export const COMPILED_ENTRY = path.join(ROOT, 'dist/server/main.js');
+
+export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000, { compiled = false } = {}): Promise<ServerProcess> {
+  const args = compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
