@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import type { Config } from './config.js';
-import { checkQuestionChallenges, createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
+import { createChallengeRegistry, type ChallengeRegistry } from './challenges/registry.js';
 import { liveKitEgress, liveKitParticipants, type EgressPort } from './av/livekit.js';
 import { attachmentsRouter } from './http/attachments.js';
 import { avRouter } from './http/av.js';
@@ -22,7 +22,10 @@ import { roomsRouter } from './http/rooms.js';
 import { runnerHostRouter } from './http/runnerHost.js';
 import { setAppPageHeaders } from './http/csp.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
-import { loadQuestionBank, type QuestionBank } from './questions/load.js';
+import { templates as builtInTemplates } from '../questions/_lib/diagrams/index.js';
+import { validateAttachments, type AttachmentContext } from './questions/attachments.js';
+import { loadBank } from './questions/bank.js';
+import type { QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import { REPO_ROOT } from './paths.js';
 import type { Store } from './store/port.js';
@@ -47,9 +50,9 @@ export interface AttnServer {
 export interface StartOptions {
   store?: Store;
   logSink?: LogSink;
-  /** Defaults to loading config.questionsDir (a bad file throws QuestionBankError). */
+  /** Defaults to loading config.questionsDir, challenges and diagrams included (a bad file throws QuestionBankError). */
   questions?: QuestionBank;
-  /** Defaults to every challenge in questions/challenges/; each question's `challenge` must be in it. */
+  /** Defaults to the loaded bank's challenges (the built-in ones when `questions` is given); each question's `challenge` must be in it. */
   challenges?: ChallengeRegistry;
   /** Defaults to LiveKit Egress when config.livekit.egress; tests hand in a fake. */
   egress?: EgressPort | null;
@@ -62,9 +65,15 @@ export interface StartOptions {
 export async function startAttn(config: Config, options: StartOptions = {}): Promise<AttnServer> {
   const log = createLogger(config.logLevel, options.logSink);
   // Load the bank before opening anything: a bad question file stops start-up with one line.
-  const questions = options.questions ?? loadQuestionBank(config.questionsDir);
-  const challenges = options.challenges ?? createChallengeRegistry();
-  checkQuestionChallenges(questions, challenges);
+  const bank = options.questions ? null : await loadBank(config.questionsDir);
+  const questions = options.questions ?? bank!.questions;
+  const challenges =
+    options.challenges ??
+    createChallengeRegistry(
+      bank ? { definitions: bank.challenges.map((c) => c.definition), sources: new Map(bank.challenges.map((c) => [c.definition.id, c.sourceFile])) } : {},
+    );
+  const attachments: AttachmentContext = { challenges, diagramIds: (bank?.diagrams ?? builtInTemplates).map((t) => t.id) };
+  validateAttachments(questions, attachments);
   const store = options.store ?? (await openStore(config, log));
   const ownBus = !options.bus;
   let bus: Bus;
@@ -134,7 +143,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
       log,
     }),
   );
-  app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
+  app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions, attachments }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
   app.use('/api/rooms/:roomId/files', filesRouter({ store, maxRoomBytes: config.maxUploadBytesPerRoom }));

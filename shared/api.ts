@@ -1,4 +1,5 @@
 /** REST request/response schemas. The server validates every body with these; the client reuses the types. */
+import type { Listing } from './listing.js';
 import { z } from 'zod';
 import { LIMITS, ROLES, TITLE_FORBIDDEN_CHARS } from './protocol.js';
 import type { Attachment, Signal } from './doc.js';
@@ -82,10 +83,24 @@ export interface QuestionFull {
   challenge?: string;
   prompt: string;
   guide: string;
+  /** spot the bug: the listing with its defects (line, severity, fix, follow-up) */
+  listing?: Listing;
+  /** what each attachment can put on the pad or the board (server/questions/attachments.ts) */
+  screen: Partial<Record<'challenge' | 'diagram' | 'listing', ScreenView>>;
 }
 export interface QuestionsResponse {
   questions: QuestionFull[];
 }
+
+export type ScreenTarget = 'pad' | 'board';
+/** An attachment's screen view: text for the code pad, or a diagram template for the board. */
+export type ScreenView = { target: 'pad'; text: string } | { target: 'board'; templateId: string };
+
+/** POST /api/rooms/:id/session/screen (interviewers): put the current question's attachment on the pad. */
+export const PutOnScreenBody = z
+  .object({ attachment: z.enum(['challenge', 'listing'], { error: 'attachment must be challenge or listing' }) })
+  .strict();
+export type PutOnScreenBody = z.infer<typeof PutOnScreenBody>;
 
 export const SetCurrentQuestionBody = z.object({ questionId: QuestionId.nullable() }).strict();
 export type SetCurrentQuestionBody = z.infer<typeof SetCurrentQuestionBody>;

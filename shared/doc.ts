@@ -3,6 +3,7 @@
  * The server, the client bindings, replay and the tests all go through these accessors,
  * so renaming a key (or adding one) happens here and nowhere else.
  */
+import type { CandidateListing } from './listing.js';
 import * as Y from 'yjs';
 import type { Verdict } from './challenge.js';
 import { isScore, type PanelScores, type Score, type SubCriterionId } from './rubric.js';
@@ -70,8 +71,10 @@ export interface CurrentQuestion {
   minutes: number;
   /** the coding challenge that goes with it, if any (its id only: the spec comes over REST) */
   challenge?: string;
-  /** the diagram template its front matter names (questions/diagrams/templates.ts), if any */
+  /** the diagram template its front matter names (questions/_lib/diagrams/templates.ts), if any */
   diagram?: string;
+  /** spot the bug: the code to review (never its defects: those stay on the server and the panel) */
+  listing?: CandidateListing;
   /** server clock, ms since epoch */
   startedAt: number;
 }
@@ -106,6 +109,14 @@ export function writeCurrentQuestion(doc: Y.Doc, current: CurrentQuestion | null
     const session = boardSession(doc);
     session.set(SESSION_KEYS.current, current);
     session.set(SESSION_KEYS.history, [...readQuestionHistory(doc), { id: current?.id ?? null, title: current?.title ?? '', at }]);
+  }, Origin.server);
+}
+/** Server-side: replaces the pad's whole text in one transaction (an interviewer put a listing or starter on it). */
+export function replacePadText(doc: Y.Doc, text: string): void {
+  doc.transact(() => {
+    const code = boardCode(doc);
+    code.delete(0, code.length);
+    code.insert(0, text);
   }, Origin.server);
 }
 export function boardRuns(doc: Y.Doc): Y.Array<RunRecord> {

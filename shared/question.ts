@@ -1,12 +1,13 @@
 /**
  * The question bank's shapes: a question file's YAML front matter, the parsed question, and the
- * redacted view a candidate receives. questions/*.md are checked against these at start-up
+ * redacted view a candidate receives. questions/<slug>/question.md files are checked against these at start-up
  * (server/questions/load.ts) and by tests/unit/questions*.test.ts.
  *
  * Error messages are written to finish the sentence "<file>: <field>: ..." because the loader
  * reports exactly that one line; keep them short, lower-case and free of newlines.
  */
 import { z } from 'zod';
+import { ListingSchema } from './listing.js';
 
 export const TOPICS = ['transformers', 'llms', 'diffusion', 'multimodal', 'research', 'optimization'] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -113,9 +114,9 @@ export const QuestionFrontMatterSchema = z.strictObject({
     )
     .min(1, 'must name at least one rubric sub-criterion')
     .refine((ids) => new Set(ids).size === ids.length, 'names the same sub-criterion twice'),
-  /** Diagram template (questions/diagrams/) the interviewer can drop onto the canvas. */
+  /** Diagram template (questions/_lib/diagrams/) the interviewer can drop onto the canvas. */
   diagram: slug('diagram template id').optional(),
-  /** Coding challenge (questions/challenges/) with server-side test vectors. */
+  /** Coding challenge (a <id>.challenge.ts module in the question's folder) with server-side test vectors. */
   challenge: slug('challenge id').optional(),
 });
 export type QuestionFrontMatter = z.infer<typeof QuestionFrontMatterSchema>;
@@ -125,8 +126,10 @@ export const QuestionSchema = QuestionFrontMatterSchema.extend({
   prompt: z.string().min(1),
   /** Markdown under `## Interviewer guide`: expected answer, red flags. Never sent to a candidate. */
   guide: z.string().min(1),
-  /** The file it came from, relative to the bank's directory; for error messages and editors. */
+  /** The file it came from, relative to the bank's directory (`<slug>/question.md`); for error messages and editors. */
   file: z.string().min(1),
+  /** The folder's `listing.yaml`, for "spot the bug" questions: code plus defects. Interviewers only; candidates get the code. */
+  listing: ListingSchema.optional(),
 });
 export type Question = z.infer<typeof QuestionSchema>;
 

@@ -6,7 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
-import type { DiagramTemplate } from '../../questions/diagrams/index.js';
+import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
 import { DIAGRAM_SHORTCUTS, type DiagramShortcut } from './useDiagramShortcuts.js';
 
 export interface DiagramMenuProps {

@@ -1,4 +1,4 @@
-import type { DiagramTemplate } from '../../questions/diagrams/index.js';
+import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
 
 interface EmptyBoardHintProps {
   template: DiagramTemplate;

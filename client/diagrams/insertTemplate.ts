@@ -8,7 +8,7 @@ import { CaptureUpdateAction, convertToExcalidrawElements, getCommonBounds } fro
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
 import type { ExcalidrawElement, OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
 import type { AppState, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import type { DiagramTemplate } from '../../questions/diagrams/index.js';
+import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
 
 export interface Point {
   x: number;

@@ -1,11 +1,11 @@
 /**
- * The "ML blocks" library as Excalidraw library items, built from questions/diagrams/library.ts.
+ * The "ML blocks" library as Excalidraw library items, built from questions/_lib/diagrams/library.ts.
  * Shipped in the bundle and handed to Excalidraw as initial data: nothing is fetched. Excalidraw
  * keeps a user's own additions in memory for the page, next to these.
  */
 import { convertToExcalidrawElements } from '@excalidraw/excalidraw';
 import type { LibraryItems } from '@excalidraw/excalidraw/types';
-import { libraryItems } from '../../questions/diagrams/index.js';
+import { libraryItems } from '../../questions/_lib/diagrams/index.js';
 
 /** A fixed date, so the items are the same on every page load and Excalidraw dedupes them. */
 const SHIPPED_AT_MS = Date.UTC(2026, 10, 1);

@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
-import { templates } from '../../questions/diagrams/index.js';
+import { templates } from '../../questions/_lib/diagrams/index.js';
 import { ApiRequestError } from '../lib/api.js';
 import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
 import { DiagramMenu } from './DiagramMenu.js';

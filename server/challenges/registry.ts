@@ -1,5 +1,5 @@
 /**
- * The challenge registry: every module in questions/challenges/, validated once at start-up,
+ * The challenge registry: every challenge module of the bank, validated once at start-up,
  * with test vectors computed on first request and kept for the life of the process.
  *
  * What a browser receives is built here field by field (forClient): inputs and tolerances, and
@@ -13,23 +13,22 @@ import path from 'node:path';
 import { exampleCaseCount, type ChallengeCase, type ChallengeForClient, type Tolerance } from '../../shared/challenge.js';
 import type { ChallengeSummary } from '../../shared/challengeSpec.js';
 import { MAX_QUESTION_TITLE_CHARS, MAX_SLUG_CHARS, SLUG_PATTERN } from '../../shared/question.js';
-import type { ChallengeDefinition } from '../../questions/challenges/define.js';
-import { CHALLENGES, NON_CHALLENGE_MODULES } from '../../questions/challenges/index.js';
-import { QuestionBankError, type QuestionBank } from '../questions/load.js';
+import type { ChallengeDefinition } from '../../questions/_lib/define.js';
+import { BUILT_IN_CHALLENGES, NON_CHALLENGE_MODULES } from '../../questions/index.js';
 import { REPO_ROOT } from '../paths.js';
 import { computeCases } from './vectors.js';
 
 /** One seed for every room: vectors are then computed once per process, not once per interview. */
 export const DEFAULT_CHALLENGE_SEED = 20250117;
 
-/** `<repo>/questions/challenges`: where each challenge's module, and so its reference source, lives. */
-export const CHALLENGES_DIR = path.join(REPO_ROOT, 'questions', 'challenges');
+/** `<repo>/questions`: the built-in challenge modules live in its question folders. */
+const BUILT_IN_DIR = path.join(REPO_ROOT, 'questions');
 
 const FUNCTION_NAME = /^[A-Za-z_$][\w$]*$/;
 const MIN_CASES = 3;
 const MAX_CASES = 8;
 
-/** A challenge module that breaks the rules in questions/challenges/define.ts. One line: `<id>: <field>: <problem>`. */
+/** A challenge module that breaks the rules in questions/_lib/define.ts. One line: `<id>: <field>: <problem>`. */
 export class ChallengeDefinitionError extends Error {
   override name = 'ChallengeDefinitionError';
   constructor(
@@ -62,16 +61,20 @@ export type ClientAudience = 'candidate' | 'panel';
 
 export interface ChallengeRegistryOptions {
   seed?: number;
-  /** Defaults to every module in questions/challenges/. */
+  /** Defaults to the built-in bank's modules (questions/index.ts). */
   definitions?: readonly ChallengeDefinition[];
-  /** Where `<id>.ts` files are read from for referenceSource; defaults to CHALLENGES_DIR. */
-  sourceDir?: string;
+  /** Each challenge's module file (absolute), read for referenceSource; defaults to the built-in bank's. */
+  sources?: ReadonlyMap<string, string>;
+}
+
+function builtInSources(): Map<string, string> {
+  return new Map(BUILT_IN_CHALLENGES.map((c) => [c.definition.id, path.join(BUILT_IN_DIR, c.file)]));
 }
 
 export function createChallengeRegistry(options: ChallengeRegistryOptions = {}): ChallengeRegistry {
   const seed = options.seed ?? DEFAULT_CHALLENGE_SEED;
-  const definitions = options.definitions ?? CHALLENGES;
-  const sourceDir = options.sourceDir ?? CHALLENGES_DIR;
+  const definitions = options.definitions ?? BUILT_IN_CHALLENGES.map((c) => c.definition);
+  const sourceFiles = options.sources ?? builtInSources();
   validateChallenges(definitions);
   const byId = new Map(definitions.map((d) => [d.id, d]));
   const computed = new Map<string, Promise<ChallengeCase[]>>();
@@ -100,10 +103,11 @@ export function createChallengeRegistry(options: ChallengeRegistryOptions = {}):
     },
     cases: async (id) => casesOf(id),
     referenceSource(id) {
-      if (!byId.has(id)) return Promise.resolve(undefined);
+      const file = sourceFiles.get(id);
+      if (!byId.has(id) || !file) return Promise.resolve(undefined);
       let source = sources.get(id);
       if (!source) {
-        source = fs.readFile(path.join(sourceDir, `${id}.ts`), 'utf8');
+        source = fs.readFile(file, 'utf8');
         source.catch(() => sources.delete(id));
         sources.set(id, source);
       }
@@ -172,14 +176,4 @@ export function validateChallenges(definitions: readonly ChallengeDefinition[]):
 function checkTolerance(t: Tolerance, field: string, fail: (field: string, problem: string) => never): void {
   const ok = (x: number) => Number.isFinite(x) && x >= 0;
   if (!ok(t.abs) || !ok(t.rel)) fail(field, 'abs and rel must be finite and at least 0');
-}
-
-/** Every question's `challenge` must name a registered challenge; reported as a question-bank error. */
-export function checkQuestionChallenges(questions: QuestionBank, registry: ChallengeRegistry): void {
-  for (const q of questions.list()) {
-    if (q.challenge && !registry.get(q.challenge)) {
-      const known = registry.list().map((c) => c.id).join(', ');
-      throw new QuestionBankError(q.file, 'challenge', `no challenge "${q.challenge}" in questions/challenges/ (known: ${known})`);
-    }
-  }
 }

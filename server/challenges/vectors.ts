@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { ChallengeCase, SerializedValue } from '../../shared/challenge.js';
 import { compactFloat32, fromCallValue, toCallArgs, type Tf } from '../../shared/challengeSpec.js';
-import type { ChallengeDefinition } from '../../questions/challenges/define.js';
-import { caseSeed, createRng } from '../../questions/challenges/rng.js';
+import type { ChallengeDefinition } from '../../questions/_lib/define.js';
+import { caseSeed, createRng } from '../../questions/_lib/rng.js';
 
 let backend: Promise<Tf> | undefined;
 

@@ -4,17 +4,19 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { SetCurrentQuestionBody, SetTemplatesForAnyoneBody, SignalBody, type QuestionFull, type QuestionsResponse } from '../../shared/api.js';
+import { PutOnScreenBody, SetCurrentQuestionBody, SetTemplatesForAnyoneBody, SignalBody, type QuestionFull, type QuestionsResponse } from '../../shared/api.js';
 import {
   panelPlan,
   panelSignals,
   readCurrentQuestion,
+  replacePadText,
   writeCurrentQuestion,
   writeTemplatesForAnyone,
   type CurrentQuestion,
   type Signal,
 } from '../../shared/doc.js';
 import type { Question } from '../../shared/question.js';
+import { ATTACHMENTS, candidateAttachments, screenViews, type AttachmentContext } from '../questions/attachments.js';
 import type { QuestionBank } from '../questions/load.js';
 import { buildScorecard, scorecardMarkdown } from '../scorecard.js';
 import type { Store } from '../store/port.js';
@@ -27,6 +29,7 @@ export interface InterviewDeps {
   store: Store;
   sync: SyncServer;
   questions: QuestionBank;
+  attachments: AttachmentContext;
 }
 
 /** Per link: a burst of 10, then 2 per second. Enough for real tab switching, not for flooding the panel. */
@@ -38,9 +41,10 @@ export const MAX_SIGNALS_PER_ROOM = 2000;
 
 const PlanBody = z.object({ questionIds: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50) }).strict();
 
-export function questionFull(q: Question): QuestionFull {
+/** Interviewers' and observers' view: everything but the file name, listing defects and screen views included. */
+export function questionFull(q: Question, attachments: AttachmentContext): QuestionFull {
   const { file: _file, ...rest } = q;
-  return { ...rest, followUps: [...q.followUps], probing: [...q.probing], rubricHints: [...q.rubricHints] };
+  return { ...rest, followUps: [...q.followUps], probing: [...q.probing], rubricHints: [...q.rubricHints], screen: screenViews(q, attachments) };
 }
 
 /** Throws a 400 naming the first unknown id. */
@@ -58,12 +62,12 @@ export function replacePlan(ydoc: import('yjs').Doc, ids: readonly string[]): vo
   });
 }
 
-export function interviewRouter({ store, sync, questions }: InterviewDeps): Router {
+export function interviewRouter({ store, sync, questions, attachments }: InterviewDeps): Router {
   const r = Router({ mergeParams: true });
   const signalLimiter = new RateLimiter(SIGNAL_PER_MINUTE, Date.now, SIGNAL_BURST);
 
   r.get('/questions', requireCapability(store, 'questions.read'), (_req, res) => {
-    const body: QuestionsResponse = { questions: questions.list().map(questionFull) };
+    const body: QuestionsResponse = { questions: questions.list().map((q) => questionFull(q, attachments)) };
     res.json(body);
   });
 
@@ -84,12 +88,28 @@ export function interviewRouter({ store, sync, questions }: InterviewDeps): Rout
       if (!view) throw new HttpError(404, 'unknown_question', `No question "${body.data.questionId}" in the bank.`);
       // Only the candidate's view goes into the board doc: the candidate syncs that doc.
       const full = questions.get(view.id)!;
-      current = { ...view, minutes: full.minutes, startedAt: Date.now() };
-      if (full.challenge) current.challenge = full.challenge;
-      if (full.diagram) current.diagram = full.diagram;
+      // Attachments add their candidate slice (a listing's code, never its defects) via the registry.
+      current = { ...view, minutes: full.minutes, startedAt: Date.now(), ...candidateAttachments(full) };
     }
     await sync.change(req.authed!.room.id, 'board', (doc) => writeCurrentQuestion(doc, current, Date.now()));
     res.json({ current });
+  });
+
+  // The interviewer puts the current question's listing (or a challenge's starter) on the shared pad,
+  // replacing what is there: the screen view comes from the attachment registry, never from the client.
+  r.post('/session/screen', requireCapability(store, 'question.set'), async (req, res) => {
+    const body = PutOnScreenBody.safeParse(req.body ?? {});
+    if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    const roomId = req.authed!.room.id;
+    const current = await sync.read(roomId, 'board', readCurrentQuestion);
+    const question = current && questions.get(current.id);
+    if (!question) throw new HttpError(409, 'no_question', 'Put a question on screen first.');
+    const handler = ATTACHMENTS[body.data.attachment];
+    if (!handler.present(question)) throw new HttpError(409, 'no_attachment', `"${question.title}" has no ${body.data.attachment}.`);
+    const view = handler.screenView(question, attachments);
+    if (view.target !== 'pad') throw new HttpError(400, 'bad_request', `A ${body.data.attachment} goes on the board, not the pad.`);
+    await sync.change(roomId, 'board', (doc) => replacePadText(doc, view.text));
+    res.json({ target: view.target, lines: view.text.split('\n').length - 1 });
   });
 
   // Candidates read the flag from the board doc; only the server writes that map.

@@ -1,6 +1,10 @@
 /**
- * Loads the question bank: every *.md in one directory (README.md excepted), each a YAML front
- * matter block followed by exactly two sections, `## Prompt` and `## Interviewer guide`.
+ * Loads the question bank: one folder per question, `<dir>/<slug>/`, holding `question.md` (a YAML
+ * front matter block followed by exactly two sections, `## Prompt` and `## Interviewer guide`) and
+ * optional attachments: `listing.yaml` (spot the bug), `<id>.challenge.ts|.mjs|.js` and
+ * `<id>.diagram.json`. Folders whose name starts with `_` or `.` are helpers (questions/_lib/),
+ * not questions. Challenge and diagram modules load in ./bank.ts; the links between a question and
+ * its attachments are checked in ./attachments.ts.
  *
  * The bank is read once at start-up, so a bad file must stop the server with one line a question
  * author can act on: `<file>: <field>: <problem>`. The first problem found is reported; authors
@@ -10,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { ListingSchema, listingLineProblem, type Listing } from '../../shared/listing.js';
 import {
   GUIDE_HEADING,
   PROMPT_HEADING,
@@ -47,11 +52,44 @@ export function defaultQuestionsDir(): string {
   return path.join(REPO_ROOT, 'questions');
 }
 
-/** Reads, validates and indexes every question file in `dir`. Throws QuestionBankError. */
+/** The question's own file inside its folder. */
+export const QUESTION_FILE = 'question.md';
+/** The spot-the-bug attachment inside a question's folder. */
+export const LISTING_FILE = 'listing.yaml';
+
+/** Reads, validates and indexes every question folder in `dir`. Throws QuestionBankError. */
 export function loadQuestionBank(dir: string): QuestionBank {
-  const files = listQuestionFiles(dir);
-  const questions = files.map((file) => parseQuestionFile(file, readText(dir, file)));
+  const folders = listQuestionFolders(dir);
+  const questions = folders.map((folder) => {
+    const file = `${folder}/${QUESTION_FILE}`;
+    const question = parseQuestionFile(file, readText(dir, file));
+    const listingFile = `${folder}/${LISTING_FILE}`;
+    if (!isFile(path.join(dir, listingFile))) return question;
+    return { ...question, listing: parseListingFile(listingFile, readText(dir, listingFile)) };
+  });
   return questionBankFrom(questions);
+}
+
+/** Parses a `listing.yaml`: language, code, and defects whose lines point into the code. */
+export function parseListingFile(file: string, raw: string): Listing {
+  const fail = (field: string, problem: string): never => {
+    throw new QuestionBankError(file, field, problem);
+  };
+  const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const data = parseYaml(text, fail, 0, 'listing');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    fail('listing', 'must be a YAML mapping with language, code and defects');
+  }
+  const parsed = ListingSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') fail(fieldName([...issue.path, issue.keys[0]!]), 'unknown key');
+    fail(fieldName(issue.path), issue.message);
+  }
+  const listing = parsed.data!;
+  const problem = listingLineProblem(listing);
+  if (problem) fail(...problem);
+  return listing;
 }
 
 /** Indexes already-parsed questions; ids must be unique. Exported so tests can build small banks. */
@@ -88,7 +126,7 @@ export function parseQuestionFile(file: string, raw: string): Question {
   const close = lines.findIndex((l, i) => i > 0 && l.trimEnd() === '---');
   if (close < 0) fail('front matter', 'no closing "---" line after the YAML that starts on line 1');
 
-  const data = parseYaml(lines.slice(1, close).join('\n'), fail);
+  const data = parseYaml(lines.slice(1, close).join('\n'), fail, 1, 'front matter');
   const meta = parseFrontMatter(data, fail);
   // Body line numbers are 1-based file lines, so messages point where an editor jumps.
   const { prompt, guide } = parseBody(lines.slice(close + 1), close + 2, fail);
@@ -97,7 +135,8 @@ export function parseQuestionFile(file: string, raw: string): Question {
 
 type Fail = (field: string, problem: string) => never;
 
-function parseYaml(source: string, fail: Fail): unknown {
+/** `lineOffset`: lines in the file before the YAML starts (1 for front matter after its "---"). */
+function parseYaml(source: string, fail: Fail, lineOffset: number, field: string): unknown {
   const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
@@ -105,10 +144,10 @@ function parseYaml(source: string, fail: Fail): unknown {
     // and re-number the line from the file's top (the YAML starts after the opening "---").
     const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '');
     const pos = error.linePos?.[0];
-    const where = pos ? ` (line ${pos.line + 1}, column ${pos.col})` : '';
+    const where = pos ? ` (line ${pos.line + lineOffset}, column ${pos.col})` : '';
     const text = pos ? source.split('\n')[pos.line - 1]?.trim() : undefined;
     const quoted = text ? `: ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}` : '';
-    fail('front matter', `YAML syntax error${where}: ${what}${quoted}`);
+    fail(field, `YAML syntax error${where}: ${what}${quoted}`);
   }
   return doc.toJS();
 }
@@ -215,21 +254,37 @@ function parseBody(body: string[], firstLine: number, fail: Fail): { prompt: str
   return { prompt: content(PROMPT_HEADING), guide: content(GUIDE_HEADING) };
 }
 
-function listQuestionFiles(dir: string): string[] {
+function listQuestionFolders(dir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch (err) {
     throw new QuestionBankError(dir, 'directory', describeFsError(err));
   }
-  const files = names
-    // README.md documents the format for authors; it is not a question.
-    .filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md')
-    .filter((name) => isFile(path.join(dir, name)))
-    // Code-unit order, not locale order: the bank's order must not depend on the machine.
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (files.length === 0) throw new QuestionBankError(dir, 'directory', 'holds no question files (*.md besides README.md)');
-  return files;
+  // Code-unit order, not locale order: the bank's order must not depend on the machine.
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const loose = names.find((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md' && isFile(path.join(dir, name)));
+  if (loose) {
+    // The flat layout of older banks: say how to move, rather than silently skipping the file.
+    const slug = loose.slice(0, -3);
+    throw new QuestionBankError(loose, 'file', `each question is a folder now: move it to ${slug}/${QUESTION_FILE}`);
+  }
+  const folders = names.filter((name) => !/^[_.]/.test(name) && isDirectory(path.join(dir, name)));
+  for (const folder of folders) {
+    if (!isFile(path.join(dir, folder, QUESTION_FILE))) {
+      throw new QuestionBankError(`${folder}/`, QUESTION_FILE, 'missing: every question folder holds one (helper folders start with "_")');
+    }
+  }
+  if (folders.length === 0) throw new QuestionBankError(dir, 'directory', `holds no question folders (<slug>/${QUESTION_FILE})`);
+  return folders;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isFile(p: string): boolean {

@@ -64,7 +64,7 @@ export function summarize(samples: Samples): Distribution {
 }
 
 /** Seeded PRNG (mulberry32, the challenges' own) so two servers in one run see the same jitter schedule. */
-export { mulberry32 as seededRandom } from '../../questions/challenges/rng.js';
+export { mulberry32 as seededRandom } from '../../questions/_lib/rng.js';
 
 export function fixed(value: number | undefined, digits = 1): string {
   if (value === undefined || !Number.isFinite(value)) return '—';

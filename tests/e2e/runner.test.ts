@@ -13,7 +13,7 @@ import { createRoom } from '../support/server.js';
 import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
-const REFERENCE_FILE = path.resolve(import.meta.dirname, '../../questions/challenges/scaled-dot-product-attention.ts');
+const REFERENCE_FILE = path.resolve(import.meta.dirname, '../../questions/q01-self-attention/scaled-dot-product-attention.challenge.ts');
 
 const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { mulberry32 } from '../../questions/challenges/rng.js';
+import { mulberry32 } from '../../questions/_lib/rng.js';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { LocalBus } from '../../server/bus/local.js';
 import type { Bus, ControlHandler, ControlMessage, DocHandler, DocMessage } from '../../server/bus/port.js';

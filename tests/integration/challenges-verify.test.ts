@@ -10,7 +10,7 @@ import type { CreateRoomResponse, NewLink } from '../../shared/api.js';
 import type { ChallengeForClient, SerializedValue, Verdict } from '../../shared/challenge.js';
 import { boardRuns, boardVerdicts, readVerdict, type RunRecord } from '../../shared/doc.js';
 import { CloseCode } from '../../shared/protocol.js';
-import { CHALLENGES } from '../../questions/challenges/index.js';
+import { CHALLENGES } from '../../questions/index.js';
 import { cpuTf, runReference } from '../../server/challenges/vectors.js';
 import { VERIFY_BURST } from '../../server/http/challenges.js';
 import { connect, createRoom, eventually, nextClose, startTestServer, waitSynced, type Client, type TestServer } from '../support/server.js';

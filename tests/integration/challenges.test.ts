@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import type { ChallengeForClient } from '../../shared/challenge.js';
 import type { ChallengeListResponse, ChallengeReferenceResponse } from '../../shared/challengeSpec.js';
-import { CHALLENGES } from '../../questions/challenges/index.js';
-import { CHALLENGES_DIR, DEFAULT_CHALLENGE_SEED, createChallengeRegistry } from '../../server/challenges/registry.js';
+import { CHALLENGES, builtInChallengeFile } from '../../questions/index.js';
+import { DEFAULT_CHALLENGE_SEED, createChallengeRegistry } from '../../server/challenges/registry.js';
+import { defaultQuestionsDir } from '../../server/questions/load.js';
 import { createRoom, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -28,7 +29,7 @@ const call = (c: Caller, urlPath: string, method = 'GET', body?: unknown) => {
 
 /** The text of a module's `reference(...)` method: from its declaration to the end of the file. */
 const referenceText = (id: string) => {
-  const source = fs.readFileSync(path.join(CHALLENGES_DIR, `${id}.ts`), 'utf8');
+  const source = fs.readFileSync(path.join(defaultQuestionsDir(), builtInChallengeFile(id)!), 'utf8');
   const start = source.indexOf('\n  reference(');
   if (start < 0) throw new Error(`test bug: no reference method in ${id}.ts`);
   return source.slice(start);
@@ -144,7 +145,7 @@ describe('what each link receives', () => {
     for (const caller of ['interviewer', 'observer'] as const) {
       const body = (await (await call(caller, '/challenges/speculative-acceptance/reference')).json()) as ChallengeReferenceResponse;
       expect(body.id).toBe('speculative-acceptance');
-      expect(body.source).toBe(fs.readFileSync(path.join(CHALLENGES_DIR, 'speculative-acceptance.ts'), 'utf8'));
+      expect(body.source).toBe(fs.readFileSync(path.join(defaultQuestionsDir(), builtInChallengeFile('speculative-acceptance')!), 'utf8'));
       for (const line of distinctiveLines('speculative-acceptance')) expect(body.source).toContain(line);
     }
   });

@@ -6,7 +6,7 @@
  * within the awareness timeout, even for someone who joins afterwards.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../questions/challenges/rng.js';
+import { mulberry32 } from '../../questions/_lib/rng.js';
 import { boardCode } from '../../shared/doc.js';
 import { expectConverged, pause, randomEdit, startLoadBalancer, type LoadBalancer } from '../support/cluster.js';
 import { lazySchema, requirePostgres, type TestSchema } from '../support/postgres.js';

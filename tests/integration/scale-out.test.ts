@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { mulberry32 } from '../../questions/challenges/rng.js';
+import { mulberry32 } from '../../questions/_lib/rng.js';
 import { boardCode, boardElements } from '../../shared/doc.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { countLocalUpdates, expectConverged, pause, randomEdit } from '../support/cluster.js';

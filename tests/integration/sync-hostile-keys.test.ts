@@ -18,7 +18,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { BOARD_KEYS, PANEL_KEYS, isHostileKey, scoreKey, serverOnlyTypes } from '../../shared/doc.js';
 import { CloseCode, MessageType, type DocName } from '../../shared/protocol.js';
-import { mulberry32 } from '../../questions/challenges/rng.js';
+import { mulberry32 } from '../../questions/_lib/rng.js';
 import { createRoom, rawSocket, startTestServer, type TestServer } from '../support/server.js';
 
 /** ATTN_FUZZ_SEED replays another seed; a failure names its round. */

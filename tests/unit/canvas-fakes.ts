@@ -13,7 +13,7 @@ import type {
   SceneUpdate,
 } from '../../client/canvas/excalidrawApi.js';
 import { compareByIndex } from '../../client/canvas/versioning.js';
-import { mulberry32 } from '../../questions/challenges/rng.js';
+import { mulberry32 } from '../../questions/_lib/rng.js';
 
 /** mulberry32 (the challenges' seeded generator) drives a fuzz test reproducibly from one integer. */
 export { mulberry32 };

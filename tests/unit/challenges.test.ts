@@ -7,18 +7,18 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareValues, type ChallengeCase, type SerializedTensor, type SerializedValue } from '../../shared/challenge.js';
 import { ChallengeValueError, compactFloat32, fromCallValue, tensorsIn, toCallArgs, type Tf } from '../../shared/challengeSpec.js';
-import { list, num, numbers, strings, tensor, type ChallengeDefinition } from '../../questions/challenges/define.js';
-import { CHALLENGES, NON_CHALLENGE_MODULES } from '../../questions/challenges/index.js';
-import { caseSeed, createRng, mulberry32 } from '../../questions/challenges/rng.js';
+import { list, num, numbers, strings, tensor, type ChallengeDefinition } from '../../questions/_lib/define.js';
+import { BUILT_IN_CHALLENGES, CHALLENGES, builtInChallengeFile } from '../../questions/index.js';
+import { caseSeed, createRng, mulberry32 } from '../../questions/_lib/rng.js';
 import {
-  CHALLENGES_DIR,
   ChallengeDefinitionError,
   DEFAULT_CHALLENGE_SEED,
-  checkQuestionChallenges,
   createChallengeRegistry,
   validateChallenges,
 } from '../../server/challenges/registry.js';
 import { computeCases, cpuTf, runReference } from '../../server/challenges/vectors.js';
+import { templates } from '../../questions/_lib/diagrams/index.js';
+import { validateAttachments, type AttachmentContext } from '../../server/questions/attachments.js';
 import { defaultQuestionsDir, loadQuestionBank, questionBankFrom } from '../../server/questions/load.js';
 
 const REQUIRED_IDS = [
@@ -71,6 +71,11 @@ const dataOf = (v: SerializedValue) => (v as SerializedTensor).data;
 const itemsOf = (v: SerializedValue) => (v as { items: SerializedValue[] }).items.map((i) => (i as { value: number }).value);
 const valueOf = (v: SerializedValue) => (v as { value: number }).value;
 
+const attachmentContext = (challenges: ReturnType<typeof createChallengeRegistry>): AttachmentContext => ({
+  challenges,
+  diagramIds: templates.map((t) => t.id),
+});
+
 describe('registry', () => {
   it('has every challenge the issue asks for, each validated', () => {
     const ids = CHALLENGES.map((c) => c.id);
@@ -80,18 +85,21 @@ describe('registry', () => {
     expect(createChallengeRegistry().list().map((s) => s.id)).toEqual(ids);
   });
 
-  it('registers every module in questions/challenges/, each file named after its id', () => {
+  it('registers every *.challenge.ts in the question folders, each file named after its id and in its question\'s folder', () => {
+    const dir = defaultQuestionsDir();
     const modules = fs
-      .readdirSync(CHALLENGES_DIR)
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => path.basename(f, '.ts'))
-      .filter((name) => !(NON_CHALLENGE_MODULES as readonly string[]).includes(name));
-    expect(modules.sort()).toEqual(CHALLENGES.map((c) => c.id).sort());
+      .readdirSync(dir)
+      .filter((folder) => !folder.startsWith('_') && fs.statSync(path.join(dir, folder)).isDirectory())
+      .flatMap((folder) => fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.challenge.ts')).map((f) => `${folder}/${f}`));
+    expect(modules.sort()).toEqual(BUILT_IN_CHALLENGES.map((c) => c.file).sort());
+    for (const c of BUILT_IN_CHALLENGES) {
+      expect(c.file).toBe(`${path.dirname(bank.get(c.definition.questionId)!.file)}/${c.definition.id}.challenge.ts`);
+    }
   });
 
   it('links questions and challenges both ways', () => {
     const registry = createChallengeRegistry();
-    expect(() => checkQuestionChallenges(bank, registry)).not.toThrow();
+    expect(() => validateAttachments(bank, attachmentContext(registry))).not.toThrow();
     for (const q of bank.list()) {
       if (q.challenge) expect(registry.get(q.challenge)?.questionId, q.id).toBe(q.id);
     }
@@ -101,8 +109,8 @@ describe('registry', () => {
   it('stops start-up on a question whose challenge does not exist, in the bank-error format', () => {
     const [first] = bank.list();
     const broken = questionBankFrom([{ ...first!, challenge: 'no-such-challenge' }]);
-    expect(() => checkQuestionChallenges(broken, createChallengeRegistry())).toThrow(
-      /^q01-self-attention\.md: challenge: no challenge "no-such-challenge" in questions\/challenges\/ \(known: scaled-dot-product-attention, /,
+    expect(() => validateAttachments(broken, attachmentContext(createChallengeRegistry()))).toThrow(
+      /^q01-self-attention\/question\.md: challenge: no challenge "no-such-challenge" in the bank \(known: scaled-dot-product-attention, /,
     );
   });
 
@@ -145,7 +153,7 @@ describe('registry', () => {
   it('serves each module’s own text as its reference source', async () => {
     const registry = createChallengeRegistry();
     const source = await registry.referenceSource('dpo-loss');
-    expect(source).toBe(fs.readFileSync(path.join(CHALLENGES_DIR, 'dpo-loss.ts'), 'utf8'));
+    expect(source).toBe(fs.readFileSync(path.join(defaultQuestionsDir(), builtInChallengeFile('dpo-loss')!), 'utf8'));
     expect(source).toContain('tf.softplus(tf.neg(margin))');
   });
 

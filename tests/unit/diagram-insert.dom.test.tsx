@@ -16,7 +16,7 @@ import { indicesAbove, insertTemplate, templateElements, viewportCenter } from '
 import { formatMathInSelection, mathLabel } from '../../client/diagrams/mathLabels.js';
 import { mlLibraryItems } from '../../client/diagrams/mlLibrary.js';
 import { shapeReport, type ReportElement } from '../../client/diagrams/shapeReport.js';
-import { templates, libraryItems } from '../../questions/diagrams/index.js';
+import { templates, libraryItems } from '../../questions/_lib/diagrams/index.js';
 import { boardElements, boardSession, SESSION_KEYS, type StoredElement } from '../../shared/doc.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

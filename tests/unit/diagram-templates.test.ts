@@ -7,8 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatShape, shapesOfLabel } from '../../client/canvas/shapes.js';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
-import { libraryItems, templates } from '../../questions/diagrams/index.js';
-import { Q2_D_MODEL, Q2_HEADS } from '../../questions/diagrams/templates.js';
+import { libraryItems, templates } from '../../questions/_lib/diagrams/index.js';
+import { Q2_D_MODEL, Q2_HEADS } from '../../questions/_lib/diagrams/templates.js';
 
 const questions = loadQuestionBank(defaultQuestionsDir()).list();
 const byId = new Map(templates.map((t) => [t.id, t]));

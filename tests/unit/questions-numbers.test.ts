@@ -9,9 +9,9 @@ import { transform } from 'sucrase';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareValues } from '../../shared/challenge.js';
 import type { Tf } from '../../shared/challengeSpec.js';
-import type { ChallengeDefinition } from '../../questions/challenges/define.js';
-import { CHALLENGES } from '../../questions/challenges/index.js';
-import { mulberry32 } from '../../questions/challenges/rng.js';
+import type { ChallengeDefinition } from '../../questions/_lib/define.js';
+import { CHALLENGES } from '../../questions/index.js';
+import { mulberry32 } from '../../questions/_lib/rng.js';
 import { DEFAULT_CHALLENGE_SEED } from '../../server/challenges/registry.js';
 import { computeCases, cpuTf, runReference } from '../../server/challenges/vectors.js';
 import { defaultQuestionsDir } from '../../server/questions/load.js';
@@ -53,10 +53,10 @@ beforeAll(async () => {
 describe('guide reference implementations pass their linked challenge', () => {
   // [question file, function name, challenge id]: the guide's signature is the challenge's.
   const linked: Array<[string, string, string]> = [
-    ['q01-self-attention.md', 'scaledDotProductAttention', 'scaled-dot-product-attention'],
-    ['q02-long-sequence-transformer.md', 'localGlobalMask', 'sliding-window-mask'],
-    ['q04-rlhf-70b.md', 'gae', 'gae'],
-    ['q05-ddpm-vs-ddim.md', 'ddimStep', 'ddim-step'],
+    ['q01-self-attention/question.md', 'scaledDotProductAttention', 'scaled-dot-product-attention'],
+    ['q02-long-sequence-transformer/question.md', 'localGlobalMask', 'sliding-window-mask'],
+    ['q04-rlhf-70b/question.md', 'gae', 'gae'],
+    ['q05-ddpm-vs-ddim/question.md', 'ddimStep', 'ddim-step'],
   ];
   for (const [file, name, id] of linked) {
     it(`${file}: ${name} passes every case of ${id}, on three seeds`, async () => {
@@ -92,7 +92,7 @@ describe('q01: fully masked rows', () => {
   });
 
   it('the guide and the challenge state the same convention: zeros', async () => {
-    expect(guideOf('q01-self-attention.md')).toContain('its output is the zero vector');
+    expect(guideOf('q01-self-attention/question.md')).toContain('its output is the zero vector');
     expect(challenge('scaled-dot-product-attention').statement).toContain('output is the zero vector');
     // And the challenge's vectors hold it: the padded-queries case has all-zero output rows.
     const cases = await computeCases(challenge('scaled-dot-product-attention'), DEFAULT_CHALLENGE_SEED);
@@ -108,12 +108,12 @@ describe('q01: fully masked rows', () => {
   it('a materialised 32k × 32k score tensor, 32 heads, fp16, is 64 GiB per layer', () => {
     const n = 32 * 1024;
     expect((n * n * 32 * 2) / GIB).toBe(64);
-    expect(guideOf('q01-self-attention.md')).toContain('32k × 32k × 32 × 2 bytes ≈ 64 GiB');
+    expect(guideOf('q01-self-attention/question.md')).toContain('32k × 32k × 32 × 2 bytes ≈ 64 GiB');
   });
 });
 
 describe('q02: the million-token numbers', () => {
-  const guide = guideOf('q02-long-sequence-transformer.md');
+  const guide = guideOf('q02-long-sequence-transformer/question.md');
   const d = 4096;
   const layers = 32;
   const heads = 32;
@@ -148,8 +148,8 @@ describe('q08: modality dropout rates', () => {
   const N = 60_000;
 
   it('the guide’s modalityDropout drops a modality at p − pᵏ/k, not p, and the guide says so', () => {
-    const dropout = guideFunction<Dropout>('q08-missing-modalities.md', 'modalityDropout', tf);
-    const guide = guideOf('q08-missing-modalities.md');
+    const dropout = guideFunction<Dropout>('q08-missing-modalities/question.md', 'modalityDropout', tf);
+    const guide = guideOf('q08-missing-modalities/question.md');
     const random = mulberry32(16);
     for (const k of [1, 2, 3]) {
       const row = [1, 1, 1].map((_, i) => (i < k ? 1 : 0));
@@ -173,7 +173,7 @@ describe('q08: modality dropout rates', () => {
 });
 
 describe('q11: pipeline bubble and training time', () => {
-  const guide = guideOf('q11-training-100b-models.md');
+  const guide = guideOf('q11-training-100b-models/question.md');
   const bubble = (p: number, m: number) => (p - 1) / (m + p - 1);
 
   it('p = 8: m = 32 idles 18%; m ≥ 63 keeps the bubble within 10%, and the guide’s own check agrees', () => {
@@ -183,7 +183,7 @@ describe('q11: pipeline bubble and training time', () => {
     expect(m).toBe(63);
     expect(guide).toContain(`needs m ≥ ${m}`);
     type Plan = { dataParallel: number; pipelineParallel: number; tensorParallel: number; microBatches: number };
-    const planProblems = guideFunction<(plan: Plan, gpus: number, perNode: number) => string[]>('q11-training-100b-models.md', 'planProblems', tf);
+    const planProblems = guideFunction<(plan: Plan, gpus: number, perNode: number) => string[]>('q11-training-100b-models/question.md', 'planProblems', tf);
     const plan = { dataParallel: 4, pipelineParallel: 8, tensorParallel: 8, microBatches: m };
     expect(planProblems(plan, 256, 8)).toEqual([]);
     expect(planProblems({ ...plan, microBatches: 32 }, 256, 8)).toEqual(['pipeline bubble is 18%: use more micro-batches']);
@@ -201,7 +201,7 @@ describe('q11: pipeline bubble and training time', () => {
 });
 
 describe('q12: inference numbers', () => {
-  const guide = guideOf('q12-efficient-multimodal-inference.md');
+  const guide = guideOf('q12-efficient-multimodal-inference/question.md');
 
   it('KV cache: 32 layers × 32 heads × 128 dims in fp16 is 512 KiB per token, 2 GiB for 4k tokens', () => {
     const perToken = 2 * 32 * 32 * 128 * 2;
@@ -216,25 +216,25 @@ describe('q12: inference numbers', () => {
 
 describe('text fixes without a number', () => {
   it('q04 says when advantages are whitened, and the challenge keeps them raw', () => {
-    const guide = guideOf('q04-rlhf-70b.md');
+    const guide = guideOf('q04-rlhf-70b/question.md');
     expect(guide).not.toContain('whiten advantages over the batch.');
     expect(guide).toContain("The returns Rₜ (the critic's targets) always use the *raw* advantages");
     expect(challenge('ppo-clipped-gae').statement).toContain('not whitened');
   });
 
   it('q05 counts timesteps from 0, as both diffusion challenges do', () => {
-    const guide = guideOf('q05-ddpm-vs-ddim.md');
+    const guide = guideOf('q05-ddpm-vs-ddim/question.md');
     expect(guide).not.toMatch(/β₁ … β_T|α₁·α₂/);
     expect(guide).toContain('β₀ … β_{T−1}, αₜ = 1 − βₜ, ᾱₜ = α₀·α₁·…·αₜ, and ᾱ₋₁ = 1');
     expect(challenge('ddpm-step').statement).toContain('timesteps counted from 0');
   });
 
   it('q06 says training and sampling share one null condition', () => {
-    expect(guideOf('q06-classifier-free-guidance.md')).toContain('Sampling must use the very null condition training used');
+    expect(guideOf('q06-classifier-free-guidance/question.md')).toContain('Sampling must use the very null condition training used');
   });
 
   it('q09 chunks with the quadratic form of the same kernel, not softmax', () => {
-    const guide = guideOf('q09-efficient-attention-research.md');
+    const guide = guideOf('q09-efficient-attention-research/question.md');
     expect(guide).not.toContain('exact attention inside chunks');
     expect(guide).toContain('the same linear kernel in its quadratic form');
   });
@@ -294,6 +294,6 @@ describe('q09: the chunked form of causal linear attention', () => {
     const softmaxInside = chunked(4, (q, k) => matmul(q, transpose(k)).map((row) => row.map(Math.exp)));
     const worst = Math.max(...softmaxInside.flatMap((row, i) => row.map((x, j) => Math.abs(x - expected[i]![j]!))));
     expect(worst).toBeGreaterThan(1e-3);
-    expect(guideOf('q09-efficient-attention-research.md')).toContain('It equals the recurrent form exactly');
+    expect(guideOf('q09-efficient-attention-research/question.md')).toContain('It equals the recurrent form exactly');
   });
 });

@@ -48,7 +48,7 @@ const PYTHON_IDIOMS: RegExp[] = [
 describe('the shipped question bank', () => {
   it('holds exactly q1 to q12, in order', () => {
     expect(questions.map((q) => q.id)).toEqual(Array.from({ length: 12 }, (_, i) => `q${i + 1}`));
-    for (const q of questions) expect(q.file).toMatch(/^q\d{2}-[a-z0-9-]+\.md$/);
+    for (const q of questions) expect(q.file).toMatch(/^q\d{2}-[a-z0-9-]+\/question\.md$/);
   });
 
   it('covers all six topics', () => {

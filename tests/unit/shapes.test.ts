@@ -12,7 +12,7 @@ import {
   shapesOfLabel,
 } from '../../client/canvas/shapes.js';
 import type { ShapeCheckElement } from '../../client/canvas/shapes.js';
-import { blocks, libraryItems, templates } from '../../questions/diagrams/index.js';
+import { blocks, libraryItems, templates } from '../../questions/_lib/diagrams/index.js';
 
 describe('parseShape', () => {
   it('reads numbers, symbols and bound symbols', () => {

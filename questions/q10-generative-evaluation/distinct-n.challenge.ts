@@ -1,5 +1,5 @@
 /** Q10: corpus-level distinct-n. */
-import { defineChallenge, num, prose, strings, type Rng, type Tf } from './define.js';
+import { defineChallenge, num, prose, strings, type Rng, type Tf } from '../_lib/define.js';
 
 const VOCABULARY = ['the', 'a', 'cat', 'dog', 'sat', 'ran', 'on', 'mat', 'log', 'quickly'];
 

@@ -10,7 +10,7 @@ import { D_MODEL, LONG_T, VOCAB, WINDOW, arrow, blocks, data, place } from './bl
 export interface DiagramTemplate {
   /** equals the `diagram:` front matter of the question it serves */
   id: string;
-  /** The question file this template serves (questions/*.md). */
+  /** The question file this template serves (questions/<slug>/question.md). */
   question: string;
   title: string;
   elements: ExcalidrawElementSkeleton[];
@@ -77,7 +77,7 @@ function longSequence(): DiagramTemplate {
   });
   return {
     id: 'long-sequence-transformer',
-    question: 'q02-long-sequence-transformer.md',
+    question: 'q02-long-sequence-transformer/question.md',
     title: `Transformer for ${LONG_T.toLocaleString('en-US')}+ tokens`,
     elements: [
       input, embed, pos, local, global, random, sparse, ffn, segment, globalEncoder, broadcast, merge, head,
@@ -126,7 +126,7 @@ function multimodal(): DiagramTemplate {
   const gen = place(p('generation-head'), blocks.generationHead, 4, 2);
   return {
     id: 'multimodal-fusion',
-    question: 'q07-multimodal-architecture.md',
+    question: 'q07-multimodal-architecture/question.md',
     title: 'Multimodal fusion model (vision, text, audio)',
     elements: [
       image, text, audio, vision, textEnc, audioEnc, visionEmb, textEmb, audioEmb, missing, fusion, paddingMask, cls, gen,
@@ -163,7 +163,7 @@ function diffusionSampling(): DiagramTemplate {
   // subsequence for DDIM (50 of 1000 is a stride of 20), so "t ← t−1" would be wrong for DDIM.
   return {
     id: 'ddpm-ddim-sampling',
-    question: 'q05-ddpm-vs-ddim.md',
+    question: 'q05-ddpm-vs-ddim/question.md',
     title: 'DDPM / DDIM sampling loop',
     elements: [
       noise, unet, scheduler, output,
@@ -222,7 +222,7 @@ function rlhfPpo(): DiagramTemplate {
   });
   return {
     id: 'rlhf-ppo-loop',
-    question: 'q04-rlhf-70b.md',
+    question: 'q04-rlhf-70b/question.md',
     title: 'RLHF / PPO loop',
     elements: [
       prompts, policy, reward, lastToken, reference, kl, rewards, value, advantages, oldLogp, update,
@@ -283,7 +283,7 @@ function speculativeDecoding(): DiagramTemplate {
   const cache = place(p('kv-cache'), blocks.kvCache, 3, 1, { label: 'Target KV cache (rolled back past the first reject)' });
   return {
     id: 'speculative-decoding',
-    question: 'q12-efficient-multimodal-inference.md',
+    question: 'q12-efficient-multimodal-inference/question.md',
     title: 'Speculative decoding',
     elements: [
       prefix, draft, sampleDrafts, extend, target, accept, cache,

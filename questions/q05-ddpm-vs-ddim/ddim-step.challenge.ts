@@ -1,6 +1,6 @@
 /** Q5: one DDIM step, deterministic or with η-scaled noise. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, num, prose, randn, type Rng, type Tf } from './define.js';
+import { FLOAT32, defineChallenge, num, prose, randn, type Rng, type Tf } from '../_lib/define.js';
 
 const step = (rng: Rng, shape: number[], alphaBarT: number, alphaBarPrev: number, eta: number) => [
   randn(rng, shape),

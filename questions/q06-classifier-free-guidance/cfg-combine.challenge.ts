@@ -1,6 +1,6 @@
 /** Q6: combining the unconditional and conditional predictions of one batched denoiser call. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, num, prose, randn, type Rng, type Tf } from './define.js';
+import { FLOAT32, defineChallenge, num, prose, randn, type Rng, type Tf } from '../_lib/define.js';
 
 /** [2B, H, W, C]: B unconditional rows, then the same B examples with their prompt. */
 const batched = (rng: Rng, batch: number, side: number, channels: number, scale: number) => [randn(rng, [2 * batch, side, side, channels]), num(scale)];

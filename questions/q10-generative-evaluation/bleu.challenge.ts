@@ -1,5 +1,5 @@
 /** Q10: corpus BLEU-4, the reference-overlap metric that distinct-n is contrasted with. */
-import { defineChallenge, list, prose, strings, type Rng, type Tf } from './define.js';
+import { defineChallenge, list, prose, strings, type Rng, type Tf } from '../_lib/define.js';
 
 const VOCABULARY = ['the', 'cat', 'sat', 'on', 'mat', 'a', 'dog', 'lay', 'rug', 'by', 'door', 'and', 'slept'];
 

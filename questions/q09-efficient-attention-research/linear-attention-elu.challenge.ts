@@ -1,6 +1,6 @@
 /** Q9: kernelised (linear) attention with the elu + 1 feature map, non-causal and causal. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, bool, defineChallenge, prose, randn, type Rng, type Tf } from './define.js';
+import { FLOAT32, bool, defineChallenge, prose, randn, type Rng, type Tf } from '../_lib/define.js';
 
 const qkv = (rng: Rng, batch: number, heads: number, n: number, m: number, d: number, dV: number, causal: boolean) => [
   randn(rng, [batch, heads, n, d]),

@@ -1,6 +1,6 @@
 /** Q1 follow-up: multi-head self-attention with separate Q, K, V, O projections. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, bool, defineChallenge, num, prose, randn, type Rng, type Tf } from './define.js';
+import { FLOAT32, bool, defineChallenge, num, prose, randn, type Rng, type Tf } from '../_lib/define.js';
 
 /** x and the four projections, scaled so activations stay near unit variance. */
 const inputs = (rng: Rng, batch: number, n: number, dModel: number, numHeads: number, causal: boolean) => {

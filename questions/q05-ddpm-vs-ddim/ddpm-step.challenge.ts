@@ -1,6 +1,6 @@
 /** Q5: one ancestral DDPM step. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, num, numbers, prose, randn, type Rng, type Tf } from './define.js';
+import { FLOAT32, defineChallenge, num, numbers, prose, randn, type Rng, type Tf } from '../_lib/define.js';
 
 /** βₜ linear from 1e-4 to 0.02 over `steps` (Ho et al.'s schedule), rounded to 6 significant digits. */
 const linearBetas = (steps: number) => Array.from({ length: steps }, (_, t) => Number((1e-4 + ((0.02 - 1e-4) * t) / (steps - 1)).toPrecision(6)));

@@ -1,6 +1,6 @@
 /** Q4: the RLHF PPO step: KL-penalised token rewards, GAE advantages, clipped surrogate loss. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, num, prose, record, tensor, tensorFrom, type Rng, type Tf } from './define.js';
+import { FLOAT32, defineChallenge, num, prose, record, tensor, tensorFrom, type Rng, type Tf } from '../_lib/define.js';
 
 interface Settings {
   batch: number;

@@ -1,6 +1,6 @@
 /** Q1: scaled dot-product attention with a keep/block mask. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, prose, randn, tensorFrom, type Tf } from './define.js';
+import { FLOAT32, defineChallenge, prose, randn, tensorFrom, type Tf } from '../_lib/define.js';
 
 /** [batch, n, m] mask: 1 where query i of example b may attend key j. */
 const maskOf = (batch: number, n: number, m: number, keep: (b: number, i: number, j: number) => boolean) =>

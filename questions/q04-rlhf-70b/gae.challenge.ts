@@ -1,5 +1,5 @@
 /** Q4: generalised advantage estimation for one trajectory. */
-import { defineChallenge, numbers, num, prose, type Rng, type Tf } from './define.js';
+import { defineChallenge, numbers, num, prose, type Rng, type Tf } from '../_lib/define.js';
 
 /** T rewards and T + 1 values; `terminal` makes the bootstrap value 0. */
 const trajectory = (rng: Rng, steps: number, terminal: boolean, gamma: number, lambda: number) => {

@@ -1,5 +1,5 @@
 /** Q12: the accept/resample rule of speculative decoding, with the randomness given. */
-import { EXACT, defineChallenge, list, numbers, prose, randomDistribution, type Rng, type Tf } from './define.js';
+import { EXACT, defineChallenge, list, numbers, prose, randomDistribution, type Rng, type Tf } from '../_lib/define.js';
 
 /** Uniforms closer than this to a threshold are redrawn, so float rounding cannot flip a decision. */
 const MARGIN = 1e-3;

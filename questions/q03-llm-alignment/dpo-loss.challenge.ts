@@ -1,6 +1,6 @@
 /** Q3: the DPO loss from sequence log-probabilities. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, num, prose, tensor, tensorFrom, type Rng, type Tf } from './define.js';
+import { FLOAT32, defineChallenge, num, prose, tensor, tensorFrom, type Rng, type Tf } from '../_lib/define.js';
 
 /** Summed response log-probs: reference around -120, policy drifted from it by `drift`. */
 const pairs = (rng: Rng, batch: number, drift: number) => {

@@ -1,6 +1,6 @@
 /** Q2: the attention pattern of local windows plus global tokens, as a dense mask. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { EXACT, bool, defineChallenge, num, prose, type Tf } from './define.js';
+import { EXACT, bool, defineChallenge, num, prose, type Tf } from '../_lib/define.js';
 
 const args = (n: number, halfWindow: number, numGlobal: number, causal: boolean) => [num(n), num(halfWindow), num(numGlobal), bool(causal)];
 

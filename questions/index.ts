@@ -1,0 +1,63 @@
+/**
+ * The built-in bank's code attachments, by static import so tsx, vitest and the compiled server
+ * (plain node on dist/) resolve them alike. Each question's files live in its own folder,
+ * questions/<slug>/; this index only lists the TypeScript modules among them.
+ *
+ * Adding a challenge to a question: write questions/<slug>/<challenge-id>.challenge.ts (import
+ * builders from '../_lib/define.js'), add one import and one `challenge(...)` line below, and name
+ * it in that folder's question.md front matter (`challenge: <challenge-id>`).
+ * tests/unit/challenges.test.ts fails if a *.challenge.ts file is missing from this list.
+ */
+import type { ChallengeDefinition } from './_lib/define.js';
+import scaledDotProductAttention from './q01-self-attention/scaled-dot-product-attention.challenge.js';
+import multiHeadAttention from './q01-self-attention/multi-head-attention.challenge.js';
+import slidingWindowMask from './q02-long-sequence-transformer/sliding-window-mask.challenge.js';
+import dpoLoss from './q03-llm-alignment/dpo-loss.challenge.js';
+import gae from './q04-rlhf-70b/gae.challenge.js';
+import ppoClippedGae from './q04-rlhf-70b/ppo-clipped-gae.challenge.js';
+import ddpmStep from './q05-ddpm-vs-ddim/ddpm-step.challenge.js';
+import ddimStep from './q05-ddpm-vs-ddim/ddim-step.challenge.js';
+import cfgCombine from './q06-classifier-free-guidance/cfg-combine.challenge.js';
+import linearAttentionElu from './q09-efficient-attention-research/linear-attention-elu.challenge.js';
+import distinctN from './q10-generative-evaluation/distinct-n.challenge.js';
+import bleu from './q10-generative-evaluation/bleu.challenge.js';
+import speculativeAcceptance from './q12-efficient-multimodal-inference/speculative-acceptance.challenge.js';
+
+/** A challenge module and where it lives, relative to questions/ (its reference source is served from there). */
+export interface RegisteredChallenge {
+  definition: ChallengeDefinition;
+  /** `<slug>/<id>.challenge.ts` */
+  file: string;
+}
+
+const challenge = (folder: string, definition: ChallengeDefinition): RegisteredChallenge => ({
+  definition,
+  file: `${folder}/${definition.id}.challenge.ts`,
+});
+
+/** In question order, then the order a question's challenges are best tackled. */
+export const BUILT_IN_CHALLENGES: readonly RegisteredChallenge[] = [
+  challenge('q01-self-attention', scaledDotProductAttention),
+  challenge('q01-self-attention', multiHeadAttention),
+  challenge('q02-long-sequence-transformer', slidingWindowMask),
+  challenge('q03-llm-alignment', dpoLoss),
+  challenge('q04-rlhf-70b', gae),
+  challenge('q04-rlhf-70b', ppoClippedGae),
+  challenge('q05-ddpm-vs-ddim', ddpmStep),
+  challenge('q05-ddpm-vs-ddim', ddimStep),
+  challenge('q06-classifier-free-guidance', cfgCombine),
+  challenge('q09-efficient-attention-research', linearAttentionElu),
+  challenge('q10-generative-evaluation', distinctN),
+  challenge('q10-generative-evaluation', bleu),
+  challenge('q12-efficient-multimodal-inference', speculativeAcceptance),
+];
+
+export const CHALLENGES: readonly ChallengeDefinition[] = BUILT_IN_CHALLENGES.map((c) => c.definition);
+
+/** Names a challenge may not take: they are the helper modules in questions/_lib/. */
+export const NON_CHALLENGE_MODULES = ['define', 'index', 'rng'] as const;
+
+/** `<slug>/<id>.challenge.ts` for a built-in challenge id, relative to questions/. */
+export function builtInChallengeFile(id: string): string | undefined {
+  return BUILT_IN_CHALLENGES.find((c) => c.definition.id === id)?.file;
+}

@@ -1,0 +1,92 @@
+/**
+ * A whole bank: the question folders (./load.ts) plus the code attachments that live beside them,
+ * challenge modules and diagram templates. `QUESTIONS_DIR` replaces all three together.
+ *
+ * The built-in bank's modules are TypeScript, registered by static import in questions/index.ts,
+ * so the compiled server (plain node on dist/) and tsx load them alike. A custom bank's modules are
+ * found by name in each folder and loaded by dynamic import: `<id>.challenge.mjs` or `.js` always,
+ * `<id>.challenge.ts` only when the server itself runs under tsx (`npm run dev`); a diagram is data,
+ * `<id>.diagram.json`. questions/README.md documents both.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ChallengeDefinition } from '../../questions/_lib/define.js';
+import { templates as builtInTemplates, type DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import { BUILT_IN_CHALLENGES } from '../../questions/index.js';
+import { QuestionBankError, defaultQuestionsDir, loadQuestionBank, type QuestionBank } from './load.js';
+
+export interface BankChallenge {
+  definition: ChallengeDefinition;
+  /** absolute path of the module, whose text is the reference source interviewers may open */
+  sourceFile: string;
+}
+
+export interface LoadedBank {
+  dir: string;
+  questions: QuestionBank;
+  challenges: BankChallenge[];
+  diagrams: readonly DiagramTemplate[];
+}
+
+const CHALLENGE_MODULE = /^([a-z0-9-]+)\.challenge\.(mjs|js|ts)$/;
+const DIAGRAM_FILE = /^([a-z0-9-]+)\.diagram\.json$/;
+
+/** Loads `dir` with everything in it; throws QuestionBankError naming the file for the first problem. */
+export async function loadBank(dir: string): Promise<LoadedBank> {
+  const questions = loadQuestionBank(dir);
+  if (path.resolve(dir) === defaultQuestionsDir()) {
+    return {
+      dir,
+      questions,
+      challenges: BUILT_IN_CHALLENGES.map((c) => ({ definition: c.definition, sourceFile: path.join(dir, c.file) })),
+      diagrams: builtInTemplates,
+    };
+  }
+  const challenges: BankChallenge[] = [];
+  const diagrams: DiagramTemplate[] = [];
+  for (const q of questions.list()) {
+    const folder = path.dirname(q.file);
+    for (const name of fs.readdirSync(path.join(dir, folder)).sort()) {
+      const file = `${folder}/${name}`;
+      const challengeMatch = CHALLENGE_MODULE.exec(name);
+      if (challengeMatch) challenges.push(await importChallenge(dir, file, challengeMatch[1]!));
+      const diagramMatch = DIAGRAM_FILE.exec(name);
+      if (diagramMatch) diagrams.push(readDiagram(dir, file, diagramMatch[1]!, q.file));
+    }
+  }
+  return { dir, questions, challenges, diagrams };
+}
+
+async function importChallenge(dir: string, file: string, id: string): Promise<BankChallenge> {
+  const sourceFile = path.join(dir, file);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(sourceFile).href)) as { default?: unknown };
+  } catch (err) {
+    const hint = file.endsWith('.ts') ? '; .ts modules load only when the server runs under tsx, use .mjs otherwise' : '';
+    throw new QuestionBankError(file, 'module', `cannot be loaded (${firstLine(err)})${hint}`);
+  }
+  const definition = mod.default as ChallengeDefinition | undefined;
+  if (typeof definition !== 'object' || definition === null) throw new QuestionBankError(file, 'default export', 'must be the challenge definition object');
+  if (definition.id !== id) throw new QuestionBankError(file, 'id', `is "${String(definition.id)}" but the file is named for "${id}"`);
+  return { definition, sourceFile };
+}
+
+function readDiagram(dir: string, file: string, id: string, questionFile: string): DiagramTemplate {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  } catch (err) {
+    throw new QuestionBankError(file, 'file', `is not JSON (${firstLine(err)})`);
+  }
+  const t = data as Partial<DiagramTemplate> | null;
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new QuestionBankError(file, 'file', 'must be a JSON object with title and elements');
+  if (typeof t.title !== 'string' || t.title.trim() === '') throw new QuestionBankError(file, 'title', 'must be a non-empty string');
+  if (!Array.isArray(t.elements) || t.elements.length === 0) throw new QuestionBankError(file, 'elements', 'must be a non-empty list of Excalidraw element skeletons');
+  return { id, question: questionFile, title: t.title, elements: t.elements };
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
