@@ -41,7 +41,10 @@ export type ListingDefect = z.infer<typeof ListingDefectSchema>;
 
 export const ListingSchema = z.strictObject({
   language: z.enum(LISTING_LANGUAGES, { error: `must be one of ${LISTING_LANGUAGES.join(', ')}` }),
-  code: text('the listing'),
+  // Not trimmed: leading indentation and blank lines are part of the listing and of its line numbers.
+  code: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be the listing written as text') })
+    .refine((code) => code.trim() !== '', 'must not be empty'),
   defects: z.array(ListingDefectSchema, { error: 'must be a list of defects' }).min(1, 'must list at least one defect'),
 });
 export type Listing = z.infer<typeof ListingSchema>;
