@@ -3,6 +3,7 @@
  * landing bundle stays small, and the server is the one that validates.
  */
 import type {
+  PutOnScreenBody,
   AvStatusResponse,
   AvTokenResponse,
   CreateRoomResponse,
@@ -134,6 +135,11 @@ export async function setCurrentQuestion(roomId: string, token: string, question
     body: { questionId },
   });
   return response.current;
+}
+
+/** Puts the current question's listing (or a challenge's starter) on the shared pad, replacing its text (interviewer only). */
+export function putOnPad(roomId: string, token: string, attachment: PutOnScreenBody['attachment']): Promise<{ target: 'pad'; lines: number }> {
+  return request<{ target: 'pad'; lines: number }>('POST', `${roomPath(roomId)}/session/screen`, { token, body: { attachment } });
 }
 
 /** A coding challenge as any role may see it: starter code, statement and test vectors, never the reference. */

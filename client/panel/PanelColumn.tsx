@@ -13,6 +13,7 @@ import { NotesField } from './NotesField.js';
 import { PanelSection } from './PanelSection.js';
 import { PlanList } from './PlanSection.js';
 import { AskedLists, GuideView } from './QuestionDetails.js';
+import { ListingReview } from './ListingReview.js';
 import { ReferenceView } from './ReferenceView.js';
 import { RubricGrid } from './RubricGrid.js';
 import { SignalsList } from './SignalsList.js';
@@ -367,6 +368,15 @@ function PanelBody({ doc, roomId, token, roomTitle, editable, myRaterId, bank, o
                   {guideExpanded ? 'Show less of the guide' : 'Show the whole guide'}
                 </button>
                 <AskedLists doc={doc} question={question} raterId={myRaterId} editable={editable} />
+                {question.listing && (
+                  <ListingReview
+                    roomId={roomId}
+                    token={token}
+                    question={{ ...question, listing: question.listing }}
+                    onScreen={question.id === currentId}
+                    canPut={editable}
+                  />
+                )}
                 {question.challenge && <ReferenceView key={question.challenge} roomId={roomId} token={token} challengeId={question.challenge} />}
               </>
             ) : bank.phase === 'loading' ? (

@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { Markdown } from '../lib/Markdown.js';
+import { ListingView } from './ListingView.js';
 import { readTimer } from './timer.js';
 import { useCurrentQuestion } from './useCurrentQuestion.js';
 import { useTicker } from './useTicker.js';
@@ -56,6 +57,7 @@ export function QuestionStrip({ doc, role }: QuestionStripProps) {
       </div>
       <div id={promptId} hidden={folded} className="question-strip-prompt">
         {!folded && <Markdown source={current.prompt} testId="question-prompt" />}
+        {!folded && current.listing && <ListingView listing={current.listing} />}
       </div>
     </section>
   );
