@@ -79,7 +79,7 @@ describe('spot the bug on the built-in bank', () => {
 
     const all = Buffer.concat([...received, Buffer.from(session, 'utf8')]);
     expect(all.includes(Buffer.from(listing.code.split('\n')[8]!, 'utf8'))).toBe(true);
-    const secrets = listing.defects.flatMap((d) => [d.defect, d.fix, d.followUp]).map((s) => s.slice(0, 60));
+    const secrets = listing.defects.flatMap((d) => [d.defect.slice(0, 60), d.fix, d.followUp.slice(0, 60)]);
     const leaked = secrets.filter((s) => all.includes(Buffer.from(s, 'utf8')));
     expect(leaked).toEqual([]);
     expect(all.includes(Buffer.from('"defects"', 'utf8'))).toBe(false);
