@@ -271,6 +271,19 @@ describe('rejecting a bad bank with one line: file, field, problem', () => {
     expect(failureOf(() => loadQuestionBank(dir)).message).toBe('q01-latin1/question.md: file: is not valid UTF-8 text');
   });
 
+  it('a loose question file from the flat layout, saying where to move it', () => {
+    const dir = bankDir({ 'q01-ok.md': questionText() });
+    fs.writeFileSync(path.join(dir, 'q02-flat.md'), questionText());
+    expect(failureOf(() => loadQuestionBank(dir)).message).toBe('q02-flat.md: file: each question is a folder now: move it to q02-flat/question.md');
+  });
+
+  it('a question folder without question.md (helper folders start with "_")', () => {
+    const dir = bankDir({ 'q01-ok.md': questionText(), '_lib/define.ts': 'export {};', 'q02-empty/listing.yaml': 'language: python' });
+    expect(failureOf(() => loadQuestionBank(dir)).message).toBe(
+      'q02-empty/: question.md: missing: every question folder holds one (helper folders start with "_")',
+    );
+  });
+
   it('a directory that does not exist, or holds no questions', () => {
     const missing = path.join(tempRoot, 'nowhere');
     expect(failureOf(() => loadQuestionBank(missing)).message).toBe(`${missing}: directory: does not exist`);
