@@ -49,7 +49,7 @@ describe.skipIf(!hasBrowser)('spot the bug', () => {
       await expect.poll(() => cand.locator('[data-testid="listing"] .listing-line').count(), { timeout: 10_000 }).toBe(lines.length);
       const first = listing.defects[0]!;
       const shown = await cand.locator(`[data-testid="listing"] .listing-line[data-line="${first.line}"]`).innerText();
-      expect(shown.replace(/^\d+/, '')).toBe(lines[first.line - 1]);
+      expect(shown.replace(/^\d+/, '').trimEnd()).toBe(lines[first.line - 1]!.trimEnd());
       expect(await cand.getByTestId('listing-review').count()).toBe(0);
 
       // The interviewer sees every defect, with line, severity, fix and follow-up.
