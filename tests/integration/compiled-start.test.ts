@@ -38,8 +38,10 @@ describe('the compiled server (npm start)', () => {
 
     const { room, links } = await createRoom(server.url, 'compiled');
     const auth = { Authorization: `Bearer ${links.interviewer.token}` };
-    const questions = (await (await fetch(`${server.url}/api/rooms/${room.id}/questions`, { headers: auth })).json()) as { questions: unknown[] };
-    expect(questions.questions.length).toBe(12);
+    const questions = (await (await fetch(`${server.url}/api/rooms/${room.id}/questions`, { headers: auth })).json()) as { questions: { id: string; listing?: { defects: unknown[] } }[] };
+    // Q1-Q12 plus the five spot-the-bug folders, listings included.
+    expect(questions.questions.length).toBe(17);
+    expect(questions.questions.find((q) => q.id === 'q16')?.listing?.defects.length).toBeGreaterThan(0);
     const challenge = await fetch(`${server.url}/api/rooms/${room.id}/challenges/dpo-loss/reference`, { headers: auth });
     expect(challenge.status).toBe(200);
     expect(((await challenge.json()) as { source: string }).source).toContain('export');
