@@ -16,6 +16,7 @@ import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
 import { DiagramMenu } from './DiagramMenu.js';
 import { EmptyBoardHint } from './EmptyBoardHint.js';
 import { insertTemplate, revealElements } from './insertTemplate.js';
+import { listingTemplate } from './listingTemplate.js';
 import { formatMathInSelection } from './mathLabels.js';
 import { setTemplatesForAnyone } from './diagramApi.js';
 import { shapeReport, type ReportElement, type ShapeReport } from './shapeReport.js';
@@ -81,16 +82,19 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
   }, [empty]);
 
   const canInsert = !readOnly && (can(role, 'templates.manage') || forAnyone);
-  const currentTemplate = useMemo(() => templates.find((t) => t.id === current?.diagram) ?? null, [current?.diagram]);
+  // A spot-the-bug question's listing is offered as one more template (its screen view on the board).
+  const listing = useMemo(() => listingTemplate(current), [current]);
+  const offered = useMemo(() => (listing ? [listing, ...templates] : templates), [listing]);
+  const currentTemplate = useMemo(() => listing ?? templates.find((t) => t.id === current?.diagram) ?? null, [listing, current?.diagram]);
 
   const insert = useCallback(
     (templateId: string) => {
-      const template = templates.find((t) => t.id === templateId);
+      const template = offered.find((t) => t.id === templateId);
       if (!api || !template || !canInsert) return;
       // Whole templates are bigger than a canvas pane at 100%: show all of it to whoever inserted it.
       revealElements(api, insertTemplate(api, template));
     },
-    [api, canInsert],
+    [api, canInsert, offered],
   );
 
   const check = useCallback(() => {
@@ -152,7 +156,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
 
   const menu = (
     <DiagramMenu
-      templates={templates}
+      templates={offered}
       currentTemplateId={currentTemplate?.id ?? null}
       canInsert={canInsert}
       insertBlockedReason={!readOnly && !canInsert ? 'The interviewer has not allowed candidates to insert templates.' : null}

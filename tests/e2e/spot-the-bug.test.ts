@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import type { CreateRoomResponse } from '../../shared/api.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
+import { boardElements } from '../../shared/doc.js';
+import { browserAndServer, chromiumAvailable, elementCount, joinRoom, screenshotAll } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -62,6 +63,18 @@ describe.skipIf(!hasBrowser)('spot the bug', () => {
       await iv.getByTestId('listing-to-pad').click();
       const padText = () => cand.locator('[data-testid="pad"] .cm-content').innerText();
       await expect.poll(padText, { timeout: 10_000 }).toContain(lines[first.line - 1]!.trim());
+
+      // On the board: the Diagram menu offers the listing as a template; it lands as one numbered
+      // text element that the candidate's board receives.
+      await iv.getByTestId('diagram-menu-button').click();
+      await iv.getByTestId('diagram-insert-listing-q16').click();
+      const boardTexts = () =>
+        suite.server.sync.read(room.room.id, 'board', (doc) =>
+          [...boardElements(doc).values()].map((e) => (e as { type?: string; text?: string; isDeleted?: boolean })).filter((e) => e.type === 'text' && !e.isDeleted).map((e) => e.text ?? ''),
+        );
+      const numbered = `${String(first.line).padStart(String(lines.length).length)}  ${lines[first.line - 1]}`;
+      await expect.poll(async () => (await boardTexts()).some((t) => t.split('\n').includes(numbered)), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => elementCount(cand), { timeout: 10_000 }).toBeGreaterThan(0);
 
       const all = Buffer.concat(received);
       expect(all.includes(Buffer.from(lines[first.line - 1]!.trim()))).toBe(true);

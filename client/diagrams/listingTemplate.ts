@@ -1,0 +1,27 @@
+/**
+ * A spot-the-bug listing as a board template: one monospace text element holding the numbered
+ * code, so the interviewer (or a candidate, when templates are allowed) can put the listing on
+ * the board and everyone can draw arrows and notes around the lines. It is built from the
+ * candidate's slice in the board doc (the code only), so it can never carry a defect.
+ */
+import { FONT_FAMILY } from '@excalidraw/excalidraw';
+import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import type { CurrentQuestion } from '../../shared/doc.js';
+import { listingLines } from '../../shared/listing.js';
+
+/** Right-aligned line numbers, as the question strip and the panel's defect table count them. */
+export function numberedListing(code: string): string {
+  const lines = listingLines(code);
+  const width = String(lines.length).length;
+  return lines.map((line, i) => `${String(i + 1).padStart(width)}  ${line}`).join('\n');
+}
+
+export function listingTemplate(current: CurrentQuestion | null): DiagramTemplate | null {
+  if (!current?.listing) return null;
+  return {
+    id: `listing-${current.id}`,
+    question: current.id,
+    title: `Listing: ${current.title}`,
+    elements: [{ type: 'text', x: 0, y: 0, text: numberedListing(current.listing.code), fontSize: 16, fontFamily: FONT_FAMILY['Comic Shanns'] }],
+  };
+}
