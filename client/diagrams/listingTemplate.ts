@@ -18,10 +18,11 @@ export function numberedListing(code: string): string {
 
 export function listingTemplate(current: CurrentQuestion | null): DiagramTemplate | null {
   if (!current?.listing) return null;
+  // A short title: the menu is narrow beside the panel, and marks the current question's entry anyway.
   return {
     id: `listing-${current.id}`,
     question: current.id,
-    title: `Listing: ${current.title}`,
+    title: `Code listing (${listingLines(current.listing.code).length} lines)`,
     elements: [{ type: 'text', x: 0, y: 0, text: numberedListing(current.listing.code), fontSize: 16, fontFamily: FONT_FAMILY['Comic Shanns'] }],
   };
 }
