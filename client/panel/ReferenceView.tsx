@@ -5,7 +5,7 @@ type Load = { phase: 'idle' } | { phase: 'loading' } | { phase: 'failed'; messag
 
 /**
  * The reference implementation of a question's coding challenge, fetched only when an interviewer
- * opens it: it lives on the server (questions/challenges/) and never reaches a candidate.
+ * opens it: it lives on the server (a question folder's <id>.challenge.ts) and never reaches a candidate.
  */
 export function ReferenceView({ roomId, token, challengeId }: { roomId: string; token: string; challengeId: string }) {
   const [load, setLoad] = useState<Load>({ phase: 'idle' });

@@ -24,7 +24,7 @@ export interface CaseSpec {
 }
 
 export interface ChallengeDefinition<A extends unknown[] = unknown[]> {
-  /** slug; also the module's file name (questions/challenges/<id>.ts) */
+  /** slug; also the module's file name (questions/<slug>/<id>.challenge.ts) */
   id: string;
   title: string;
   /** the question it belongs to (a question may own several challenges) */

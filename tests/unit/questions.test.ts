@@ -1,4 +1,4 @@
-// The shipped question bank (questions/*.md): it loads, it is complete, and a candidate's view
+// The shipped question bank (questions/<slug>/question.md): it loads, it is complete, and a candidate's view
 // of it carries nothing from the interviewer guide.
 import { describe, expect, it } from 'vitest';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
