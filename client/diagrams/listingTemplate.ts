@@ -4,10 +4,19 @@
  * the board and everyone can draw arrows and notes around the lines. It is built from the
  * candidate's slice in the board doc (the code only), so it can never carry a defect.
  */
-import { FONT_FAMILY } from '@excalidraw/excalidraw';
 import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
 import type { CurrentQuestion } from '../../shared/doc.js';
-import { listingLines } from '../../shared/listing.js';
+
+/**
+ * Excalidraw's monospace font, FONT_FAMILY['Comic Shanns'] (a test holds the two together). A
+ * number rather than an import: this module is pure data and stays out of Excalidraw's bundle.
+ */
+export const LISTING_FONT_FAMILY = 8;
+
+/** The listing's lines, as shared/listing.ts counts them (without importing its zod schemas into the canvas). */
+function listingLines(code: string): string[] {
+  return code.replace(/\n+$/, '').split('\n');
+}
 
 /** Right-aligned line numbers, as the question strip and the panel's defect table count them. */
 export function numberedListing(code: string): string {
@@ -23,6 +32,6 @@ export function listingTemplate(current: CurrentQuestion | null): DiagramTemplat
     id: `listing-${current.id}`,
     question: current.id,
     title: `Code listing (${listingLines(current.listing.code).length} lines)`,
-    elements: [{ type: 'text', x: 0, y: 0, text: numberedListing(current.listing.code), fontSize: 16, fontFamily: FONT_FAMILY['Comic Shanns'] }],
+    elements: [{ type: 'text', x: 0, y: 0, text: numberedListing(current.listing.code), fontSize: 16, fontFamily: LISTING_FONT_FAMILY }],
   };
 }

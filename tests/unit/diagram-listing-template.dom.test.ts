@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { FONT_FAMILY, convertToExcalidrawElements } from '@excalidraw/excalidraw';
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
-import { listingTemplate, numberedListing } from '../../client/diagrams/listingTemplate.js';
+import { LISTING_FONT_FAMILY, listingTemplate, numberedListing } from '../../client/diagrams/listingTemplate.js';
 import type { CurrentQuestion } from '../../shared/doc.js';
-import { listingForCandidate } from '../../shared/listing.js';
+import { listingForCandidate, listingLines } from '../../shared/listing.js';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
 
 const q16 = loadQuestionBank(defaultQuestionsDir()).get('q16')!;
@@ -16,6 +16,7 @@ describe('listingTemplate', () => {
     const lines = numberedListing(q16.listing!.code).split('\n');
     const code = q16.listing!.code.trimEnd().split('\n');
     expect(lines).toHaveLength(code.length);
+    expect(lines).toHaveLength(listingLines(q16.listing!.code).length);
     for (const d of q16.listing!.defects) expect(lines[d.line - 1]).toBe(`${String(d.line).padStart(2)}  ${code[d.line - 1]}`);
   });
 
@@ -24,6 +25,7 @@ describe('listingTemplate', () => {
     expect(template.id).toBe('listing-q16');
     expect(template.elements).toHaveLength(1);
     const [text] = convertToExcalidrawElements(template.elements as ExcalidrawElementSkeleton[]);
+    expect(LISTING_FONT_FAMILY).toBe(FONT_FAMILY['Comic Shanns']);
     expect(text).toMatchObject({ type: 'text', fontFamily: FONT_FAMILY['Comic Shanns'] });
     expect(JSON.stringify(template)).not.toContain(q16.listing!.defects[0]!.defect.slice(0, 40));
     expect(listingTemplate({ ...current, listing: undefined })).toBeNull();
