@@ -3,7 +3,7 @@ import type { Listing } from './listing.js';
 import { z } from 'zod';
 import { LIMITS, ROLES, TITLE_FORBIDDEN_CHARS } from './protocol.js';
 import type { Attachment, Signal } from './doc.js';
-import type { SerializedValue, Verdict } from './challenge.js';
+import { MAX_CHECK_OUTPUTS, type SerializedValue, type Verdict } from './challenge.js';
 import type { PanelAgreement, QuestionScores } from './rubric.js';
 
 export const RoleSchema = z.enum(ROLES);
@@ -269,7 +269,7 @@ function serializedValue(depth: number): z.ZodType<SerializedValue, unknown> {
 export const VerifyCheckBody = z
   .object({
     runId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a run id'),
-    outputs: z.array(serializedValue(VERIFY_MAX_DEPTH).nullable()).min(1).max(16),
+    outputs: z.array(serializedValue(VERIFY_MAX_DEPTH).nullable()).min(1).max(MAX_CHECK_OUTPUTS),
   })
   .strict();
 export type VerifyCheckBody = z.input<typeof VerifyCheckBody>;

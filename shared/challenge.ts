@@ -28,6 +28,13 @@ export interface Tolerance {
   rel: number;
 }
 
+/**
+ * The longest case list a check may have: up to 8 fixed cases plus the calls of its properties.
+ * The chi-square property of speculative sampling is the largest (120 calls of a few numbers each,
+ * about 9 kB of outputs), so this bounds a verify body's array well below its 1 MiB byte limit.
+ */
+export const MAX_CHECK_OUTPUTS = 160;
+
 export interface ChallengeCase {
   name: string;
   /** positional arguments of the candidate's function */
@@ -39,6 +46,8 @@ export interface ChallengeCase {
 /**
  * A case as a browser receives it. `expected` is present for example cases, and for every case
  * when the viewer is an interviewer or observer; a candidate's hidden cases carry inputs only.
+ * The fixed cases come first; after them, each property's generated calls, which have no
+ * expected output for anyone (the server judges them by a relation between their outputs).
  */
 export interface ClientCase {
   name: string;
@@ -47,6 +56,8 @@ export interface ClientCase {
   tolerance: Tolerance;
   /** shown to the candidate with its expected output; the rest are hidden from candidates */
   example: boolean;
+  /** the property this call belongs to; absent for fixed cases */
+  property?: string;
 }
 
 /**
@@ -182,6 +193,32 @@ export interface CaseVerdict {
   maxAbsError: number | null;
   tolerance: Tolerance;
   message?: string;
+  /**
+   * For record outputs ({ loss, advantages, returns }): each top-level field judged on its own, in
+   * the expected record's key order, so "loss right, returns wrong" is visible. Absent otherwise.
+   */
+  fields?: FieldVerdict[];
+}
+
+/** One field of a record output. Same rules as CaseVerdict: a hidden case's message quotes no expected value. */
+export interface FieldVerdict {
+  field: string;
+  pass: boolean;
+  maxAbsError: number | null;
+  message?: string;
+}
+
+/**
+ * A property (a relation between the outputs of extra generated calls, such as
+ * f(perm(x)) = perm(f(x))) as the server judged it. Its calls follow the fixed cases in the
+ * challenge's case list; `calls` says how many.
+ */
+export interface PropertyVerdict {
+  name: string;
+  description: string;
+  pass: boolean;
+  calls: number;
+  message?: string;
 }
 
 /**
@@ -192,8 +229,12 @@ export interface Verdict {
   runId: string;
   challengeId: string;
   seed: number;
+  /** every case and every property passed */
   pass: boolean;
+  /** the fixed cases, in order (the first entries of the challenge's case list) */
   cases: CaseVerdict[];
+  /** the challenge's properties; absent when it declares none */
+  properties?: PropertyVerdict[];
   /** server clock */
   at: number;
   /** the link that sent the outputs */

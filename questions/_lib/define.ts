@@ -23,6 +23,26 @@ export interface CaseSpec {
   tolerance?: Tolerance;
 }
 
+/**
+ * A property: extra calls of the candidate's function on generated inputs, judged by a relation
+ * between their outputs (f(perm(x)) = perm(f(x)), linearity, a chi-square count) rather than by
+ * reference values. The calls travel in the same case list as the fixed vectors, after them, so
+ * the runner runs them like hidden cases; the server judges them (server/challenges/properties.ts).
+ */
+export interface PropertySpec {
+  /** short, shown with the verdict: "batch-permutation equivariance" */
+  name: string;
+  /** one sentence: what must hold */
+  description: string;
+  /** the calls' positional arguments, drawn from the property's own seeded stream */
+  make(rng: Rng): SerializedValue[][];
+  /**
+   * null when the candidate's outputs (one per call, in order) satisfy the relation, else why not.
+   * The message may quote the candidate's own outputs, never a value it was meant to find.
+   */
+  holds(outputs: readonly SerializedValue[], calls: readonly SerializedValue[][]): string | null;
+}
+
 export interface ChallengeDefinition<A extends unknown[] = unknown[]> {
   /** slug; also the module's file name (questions/<slug>/<id>.challenge.ts) */
   id: string;
@@ -37,6 +57,8 @@ export interface ChallengeDefinition<A extends unknown[] = unknown[]> {
   starter: string;
   tolerance: Tolerance;
   cases: CaseSpec[];
+  /** relations checked on extra generated calls, next to the fixed vectors */
+  properties?: PropertySpec[];
   /**
    * Receives the arguments as toCallArgs (shared/challengeSpec.ts) makes them: tf tensors for
    * tensors, JS values for the rest. Declared as a method so each module can type its own

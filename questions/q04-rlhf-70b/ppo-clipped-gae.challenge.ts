@@ -1,6 +1,30 @@
 /** Q4: the RLHF PPO step: KL-penalised token rewards, GAE advantages, clipped surrogate loss. */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { SerializedTensor, SerializedValue } from '../../shared/challenge.js';
 import { FLOAT32, defineChallenge, num, prose, record, tensor, tensorFrom, type Rng, type Tf } from '../_lib/define.js';
+import { fieldOf, firstFailure, sameWithin } from '../_lib/relations.js';
+
+/** [B, T] → [B, T + extra]: each row gets `extra` more slots, filled by `fill`. */
+function widen(t: SerializedTensor, extra: number, fill: () => number): SerializedTensor {
+  const [batch, slots] = t.shape as [number, number];
+  const data: number[] = [];
+  for (let b = 0; b < batch; b++) data.push(...t.data.slice(b * slots, (b + 1) * slots), ...Array.from({ length: extra }, fill));
+  return tensor([batch, slots + extra], data);
+}
+
+/** The first `slots` columns of a [B, T'] tensor, and the rest. */
+function splitColumns(v: SerializedValue | undefined, slots: number): [SerializedTensor, SerializedTensor] | null {
+  if (v?.kind !== 'tensor' || v.shape.length !== 2) return null;
+  const [batch, wide] = v.shape as [number, number];
+  const take = (from: number, to: number) => {
+    const data: number[] = [];
+    for (let b = 0; b < batch; b++) data.push(...v.data.slice(b * wide + from, b * wide + to));
+    return tensor([batch, to - from], data);
+  };
+  return [take(0, slots), take(slots, wide)];
+}
+
+const PADDING_SLOTS = 4;
 
 interface Settings {
   batch: number;
@@ -82,6 +106,30 @@ export default defineChallenge({
     {
       name: 'no KL penalty (β 0), γ 0.99, λ 0.8',
       make: (rng) => rollout(rng, { batch: 2, slots: 16, shift: 0.2, beta: 0, gamma: 0.99, lambda: 0.8, clipEps: 0.2 }),
+    },
+  ],
+  properties: [
+    {
+      name: 'padding invariance',
+      description: 'Adding padding slots (mask 0, junk values) changes neither the loss nor the advantages and returns of real tokens, and those are 0 on the padding.',
+      make(rng: Rng) {
+        const call = rollout(rng, { batch: 3, slots: 6, lengths: [6, 3, 1], shift: 0.2, beta: 0.05, gamma: 1, lambda: 0.95, clipEps: 0.2 });
+        const junk = () => 3 * rng.normal();
+        const padded = call.map((v, i) => (i === 4 || i === 6 ? v : widen(v as SerializedTensor, PADDING_SLOTS, i === 5 ? () => 0 : junk)));
+        return [call, padded];
+      },
+      holds(outputs) {
+        const [plain, padded] = outputs as [SerializedValue, SerializedValue];
+        const zeros = (like: SerializedTensor) => tensor(like.shape, like.data.map(() => 0));
+        const checks: Array<string | null> = [sameWithin(fieldOf(padded, 'loss'), fieldOf(plain, 'loss'), FLOAT32, 'loss with padding vs without')];
+        for (const field of ['advantages', 'returns']) {
+          const parts = splitColumns(fieldOf(padded, field), 6);
+          if (!parts) return `${field}: not a [B, T] tensor`;
+          checks.push(sameWithin(parts[0], fieldOf(plain, field), FLOAT32, `${field} on real slots with padding vs without`));
+          checks.push(sameWithin(parts[1], zeros(parts[1]), FLOAT32, `${field} on the added padding`));
+        }
+        return firstFailure(...checks);
+      },
     },
   ],
   reference(

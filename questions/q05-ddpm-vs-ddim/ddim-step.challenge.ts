@@ -1,6 +1,32 @@
 /** Q5: one DDIM step, deterministic or with η-scaled noise. */
 import type * as tf from '@tensorflow/tfjs-core';
-import { FLOAT32, defineChallenge, num, prose, randn, type Rng, type Tf } from '../_lib/define.js';
+import type { SerializedTensor } from '../../shared/challenge.js';
+import { FLOAT32, defineChallenge, num, prose, randn, tensor, type Rng, type Tf } from '../_lib/define.js';
+import { firstFailure, sameWithin } from '../_lib/relations.js';
+
+/** Inverting a step divides by √ᾱ_s: a few float32 roundings more than the step itself. */
+const INVERSION_TOLERANCE = { abs: 1e-3, rel: 1e-3 };
+
+/**
+ * DDIM inversion (Song et al., 2021, §4.3; the basis of DDIM-inversion image editing): with η = 0
+ * the step is a deterministic, invertible map given ε, so x_t = √ᾱ_t·x̂₀ + √(1 − ᾱ_t)·ε with
+ * x̂₀ = (x_s − √(1 − ᾱ_s)·ε)/√ᾱ_s recovers the input from the candidate's output.
+ */
+function invert(xs: SerializedTensor, eps: SerializedTensor, alphaBarT: number, alphaBarPrev: number): SerializedTensor {
+  return tensor(
+    xs.shape,
+    xs.data.map((x, i) => {
+      const x0 = (x - Math.sqrt(1 - alphaBarPrev) * eps.data[i]!) / Math.sqrt(alphaBarPrev);
+      return Math.sqrt(alphaBarT) * x0 + Math.sqrt(1 - alphaBarT) * eps.data[i]!;
+    }),
+  );
+}
+
+const INVERSION_STEPS: ReadonlyArray<[number, number]> = [
+  [0.3, 0.5],
+  [0.05, 0.2],
+  [0.7, 0.95],
+];
 
 const step = (rng: Rng, shape: number[], alphaBarT: number, alphaBarPrev: number, eta: number) => [
   randn(rng, shape),
@@ -41,6 +67,25 @@ export default defineChallenge({
     { name: 'η 0.5', make: (rng) => step(rng, [1, 8, 8, 3], 0.62, 0.81, 0.5) },
     { name: 'final step: ᾱ_s = 1 returns the predicted x₀', make: (rng) => step(rng, [2, 3, 3, 2], 0.98, 1, 0) },
     { name: 'first step from near-pure noise (ᾱ_t 0.0001)', make: (rng) => step(rng, [1, 4, 4, 3], 0.0001, 0.02, 0) },
+  ],
+  properties: [
+    {
+      name: 'DDIM inversion',
+      description: 'With η = 0 the step is invertible: running it backwards with the same ε recovers x_t exactly.',
+      make(rng: Rng) {
+        return INVERSION_STEPS.map(([alphaBarT, alphaBarPrev]) => step(rng, [1, 4, 4, 3], alphaBarT, alphaBarPrev, 0));
+      },
+      holds(outputs, calls) {
+        return firstFailure(
+          ...calls.map((call, i) => {
+            const out = outputs[i]!;
+            const [xT, eps, alphaBarT, alphaBarPrev] = call as [SerializedTensor, SerializedTensor, { value: number }, { value: number }];
+            if (out.kind !== 'tensor' || out.data.length !== xT.data.length) return `call ${i + 1}: the output is not a tensor shaped like x_t`;
+            return sameWithin(invert(out, eps, alphaBarT.value, alphaBarPrev.value), xT, INVERSION_TOLERANCE, `call ${i + 1} (ᾱ ${alphaBarT.value} → ${alphaBarPrev.value}): x_t recovered from your x_s vs the x_t given`);
+          }),
+        );
+      },
+    },
   ],
   reference(tf: Tf, xT: tf.Tensor4D, epsPred: tf.Tensor4D, alphaBarT: number, alphaBarPrev: number, eta: number, noise: tf.Tensor4D): tf.Tensor4D {
     const sigma = eta * Math.sqrt((1 - alphaBarPrev) / (1 - alphaBarT)) * Math.sqrt(1 - alphaBarT / alphaBarPrev);

@@ -1,5 +1,19 @@
 /** Q12: the accept/resample rule of speculative decoding, with the randomness given. */
 import { EXACT, defineChallenge, list, numbers, prose, randomDistribution, type Rng, type Tf } from '../_lib/define.js';
+import { chiSquareSurvival } from '../_lib/relations.js';
+
+/**
+ * The chi-square property: many one-draft steps with fresh randomness, whose first emitted token
+ * must follow the target p. The draft q is deliberately far from p (half the drafts are rejected),
+ * so a rule that resamples from the wrong distribution moves the counts a long way. Measured with
+ * 120 draws at the default seed: the correct rule scores χ² = 0.17 (p = 0.92), resampling from p
+ * instead of the residual scores 18.4 (p = 1e-4), and it failed at α = 0.001 on all 10 seeds tried
+ * while the correct rule passed on all 10 (largest χ² 4.2). A correct rule fails on 0.1 % of seeds.
+ */
+const CHI_TARGET = [0.6, 0.3, 0.1];
+const CHI_DRAFT = [0.1, 0.3, 0.6];
+const CHI_DRAWS = 120;
+const CHI_ALPHA = 0.001;
 
 /** Uniforms closer than this to a threshold are redrawn, so float rounding cannot flip a decision. */
 const MARGIN = 1e-3;
@@ -149,6 +163,36 @@ export default defineChallenge({
         const plan: Plan[] = ['random', 'random', 'random', 'random', 'random'];
         const d = randomDraft(rng, 16, plan);
         return args(d, uniformsFor(rng, d, plan));
+      },
+    },
+  ],
+  properties: [
+    {
+      name: 'reproduces the target distribution (chi-square)',
+      description: `Over ${CHI_DRAWS} one-draft steps with drafts sampled from q and fresh uniforms, the first emitted token follows p (chi-square goodness of fit, α = ${CHI_ALPHA}).`,
+      make(rng: Rng) {
+        const draftCdf = cumulative(CHI_DRAFT);
+        return Array.from({ length: CHI_DRAWS }, () => {
+          const u = rng.uniform();
+          const token = draftCdf.findIndex((c) => u < c);
+          return [numbers([token < 0 ? CHI_DRAFT.length - 1 : token]), list([numbers(CHI_DRAFT)]), list([numbers(CHI_TARGET), numbers(CHI_TARGET)]), numbers([rng.uniform(), rng.uniform()])];
+        });
+      },
+      holds(outputs) {
+        const counts = CHI_TARGET.map(() => 0);
+        for (const [i, out] of outputs.entries()) {
+          const first = out.kind === 'array' ? out.items[0] : undefined;
+          const id = first?.kind === 'number' ? first.value : NaN;
+          if (out.kind !== 'array' || out.items.length < 1 || out.items.length > 2 || !(id >= 0 && id < counts.length && Number.isInteger(id))) {
+            return `draw ${i + 1}: expected 1 or 2 token ids in [0, ${counts.length}), got ${JSON.stringify(out).slice(0, 80)}`;
+          }
+          counts[id]!++;
+        }
+        const statistic = counts.reduce((sum, n, v) => sum + (n - CHI_DRAWS * CHI_TARGET[v]!) ** 2 / (CHI_DRAWS * CHI_TARGET[v]!), 0);
+        const pValue = chiSquareSurvival(statistic, counts.length - 1);
+        if (pValue >= CHI_ALPHA) return null;
+        const expected = CHI_TARGET.map((p) => (CHI_DRAWS * p).toFixed(0)).join(', ');
+        return `first tokens counted [${counts.join(', ')}] where p expects about [${expected}]: χ² = ${statistic.toFixed(1)}, p-value ${pValue.toExponential(1)} < ${CHI_ALPHA}`;
       },
     },
   ],

@@ -10,12 +10,14 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { exampleCaseCount, type ChallengeCase, type ChallengeForClient, type Tolerance } from '../../shared/challenge.js';
+import { exampleCaseCount, type ChallengeCase, type ClientCase, type ChallengeForClient, type Tolerance } from '../../shared/challenge.js';
 import type { ChallengeSummary } from '../../shared/challengeSpec.js';
 import { MAX_QUESTION_TITLE_CHARS, MAX_SLUG_CHARS, SLUG_PATTERN } from '../../shared/question.js';
 import type { ChallengeDefinition } from '../../questions/_lib/define.js';
 import { BUILT_IN_CHALLENGES, NON_CHALLENGE_MODULES } from '../../questions/index.js';
 import { REPO_ROOT } from '../paths.js';
+import { propertyCalls, type PropertyCalls } from './properties.js';
+import type { ChallengeChecks } from './verify.js';
 import { computeCases } from './vectors.js';
 
 /** One seed for every room: vectors are then computed once per process, not once per interview. */
@@ -53,6 +55,8 @@ export interface ChallengeRegistry {
   forClient(id: string, audience: ClientAudience): Promise<ChallengeForClient | undefined>;
   /** Every case with its expected output: for the server's verdict, never sent to a candidate. */
   cases(id: string): Promise<ChallengeCase[] | undefined>;
+  /** The fixed cases plus each property's calls and relation: everything the verdict needs. */
+  checks(id: string): Promise<ChallengeChecks | undefined>;
   /** The module's TypeScript text, reference implementation included (interviewers and observers only). */
   referenceSource(id: string): Promise<string | undefined>;
 }
@@ -78,6 +82,7 @@ export function createChallengeRegistry(options: ChallengeRegistryOptions = {}):
   validateChallenges(definitions);
   const byId = new Map(definitions.map((d) => [d.id, d]));
   const computed = new Map<string, Promise<ChallengeCase[]>>();
+  const generated = new Map<string, PropertyCalls[]>();
   const sources = new Map<string, Promise<string>>();
 
   const casesOf = (id: string): Promise<ChallengeCase[]> | undefined => {
@@ -93,15 +98,31 @@ export function createChallengeRegistry(options: ChallengeRegistryOptions = {}):
     return cases;
   };
 
+  /** Plain JS and cheap, but memoised so every request sees the very same calls. */
+  const propertiesOf = (definition: ChallengeDefinition): PropertyCalls[] => {
+    let calls = generated.get(definition.id);
+    if (!calls) {
+      calls = propertyCalls(definition, seed);
+      generated.set(definition.id, calls);
+    }
+    return calls;
+  };
+
   return {
     seed,
     list: () => definitions.map(summaryOf),
     get: (id) => byId.get(id),
     async forClient(id, audience) {
       const cases = await casesOf(id);
-      return cases && clientView(byId.get(id)!, seed, cases, audience);
+      return cases && clientView(byId.get(id)!, seed, cases, audience, propertiesOf(byId.get(id)!));
     },
     cases: async (id) => casesOf(id),
+    async checks(id) {
+      const cases = await casesOf(id);
+      if (!cases) return undefined;
+      const definition = byId.get(id)!;
+      return { cases, properties: propertiesOf(definition), specs: definition.properties ?? [] };
+    },
     referenceSource(id) {
       const file = sourceFiles.get(id);
       if (!byId.has(id) || !file) return Promise.resolve(undefined);
@@ -125,8 +146,13 @@ export function summaryOf(d: ChallengeDefinition): ChallengeSummary {
  * would send `reference` (as source, once anything stringifies it) and any field added later, and
  * spreading a case would send a hidden case's expected output to a candidate.
  */
-export function clientView(d: ChallengeDefinition, seed: number, cases: ChallengeCase[], audience: ClientAudience): ChallengeForClient {
+export function clientView(d: ChallengeDefinition, seed: number, cases: ChallengeCase[], audience: ClientAudience, properties: readonly PropertyCalls[] = []): ChallengeForClient {
   const examples = exampleCaseCount(cases.length);
+  const tolerance = { abs: d.tolerance.abs, rel: d.tolerance.rel };
+  // A property's calls have no expected output for anyone: the server judges their relation.
+  const propertyCases = properties.flatMap((p) =>
+    p.calls.map((inputs, i): ClientCase => ({ name: p.calls.length === 1 ? p.name : `${p.name} (call ${i + 1} of ${p.calls.length})`, inputs, tolerance, example: false, property: p.name })),
+  );
   return {
     id: d.id,
     title: d.title,
@@ -135,11 +161,11 @@ export function clientView(d: ChallengeDefinition, seed: number, cases: Challeng
     starter: d.starter,
     statement: d.statement,
     seed,
-    cases: cases.map((c, i) => {
+    cases: cases.map((c, i): ClientCase => {
       const example = i < examples;
       const tolerance = { abs: c.tolerance.abs, rel: c.tolerance.rel };
       return example || audience === 'panel' ? { name: c.name, inputs: c.inputs, expected: c.expected, tolerance, example } : { name: c.name, inputs: c.inputs, tolerance, example };
-    }),
+    }).concat(propertyCases),
   };
 }
 
@@ -169,6 +195,13 @@ export function validateChallenges(definitions: readonly ChallengeDefinition[]):
       if (names.has(c.name)) fail(`cases[${i}].name`, `"${c.name}" is used twice`);
       names.add(c.name);
       if (c.tolerance) checkTolerance(c.tolerance, `cases[${i}].tolerance`, fail);
+    });
+    const propertyNames = new Set<string>();
+    (d.properties ?? []).forEach((p, i) => {
+      if (!p.name?.trim() || propertyNames.has(p.name)) fail(`properties[${i}].name`, 'must be non-empty and unique');
+      propertyNames.add(p.name);
+      if (!p.description?.trim()) fail(`properties[${i}].description`, 'must not be empty');
+      if (typeof p.make !== 'function' || typeof p.holds !== 'function') fail(`properties[${i}]`, 'must have make and holds functions');
     });
   }
 }

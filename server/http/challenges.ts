@@ -12,7 +12,7 @@ import type { Verdict } from '../../shared/challenge.js';
 import type { ChallengeListResponse, ChallengeReferenceResponse } from '../../shared/challengeSpec.js';
 import { boardRuns, readVerdict, writeVerdict } from '../../shared/doc.js';
 import type { ChallengeRegistry } from '../challenges/registry.js';
-import { judgeOutputs } from '../challenges/verify.js';
+import { expectedOutputCount, judgeCheck } from '../challenges/verify.js';
 import type { Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
 import { can } from '../../shared/capabilities.js';
@@ -90,13 +90,15 @@ export function challengeVerifyRouter({ store, sync, challenges }: VerifyDeps): 
     express.json({ limit: VERIFY_MAX_BODY_BYTES }),
     async (req, res) => {
       const id = String(req.params.challengeId);
-      const cases = await challenges.cases(id);
-      if (!cases) throw unknownChallenge(id);
+      const checks = await challenges.checks(id);
+      if (!checks) throw unknownChallenge(id);
       const body = VerifyCheckBody.safeParse(req.body ?? {});
       if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
       const { runId, outputs } = body.data;
-      if (outputs.length !== cases.length) {
-        throw new HttpError(400, 'bad_request', `outputs: "${id}" has ${cases.length} cases, so send ${cases.length} outputs (null where the function threw), not ${outputs.length}.`);
+      // The case list a browser receives: the fixed cases, then each property's generated calls.
+      const wanted = expectedOutputCount(checks);
+      if (outputs.length !== wanted) {
+        throw new HttpError(400, 'bad_request', `outputs: "${id}" has ${wanted} cases, so send ${wanted} outputs (null where the function threw), not ${outputs.length}.`);
       }
       const { room, link } = req.authed!;
       const role = link.role as Verdict['by']['role'];
@@ -104,7 +106,7 @@ export function challengeVerifyRouter({ store, sync, challenges }: VerifyDeps): 
         runId,
         challengeId: id,
         seed: challenges.seed,
-        ...judgeOutputs(cases, outputs),
+        ...judgeCheck(checks, outputs),
         at: Date.now(),
         by: { role, name: sync.nameForLink(link.id) ?? (role === 'candidate' ? 'Candidate' : 'Interviewer') },
       };

@@ -193,6 +193,82 @@ describe('the verdict is the server’s', () => {
   });
 });
 
+describe('properties and per-field results', () => {
+  /** A fresh candidate link with its own socket and rate budget, and a check run of `challengeId` by it. */
+  async function candidateCheck(challengeId: string) {
+    const link = await candidateLink();
+    const cand = open(link.token, 'Cam');
+    await waitSynced(cand);
+    return { token: link.token, runId: await startCheck(cand, 'candidate', challengeId) };
+  }
+
+  it('sends each property’s calls after the fixed cases, with no expected output even to the panel', async () => {
+    const definition = CHALLENGES.find((c) => c.id === 'cfg-combine')!;
+    const view = (await (await fetch(`${server.url}/api/rooms/${room.room.id}/challenges/cfg-combine`, { headers: { authorization: `Bearer ${room.links.interviewer.token}` } })).json()) as ChallengeForClient;
+    const calls = view.cases.slice(definition.cases.length);
+    expect(calls.map((c) => c.property)).toEqual(['linearity in the guidance scale', 'linearity in the guidance scale', 'linearity in the guidance scale', 'linearity in the predictions', 'linearity in the predictions', 'linearity in the predictions']);
+    expect(calls.every((c) => c.expected === undefined && !c.example)).toBe(true);
+  });
+
+  it('fails a candidate whose outputs match every vector but break a property, naming the property', async () => {
+    const { token, runId } = await candidateCheck('cfg-combine');
+    const fixed = CHALLENGES.find((c) => c.id === 'cfg-combine')!.cases.length;
+    const outputs = await correctOutputs('cfg-combine');
+    // The result at w = 4 (third call of the first property) no longer lies between w = 2 and w = 6.
+    outputs[fixed + 2] = nudge(outputs[fixed + 2]!, 0.5);
+    const res = await verify(token, 'cfg-combine', { runId, outputs });
+    expect(res.status).toBe(200);
+    const { verdict } = (await res.json()) as { verdict: Verdict };
+    expect(verdict.cases.every((c) => c.pass)).toBe(true);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.properties!.map((p) => [p.name, p.pass, p.calls])).toEqual([
+      ['linearity in the guidance scale', false, 3],
+      ['linearity in the predictions', true, 3],
+    ]);
+    expect(verdict.properties![0]!.message).toMatch(/^result at w 4 vs the mean of w 2 and w 6/);
+    await eventually(() => expect(readVerdict(observer.doc, runId)).toEqual(verdict));
+  });
+
+  it('passes the chi-square property for correct speculative sampling outputs, and fails a biased sampler', async () => {
+    const fixed = CHALLENGES.find((c) => c.id === 'speculative-acceptance')!.cases.length;
+    const right = await correctOutputs('speculative-acceptance');
+    const pass = await candidateCheck('speculative-acceptance');
+    const good = (await (await verify(pass.token, 'speculative-acceptance', { runId: pass.runId, outputs: right })).json()) as { verdict: Verdict };
+    expect(good.verdict).toMatchObject({ pass: true, properties: [{ pass: true, calls: 120 }] });
+    // Always emitting token 0 first: valid ids, right vectors, wrong distribution.
+    const biased = right.map((o, i) => (i < fixed ? o : ({ kind: 'array', items: [{ kind: 'number', value: 0 }] } as SerializedValue)));
+    const fail = await candidateCheck('speculative-acceptance');
+    const bad = (await (await verify(fail.token, 'speculative-acceptance', { runId: fail.runId, outputs: biased })).json()) as { verdict: Verdict };
+    expect(bad.verdict.cases.every((c) => c.pass)).toBe(true);
+    expect(bad.verdict).toMatchObject({ pass: false, properties: [{ pass: false }] });
+    expect(bad.verdict.properties![0]!.message).toMatch(/first tokens counted \[120, 0, 0\]/);
+  });
+
+  it('reports loss, advantages and returns of a PPO output separately', async () => {
+    const { token, runId } = await candidateCheck('ppo-clipped-gae');
+    const outputs = await correctOutputs('ppo-clipped-gae');
+    const returnsOff = (o: SerializedValue): SerializedValue => (o.kind === 'record' ? { kind: 'record', entries: { ...o.entries, returns: nudge(o.entries.returns!, 1) } } : o);
+    const res = await verify(token, 'ppo-clipped-gae', { runId, outputs: outputs.map(returnsOff) });
+    const { verdict } = (await res.json()) as { verdict: Verdict };
+    expect(verdict.pass).toBe(false);
+    for (const c of verdict.cases) {
+      expect(c.fields!.map((f) => [f.field, f.pass]), c.name).toEqual([
+        ['loss', true],
+        ['advantages', true],
+        ['returns', false],
+      ]);
+    }
+  });
+
+  it('wants one output per fixed case and property call', async () => {
+    const { token, runId } = await candidateCheck('rmsnorm');
+    const outputs = await correctOutputs('rmsnorm');
+    const res = await verify(token, 'rmsnorm', { runId, outputs: outputs.slice(0, -1) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/"rmsnorm" has 7 cases, so send 7 outputs/);
+  });
+});
+
 describe('who may ask', () => {
   it('refuses observers, strangers and unknown challenges', async () => {
     const body = { runId: newRunId(), outputs: [{ kind: 'number', value: 1 }] };

@@ -124,7 +124,9 @@ describe('what each link receives', () => {
     expect(view).toEqual(local);
     expect(view.seed).toBe(DEFAULT_CHALLENGE_SEED);
     expect(Object.keys(view).sort()).toEqual(['cases', 'functionName', 'id', 'questionId', 'seed', 'starter', 'statement', 'title']);
-    expect(view.cases.every((c) => c.expected !== undefined)).toBe(true);
+    // Every fixed case; the property calls after them have no expected output for anyone.
+    expect(view.cases.every((c) => (c.expected !== undefined) === (c.property === undefined))).toBe(true);
+    expect(view.cases.filter((c) => c.property === 'padding invariance')).toHaveLength(2);
   });
 
   it('serves the candidate the same inputs, but expected outputs for the example cases only', async () => {
@@ -136,6 +138,7 @@ describe('what each link receives', () => {
     expect(examples.length).toBeGreaterThanOrEqual(1);
     expect(examples.length).toBeLessThanOrEqual(2);
     for (const [i, c] of view.cases.entries()) {
+      expect(c.property).toBe(panel.cases[i]!.property);
       if (c.example) expect(c.expected).toEqual(panel.cases[i]!.expected);
       else expect(c).not.toHaveProperty('expected');
     }

@@ -3,8 +3,9 @@
 // from a browser may hold.
 import { describe, expect, it } from 'vitest';
 import { VERIFY_MAX_DEPTH, VerifyCheckBody } from '../../shared/api.js';
-import { compareValues, exampleCaseCount, type ChallengeCase, type SerializedValue } from '../../shared/challenge.js';
-import { NO_OUTPUT_MESSAGE, judgeOutputs } from '../../server/challenges/verify.js';
+import { MAX_CHECK_OUTPUTS, compareValues, exampleCaseCount, type ChallengeCase, type SerializedValue } from '../../shared/challenge.js';
+import type { PropertySpec } from '../../questions/_lib/define.js';
+import { NO_OUTPUT_MESSAGE, expectedOutputCount, judgeCheck, judgeOutputs } from '../../server/challenges/verify.js';
 
 const n = (value: number): SerializedValue => ({ kind: 'number', value });
 const t = (data: number[]): SerializedValue => ({ kind: 'tensor', shape: [data.length], dtype: 'float32', data });
@@ -90,7 +91,84 @@ describe('compareValues without revealing', () => {
   });
 });
 
+describe('per-field results', () => {
+  const rec = (loss: number, advantages: number[]): SerializedValue => ({ kind: 'record', entries: { loss: n(loss), advantages: t(advantages) } });
+  const recordCases: ChallengeCase[] = [
+    { name: 'example', inputs: [n(1)], expected: rec(0.5, [1, 2]), tolerance: tol },
+    { name: 'hidden a', inputs: [n(2)], expected: rec(0.25, [3, 4]), tolerance: tol },
+    { name: 'hidden b', inputs: [n(3)], expected: rec(0.75, [5, 6]), tolerance: tol },
+  ];
+
+  it('judge each field of a record output on its own, in the expected order', () => {
+    const verdict = judgeOutputs(recordCases, [rec(0.5, [1, 2.5]), rec(0.2, [3, 4]), { kind: 'record', entries: { loss: n(0.75) } }]);
+    expect(verdict.cases.map((c) => c.fields?.map((f) => [f.field, f.pass]))).toEqual([
+      [
+        ['loss', true],
+        ['advantages', false],
+      ],
+      [
+        ['loss', false],
+        ['advantages', true],
+      ],
+      [
+        ['loss', true],
+        ['advantages', false],
+      ],
+    ]);
+    expect(verdict.cases[0]!.fields![1]).toMatchObject({ maxAbsError: 0.5, message: 'output.advantages: element 1 is 2.5, expected 2' });
+    expect(verdict.cases[2]!.fields![1]).toEqual({ field: 'advantages', pass: false, maxAbsError: null, message: 'output.advantages: missing' });
+  });
+
+  it('keep a hidden case’s field messages and errors as guarded as the case’s', () => {
+    const verdict = judgeOutputs(recordCases, [rec(0.5, [1, 2]), rec(0.2137, [3, 4]), rec(0.75, [5, 6])]);
+    const loss = verdict.cases[1]!.fields![0]!;
+    expect(loss.message).toBe('output.loss: element 0 is 0.2137, outside the tolerance');
+    expect(loss.maxAbsError).toBe(0.04); // 0.0363 to one significant digit
+  });
+
+  it('are absent for outputs that are not records', () => {
+    expect(judgeOutputs(cases, cases.map((c) => c.expected)).cases.every((c) => c.fields === undefined)).toBe(true);
+  });
+});
+
+describe('judgeCheck', () => {
+  // A toy property: two calls whose outputs must be equal.
+  const equal: PropertySpec = {
+    name: 'symmetry',
+    description: 'f(a, b) = f(b, a)',
+    make: () => [],
+    holds: (outputs) => (compareValues(outputs[0]!, outputs[1]!, tol).pass ? null : 'f(a, b) differs from f(b, a)'),
+  };
+  const checks = { cases, properties: [{ name: 'symmetry', description: 'f(a, b) = f(b, a)', calls: [[n(1), n(2)], [n(2), n(1)]] }], specs: [equal] };
+  const right = cases.map((c) => c.expected);
+
+  it('wants one output per fixed case and per property call', () => {
+    expect(expectedOutputCount(checks)).toBe(7);
+    expect(() => judgeCheck(checks, right)).toThrow(RangeError);
+  });
+
+  it('fails a check whose outputs match every vector but break a property, and says which', () => {
+    const verdict = judgeCheck(checks, [...right, n(3), n(4)]);
+    expect(verdict.cases.every((c) => c.pass)).toBe(true);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.properties).toEqual([{ name: 'symmetry', description: 'f(a, b) = f(b, a)', calls: 2, pass: false, message: 'f(a, b) differs from f(b, a)' }]);
+    expect(judgeCheck(checks, [...right, n(3), n(3)])).toMatchObject({ pass: true, properties: [{ pass: true }] });
+  });
+
+  it('leaves a challenge without properties judged exactly as before', () => {
+    const verdict = judgeCheck({ cases, properties: [], specs: [] }, right);
+    expect(verdict).toEqual(judgeOutputs(cases, right));
+    expect('properties' in verdict).toBe(false);
+  });
+});
+
 describe('VerifyCheckBody', () => {
+  it(`accepts up to ${MAX_CHECK_OUTPUTS} outputs (fixed cases plus property calls) and no more`, () => {
+    const runId = '0123456789abcdef01234567';
+    expect(VerifyCheckBody.safeParse({ runId, outputs: Array.from({ length: MAX_CHECK_OUTPUTS }, () => n(1)) }).success).toBe(true);
+    expect(VerifyCheckBody.safeParse({ runId, outputs: Array.from({ length: MAX_CHECK_OUTPUTS + 1 }, () => n(1)) }).success).toBe(false);
+  });
+
   const runId = '0123456789abcdef01234567';
   const nest = (levels: number): unknown => (levels === 0 ? n(1) : { kind: 'array', items: [nest(levels - 1)] });
 

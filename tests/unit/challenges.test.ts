@@ -34,6 +34,17 @@ const REQUIRED_IDS = [
   'distinct-n',
   'bleu',
   'speculative-acceptance',
+  // issue 16
+  'online-softmax-attention',
+  'kv-cache-rope-gqa',
+  'top-k-top-p-sampling',
+  'bradley-terry-loss',
+  'clip-contrastive-loss',
+  'gated-cross-attention',
+  'modality-dropout',
+  'parallelism-memory',
+  'rmsnorm',
+  'sliding-window-kv-eviction',
 ];
 
 const bank = loadQuestionBank(defaultQuestionsDir());
@@ -80,7 +91,7 @@ describe('registry', () => {
   it('has every challenge the issue asks for, each validated', () => {
     const ids = CHALLENGES.map((c) => c.id);
     expect(ids).toEqual(expect.arrayContaining(REQUIRED_IDS));
-    expect(ids.length).toBeGreaterThanOrEqual(12);
+    expect(ids.length).toBeGreaterThanOrEqual(22);
     expect(() => validateChallenges(CHALLENGES)).not.toThrow();
     expect(createChallengeRegistry().list().map((s) => s.id)).toEqual(ids);
   });
@@ -140,7 +151,11 @@ describe('registry', () => {
       const view = (await registry.forClient(c.id, 'panel'))!;
       expect(Object.keys(view).sort()).toEqual(['cases', 'functionName', 'id', 'questionId', 'seed', 'starter', 'statement', 'title']);
       expect(view.seed).toBe(DEFAULT_CHALLENGE_SEED);
-      for (const cs of view.cases) expect(Object.keys(cs).sort()).toEqual(['example', 'expected', 'inputs', 'name', 'tolerance']);
+      const fixed = c.cases.length;
+      for (const cs of view.cases.slice(0, fixed)) expect(Object.keys(cs).sort()).toEqual(['example', 'expected', 'inputs', 'name', 'tolerance']);
+      // A property's calls follow, with no expected output even for the panel: a relation judges them.
+      for (const cs of view.cases.slice(fixed)) expect(Object.keys(cs).sort()).toEqual(['example', 'inputs', 'name', 'property', 'tolerance']);
+      expect(new Set(view.cases.slice(fixed).map((cs) => cs.property))).toEqual(new Set((c.properties ?? []).map((p) => p.name)));
       const json = JSON.stringify(view);
       expect(json).not.toContain(String(c.reference).slice(0, 200));
       expect(view.starter).toMatch(new RegExp(`^export function ${c.functionName}\\(`));
@@ -166,7 +181,7 @@ describe('registry', () => {
       expect(examples.length, c.id).toBeGreaterThanOrEqual(1);
       expect(examples.length, c.id).toBeLessThanOrEqual(2);
       expect(view.cases.length - examples.length, c.id).toBeGreaterThanOrEqual(2);
-      view.cases.forEach((cs, i) => {
+      view.cases.slice(0, full.length).forEach((cs, i) => {
         expect(cs.inputs).toEqual(full[i]!.inputs);
         if (cs.example) expect(cs.expected).toEqual(full[i]!.expected);
         else expect(Object.keys(cs).sort(), `${c.id} ${cs.name}`).toEqual(['example', 'inputs', 'name', 'tolerance']);
@@ -194,7 +209,9 @@ describe('test vectors', () => {
   });
 
   it('change with the seed', async () => {
-    for (const c of CHALLENGES) {
+    // A calculator's inputs are written out (model sizes, parallel degrees): nothing to draw.
+    const SEED_FREE = ['parallelism-memory'];
+    for (const c of CHALLENGES.filter((x) => !SEED_FREE.includes(x.id))) {
       const other = await computeCases(c, DEFAULT_CHALLENGE_SEED + 1);
       const inputs = (cases: ChallengeCase[]) => JSON.stringify(cases.map((x) => x.inputs));
       expect(inputs(other), c.id).not.toBe(inputs(casesOf.get(c.id)!));
