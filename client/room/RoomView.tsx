@@ -3,6 +3,7 @@ import { can } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { AvPane } from '../av/AvPane.js';
 import { userColor } from '../lib/colors.js';
+import { RichTextGate } from '../lib/Markdown.js';
 import { StorageKey, readStored } from '../lib/storage.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
 import { clampPanelWidth, initiallyCollapsed, parseStoredWidth } from '../panel/layout.js';
@@ -80,6 +81,9 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const shown: Open = fatalCode !== null ? 'none' : open;
 
   return (
+    // Rich text (KaTeX and the Markdown stack) waits for the pad as Excalidraw does; until then
+    // the prompt and guide show as plain text.
+    <RichTextGate.Provider value={padPainted}>
     <div className="room" data-role={role}>
       <TopBar
         title={room.title || 'Untitled interview'}
@@ -178,6 +182,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
       )}
       {fatalCode !== null && <FatalError code={fatalCode} />}
     </div>
+    </RichTextGate.Provider>
   );
 }
 
