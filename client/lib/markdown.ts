@@ -1,7 +1,7 @@
 /**
  * The rich renderer behind <Markdown>: CommonMark + GFM (tables, strikethrough, task lists) with
  * `$…$` / `$$…$$` math typeset by KaTeX, rendered straight to React elements (react-markdown →
- * remark → rehype → JSX). It replaces a hand-written 455-line parser; this module is a lazy chunk
+ * remark → rehype → JSX; math through KaTeX directly, see mathHtml). It replaces a hand-written 455-line parser; this module is a lazy chunk
  * (client/lib/Markdown.tsx imports it dynamically) because KaTeX and the unified stack are about
  * 110 kB gzip and the candidate must be able to type in the pad before any of it arrives.
  *
@@ -12,13 +12,13 @@
  * - Output: react-markdown builds React elements, never innerHTML; what still comes out as an
  *   `a` (GFM turns bare `www.x` / `https://x` into links after tokenizing) is rendered as its
  *   text only, so no element from the source ever carries a URL.
- * KaTeX runs with `trust: false` (no \href, \url, \includegraphics, \htmlClass…) and bounded
- * macro expansion and sizes, so a hostile note cannot build a link or a huge box.
+ * - Math: KaTeX runs with `trust: false` (no \href, \url, \includegraphics, \htmlClass…) and bounded
+ *   macro expansion and sizes, so a hostile note cannot build a link or a huge box.
  */
-import type { ComponentProps, ReactNode } from 'react';
-import { createElement } from 'react';
+import katex, { type KatexOptions } from 'katex';
+import type { ReactNode } from 'react';
+import { createElement, memo } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
-import rehypeKatex, { type Options as KatexOptions } from 'rehype-katex';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import 'katex/dist/katex.min.css';
@@ -48,7 +48,7 @@ function remarkTextOnly(this: unknown): void {
   (data.micromarkExtensions ??= []).push({ disable: { null: [...DISABLED_CONSTRUCTS] } });
 }
 
-export const KATEX_OPTIONS: KatexOptions = {
+export const KATEX_OPTIONS: Omit<KatexOptions, 'displayMode' | 'throwOnError'> = {
   trust: false,
   strict: 'ignore',
   // A note's `\def\a{\a\a}` or `\rule{1e9em}{1em}` stays small and cheap.
@@ -60,7 +60,45 @@ export const KATEX_OPTIONS: KatexOptions = {
 
 /** `remarkGfm` after `remarkTextOnly` so GFM's own extensions are parsed with the same disables. */
 export const REMARK_PLUGINS = [remarkTextOnly, remarkGfm, remarkMath];
-export const REHYPE_PLUGINS = [[rehypeKatex, KATEX_OPTIONS]] as ComponentProps<typeof ReactMarkdown>['rehypePlugins'];
+
+/**
+ * Typeset TeX, memoised: a guide re-renders with the same ~100 formulas whenever the panel does.
+ * KaTeX's own HTML goes in as innerHTML, the one place on this path that does: it is what KaTeX
+ * is for, it escapes every character of the source, and with `trust: false` it emits no URL, no
+ * event handler and no class or id of the author's choosing (tests/unit/client-panel-markdown.test.ts).
+ * rehype-katex would instead re-parse that HTML into a tree and rebuild it as React elements:
+ * measured on q5's guide in Node, 1.2 s against 0.17 s without math, so the typeset HTML is used as is.
+ */
+const typeset = new Map<string, string>();
+const MAX_TYPESET_CACHE = 2_000;
+
+export function mathHtml(tex: string, display: boolean): string {
+  const key = `${display ? 'D' : 'I'}${tex}`;
+  let html = typeset.get(key);
+  if (html === undefined) {
+    try {
+      html = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display, throwOnError: false });
+    } catch {
+      // Non-parse failures (a KaTeX bug, a limit): the source, escaped, in KaTeX's error style.
+      html = `<span class="katex-error">${tex.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</span>`;
+    }
+    if (typeset.size >= MAX_TYPESET_CACHE) typeset.clear();
+    typeset.set(key, html);
+  }
+  return html;
+}
+
+function mathElement(tex: string, display: boolean) {
+  return createElement(display ? 'div' : 'span', {
+    className: display ? 'md-math md-math-display' : 'md-math',
+    dangerouslySetInnerHTML: { __html: mathHtml(tex, display) },
+  });
+}
+
+/** remark-math hands math on as `code.math-inline` and `pre > code.math-display` elements. */
+const hasClass = (className: unknown, name: string) => String(className ?? '').split(/[\s,]+/).includes(name);
+const textOf = (children: ReactNode): string =>
+  typeof children === 'string' ? children : Array.isArray(children) ? children.map(textOf).join('') : '';
 
 /**
  * Past these the source is shown as plain text instead. micromark and mdast recurse once per
@@ -103,7 +141,16 @@ function components(headingOffset: number): Components {
     ...byLevel,
     a: ({ children }) => createElement('span', { className: 'md-link-text' }, children),
     img: ({ alt }) => alt ?? null,
-    pre: ({ children }) => createElement('pre', { className: 'md-code' }, children),
+    code: ({ className, children }) =>
+      hasClass(className, 'math-inline') || hasClass(className, 'math-display')
+        ? mathElement(textOf(children), hasClass(className, 'math-display'))
+        : createElement('code', { className }, children),
+    pre: ({ node, children }) => {
+      const first = node?.children[0];
+      // Display math: the code component above typesets it; a <pre> around it would be wrong.
+      if (first?.type === 'element' && hasClass(first.properties.className, 'math-display')) return children;
+      return createElement('pre', { className: 'md-code' }, children);
+    },
     table: ({ children }) => createElement('div', { className: 'md-table-wrap' }, createElement('table', null, children)),
   };
 }
@@ -116,17 +163,21 @@ export interface MarkdownBodyProps {
   headingOffset?: number;
 }
 
-/** The source rendered as React elements (see the module comment for what is allowed). */
-export default function MarkdownBody({ source, headingOffset = 0 }: MarkdownBodyProps) {
+/**
+ * The source rendered as React elements (see the module comment for what is allowed). Memoised on
+ * its props: the question strip re-renders every second for its timer, and parsing is the cost.
+ */
+function MarkdownBody({ source, headingOffset = 0 }: MarkdownBodyProps) {
   if (!fitsRichText(source)) return createElement('div', { className: 'md-plain' }, source);
   let mapped = componentCache.get(headingOffset);
   if (!mapped) componentCache.set(headingOffset, (mapped = components(headingOffset)));
   return createElement(ReactMarkdown, {
     remarkPlugins: REMARK_PLUGINS,
-    rehypePlugins: REHYPE_PLUGINS,
     components: mapped,
     // Belt and braces: nothing here carries a URL, but if one did, no scheme but http(s).
     urlTransform: (url) => (/^https?:/i.test(url) ? url : ''),
     children: source,
   });
 }
+
+export default memo(MarkdownBody);

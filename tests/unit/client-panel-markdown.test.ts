@@ -154,7 +154,7 @@ describe('<Markdown> wrapper', () => {
 });
 
 describe('the question bank renders', () => {
-  it('renders every prompt and guide with headings and no stray fences', () => {
+  it('renders every prompt and guide with headings and no stray fences', { timeout: 60_000 }, () => {
     const dir = path.resolve(import.meta.dirname, '../../questions');
     const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)(q\d+[^/]*\.md|question\.md)$/.test(f));
     expect(files.length).toBeGreaterThanOrEqual(12);
