@@ -27,7 +27,7 @@ interface Pending {
  * second copy of ordinary prose under it would only take room.
  */
 export function hasMath(text: string): boolean {
-  return /\$[^$\s][^$]*\$/.test(text);
+  return /\$\$[\s\S]+?\$\$|\$[^$\s][^$]*\$/.test(text);
 }
 
 /**

@@ -10,6 +10,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import MarkdownBody, { nestingEstimate } from '../../client/lib/markdown.js';
 import { Markdown, RichTextGate } from '../../client/lib/Markdown.js';
+import { hasMath } from '../../client/panel/NotesField.js';
 
 const html = (source: string, headingOffset = 0) => renderToStaticMarkup(createElement(MarkdownBody, { source, headingOffset }));
 
@@ -150,6 +151,15 @@ describe('<Markdown> wrapper', () => {
       createElement(RichTextGate.Provider, { value: false }, createElement(Markdown, { source: '**b** <i>x</i> $a$', testId: 't' })),
     );
     expect(out).toBe('<div class="md" data-testid="t"><div class="md-plain">**b** &lt;i&gt;x&lt;/i&gt; $a$</div></div>');
+  });
+});
+
+describe('panel notes', () => {
+  it('get a typeset preview only when they contain $…$ math', () => {
+    expect(hasMath('derived $\\sqrt{d_k}$ unprompted')).toBe(true);
+    expect(hasMath('$$\nx^2\n$$')).toBe(true);
+    expect(hasMath('costs $5')).toBe(false);
+    expect(hasMath('plain note')).toBe(false);
   });
 });
 
