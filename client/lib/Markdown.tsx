@@ -1,8 +1,8 @@
 import { createContext, lazy, Suspense, useContext } from 'react';
 import './markdown.css';
 
-// KaTeX, react-markdown and the unified stack (~110 kB gzip, with KaTeX's CSS and fonts) are a
-// chunk of their own, requested only once a page lets rich text load: see RichTextGate.
+// KaTeX, react-markdown and the unified stack (~135 kB gzip of JS and CSS, plus KaTeX's fonts)
+// are chunks of their own, requested only once a page lets rich text load: see RichTextGate.
 const MarkdownBody = lazy(() => import('./markdown.js'));
 
 /**

@@ -1,19 +1,22 @@
 /**
  * The rich renderer behind <Markdown>: CommonMark + GFM (tables, strikethrough, task lists) with
- * `$…$` / `$$…$$` math typeset by KaTeX, rendered straight to React elements (react-markdown →
- * remark → rehype → JSX; math through KaTeX directly, see mathHtml). It replaces a hand-written 455-line parser; this module is a lazy chunk
- * (client/lib/Markdown.tsx imports it dynamically) because KaTeX and the unified stack are about
- * 110 kB gzip and the candidate must be able to type in the pad before any of it arrives.
+ * `$…$` / `$$…$$` math typeset by KaTeX, rendered to React elements (react-markdown → remark →
+ * rehype → JSX; math through KaTeX directly, see mathHtml). It replaces a hand-written 455-line
+ * parser. This module is a lazy chunk (client/lib/Markdown.tsx imports it dynamically): with
+ * KaTeX it is about 135 kB gzip of JS and CSS (markdown 51 kB + katex 76 kB + CSS 8 kB, measured
+ * on the production build), plus the fonts a formula uses, and the candidate must be able to
+ * type in the pad before any of it arrives.
  *
- * Safety is the same as before, in two walls:
+ * Safety is the same as before, in three walls:
  * - Syntax: raw HTML (blocks and inline), links, images, autolinks, link definitions and
  *   footnotes are switched off in the tokenizer itself, so `<script>` or `[x](javascript:…)` is
  *   parsed as the literal text written.
- * - Output: react-markdown builds React elements, never innerHTML; what still comes out as an
- *   `a` (GFM turns bare `www.x` / `https://x` into links after tokenizing) is rendered as its
- *   text only, so no element from the source ever carries a URL.
- * - Math: KaTeX runs with `trust: false` (no \href, \url, \includegraphics, \htmlClass…) and bounded
- *   macro expansion and sizes, so a hostile note cannot build a link or a huge box.
+ * - Output: react-markdown builds React elements; what still comes out as an `a` (GFM turns bare
+ *   `www.x` / `https://x` into links after tokenizing) is rendered as its text only, so no
+ *   element from the source ever carries a URL.
+ * - Math: KaTeX runs with `trust: false` (no \href, \url, \includegraphics, \htmlClass…) and
+ *   bounded macro expansion and sizes, so a hostile note cannot build a link or a huge box; its
+ *   HTML is the only innerHTML on this path (see mathHtml).
  */
 import katex, { type KatexOptions } from 'katex';
 import type { ReactNode } from 'react';
