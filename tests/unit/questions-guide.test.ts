@@ -44,7 +44,10 @@ describe('level-calibrated guides', () => {
     expect(items('- a\n  b\n- c\n')).toEqual(['- a b', '- c']);
   });
 
-  expect(questions.length).toBe(12);
+  it('covers the whole bank', () => {
+    expect(questions.length).toBeGreaterThanOrEqual(12);
+  });
+
   for (const q of questions) {
     describe(q.id, () => {
       const all = sections(q.guide);
