@@ -60,6 +60,14 @@ export const MAX_QUESTION_MINUTES = 120;
 /** The two body sections, spelled exactly as in the Markdown files. */
 export const PROMPT_HEADING = '## Prompt';
 export const GUIDE_HEADING = '## Interviewer guide';
+/**
+ * The level-calibrated sections every guide ends with, as `###` headings in this order (plain
+ * Markdown inside the guide, no schema of their own; tests/unit/questions-guide.test.ts holds
+ * the bank to it): what a junior, senior and staff answer contain, wrong answers each with a
+ * `Nudge:`, a time plan of `- **N min**` items summing to the question's `minutes`, and rubric
+ * anchors with a `2:` and a `4:` for every sub-criterion in its `rubricHints`.
+ */
+export const GUIDE_SECTIONS = ['Junior answer', 'Senior answer', 'Staff answer', 'Common wrong answers', 'Time plan', 'Rubric anchors'] as const;
 
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`;
 

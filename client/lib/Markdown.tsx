@@ -1,5 +1,16 @@
-import { createElement, useMemo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Inline } from './markdown.js';
+import { createContext, lazy, Suspense, useContext } from 'react';
+import './markdown.css';
+
+// KaTeX, react-markdown and the unified stack (~135 kB gzip of JS and CSS, plus KaTeX's fonts)
+// are chunks of their own, requested only once a page lets rich text load: see RichTextGate.
+const MarkdownBody = lazy(() => import('./markdown.js'));
+
+/**
+ * Whether <Markdown> may fetch its renderer yet. A page whose first job is something else (the
+ * room: the candidate must be able to type in the pad with ≤ 300 kB gzip of JS loaded) provides
+ * `false` until that is done; everywhere else rich text loads at once.
+ */
+export const RichTextGate = createContext(true);
 
 interface MarkdownProps {
   source: string;
@@ -10,91 +21,22 @@ interface MarkdownProps {
 }
 
 /**
- * Renders Markdown as React elements. Text only ever becomes React text children, which React
- * escapes; there is no innerHTML anywhere on this path.
+ * Markdown with math (client/lib/markdown.ts says what is allowed and why it is safe). Until the
+ * renderer has arrived the source is shown as plain, pre-wrapped text: readable at once, and
+ * text only, so the fallback is as safe as the renderer.
  */
 export function Markdown({ source, className, headingOffset = 0, testId }: MarkdownProps) {
-  const blocks = useMemo(() => parseMarkdown(source), [source]);
+  const allowed = useContext(RichTextGate);
+  const plain = <div className="md-plain">{source}</div>;
   return (
     <div className={className ? `md ${className}` : 'md'} data-testid={testId}>
-      {renderBlocks(blocks, headingOffset)}
+      {allowed ? (
+        <Suspense fallback={plain}>
+          <MarkdownBody source={source} headingOffset={headingOffset} />
+        </Suspense>
+      ) : (
+        plain
+      )}
     </div>
   );
-}
-
-export function renderBlocks(blocks: readonly Block[], headingOffset = 0): ReactNode[] {
-  return blocks.map((block, index) => renderBlock(block, index, headingOffset));
-}
-
-function renderBlock(block: Block, key: number, headingOffset: number): ReactNode {
-  switch (block.type) {
-    case 'heading': {
-      const level = Math.min(6, Math.max(1, block.level + headingOffset));
-      return createElement(`h${level}`, { key, className: `md-h md-h${block.level}` }, renderInline(block.content));
-    }
-    case 'paragraph':
-      return <p key={key}>{renderInline(block.content)}</p>;
-    case 'code':
-      return (
-        <pre key={key} className="md-code" data-lang={block.lang || undefined}>
-          <code>{block.text}</code>
-        </pre>
-      );
-    case 'list': {
-      const items = block.items.map((item, i) => <li key={i}>{renderBlocks(item, headingOffset)}</li>);
-      return block.ordered ? (
-        <ol key={key} start={block.start === 1 ? undefined : block.start}>
-          {items}
-        </ol>
-      ) : (
-        <ul key={key}>{items}</ul>
-      );
-    }
-    case 'quote':
-      return <blockquote key={key}>{renderBlocks(block.children, headingOffset)}</blockquote>;
-    case 'table':
-      return (
-        <div key={key} className="md-table-wrap">
-          <table>
-            <thead>
-              <tr>
-                {block.header.map((cell, c) => (
-                  <th key={c} style={block.align[c] ? { textAlign: block.align[c]! } : undefined}>
-                    {renderInline(cell)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {block.rows.map((row, r) => (
-                <tr key={r}>
-                  {row.map((cell, c) => (
-                    <td key={c} style={block.align[c] ? { textAlign: block.align[c]! } : undefined}>
-                      {renderInline(cell)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      );
-    case 'rule':
-      return <hr key={key} />;
-  }
-}
-
-export function renderInline(nodes: readonly Inline[]): ReactNode[] {
-  return nodes.map((node, key) => {
-    switch (node.type) {
-      case 'text':
-        return node.text;
-      case 'code':
-        return <code key={key}>{node.text}</code>;
-      case 'strong':
-        return <strong key={key}>{renderInline(node.children)}</strong>;
-      case 'em':
-        return <em key={key}>{renderInline(node.children)}</em>;
-    }
-  });
 }

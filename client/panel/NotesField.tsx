@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { noteKey, panelNotes } from '../../shared/doc.js';
+import { Markdown } from '../lib/Markdown.js';
 import { readNote, writeNote } from './scoring.js';
+import './notes.css';
 
 /** Typing settles for this long before the note is written to the doc (and sent to the server). */
 export const NOTE_WRITE_DELAY_MS = 400;
@@ -18,6 +20,14 @@ interface Pending {
   raterId: string;
   questionId: string;
   text: string;
+}
+
+/**
+ * Whether a note has `$…$` math worth a typeset preview. Plain notes stay a bare textarea: a
+ * second copy of ordinary prose under it would only take room.
+ */
+export function hasMath(text: string): boolean {
+  return /\$\$[\s\S]+?\$\$|\$[^$\s][^$]*\$/.test(text);
 }
 
 /**
@@ -84,6 +94,7 @@ export function NotesField({ doc, raterId, questionId, editable, questionTitle }
         onChange={(event) => onChange(event.target.value)}
         onBlur={() => flushRef.current()}
       />
+      {hasMath(text) && <Markdown source={text} className="notes-preview" testId="notes-preview" />}
       <span className="notes-status muted small" aria-live="polite">
         {saving ? 'Saving…' : editable ? 'Only interviewers and observers can see notes.' : ''}
       </span>

@@ -3,6 +3,7 @@ import { can } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { AvPane } from '../av/AvPane.js';
 import { userColor } from '../lib/colors.js';
+import { RichTextGate } from '../lib/Markdown.js';
 import { StorageKey, readStored } from '../lib/storage.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
 import { clampPanelWidth, initiallyCollapsed, parseStoredWidth } from '../panel/layout.js';
@@ -80,104 +81,108 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const shown: Open = fatalCode !== null ? 'none' : open;
 
   return (
-    <div className="room" data-role={role}>
-      <TopBar
-        title={room.title || 'Untitled interview'}
-        role={role}
-        presence={presence}
-        connection={state}
-        unsynced={unsynced}
-        onEditName={() => setOpen('name')}
-        onOpenLinks={() => setOpen('links')}
-        onOpenShortcuts={openShortcuts}
-        actions={can(role, 'history.read') ? <ReplayButton roomId={roomId} token={token} /> : undefined}
-      />
-      <QuestionStrip doc={connection?.doc ?? null} role={role} />
-      {readOnly && (
-        <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
-          You are observing: read-only
-        </div>
-      )}
-      <main className="room-main">
-        {connection ? (
-          <SplitPane
-            label="Resize canvas and code pad"
-            ratio={ratio}
-            onRatioChange={setRatio}
-            start={
-              <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
-                <CanvasErrorBoundary>
-                  <Suspense fallback={<PaneLoading label="Loading the canvas…" />}>
-                    {padPainted ? (
-                      <Canvas
-                        doc={connection.doc}
-                        awareness={connection.awareness}
-                        readOnly={readOnly}
-                        roomId={roomId}
-                        token={token}
-                        theme={theme}
-                        onError={setNotice}
-                        role={role}
-                        roomTitle={room.title}
-                      />
-                    ) : (
-                      <PaneLoading label="Loading the canvas…" />
-                    )}
-                  </Suspense>
-                </CanvasErrorBoundary>
-              </section>
-            }
-            end={
-              <div className="pad-column">
-                <AvPane roomId={roomId} token={token} role={role} name={name} />
-                <RunnerPad
-                  doc={connection.doc}
-                  awareness={connection.awareness}
-                  role={role}
-                  name={name}
-                  roomId={roomId}
-                  token={token}
-                  extensions={padExtensions}
-                />
-              </div>
-            }
-          />
-        ) : (
-          <PaneLoading label="Connecting…" />
+    // Rich text (KaTeX and the Markdown stack) waits for the pad as Excalidraw does; until then
+    // the prompt and guide show as plain text.
+    <RichTextGate.Provider value={padPainted}>
+      <div className="room" data-role={role}>
+        <TopBar
+          title={room.title || 'Untitled interview'}
+          role={role}
+          presence={presence}
+          connection={state}
+          unsynced={unsynced}
+          onEditName={() => setOpen('name')}
+          onOpenLinks={() => setOpen('links')}
+          onOpenShortcuts={openShortcuts}
+          actions={can(role, 'history.read') ? <ReplayButton roomId={roomId} token={token} /> : undefined}
+        />
+        <QuestionStrip doc={connection?.doc ?? null} role={role} />
+        {readOnly && (
+          <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
+            You are observing: read-only
+          </div>
         )}
-        {/* The one place the panel is decided: a candidate never enters this branch. */}
-        {can(role, 'panel.read') && connection && (
-          <Suspense fallback={<PanelPlaceholder />}>
-            <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
-          </Suspense>
+        <main className="room-main">
+          {connection ? (
+            <SplitPane
+              label="Resize canvas and code pad"
+              ratio={ratio}
+              onRatioChange={setRatio}
+              start={
+                <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
+                  <CanvasErrorBoundary>
+                    <Suspense fallback={<PaneLoading label="Loading the canvas…" />}>
+                      {padPainted ? (
+                        <Canvas
+                          doc={connection.doc}
+                          awareness={connection.awareness}
+                          readOnly={readOnly}
+                          roomId={roomId}
+                          token={token}
+                          theme={theme}
+                          onError={setNotice}
+                          role={role}
+                          roomTitle={room.title}
+                        />
+                      ) : (
+                        <PaneLoading label="Loading the canvas…" />
+                      )}
+                    </Suspense>
+                  </CanvasErrorBoundary>
+                </section>
+              }
+              end={
+                <div className="pad-column">
+                  <AvPane roomId={roomId} token={token} role={role} name={name} />
+                  <RunnerPad
+                    doc={connection.doc}
+                    awareness={connection.awareness}
+                    role={role}
+                    name={name}
+                    roomId={roomId}
+                    token={token}
+                    extensions={padExtensions}
+                  />
+                </div>
+              }
+            />
+          ) : (
+            <PaneLoading label="Connecting…" />
+          )}
+          {/* The one place the panel is decided: a candidate never enters this branch. */}
+          {can(role, 'panel.read') && connection && (
+            <Suspense fallback={<PanelPlaceholder />}>
+              <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
+            </Suspense>
+          )}
+        </main>
+
+        {notice && (
+          <div className="toast" role="alert" data-testid="notice">
+            <span>{notice}</span>
+            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+              ×
+            </button>
+          </div>
         )}
-      </main>
 
-      {notice && (
-        <div className="toast" role="alert" data-testid="notice">
-          <span>{notice}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </div>
-      )}
-
-      <NameDialog
-        open={shown === 'name'}
-        role={role}
-        initialName={name}
-        onSubmit={(next) => {
-          setName(next);
-          close();
-        }}
-        onClose={close}
-      />
-      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
-      {can(role, 'links.manage') && (
-        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
-      )}
-      {fatalCode !== null && <FatalError code={fatalCode} />}
-    </div>
+        <NameDialog
+          open={shown === 'name'}
+          role={role}
+          initialName={name}
+          onSubmit={(next) => {
+            setName(next);
+            close();
+          }}
+          onClose={close}
+        />
+        <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
+        {can(role, 'links.manage') && (
+          <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
+        )}
+        {fatalCode !== null && <FatalError code={fatalCode} />}
+      </div>
+    </RichTextGate.Provider>
   );
 }
 

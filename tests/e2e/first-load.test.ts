@@ -51,7 +51,14 @@ describe.skipIf(!hasBrowser)('first load', () => {
   });
 
   it('lets the candidate read the question and type in the pad while the Excalidraw chunk is held back', async () => {
-    const { links } = await createRoom(suite.server.url, 'first load');
+    // With a question on screen, so the prompt's Markdown and math are part of the first load.
+    const { room, links } = await createRoom(suite.server.url, 'first load');
+    const asked = await fetch(`${suite.server.url}/api/rooms/${room.id}/session/current`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${links.interviewer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionId: 'q1' }),
+    });
+    expect(asked.status).toBe(200);
     const interviewer = await newUser('Ines');
     const candidate = await newUser('Cam');
 
@@ -75,6 +82,9 @@ describe.skipIf(!hasBrowser)('first load', () => {
     // ...and it is synced, not just local: the interviewer sees it, still before the canvas.
     await expect.poll(() => padText(interviewer.page), { timeout: 10_000 }).toContain('const seen = tf.ones([2, 2]);');
 
+    // The prompt is readable before rich text: plain text first, KaTeX once the renderer arrives.
+    await candidate.page.locator('[data-testid="question-prompt"] .katex').first().waitFor({ timeout: 30_000 });
+
     expect(await candidate.page.locator('[data-testid="canvas"] canvas.interactive').count()).toBe(0);
     expect(await candidate.page.getByTestId('canvas-pane').innerText()).toContain('Loading the canvas');
 
@@ -90,10 +100,17 @@ describe.skipIf(!hasBrowser)('first load', () => {
         .getEntriesByType('resource')
         .filter((e) => /\/assets\/(Canvas|prod)-[\w-]+\.(js|css)$/.test(e.name))
         .map((e) => e.startTime),
+      richText: performance
+        .getEntriesByType('resource')
+        .filter((e) => /\/assets\/(markdown|katex)-[\w-]+\.(js|css)$/.test(e.name))
+        .map((e) => e.startTime),
     }));
     expect(order.pad).not.toBeNull();
     expect(order.excalidraw.length).toBeGreaterThan(0);
     expect(Math.min(...order.excalidraw)).toBeGreaterThan(order.pad!);
+    // Likewise the Markdown renderer and KaTeX (JS and CSS): requested only after the pad.
+    expect(order.richText.length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...order.richText)).toBeGreaterThan(order.pad!);
 
     // The candidate never downloads the interviewers' panel, nor LiveKit (A/V is not configured here).
     expect(candidate.requested.filter((p) => /PanelColumn|AvCall/.test(p))).toEqual([]);

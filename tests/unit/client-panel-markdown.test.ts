@@ -1,139 +1,93 @@
+/**
+ * The Markdown renderer (client/lib/markdown.ts) as the browser runs it, rendered to static HTML:
+ * CommonMark + GFM, KaTeX math, and the safety property it inherited from the old hand-written
+ * parser: nothing in a question file or a note becomes markup, a URL or a script.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Markdown } from '../../client/lib/Markdown.js';
-import { inlineText, parseInline, parseMarkdown, type Block } from '../../client/lib/markdown.js';
+import MarkdownBody, { nestingEstimate } from '../../client/lib/markdown.js';
+import { Markdown, RichTextGate } from '../../client/lib/Markdown.js';
+import { hasMath } from '../../client/panel/NotesField.js';
 
-const html = (source: string) => renderToStaticMarkup(createElement(Markdown, { source }));
+const html = (source: string, headingOffset = 0) => renderToStaticMarkup(createElement(MarkdownBody, { source, headingOffset }));
 
-describe('parseInline', () => {
-  it('parses bold, italic, code and their nesting', () => {
-    expect(parseInline('a **b** *c* `d` ***e***')).toEqual([
-      { type: 'text', text: 'a ' },
-      { type: 'strong', children: [{ type: 'text', text: 'b' }] },
-      { type: 'text', text: ' ' },
-      { type: 'em', children: [{ type: 'text', text: 'c' }] },
-      { type: 'text', text: ' ' },
-      { type: 'code', text: 'd' },
-      { type: 'text', text: ' ' },
-      { type: 'strong', children: [{ type: 'em', children: [{ type: 'text', text: 'e' }] }] },
-    ]);
-    expect(parseInline('*a **b** c*')).toEqual([
-      { type: 'em', children: [{ type: 'text', text: 'a ' }, { type: 'strong', children: [{ type: 'text', text: 'b' }] }, { type: 'text', text: ' c' }] },
-    ]);
+describe('Markdown: CommonMark and GFM', () => {
+  it('renders bold, italic, code and their nesting', () => {
+    const out = html('a **b** *c* `d` ***e***');
+    expect(out).toContain('<strong>b</strong>');
+    expect(out).toContain('<em>c</em>');
+    expect(out).toContain('<code>d</code>');
+    expect(out).toMatch(/<em><strong>e<\/strong><\/em>|<strong><em>e<\/em><\/strong>/);
   });
 
   it('keeps intraword underscores (d_k, W_Q, snake_case) literal', () => {
-    expect(inlineText(parseInline('softmax(Q·Kᵀ / √d_k) with W_Q and my_var_name'))).toBe('softmax(Q·Kᵀ / √d_k) with W_Q and my_var_name');
-    expect(parseInline('d_k and d_v')).toEqual([{ type: 'text', text: 'd_k and d_v' }]);
-    expect(parseInline('_emphasis_')).toEqual([{ type: 'em', children: [{ type: 'text', text: 'emphasis' }] }]);
+    expect(html('d_k with W_Q and my_var_name')).toBe('<p>d_k with W_Q and my_var_name</p>');
+    expect(html('_emphasis_')).toBe('<p><em>emphasis</em></p>');
   });
 
   it('leaves unmatched or space-flanked delimiters as text', () => {
-    expect(parseInline('2 * 3 * 4')).toEqual([{ type: 'text', text: '2 * 3 * 4' }]);
-    expect(parseInline('**open only')).toEqual([{ type: 'text', text: '**open only' }]);
-    expect(parseInline('a ` b')).toEqual([{ type: 'text', text: 'a ` b' }]);
+    expect(html('2 * 3 * 4')).toBe('<p>2 * 3 * 4</p>');
+    expect(html('**open only')).toBe('<p>**open only</p>');
   });
 
-  it('does not parse emphasis inside code spans, and honours backslash escapes', () => {
-    expect(parseInline('`a*b*c` \\*x\\*')).toEqual([
-      { type: 'code', text: 'a*b*c' },
-      { type: 'text', text: ' *x*' },
-    ]);
-    expect(parseInline('``code with ` tick``')).toEqual([{ type: 'code', text: 'code with ` tick' }]);
+  it('renders fenced code (with its language) and keeps an unclosed fence open', () => {
+    const out = html('```ts\nconst a = 1;\n\n  indented\n```');
+    expect(out).toContain('<pre class="md-code"><code class="language-ts">const a = 1;\n\n  indented\n</code></pre>');
+    expect(html('```\nno end')).toContain('no end');
   });
 
-  it('stays fast on hostile input (no quadratic rescans)', () => {
-    const started = performance.now();
-    parseInline('*a'.repeat(50_000));
-    parseInline('_'.repeat(100_000));
-    parseInline('`'.repeat(3) + 'x`'.repeat(30_000));
-    expect(performance.now() - started).toBeLessThan(1_000);
+  it('renders nested lists with fenced code inside items and keeps start numbers', () => {
+    const out = html(['3. First', '   continued', '4. Second:', '', '   ```text', '   formula', '   ```', '   - nested'].join('\n'));
+    expect(out).toMatch(/^<ol start="3">/);
+    expect(out).toContain('<pre class="md-code"><code class="language-text">formula\n</code></pre>');
+    expect(out).toMatch(/<li>[\s\S]*<ul>\s*<li>nested<\/li>/);
+  });
+
+  it('renders GFM tables with alignment and escaped pipes, wrapped for scrolling', () => {
+    const out = html('| a | b |\n|:--|--:|\n| `x \\| y` | 2 |');
+    expect(out).toMatch(/^<div class="md-table-wrap"><table>/);
+    expect(out).toContain('<th style="text-align:left">a</th>');
+    expect(out).toContain('<td style="text-align:right">2</td>');
+    expect(out).toContain('<code>x | y</code>');
+  });
+
+  it('renders strikethrough and task lists', () => {
+    expect(html('~~gone~~')).toContain('<del>gone</del>');
+    expect(html('- [x] done')).toContain('type="checkbox"');
+  });
+
+  it('shifts heading levels by headingOffset and keeps the source level as a class', () => {
+    expect(html('### Guide', 1)).toBe('<h4 class="md-h md-h3">Guide</h4>');
+    expect(html('###### Deep', 3)).toBe('<h6 class="md-h md-h6">Deep</h6>');
   });
 });
 
-describe('parseMarkdown', () => {
-  it('parses headings, paragraphs, rules and fenced code', () => {
-    const blocks = parseMarkdown('# Title\n\nPara one\nstill one\n\n---\n\n```ts\nconst a = 1;\n\n  indented\n```\n');
-    expect(blocks.map((b) => b.type)).toEqual(['heading', 'paragraph', 'rule', 'code']);
-    expect(blocks[3]).toEqual({ type: 'code', lang: 'ts', text: 'const a = 1;\n\n  indented' });
-    expect(inlineText((blocks[1] as Extract<Block, { type: 'paragraph' }>).content)).toBe('Para one\nstill one');
+describe('Markdown: math', () => {
+  it('typesets $…$ inline and $$…$$ as display math with KaTeX', () => {
+    const out = html('Scores are $\\operatorname{softmax}(QK^\\top/\\sqrt{d_k})$.\n\n$$\nx_{t-1} = x_t\n$$');
+    expect(out).toMatch(/<span class="katex">/);
+    expect(out).toMatch(/<span class="katex-display">/);
+    // MathML for screen readers, and the TeX source kept as its annotation.
+    expect(out).toContain('<annotation encoding="application/x-tex">\\operatorname{softmax}(QK^\\top/\\sqrt{d_k})</annotation>');
   });
 
-  it('keeps an unclosed fence open to the end instead of dropping text', () => {
-    expect(parseMarkdown('```\nno end')).toEqual([{ type: 'code', lang: '', text: 'no end' }]);
+  it('shows a typo as a KaTeX error in place instead of failing the whole text', () => {
+    const out = html('before $\\frac{1}{$ after');
+    expect(out).toContain('before');
+    expect(out).toContain('after');
   });
 
-  it('parses nested lists with continuation lines and fenced code inside items', () => {
-    const source = [
-      '1. **First.** text',
-      '   continued',
-      '2. Second:',
-      '',
-      '   ```text',
-      '   formula',
-      '   ```',
-      '',
-      '   After the code.',
-      '3. Third',
-      '   - *nested* one',
-      '     more of it',
-      '   - nested two',
-    ].join('\n');
-    const [list] = parseMarkdown(source) as [Extract<Block, { type: 'list' }>];
-    expect(list.type).toBe('list');
-    expect(list.ordered).toBe(true);
-    expect(list.items).toHaveLength(3);
-    expect(list.items[1]!.map((b) => b.type)).toEqual(['paragraph', 'code', 'paragraph']);
-    expect(list.items[1]![1]).toEqual({ type: 'code', lang: 'text', text: 'formula' });
-    const nested = list.items[2]![1] as Extract<Block, { type: 'list' }>;
-    expect(nested.type).toBe('list');
-    expect(nested.items).toHaveLength(2);
-    expect(inlineText((nested.items[0]![0] as Extract<Block, { type: 'paragraph' }>).content)).toBe('nested one\nmore of it');
+  it('does not treat dollars inside code as math', () => {
+    expect(html('`cost = $5`')).toBe('<p><code>cost = $5</code></p>');
   });
 
-  it('keeps ordered list start numbers and splits lists by marker kind', () => {
-    const blocks = parseMarkdown('3. three\n4. four\n\n- a\n+ b');
-    expect(blocks).toHaveLength(3);
-    expect(blocks[0]).toMatchObject({ type: 'list', ordered: true, start: 3 });
-    expect(blocks[1]).toMatchObject({ type: 'list', ordered: false });
-    expect(blocks[2]).toMatchObject({ type: 'list', ordered: false });
-  });
-
-  it('does not start a list from a number inside a paragraph', () => {
-    expect(parseMarkdown('The year\n1984. was long').map((b) => b.type)).toEqual(['paragraph']);
-  });
-
-  it('parses pipe tables with alignment and escaped pipes', () => {
-    const [table] = parseMarkdown('| a | b |\n|:--|--:|\n| `x \\| y` | 2 |\n| only |') as [Extract<Block, { type: 'table' }>];
-    expect(table.type).toBe('table');
-    expect(table.align).toEqual(['left', 'right']);
-    expect(table.rows).toHaveLength(2);
-    expect(table.rows[0]![0]).toEqual([{ type: 'code', text: 'x | y' }]);
-    expect(table.rows[1]).toHaveLength(2); // padded to the header's width
-  });
-
-  it('parses block quotes and setext headings', () => {
-    expect(parseMarkdown('> quoted\n> more')[0]).toMatchObject({ type: 'quote' });
-    expect(parseMarkdown('Title\n=====')[0]).toMatchObject({ type: 'heading', level: 1 });
-  });
-
-  it('caps nesting depth instead of recursing without bound', () => {
-    const deep = '> '.repeat(5_000) + 'bottom';
-    expect(() => parseMarkdown(deep)).not.toThrow();
-    expect(() => parseMarkdown('- '.repeat(5_000) + 'x')).not.toThrow();
-  });
-
-  it('renders every question guide in the bank without losing text', () => {
-    const dir = path.resolve(import.meta.dirname, '../../questions');
-    for (const file of fs.readdirSync(dir).filter((f) => /^q\d+.*\.md$/.test(f))) {
-      const body = fs.readFileSync(path.join(dir, file), 'utf8').split(/^---$/m).slice(2).join('---');
-      const out = html(body);
-      expect(out, file).toContain('<h2');
-      expect(out, file).not.toContain('```');
-    }
+  it('refuses trusted-only KaTeX commands (no links or classes from a note)', () => {
+    const out = html('$\\href{javascript:alert(1)}{x}$ $\\htmlClass{evil}{y}$ $\\url{https://evil}$');
+    expect(out).not.toContain('href=');
+    expect(out).not.toContain('class="evil"');
   });
 });
 
@@ -143,6 +97,8 @@ describe('Markdown rendering is safe', () => {
       '# <img src=x onerror=alert(1)>',
       '',
       'Hello <script>alert(1)</script> & "quotes"',
+      '',
+      '<div onclick="x()">block html</div>',
       '',
       '`<b>code</b>`',
       '',
@@ -155,17 +111,69 @@ describe('Markdown rendering is safe', () => {
       '| <svg onload=alert(1)> |',
     ].join('\n');
     const out = html(source);
-    expect(out).not.toMatch(/<(script|img|iframe|svg|a)[\s>]/i);
+    expect(out).not.toMatch(/<(script|img|iframe|svg|a|div onclick)[\s>]/i);
     expect(out).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(out).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(out).toContain('&lt;div onclick=&quot;x()&quot;&gt;block html&lt;/div&gt;');
     expect(out).toContain('<code>&lt;b&gt;code&lt;/b&gt;</code>');
     expect(out).toContain('&amp;');
   });
 
-  it('renders links and images as the literal text written', () => {
-    const out = html('[click](javascript:alert(1)) ![x](http://evil/x.png)');
-    expect(out).not.toContain('<a');
-    expect(out).not.toContain('<img');
-    expect(out).toContain('[click](javascript:alert(1))');
+  it('renders links, images, autolinks and references as the literal text written', () => {
+    const out = html('[click](javascript:alert(1)) ![x](http://evil/x.png) <http://evil> [ref]\n\n[ref]: javascript:alert(2)');
+    expect(out).not.toMatch(/<a[\s>]|<img|href=|src=/);
+    const text = out.replace(/<[^>]+>/g, '');
+    expect(text).toContain('[click](javascript:alert(1))');
+    expect(text).toContain('![x](http://evil/x.png)');
+    expect(text).toContain('&lt;http://evil&gt;');
+    expect(text).toContain('[ref]: javascript:alert(2)');
+  });
+
+  it('renders a GFM bare URL as text, not a link', () => {
+    const out = html('see https://example.com/x and www.example.com');
+    expect(out).not.toMatch(/<a[\s>]|href=/);
+    expect(out.replace(/<[^>]+>/g, '')).toBe('see https://example.com/x and www.example.com');
+  });
+
+  it('shows over-deep or over-long sources as plain text instead of recursing without bound', () => {
+    expect(nestingEstimate('- a\n  - b\n    - c')).toBe(3);
+    expect(nestingEstimate('> > 1. x')).toBe(3);
+    expect(html('> '.repeat(2_000) + 'bottom')).toBe(`<div class="md-plain">${'&gt; '.repeat(2_000)}bottom</div>`);
+    expect(html('- '.repeat(2_000) + 'x')).toMatch(/^<div class="md-plain">- - /);
+    expect(html(' '.repeat(100) + '- x')).toMatch(/^<div class="md-plain">/);
+    expect(html('*a'.repeat(40_000))).toMatch(/^<div class="md-plain">\*a\*a/);
+  });
+});
+
+describe('<Markdown> wrapper', () => {
+  it('shows the source as plain text while rich text is held back', () => {
+    const out = renderToStaticMarkup(
+      createElement(RichTextGate.Provider, { value: false }, createElement(Markdown, { source: '**b** <i>x</i> $a$', testId: 't' })),
+    );
+    expect(out).toBe('<div class="md" data-testid="t"><div class="md-plain">**b** &lt;i&gt;x&lt;/i&gt; $a$</div></div>');
+  });
+});
+
+describe('panel notes', () => {
+  it('get a typeset preview only when they contain $…$ math', () => {
+    expect(hasMath('derived $\\sqrt{d_k}$ unprompted')).toBe(true);
+    expect(hasMath('$$\nx^2\n$$')).toBe(true);
+    expect(hasMath('costs $5')).toBe(false);
+    expect(hasMath('plain note')).toBe(false);
+  });
+});
+
+describe('the question bank renders', () => {
+  it('renders every prompt and guide with headings and no stray fences', { timeout: 60_000 }, () => {
+    const dir = path.resolve(import.meta.dirname, '../../questions');
+    const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)(q\d+[^/]*\.md|question\.md)$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    for (const file of files) {
+      const body = fs.readFileSync(path.join(dir, file), 'utf8').split(/^---$/m).slice(2).join('---');
+      const out = html(body);
+      expect(out, file).toContain('<h2');
+      expect(out, file).not.toContain('```');
+      expect(out, file).not.toContain('katex-error');
+    }
   });
 });

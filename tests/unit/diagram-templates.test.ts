@@ -76,7 +76,7 @@ describe('diagram templates agree with their guides', () => {
     expect(sourcesOf('long-sequence-transformer', 'q02-broadcast')).toEqual(['q02-global-encoder']);
     // The guide's width and heads are the diagram's.
     const guide = guideOf('q02-long-sequence-transformer/question.md');
-    expect(guide).toContain(`width d = ${Q2_D_MODEL}, ${Q2_HEADS} heads`);
+    expect(guide).toContain(`width $d = ${Q2_D_MODEL}$, ${Q2_HEADS} heads`);
     expect(labelOf('long-sequence-transformer', 'q02-sparse-attention')).toContain(`[B, T, ${Q2_D_MODEL}]`);
     expect(labelOf('long-sequence-transformer', 'q02-sparse-attention')).toContain(`(h=${Q2_HEADS})`);
     // The key patterns carry no layer of their own.

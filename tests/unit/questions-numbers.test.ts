@@ -108,7 +108,7 @@ describe('q01: fully masked rows', () => {
   it('a materialised 32k × 32k score tensor, 32 heads, fp16, is 64 GiB per layer', () => {
     const n = 32 * 1024;
     expect((n * n * 32 * 2) / GIB).toBe(64);
-    expect(guideOf('q01-self-attention/question.md')).toContain('32k × 32k × 32 × 2 bytes ≈ 64 GiB');
+    expect(guideOf('q01-self-attention/question.md')).toContain('$32\\text{k} \\times 32\\text{k} \\times 32 \\times 2$ bytes $\\approx 64$ GiB');
   });
 });
 
@@ -124,8 +124,8 @@ describe('q02: the million-token numbers', () => {
     expect(perToken / KIB).toBe(512);
     const full = (perToken * tokens) / GIB;
     const gqa = full * (8 / heads);
-    expect(guide).toContain(`${perToken / KIB} KiB per token`);
-    expect(guide).toContain(`≈ ${Math.round(full)} GiB with full multi-head`);
+    expect(guide).toContain(`= ${perToken / KIB}$ KiB per token`);
+    expect(guide).toContain(`$\\approx ${Math.round(full)}$ GiB with full multi-head`);
     expect(guide).toContain(`≈ ${Math.round(gqa)} GiB`);
     expect(Math.round(full)).toBe(488);
     expect(Math.round(gqa)).toBe(122);
@@ -133,12 +133,12 @@ describe('q02: the million-token numbers', () => {
 
   it('608 keys per query instead of 10⁶: about 1,645× fewer scores', () => {
     const keys = 512 + 64 + 32;
-    expect(guide).toContain(`w + g + r ≈ 512 + 64 + 32 = ${keys} keys`);
-    expect(guide).toContain(`about ${Math.round(tokens / keys).toLocaleString('en-US')}×`);
+    expect(guide).toContain(`$w + g + r \\approx 512 + 64 + 32 = ${keys}$ keys`);
+    expect(guide).toContain(`$10^6 / ${keys} \\approx ${Math.round(tokens / keys)}\\times$`);
   });
 
   it('the guide states the width, heads and layers the diagram uses', () => {
-    expect(guide).toContain(`width d = ${d}, ${heads} heads of ${d / heads}, ${layers} layers`);
+    expect(guide).toContain(`width $d = ${d}$, ${heads} heads of ${d / heads}, ${layers} layers`);
   });
 });
 
@@ -166,7 +166,7 @@ describe('q08: modality dropout rates', () => {
       if (k === 3) {
         const someDropped = out.filter((r) => r.includes(0)).length / N;
         expect(Math.abs(someDropped - (1 - (1 - p) ** 3))).toBeLessThan(0.01);
-        expect(guide).toContain(`1 − 0.7³ ≈ ${Math.round(100 * (1 - (1 - p) ** 3))}% of examples`);
+        expect(guide).toContain(`$1 - 0.7^3 \\approx ${Math.round(100 * (1 - (1 - p) ** 3))}\\%$ of examples`);
       }
     }
   });
@@ -177,11 +177,11 @@ describe('q11: pipeline bubble and training time', () => {
   const bubble = (p: number, m: number) => (p - 1) / (m + p - 1);
 
   it('p = 8: m = 32 idles 18%; m ≥ 63 keeps the bubble within 10%, and the guide’s own check agrees', () => {
-    expect(guide).toContain(`m = 32 still idles 7/39 ≈ ${Math.round(100 * bubble(8, 32))}%`);
+    expect(guide).toContain(`$m = 32$ still idles $7/39 \\approx ${Math.round(100 * bubble(8, 32))}\\%$`);
     let m = 1;
     while (bubble(8, m) > 0.1) m++;
     expect(m).toBe(63);
-    expect(guide).toContain(`needs m ≥ ${m}`);
+    expect(guide).toContain(`needs $m \\ge ${m}$`);
     type Plan = { dataParallel: number; pipelineParallel: number; tensorParallel: number; microBatches: number };
     const planProblems = guideFunction<(plan: Plan, gpus: number, perNode: number) => string[]>('q11-training-100b-models/question.md', 'planProblems', tf);
     const plan = { dataParallel: 4, pipelineParallel: 8, tensorParallel: 8, microBatches: m };
@@ -193,9 +193,9 @@ describe('q11: pipeline bubble and training time', () => {
     const flops = 6 * 1e11 * 2e12;
     expect(flops).toBe(1.2e24);
     const days = (peakPerGpu: number) => flops / (256 * peakPerGpu * 0.4) / 86_400;
-    expect(guide).toContain(`256 A100s (312 × 10¹² dense bf16 FLOP/s each) at 40% MFU`);
-    expect(guide).toContain(`≈ ${Math.round(days(312e12))} days`);
-    expect(guide).toContain(`take ≈ ${Math.round(days(989e12))} days`);
+    expect(guide).toContain(`256 A100s ($312 \\times 10^{12}$ dense bf16 FLOP/s each) at 40% MFU`);
+    expect(guide).toContain(`$\\approx ${Math.round(days(312e12))}$ days`);
+    expect(guide).toContain(`take $\\approx ${Math.round(days(989e12))}$ days`);
     expect(Math.round(days(312e12))).toBe(435);
   });
 });
@@ -205,12 +205,12 @@ describe('q12: inference numbers', () => {
 
   it('KV cache: 32 layers × 32 heads × 128 dims in fp16 is 512 KiB per token, 2 GiB for 4k tokens', () => {
     const perToken = 2 * 32 * 32 * 128 * 2;
-    expect(guide).toContain(`${perToken / KIB} KiB per token, so 4k tokens ≈ ${(perToken * 4096) / GIB} GiB`);
+    expect(guide).toContain(`= ${perToken / KIB}$ KiB per token, so 4k tokens $\\approx ${(perToken * 4096) / GIB}$ GiB`);
   });
 
   it('speculative decoding: (1 − α^{k+1})/(1 − α) tokens per target pass, α = 0.8, k = 4', () => {
     const tokens = (1 - 0.8 ** 5) / (1 - 0.8);
-    expect(guide).toContain(`(1 − 0.8⁵)/0.2 ≈ ${tokens.toFixed(2)}`);
+    expect(guide).toContain(`\\frac{1 - 0.8^5}{0.2} \\approx ${tokens.toFixed(2)}`);
   });
 });
 
@@ -225,7 +225,7 @@ describe('text fixes without a number', () => {
   it('q05 counts timesteps from 0, as both diffusion challenges do', () => {
     const guide = guideOf('q05-ddpm-vs-ddim/question.md');
     expect(guide).not.toMatch(/β₁ … β_T|α₁·α₂/);
-    expect(guide).toContain('β₀ … β_{T−1}, αₜ = 1 − βₜ, ᾱₜ = α₀·α₁·…·αₜ, and ᾱ₋₁ = 1');
+    expect(guide).toContain('$\\beta_0, \\dots, \\beta_{T-1}$, $\\alpha_t = 1 - \\beta_t$, $\\bar\\alpha_t = \\prod_{i=0}^{t} \\alpha_i$, and $\\bar\\alpha_{-1} = 1$');
     expect(challenge('ddpm-step').statement).toContain('timesteps counted from 0');
   });
 
