@@ -7,8 +7,7 @@
  *
  * Other instances may hold the same document (scale-out). Each appends what its own clients send
  * and publishes it, with the seq the store gave it, on the bus; the others apply and relay it
- * (it is already durable). `seq` is the watermark — every update up to it is in memory — and
- * `ahead` holds seqs seen above a gap. A gap that does not close by itself on the bus is filled
+ * (it is already durable). A SeqWatermark tracks which seqs are in memory. A gap that does not close by itself on the bus is filled
  * from the store, which has every update (they are published only after they are stored).
  */
 import type { WebSocket } from 'ws';
@@ -23,6 +22,7 @@ import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
+import { SeqWatermark } from './seqWatermark.js';
 
 /** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
 const ACK_IDLE_MS = SYNC_ACK.IDLE_MS;
@@ -115,10 +115,12 @@ export class LiveDoc {
   doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Set<Conn>();
+  /** which store seqs are in memory (see SeqWatermark) */
+  private readonly applied = new SeqWatermark();
   /** the watermark: every update with a seq up to this one is in memory */
-  seq = 0;
-  /** seqs applied above a gap (the watermark moves through them once the gap closes) */
-  private readonly ahead = new Set<number>();
+  get seq(): number {
+    return this.applied.seq;
+  }
   private gapTimer: NodeJS.Timeout | null = null;
   /** updates this instance appended since the last snapshot (each instance snapshots its own writes) */
   private sinceSnapshot = 0;
@@ -189,8 +191,7 @@ export class LiveDoc {
     this.doc = doc;
     this.docBytes = (snapshot?.bytes.byteLength ?? 0) + tail.reduce((n, u) => n + u.bytes.byteLength, 0);
     this.docBytesExact = false;
-    this.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
-    this.ahead.clear();
+    this.applied.reset(tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0));
     this.sinceSnapshot = tail.length;
   }
 
@@ -214,7 +215,7 @@ export class LiveDoc {
 
   /** An update another instance stored as `seq`: apply it and relay it to our clients. */
   private applyRemote(seq: number, bytes: Uint8Array): void {
-    if (this.poisoned || this.destroyed || seq <= this.seq || this.ahead.has(seq)) return;
+    if (this.poisoned || this.destroyed || this.applied.has(seq)) return;
     try {
       Y.applyUpdate(this.doc, bytes, BUS_ORIGIN);
     } catch (err) {
@@ -230,13 +231,8 @@ export class LiveDoc {
   }
 
   private markApplied(seq: number): void {
-    if (seq === this.seq + 1) {
-      this.seq = seq;
-      while (this.ahead.delete(this.seq + 1)) this.seq++;
-    } else if (seq > this.seq) {
-      this.ahead.add(seq);
-    }
-    if (this.ahead.size > 0) this.scheduleGapFill();
+    this.applied.mark(seq);
+    if (this.applied.hasGap) this.scheduleGapFill();
     else if (this.gapTimer) {
       clearTimeout(this.gapTimer);
       this.gapTimer = null;
@@ -265,14 +261,11 @@ export class LiveDoc {
   private async readMissing(): Promise<void> {
     if (this.poisoned || this.destroyed) return;
     for (;;) {
-      const rows = await this.opts.store.listUpdates(this.roomId, this.name, this.seq, CATCH_UP_PAGE);
+      const rows = await this.opts.store.listUpdates(this.roomId, this.name, this.applied.seq, CATCH_UP_PAGE);
       for (const u of rows) {
-        if (u.seq <= this.seq) continue;
-        if (this.ahead.has(u.seq)) {
-          this.markApplied(u.seq);
-          continue;
-        }
-        this.applyRemote(u.seq, u.bytes);
+        // One seen above the gap is in memory already: it only moves the watermark.
+        if (this.applied.has(u.seq)) this.markApplied(u.seq);
+        else this.applyRemote(u.seq, u.bytes);
       }
       if (rows.length < CATCH_UP_PAGE) break;
     }
@@ -693,11 +686,11 @@ export class LiveDoc {
    */
   async snapshot(): Promise<void> {
     if (this.sinceSnapshot === 0 || this.poisoned) return;
-    if (this.ahead.size > 0) await this.readMissing();
-    if (this.ahead.size > 0) return;
+    if (this.applied.hasGap) await this.readMissing();
+    if (this.applied.hasGap) return;
     // Pending structs must never be stored: they would be integrated on reload, unchecked.
     if (hasPending(this.doc)) return;
-    const seq = this.seq;
+    const seq = this.applied.seq;
     await this.opts.store.putSnapshot({
       roomId: this.roomId,
       doc: this.name,
