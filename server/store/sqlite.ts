@@ -30,83 +30,8 @@ import type {
   UpdateRecord,
 } from './port.js';
 import { DEFAULT_STORE_LIMITS } from './port.js';
+import { applySqliteMigrations } from './sqliteMigrations.js';
 import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rooms (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS links (
-  id TEXT PRIMARY KEY,
-  room_id TEXT NOT NULL REFERENCES rooms(id),
-  role TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS links_room ON links(room_id);
--- A rowid table appends at the end of its B-tree, so a commit of updates from a thousand
--- rooms dirties a few pages instead of one leaf per room (measured: 2.7x less commit time than
--- a WITHOUT ROWID table keyed by room); the unique index keeps seqs dense and per-document reads fast.
-CREATE TABLE IF NOT EXISTS updates (
-  id INTEGER PRIMARY KEY,
-  room_id TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  author_role TEXT NOT NULL,
-  author_name TEXT NOT NULL,
-  bytes BLOB NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS updates_doc_seq ON updates(room_id, doc, seq);
-CREATE TABLE IF NOT EXISTS snapshots (
-  room_id TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  bytes BLOB NOT NULL,
-  PRIMARY KEY (room_id, doc, seq)
-) WITHOUT ROWID;
--- Joins and leaves (awareness is never persisted): the people markers of playback.
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
-  room_id TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  role TEXT NOT NULL,
-  name TEXT NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_room ON events(room_id, ts, id);
-CREATE TABLE IF NOT EXISTS files (
-  room_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  mime_type TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  bytes BLOB NOT NULL,
-  PRIMARY KEY (room_id, id)
-) WITHOUT ROWID;
--- LiveKit Egress recordings of the call, with their start on our clock (playback sync).
-CREATE TABLE IF NOT EXISTS recordings (
-  egress_id TEXT PRIMARY KEY,
-  room_id TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  stopped_at INTEGER,
-  file TEXT
-);
-CREATE INDEX IF NOT EXISTS recordings_room ON recordings(room_id, started_at);
-`;
-
-
-
-
-
-
-
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -124,10 +49,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    // recordings.file came after the table did: add it to a database made before.
-    const recordingColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(recordings)').all();
-    if (!recordingColumns.some((c) => c.name === 'file')) this.db.exec('ALTER TABLE recordings ADD COLUMN file TEXT');
+    applySqliteMigrations(this.db);
     this.stmt = {
       insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
       getRoom: this.db.prepare<[string], { id: string; title: string; created_at: number }>(

@@ -20,7 +20,7 @@ import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Ro
 import { isHostileKey, serverOnlyTypes } from '../../shared/doc.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/port.js';
+import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 import { SeqWatermark } from './seqWatermark.js';
 
@@ -75,7 +75,7 @@ export interface Conn {
 }
 
 export interface LiveDocOptions {
-  store: Store;
+  store: UpdateLogStore;
   log: Logger;
   /** Fan-out to other instances holding the same document. */
   bus: Bus;
