@@ -1,13 +1,12 @@
 /**
  * The embedded store: one SQLite file (WAL) under ATTN_DATA_DIR.
  *
- * Each update is committed on its own, synchronously, before appendUpdate returns. We measured
- * group commit (one transaction per event-loop turn) first: it costs the same CPU but makes every
- * update wait for the rest of the turn before it can be relayed, which doubled p99 propagation
- * latency at 1000 rooms. A WAL autocommit insert takes ~25 µs on average here (tests/bench), so
- * the synchronous path keeps "persist before relay" at almost no latency. synchronous=NORMAL in
- * WAL mode survives a killed process (the case we test and promise); an OS crash or power cut may
- * lose the last commits, as with most databases' defaults.
+ * Updates, snapshots and presence events are committed by a second thread (sqliteWriter.ts) with
+ * group commit, which also runs the WAL checkpoints; appendUpdate resolves once the transaction
+ * holding the update has committed. Everything else (rooms, links, files, reads) runs here,
+ * synchronously. synchronous=NORMAL in WAL mode survives a killed process (the case we test and
+ * promise); an OS crash or power cut may lose the last commits, as with most databases' defaults.
+ * An in-memory database (tests) has no second connection, so it commits everything here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +30,7 @@ import type {
 } from './port.js';
 import { DEFAULT_STORE_LIMITS } from './port.js';
 import { applySqliteMigrations } from './sqliteMigrations.js';
+import { SqliteWriter } from './sqliteWriter.js';
 import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
 
 export class SqliteStore implements Store {
@@ -38,6 +38,9 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private closed = false;
   private readonly stmt;
+
+  /** the hot writes' thread; null for an in-memory database (no second connection can see it) */
+  private readonly writer: SqliteWriter | null;
 
   constructor(
     readonly file: string,
@@ -50,6 +53,9 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     applySqliteMigrations(this.db);
+    this.writer = file === ':memory:' ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
+    // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
+    if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     this.stmt = {
       insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
       getRoom: this.db.prepare<[string], { id: string; title: string; created_at: number }>(
@@ -169,10 +175,15 @@ export class SqliteStore implements Store {
 
   async appendUpdate(u: NewUpdate): Promise<number> {
     if (this.closed) throw new Error('store is closed');
+    if (this.writer) return (await this.writer.write({ op: 'append', u })) as number;
     return this.stmt.insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc)!.seq;
   }
 
   async putSnapshot(s: SnapshotRecord): Promise<void> {
+    if (this.writer) {
+      await this.writer.write({ op: 'snapshot', s });
+      return;
+    }
     this.stmt.insertSnapshot.run(s.roomId, s.doc, s.seq, s.ts, s.bytes);
   }
 
@@ -211,7 +222,8 @@ export class SqliteStore implements Store {
 
   async appendEvent(e: PresenceEvent): Promise<void> {
     if (this.closed) throw new Error('store is closed');
-    this.appendEventTx(e);
+    if (this.writer) await this.writer.write({ op: 'event', e });
+    else this.appendEventTx(e);
   }
 
   private readonly appendEventTx = (e: PresenceEvent) =>
@@ -259,6 +271,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer?.close();
     this.db.close();
   }
 }

@@ -124,6 +124,8 @@ export class LiveDoc {
   private gapTimer: NodeJS.Timeout | null = null;
   /** updates this instance appended since the last snapshot (each instance snapshots its own writes) */
   private sinceSnapshot = 0;
+  /** the snapshot write in flight, if any */
+  private snapshotting: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private destroyed = false;
   private queue: Array<() => Promise<void> | void> = [];
@@ -640,7 +642,12 @@ export class LiveDoc {
       this.opts.charge?.(from, frame.byteLength * copies);
       this.scheduleAck(from);
     }
-    if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
+    if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) {
+      // Relayed already; the snapshot's write must not hold this room's next frame (the writer
+      // thread commits it). Only an open gap needs the store first, which is rare.
+      if (this.applied.hasGap) await this.snapshot();
+      else this.startSnapshot();
+    }
   }
 
   /**
@@ -685,20 +692,34 @@ export class LiveDoc {
    * filled from the store first, and the snapshot waits if that did not close it.
    */
   async snapshot(): Promise<void> {
+    await this.snapshotting;
     if (this.sinceSnapshot === 0 || this.poisoned) return;
     if (this.applied.hasGap) await this.readMissing();
     if (this.applied.hasGap) return;
+    this.startSnapshot();
+    await this.snapshotting;
+  }
+
+  /**
+   * Encodes the doc as of the watermark now (no gap may be open) and writes it in the background;
+   * `snapshotting` settles when the write did. A failed write is logged: the update log still
+   * holds everything, so the next snapshot simply covers more.
+   */
+  private startSnapshot(): void {
     // Pending structs must never be stored: they would be integrated on reload, unchecked.
-    if (hasPending(this.doc)) return;
-    const seq = this.applied.seq;
-    await this.opts.store.putSnapshot({
-      roomId: this.roomId,
-      doc: this.name,
-      seq,
-      ts: Date.now(),
-      bytes: Y.encodeStateAsUpdate(this.doc),
-    });
+    if (this.poisoned || this.applied.hasGap || hasPending(this.doc)) return;
+    const record = { roomId: this.roomId, doc: this.name, seq: this.applied.seq, ts: Date.now(), bytes: Y.encodeStateAsUpdate(this.doc) };
     this.sinceSnapshot = 0;
+    const previous = this.snapshotting;
+    const put: Promise<void> = (async () => {
+      await previous;
+      await this.opts.store.putSnapshot(record);
+    })()
+      .catch((err: unknown) => this.opts.log.error('snapshot failed', { room: this.roomId, doc: this.name, err: String(err) }))
+      .finally(() => {
+        if (this.snapshotting === put) this.snapshotting = null;
+      });
+    this.snapshotting = put;
   }
 
   private handleAwareness(conn: Conn, decoder: decoding.Decoder): void {
