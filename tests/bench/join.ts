@@ -91,7 +91,7 @@ function startServer(dataDir: string): Promise<ServerProcess> {
     name: 'attn',
     script: 'server/main.ts',
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_DATA_DIR: dataDir, ATTN_LOG_LEVEL: 'warn', ATTN_DATABASE_URL: '', ATTN_REDIS_URL: '' },
-    readyTimeoutMs: 30_000,
+    readyTimeoutMs: 120_000,
     nodeArgs: ATTN_NODE_FLAGS,
   });
 }
