@@ -10,18 +10,18 @@
  * (it is already durable). A SeqWatermark tracks which seqs are in memory. A gap that does not close by itself on the bus is filled
  * from the store, which has every update (they are published only after they are stored).
  */
-import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
+import { CloseCode, MessageType, SYNC_ACK, type DocName, type Role } from '../../shared/protocol.js';
 import { isHostileKey, serverOnlyTypes } from '../../shared/doc.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
+import type { Conn } from './connection.js';
 import { SeqWatermark } from './seqWatermark.js';
 
 /** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
@@ -45,34 +45,6 @@ const MAX_PARKED_BYTES = 4 * 1024 * 1024;
 const RELAY_YIELD_BYTES = 64 * 1024;
 /** Transaction origin of everything that arrived from another instance. */
 export const BUS_ORIGIN = 'bus';
-
-export interface Conn {
-  ws: WebSocket;
-  roomId: string;
-  doc: DocName;
-  role: Role;
-  linkId: string;
-  access: Exclude<DocAccess, 'none'>;
-  name: string;
-  /** awareness client ids introduced by this connection */
-  owned: Set<number>;
-  alive: boolean;
-  ackTimer: NodeJS.Timeout | null;
-  /** when the oldest unacknowledged durable update of this connection was stored */
-  ackPendingSince: number | null;
-  closed: boolean;
-  /** when the connection was accepted into its document (ms, server clock) */
-  joinedAt: number;
-  /** playback's presence record: whether this connection's join / leave is in the store yet */
-  joinRecorded: boolean;
-  leaveRecorded: boolean;
-  /** set once this connection's awareness went past its cap (so the log says it once) */
-  awarenessCapped?: boolean;
-  /** reading from the socket is paused: its room spent its byte budget (see SyncServer.throttle) */
-  paused?: boolean;
-  /** this connection's updates that wait on structs the server does not have yet, merged */
-  parked?: Uint8Array[];
-}
 
 export interface LiveDocOptions {
   store: UpdateLogStore;
@@ -347,7 +319,7 @@ export class LiveDoc {
 
   /** Decodes and handles one frame. Throws MalformedMessageError on anything undecodable. */
   async handleFrame(conn: Conn, data: Uint8Array): Promise<void> {
-    if (conn.closed || this.poisoned) return;
+    if (conn.socket.closed || this.poisoned) return;
     let decoder: decoding.Decoder;
     let type: number;
     try {
@@ -670,7 +642,7 @@ export class LiveDoc {
 
   /** Writers learn what the server holds (a sync step 1) shortly after their updates are durable. */
   private scheduleAck(conn: Conn): void {
-    if (conn.closed) return;
+    if (conn.socket.closed) return;
     const now = Date.now();
     conn.ackPendingSince ??= now;
     if (conn.ackTimer) clearTimeout(conn.ackTimer);
@@ -678,7 +650,7 @@ export class LiveDoc {
     conn.ackTimer = setTimeout(() => {
       conn.ackTimer = null;
       conn.ackPendingSince = null;
-      if (conn.closed) return;
+      if (conn.socket.closed) return;
       const enc = encoding.createEncoder();
       encoding.writeVarUint(enc, MessageType.Sync);
       syncProtocol.writeSyncStep1(enc, this.doc);
@@ -869,12 +841,8 @@ function awarenessFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
-/** Sends a frame unless the socket is closing; says whether it did. */
 function send(conn: Conn, frame: Uint8Array): boolean {
-  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return false;
-  conn.ws.send(frame, (err) => {
-    if (err) conn.ws.terminate();
-  });
-  return true;
+  return conn.socket.send(frame);
 }
 
+export type { Conn } from './connection.js';
