@@ -45,6 +45,8 @@ export class SqliteStore implements Store {
   constructor(
     readonly file: string,
     private readonly limits: StoreLimits = DEFAULT_STORE_LIMITS,
+    /** false: commit everything on the calling thread (ATTN_SQLITE_WRITER=inline, to compare) */
+    { writerThread = true }: { writerThread?: boolean } = {},
   ) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -53,7 +55,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     applySqliteMigrations(this.db);
-    this.writer = file === ':memory:' ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
+    this.writer = file === ':memory:' || !writerThread ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
     // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
     if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     this.stmt = {
@@ -138,8 +140,8 @@ export class SqliteStore implements Store {
   }
 
   /** Opens (or creates) the store in a data directory. */
-  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS): SqliteStore {
-    return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits);
+  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS, options: { writerThread?: boolean } = {}): SqliteStore {
+    return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits, options);
   }
 
   async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
