@@ -56,6 +56,7 @@ const EnvSchema = z.object({
     .optional(),
   ATTN_MAX_MESSAGE_BYTES: intFrom(1024, 64 * 1024 * 1024).default(LIMITS.MAX_MESSAGE_BYTES),
   ATTN_SNAPSHOT_EVERY_UPDATES: intFrom(1, 1_000_000).default(500),
+  ATTN_SQLITE_WRITER: z.enum(['thread', 'inline']).default('thread'),
   ATTN_ROOM_IDLE_MS: intFrom(0, 24 * 60 * 60 * 1000).default(30_000),
   ATTN_PING_INTERVAL_MS: intFrom(1000, 10 * 60 * 1000).default(30_000),
   ATTN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -123,6 +124,8 @@ export interface Config {
   recordingsUrl?: string | undefined;
   maxMessageBytes: number;
   snapshotEveryUpdates: number;
+  /** SQLite only: commit updates, snapshots and events on a writer thread (default) or inline on the main thread */
+  sqliteWriter: 'thread' | 'inline';
   roomIdleMs: number;
   pingIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -201,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     recordingsUrl: e.ATTN_RECORDINGS_URL,
     maxMessageBytes: e.ATTN_MAX_MESSAGE_BYTES,
     snapshotEveryUpdates: e.ATTN_SNAPSHOT_EVERY_UPDATES,
+    sqliteWriter: e.ATTN_SQLITE_WRITER,
     roomIdleMs: e.ATTN_ROOM_IDLE_MS,
     pingIntervalMs: e.ATTN_PING_INTERVAL_MS,
     logLevel: e.ATTN_LOG_LEVEL,

@@ -122,8 +122,12 @@ export interface StoreLimits {
  */
 export const DEFAULT_STORE_LIMITS: StoreLimits = { maxEventsPerRoom: 1000 };
 
-export interface Store {
-  readonly kind: string;
+/**
+ * The store's five groups, one per kind of caller, so each caller names only what it uses (the
+ * sync server needs the update log and presence, the file routes only files). `Store` is all
+ * five; both stores implement it whole.
+ */
+export interface RoomLinkStore {
   createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void>;
   getRoom(roomId: string): Promise<RoomRecord | null>;
   findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | null>;
@@ -131,6 +135,9 @@ export interface Store {
   addLink(link: LinkRecord): Promise<void>;
   /** Marks the link revoked (idempotent: keeps the first revocation time). Null if no such link in that room. */
   revokeLink(roomId: string, linkId: string, at: number): Promise<LinkRecord | null>;
+}
+
+export interface UpdateLogStore {
   /**
    * Appends an update and returns the seq the store gave it: the doc's next one, dense and
    * increasing. The store allocates it (not the caller) because with several attn instances
@@ -147,9 +154,12 @@ export interface Store {
   /** Every stored snapshot's position, in seq order. */
   listSnapshots(roomId: string, doc: DocName): Promise<SnapshotInfo[]>;
   getSnapshot(roomId: string, doc: DocName, seq: number): Promise<SnapshotRecord | null>;
+}
+
+export interface PresenceStore {
   /**
-   * Durable when the promise resolves; committed synchronously by the embedded store. A room keeps
-   * its latest StoreLimits.maxEventsPerRoom events: the oldest are dropped as new ones arrive.
+   * Durable when the promise resolves. A room keeps its latest StoreLimits.maxEventsPerRoom
+   * events: the oldest are dropped as new ones arrive.
    */
   appendEvent(event: PresenceEvent): Promise<void>;
   /**
@@ -157,6 +167,9 @@ export interface Store {
    * only the latest `limit` of them (still in time order).
    */
   listEvents(roomId: string, limit?: number): Promise<PresenceEvent[]>;
+}
+
+export interface FileStore {
   /**
    * 'exists' when that id was already stored for the room (files are immutable: the first upload
    * wins; compare sha256 to tell a repeat from a different file). With `maxRoomBytes`, a new file
@@ -165,6 +178,9 @@ export interface Store {
    */
   putFile(file: FileRecord, limits?: { maxRoomBytes?: number }): Promise<PutFileResult>;
   getFile(roomId: string, fileId: string): Promise<FileRecord | null>;
+}
+
+export interface RecordingStore {
   /** Stores a started recording; a duplicate egress id rejects. */
   addRecording(recording: RecordingRecord): Promise<void>;
   /**
@@ -174,5 +190,9 @@ export interface Store {
   stopRecording(roomId: string, egressId: string, at: number, file?: string | null): Promise<RecordingRecord | null>;
   /** A room's recordings, oldest first. */
   listRecordings(roomId: string): Promise<RecordingRecord[]>;
+}
+
+export interface Store extends RoomLinkStore, UpdateLogStore, PresenceStore, FileStore, RecordingStore {
+  readonly kind: string;
   close(): Promise<void>;
 }

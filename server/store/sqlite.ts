@@ -1,13 +1,12 @@
 /**
  * The embedded store: one SQLite file (WAL) under ATTN_DATA_DIR.
  *
- * Each update is committed on its own, synchronously, before appendUpdate returns. We measured
- * group commit (one transaction per event-loop turn) first: it costs the same CPU but makes every
- * update wait for the rest of the turn before it can be relayed, which doubled p99 propagation
- * latency at 1000 rooms. A WAL autocommit insert takes ~25 µs on average here (tests/bench), so
- * the synchronous path keeps "persist before relay" at almost no latency. synchronous=NORMAL in
- * WAL mode survives a killed process (the case we test and promise); an OS crash or power cut may
- * lose the last commits, as with most databases' defaults.
+ * Updates, snapshots and presence events are committed by a second thread (sqliteWriter.ts) with
+ * group commit, which also runs the WAL checkpoints; appendUpdate resolves once the transaction
+ * holding the update has committed. Everything else (rooms, links, files, reads) runs here,
+ * synchronously. synchronous=NORMAL in WAL mode survives a killed process (the case we test and
+ * promise); an OS crash or power cut may lose the last commits, as with most databases' defaults.
+ * An in-memory database (tests) has no second connection, so it commits everything here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,83 +29,9 @@ import type {
   UpdateRecord,
 } from './port.js';
 import { DEFAULT_STORE_LIMITS } from './port.js';
+import { applySqliteMigrations } from './sqliteMigrations.js';
+import { SqliteWriter } from './sqliteWriter.js';
 import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rooms (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS links (
-  id TEXT PRIMARY KEY,
-  room_id TEXT NOT NULL REFERENCES rooms(id),
-  role TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS links_room ON links(room_id);
--- A rowid table appends at the end of its B-tree, so a commit of updates from a thousand
--- rooms dirties a few pages instead of one leaf per room (measured: 2.7x less commit time than
--- a WITHOUT ROWID table keyed by room); the unique index keeps seqs dense and per-document reads fast.
-CREATE TABLE IF NOT EXISTS updates (
-  id INTEGER PRIMARY KEY,
-  room_id TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  author_role TEXT NOT NULL,
-  author_name TEXT NOT NULL,
-  bytes BLOB NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS updates_doc_seq ON updates(room_id, doc, seq);
-CREATE TABLE IF NOT EXISTS snapshots (
-  room_id TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  bytes BLOB NOT NULL,
-  PRIMARY KEY (room_id, doc, seq)
-) WITHOUT ROWID;
--- Joins and leaves (awareness is never persisted): the people markers of playback.
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
-  room_id TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  role TEXT NOT NULL,
-  name TEXT NOT NULL,
-  doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_room ON events(room_id, ts, id);
-CREATE TABLE IF NOT EXISTS files (
-  room_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  mime_type TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  bytes BLOB NOT NULL,
-  PRIMARY KEY (room_id, id)
-) WITHOUT ROWID;
--- LiveKit Egress recordings of the call, with their start on our clock (playback sync).
-CREATE TABLE IF NOT EXISTS recordings (
-  egress_id TEXT PRIMARY KEY,
-  room_id TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  stopped_at INTEGER,
-  file TEXT
-);
-CREATE INDEX IF NOT EXISTS recordings_room ON recordings(room_id, started_at);
-`;
-
-
-
-
-
-
-
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -114,9 +39,14 @@ export class SqliteStore implements Store {
   private closed = false;
   private readonly stmt;
 
+  /** the hot writes' thread; null for an in-memory database (no second connection can see it) */
+  private readonly writer: SqliteWriter | null;
+
   constructor(
     readonly file: string,
     private readonly limits: StoreLimits = DEFAULT_STORE_LIMITS,
+    /** false: commit everything on the calling thread (ATTN_SQLITE_WRITER=inline, to compare) */
+    { writerThread = true }: { writerThread?: boolean } = {},
   ) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -124,10 +54,10 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    // recordings.file came after the table did: add it to a database made before.
-    const recordingColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(recordings)').all();
-    if (!recordingColumns.some((c) => c.name === 'file')) this.db.exec('ALTER TABLE recordings ADD COLUMN file TEXT');
+    applySqliteMigrations(this.db);
+    this.writer = file === ':memory:' || !writerThread ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
+    // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
+    if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     this.stmt = {
       insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
       getRoom: this.db.prepare<[string], { id: string; title: string; created_at: number }>(
@@ -210,8 +140,8 @@ export class SqliteStore implements Store {
   }
 
   /** Opens (or creates) the store in a data directory. */
-  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS): SqliteStore {
-    return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits);
+  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS, options: { writerThread?: boolean } = {}): SqliteStore {
+    return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits, options);
   }
 
   async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
@@ -247,10 +177,15 @@ export class SqliteStore implements Store {
 
   async appendUpdate(u: NewUpdate): Promise<number> {
     if (this.closed) throw new Error('store is closed');
+    if (this.writer) return (await this.writer.write({ op: 'append', u })) as number;
     return this.stmt.insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc)!.seq;
   }
 
   async putSnapshot(s: SnapshotRecord): Promise<void> {
+    if (this.writer) {
+      await this.writer.write({ op: 'snapshot', s });
+      return;
+    }
     this.stmt.insertSnapshot.run(s.roomId, s.doc, s.seq, s.ts, s.bytes);
   }
 
@@ -289,7 +224,8 @@ export class SqliteStore implements Store {
 
   async appendEvent(e: PresenceEvent): Promise<void> {
     if (this.closed) throw new Error('store is closed');
-    this.appendEventTx(e);
+    if (this.writer) await this.writer.write({ op: 'event', e });
+    else this.appendEventTx(e);
   }
 
   private readonly appendEventTx = (e: PresenceEvent) =>
@@ -337,6 +273,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer?.close();
     this.db.close();
   }
 }

@@ -7,22 +7,22 @@
  *
  * Other instances may hold the same document (scale-out). Each appends what its own clients send
  * and publishes it, with the seq the store gave it, on the bus; the others apply and relay it
- * (it is already durable). `seq` is the watermark — every update up to it is in memory — and
- * `ahead` holds seqs seen above a gap. A gap that does not close by itself on the bus is filled
+ * (it is already durable). A SeqWatermark tracks which seqs are in memory. A gap that does not close by itself on the bus is filled
  * from the store, which has every update (they are published only after they are stored).
  */
-import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { CloseCode, MessageType, SYNC_ACK, type DocAccess, type DocName, type Role } from '../../shared/protocol.js';
+import { CloseCode, MessageType, SYNC_ACK, type DocName, type Role } from '../../shared/protocol.js';
 import { isHostileKey, serverOnlyTypes } from '../../shared/doc.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/port.js';
+import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
+import type { Conn } from './connection.js';
+import { SeqWatermark } from './seqWatermark.js';
 
 /** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
 const ACK_IDLE_MS = SYNC_ACK.IDLE_MS;
@@ -46,36 +46,8 @@ const RELAY_YIELD_BYTES = 64 * 1024;
 /** Transaction origin of everything that arrived from another instance. */
 export const BUS_ORIGIN = 'bus';
 
-export interface Conn {
-  ws: WebSocket;
-  roomId: string;
-  doc: DocName;
-  role: Role;
-  linkId: string;
-  access: Exclude<DocAccess, 'none'>;
-  name: string;
-  /** awareness client ids introduced by this connection */
-  owned: Set<number>;
-  alive: boolean;
-  ackTimer: NodeJS.Timeout | null;
-  /** when the oldest unacknowledged durable update of this connection was stored */
-  ackPendingSince: number | null;
-  closed: boolean;
-  /** when the connection was accepted into its document (ms, server clock) */
-  joinedAt: number;
-  /** playback's presence record: whether this connection's join / leave is in the store yet */
-  joinRecorded: boolean;
-  leaveRecorded: boolean;
-  /** set once this connection's awareness went past its cap (so the log says it once) */
-  awarenessCapped?: boolean;
-  /** reading from the socket is paused: its room spent its byte budget (see SyncServer.throttle) */
-  paused?: boolean;
-  /** this connection's updates that wait on structs the server does not have yet, merged */
-  parked?: Uint8Array[];
-}
-
 export interface LiveDocOptions {
-  store: Store;
+  store: UpdateLogStore;
   log: Logger;
   /** Fan-out to other instances holding the same document. */
   bus: Bus;
@@ -115,13 +87,17 @@ export class LiveDoc {
   doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Set<Conn>();
+  /** which store seqs are in memory (see SeqWatermark) */
+  private readonly applied = new SeqWatermark();
   /** the watermark: every update with a seq up to this one is in memory */
-  seq = 0;
-  /** seqs applied above a gap (the watermark moves through them once the gap closes) */
-  private readonly ahead = new Set<number>();
+  get seq(): number {
+    return this.applied.seq;
+  }
   private gapTimer: NodeJS.Timeout | null = null;
   /** updates this instance appended since the last snapshot (each instance snapshots its own writes) */
   private sinceSnapshot = 0;
+  /** the snapshot write in flight, if any */
+  private snapshotting: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private destroyed = false;
   private queue: Array<() => Promise<void> | void> = [];
@@ -189,8 +165,7 @@ export class LiveDoc {
     this.doc = doc;
     this.docBytes = (snapshot?.bytes.byteLength ?? 0) + tail.reduce((n, u) => n + u.bytes.byteLength, 0);
     this.docBytesExact = false;
-    this.seq = tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0);
-    this.ahead.clear();
+    this.applied.reset(tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0));
     this.sinceSnapshot = tail.length;
   }
 
@@ -214,7 +189,7 @@ export class LiveDoc {
 
   /** An update another instance stored as `seq`: apply it and relay it to our clients. */
   private applyRemote(seq: number, bytes: Uint8Array): void {
-    if (this.poisoned || this.destroyed || seq <= this.seq || this.ahead.has(seq)) return;
+    if (this.poisoned || this.destroyed || this.applied.has(seq)) return;
     try {
       Y.applyUpdate(this.doc, bytes, BUS_ORIGIN);
     } catch (err) {
@@ -230,13 +205,8 @@ export class LiveDoc {
   }
 
   private markApplied(seq: number): void {
-    if (seq === this.seq + 1) {
-      this.seq = seq;
-      while (this.ahead.delete(this.seq + 1)) this.seq++;
-    } else if (seq > this.seq) {
-      this.ahead.add(seq);
-    }
-    if (this.ahead.size > 0) this.scheduleGapFill();
+    this.applied.mark(seq);
+    if (this.applied.hasGap) this.scheduleGapFill();
     else if (this.gapTimer) {
       clearTimeout(this.gapTimer);
       this.gapTimer = null;
@@ -265,14 +235,11 @@ export class LiveDoc {
   private async readMissing(): Promise<void> {
     if (this.poisoned || this.destroyed) return;
     for (;;) {
-      const rows = await this.opts.store.listUpdates(this.roomId, this.name, this.seq, CATCH_UP_PAGE);
+      const rows = await this.opts.store.listUpdates(this.roomId, this.name, this.applied.seq, CATCH_UP_PAGE);
       for (const u of rows) {
-        if (u.seq <= this.seq) continue;
-        if (this.ahead.has(u.seq)) {
-          this.markApplied(u.seq);
-          continue;
-        }
-        this.applyRemote(u.seq, u.bytes);
+        // One seen above the gap is in memory already: it only moves the watermark.
+        if (this.applied.has(u.seq)) this.markApplied(u.seq);
+        else this.applyRemote(u.seq, u.bytes);
       }
       if (rows.length < CATCH_UP_PAGE) break;
     }
@@ -352,7 +319,7 @@ export class LiveDoc {
 
   /** Decodes and handles one frame. Throws MalformedMessageError on anything undecodable. */
   async handleFrame(conn: Conn, data: Uint8Array): Promise<void> {
-    if (conn.closed || this.poisoned) return;
+    if (conn.socket.closed || this.poisoned) return;
     let decoder: decoding.Decoder;
     let type: number;
     try {
@@ -647,7 +614,12 @@ export class LiveDoc {
       this.opts.charge?.(from, frame.byteLength * copies);
       this.scheduleAck(from);
     }
-    if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) await this.snapshot();
+    if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) {
+      // Relayed already; the snapshot's write must not hold this room's next frame (the writer
+      // thread commits it). Only an open gap needs the store first, which is rare.
+      if (this.applied.hasGap) await this.snapshot();
+      else this.startSnapshot();
+    }
   }
 
   /**
@@ -670,7 +642,7 @@ export class LiveDoc {
 
   /** Writers learn what the server holds (a sync step 1) shortly after their updates are durable. */
   private scheduleAck(conn: Conn): void {
-    if (conn.closed) return;
+    if (conn.socket.closed) return;
     const now = Date.now();
     conn.ackPendingSince ??= now;
     if (conn.ackTimer) clearTimeout(conn.ackTimer);
@@ -678,7 +650,7 @@ export class LiveDoc {
     conn.ackTimer = setTimeout(() => {
       conn.ackTimer = null;
       conn.ackPendingSince = null;
-      if (conn.closed) return;
+      if (conn.socket.closed) return;
       const enc = encoding.createEncoder();
       encoding.writeVarUint(enc, MessageType.Sync);
       syncProtocol.writeSyncStep1(enc, this.doc);
@@ -692,20 +664,34 @@ export class LiveDoc {
    * filled from the store first, and the snapshot waits if that did not close it.
    */
   async snapshot(): Promise<void> {
+    await this.snapshotting;
     if (this.sinceSnapshot === 0 || this.poisoned) return;
-    if (this.ahead.size > 0) await this.readMissing();
-    if (this.ahead.size > 0) return;
+    if (this.applied.hasGap) await this.readMissing();
+    if (this.applied.hasGap) return;
+    this.startSnapshot();
+    await this.snapshotting;
+  }
+
+  /**
+   * Encodes the doc as of the watermark now (no gap may be open) and writes it in the background;
+   * `snapshotting` settles when the write did. A failed write is logged: the update log still
+   * holds everything, so the next snapshot simply covers more.
+   */
+  private startSnapshot(): void {
     // Pending structs must never be stored: they would be integrated on reload, unchecked.
-    if (hasPending(this.doc)) return;
-    const seq = this.seq;
-    await this.opts.store.putSnapshot({
-      roomId: this.roomId,
-      doc: this.name,
-      seq,
-      ts: Date.now(),
-      bytes: Y.encodeStateAsUpdate(this.doc),
-    });
+    if (this.poisoned || this.applied.hasGap || hasPending(this.doc)) return;
+    const record = { roomId: this.roomId, doc: this.name, seq: this.applied.seq, ts: Date.now(), bytes: Y.encodeStateAsUpdate(this.doc) };
     this.sinceSnapshot = 0;
+    const previous = this.snapshotting;
+    const put: Promise<void> = (async () => {
+      await previous;
+      await this.opts.store.putSnapshot(record);
+    })()
+      .catch((err: unknown) => this.opts.log.error('snapshot failed', { room: this.roomId, doc: this.name, err: String(err) }))
+      .finally(() => {
+        if (this.snapshotting === put) this.snapshotting = null;
+      });
+    this.snapshotting = put;
   }
 
   private handleAwareness(conn: Conn, decoder: decoding.Decoder): void {
@@ -855,12 +841,8 @@ function awarenessFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
-/** Sends a frame unless the socket is closing; says whether it did. */
 function send(conn: Conn, frame: Uint8Array): boolean {
-  if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return false;
-  conn.ws.send(frame, (err) => {
-    if (err) conn.ws.terminate();
-  });
-  return true;
+  return conn.socket.send(frame);
 }
 
+export type { Conn } from './connection.js';

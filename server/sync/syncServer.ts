@@ -30,7 +30,8 @@ import type { Bus, ControlMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { ByteBudget } from './budget.js';
-import { LiveDoc, MalformedMessageError, type Conn } from './liveDoc.js';
+import { ConnSocket, type Conn } from './connection.js';
+import { LiveDoc, MalformedMessageError } from './liveDoc.js';
 
 export interface SyncServerOptions {
   store: Store;
@@ -282,7 +283,7 @@ export class SyncServer {
 
   private async accept(ws: WebSocket, d: Extract<Decision, { ok: true }>): Promise<void> {
     const conn: Conn = {
-      ws,
+      socket: new ConnSocket(ws),
       roomId: d.roomId,
       doc: d.doc,
       role: d.role,
@@ -290,10 +291,8 @@ export class SyncServer {
       access: d.access,
       name: d.name,
       owned: new Set(),
-      alive: true,
       ackTimer: null,
       ackPendingSince: null,
-      closed: false,
       joinedAt: 0,
       joinRecorded: false,
       leaveRecorded: false,
@@ -317,18 +316,18 @@ export class SyncServer {
       if (live) this.dispatch(live, conn, bytes);
       else early.push(bytes);
     });
-    ws.on('pong', () => (conn.alive = true));
+    ws.on('pong', () => (conn.socket.alive = true));
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         // ws already closed it with 4413 (see SyncSocket); the message itself never reached us.
-        conn.closed = true;
+        conn.socket.closed = true;
         this.opts.log.warn('message too large; closing socket', { room: conn.roomId, doc: conn.doc });
         return;
       }
       this.opts.log.warn('socket error', { room: conn.roomId, err: String(err) });
     });
     ws.on('close', () => {
-      conn.closed = true;
+      conn.socket.closed = true;
       this.forget(conn, live);
     });
 
@@ -337,7 +336,7 @@ export class SyncServer {
     links.add(conn);
 
     live = await this.getLiveDoc(d.roomId, d.doc);
-    if (conn.closed) {
+    if (conn.socket.closed) {
       this.forget(conn, live);
       return;
     }
@@ -362,13 +361,7 @@ export class SyncServer {
     let budget = this.budgets.get(conn.roomId);
     if (!budget) this.budgets.set(conn.roomId, (budget = new ByteBudget(rate, Math.max(rate, 2 * this.opts.maxMessageBytes))));
     const waitMs = budget.spend(bytes);
-    if (waitMs === 0 || conn.paused || conn.closed) return;
-    conn.paused = true;
-    conn.ws.pause();
-    setTimeout(() => {
-      conn.paused = false;
-      if (!conn.closed) conn.ws.resume();
-    }, waitMs).unref();
+    if (waitMs > 0) conn.socket.pauseFor(waitMs);
   }
 
   private dispatch(live: LiveDoc, conn: Conn, bytes: Uint8Array): void {
@@ -384,12 +377,8 @@ export class SyncServer {
   }
 
   closeConn = (conn: Conn, code: CloseCode, opts: { cooldown?: boolean } = {}): void => {
-    if (conn.closed) return;
-    conn.closed = true;
+    if (!conn.socket.close(code, CLOSE_REASONS[code])) return;
     if (opts.cooldown) this.penalize(conn.linkId);
-    conn.ws.close(code, CLOSE_REASONS[code]);
-    // A peer that never answers the close handshake must not hold the socket open forever.
-    setTimeout(() => conn.ws.terminate(), 5000).unref();
   };
 
   private forget(conn: Conn, live: LiveDoc | null): void {
@@ -555,12 +544,12 @@ export class SyncServer {
     for (const [roomId, b] of this.budgets) if (!this.socketsByRoom.has(roomId) && b.full) this.budgets.delete(roomId);
     for (const live of this.docs.values()) {
       for (const c of live.conns) {
-        if (!c.alive) {
-          c.ws.terminate();
+        if (!c.socket.alive) {
+          c.socket.ws.terminate();
           continue;
         }
-        c.alive = false;
-        c.ws.ping();
+        c.socket.alive = false;
+        c.socket.ws.ping();
       }
     }
   }

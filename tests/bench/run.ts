@@ -7,6 +7,7 @@
  *   npm run bench -- --quick               3 s per configuration instead of 10, no retries
  *   npm run bench -- --only sync --seconds 5 --configs 1x2@10,200x3@5 --targets reference
  *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
+ *   npm run bench -- --only join             join time of a 50k-update board
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
  * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES,
@@ -22,6 +23,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
+import { formatJoinMarkdown, formatJoinText, runJoinBench } from './join.js';
 import { formatLoadMarkdown, formatLoadText, runLoadBench } from './load.js';
 import { formatAbuseMarkdown, formatAbuseText, runAbuseBench } from './abuse.js';
 import { formatReplayMarkdown, formatReplayText, runReplayBench } from './replay.js';
@@ -77,6 +79,14 @@ const SUITES: BenchSuite[] = [
         profileDir: options.profileDir,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
+    },
+  },
+  {
+    name: 'join',
+    description: 'join time of a 50k-update board: cold from the log, warm, cold from the snapshot (attn alone)',
+    async run(options) {
+      const data = await runJoinBench({ repeats: options.quick ? 1 : 3 });
+      return { text: formatJoinText(data), markdown: formatJoinMarkdown(data), data };
     },
   },
   {

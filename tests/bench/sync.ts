@@ -8,10 +8,11 @@
  * This is a report, never a pass/fail test: timings on a shared 2-core machine are too noisy
  * to gate a build on, but the ratio between two servers under the same load is informative.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
@@ -33,6 +34,7 @@ export const DEFAULT_SYNC_CONFIGS: readonly SyncConfig[] = [
   { rooms: 1, clients: 2, writers: 2, editsPerSec: 10 },
   { rooms: 200, clients: 3, writers: 3, editsPerSec: 5 },
   { rooms: 1000, clients: 2, writers: 2, editsPerSec: 2 },
+  { rooms: 1000, clients: 3, writers: 3, editsPerSec: 5 },
 ];
 
 export const TARGET_NAMES = ['attn', 'reference'] as const;
@@ -74,7 +76,8 @@ const DEFAULT_RETRIES = 1;
 const DEFAULT_SEED = 0x5eed;
 /** A batch of sockets that has not synced by then is reported as a failed ramp-up. */
 const CONNECT_BATCH_TIMEOUT_MS = 30_000;
-const SERVER_READY_TIMEOUT_MS = 30_000;
+/** Generous: on a shared 2-core machine under load, tsx alone took over 30 s to start the server. */
+const SERVER_READY_TIMEOUT_MS = 120_000;
 /** Awareness hellos and the last sync step 2s are still in flight right after ramp-up. */
 const SETTLE_BEFORE_LOAD_MS = 500;
 const ROOM_CREATE_CONCURRENCY = 16;
@@ -92,6 +95,13 @@ const GENERATOR_LOOP_P99_WARN_MS = 20;
 const OTHER_CPU_WARN_PERCENT = 15;
 const QUIET_PROBE_MS = 1_000;
 const QUIET_WAIT_MAX_MS = 10_000;
+/** The server's event-loop probe, preloaded into both servers. */
+const LOOP_PROBE = path.join(REPO_ROOT, 'tests/bench/loopProbe.mjs');
+const LOOP_PROBE_TIMEOUT_MS = 5_000;
+/** The issue's goal: no server stall over this in the measured window. */
+const SERVER_STALL_WARN_MS = 50;
+/** The issue's goal for server CPU per edit against the bare relay. */
+const GOAL_CPU_RATIO = 1.3;
 /** Sockets the generator and each server need beyond one per client (stdio, sqlite, http). */
 const FD_HEADROOM = 256;
 
@@ -142,6 +152,9 @@ export interface SyncTargetResult {
   generatorCpuPercentOfCore: number;
   generatorLoopDelayP99Ms: number;
   generatorLoopDelayMaxMs: number;
+  /** the server's own event-loop delay over the window (tests/bench/loopProbe.mjs) */
+  serverLoopDelayP99Ms: number;
+  serverLoopDelayMaxMs: number;
   /** CPU other processes on the machine used during the window, in % of one core */
   otherCpuPercentOfCore: number;
   /** other processes kept the machine busy for the whole pre-window quiet wait */
@@ -165,7 +178,14 @@ export interface SyncRatio {
   p99: number;
   max: number;
   cpu: number;
+  /** server CPU per measured edit */
+  cpuPerEdit: number;
   peakRss: number;
+}
+
+/** Server CPU (all its threads) per edit sent in the window, in µs. */
+function cpuPerEditUs(r: SyncTargetResult): number {
+  return (r.serverCpuSeconds * 1e6) / Math.max(1, r.sent);
 }
 
 export interface SyncConfigResult {
@@ -174,7 +194,7 @@ export interface SyncConfigResult {
   results: SyncTargetResult[];
   /** attn / reference; present when both ran */
   ratio?: SyncRatio;
-  /** the issue's goal: attn p99 no worse than the reference, and zero loss */
+  /** issue 15's goal: attn p99 no worse than the reference, CPU per edit ≤ 1.3×, no stall > 50 ms, zero loss */
   goal?: { met: boolean; reasons: string[] };
 }
 
@@ -201,7 +221,7 @@ interface Target {
   name: TargetName;
   /** undefined when runnable; otherwise the reason it is skipped */
   unavailable(): string | undefined;
-  start(nodeArgs: string[]): Promise<{ server: ServerProcess; cleanup(): { storeBytes?: number } }>;
+  start(nodeArgs: string[], loopFile: string): Promise<{ server: ServerProcess; cleanup(): { storeBytes?: number } }>;
   prepareRooms(server: ServerProcess, count: number, tag: string): Promise<RoomEndpoints[]>;
 }
 
@@ -215,7 +235,7 @@ export const ATTN_NODE_FLAGS = ['--max-semi-space-size=64'];
 const attnTarget: Target = {
   name: 'attn',
   unavailable: () => (existsSync(path.join(REPO_ROOT, ATTN_MAIN)) ? undefined : `${ATTN_MAIN} does not exist yet`),
-  async start(nodeArgs) {
+  async start(nodeArgs, loopFile) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
     const server = await ServerProcess.start({
       name: 'attn',
@@ -225,6 +245,7 @@ const attnTarget: Target = {
         PORT: '0',
         HOST: '127.0.0.1',
         ATTN_DATA_DIR: dataDir,
+        BENCH_LOOP_FILE: loopFile,
         ATTN_LOG_LEVEL: 'warn',
         // Empty means "default" to server/config.ts: the embedded SQLite store, no Redis, even
         // if the shell running the bench has these set for something else.
@@ -280,8 +301,8 @@ const attnTarget: Target = {
 const referenceTarget: Target = {
   name: 'reference',
   unavailable: () => undefined,
-  async start(nodeArgs) {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
+  async start(nodeArgs, loopFile) {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', BENCH_LOOP_FILE: loopFile };
     delete env.YPERSISTENCE;
     delete env.CALLBACK_URL;
     const server = await ServerProcess.start({
@@ -368,6 +389,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
   if (skip !== undefined) return { ...result, status: 'skipped', error: skip };
 
   const setupStart = performance.now();
+  const loopFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'attn-loop-')), 'loop.json');
   let started: Awaited<ReturnType<Target['start']>> | undefined;
   let workers: Worker[] = [];
   try {
@@ -375,7 +397,8 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     // One directory per run: tsx's loader thread writes a profile too, and a fixed file name
     // would let it overwrite the main thread's (the largest file is the server's).
     const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profileDir, `${target.name}-${tag}`)}`] : [];
-    started = await target.start(nodeArgs);
+    nodeArgs.push('--import', pathToFileURL(LOOP_PROBE).href);
+    started = await target.start(nodeArgs, loopFile);
     const { server } = started;
     const rooms = await target.prepareRooms(server, config.rooms, tag);
     result.setupMs = performance.now() - setupStart;
@@ -438,6 +461,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     await sleep(Math.max(0, measureFrom - epochNow()));
 
     // ---- measured window: from the end of warm-up to the last shard's drain ----
+    const loopStart = await readServerLoop(server, loopFile, 0);
     const before = server.counters();
     const hostBefore = readHostCpu();
     const genBefore = process.cpuUsage();
@@ -449,7 +473,13 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     const genCpu = process.cpuUsage(genBefore);
     const hostAfter = readHostCpu();
     const after = server.counters();
+    const loop = loopStart && (await readServerLoop(server, loopFile, loopStart.generation));
     // ---- end of window ----
+    if (loop) {
+      result.serverLoopDelayP99Ms = loop.p99Ms;
+      result.serverLoopDelayMaxMs = loop.maxMs;
+      if (loop.maxMs > SERVER_STALL_WARN_MS) result.warnings.push(`server event loop stalled ${fixed(loop.maxMs)} ms (p99 ${fixed(loop.p99Ms)} ms) in the window`);
+    }
     const done = await allDone;
 
     const samples = new Samples(done.reduce((n, d) => n + d.samples.length, 0));
@@ -638,6 +668,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
         p99: attn.latencyMs.p99 / reference.latencyMs.p99,
         max: attn.latencyMs.max / reference.latencyMs.max,
         cpu: attn.serverCpuSeconds / reference.serverCpuSeconds,
+        cpuPerEdit: cpuPerEditUs(attn) / cpuPerEditUs(reference),
         peakRss: attn.serverPeakRssMb / reference.serverPeakRssMb,
       };
       const reasons: string[] = [];
@@ -645,6 +676,8 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
         reasons.push(`p99 ${fixed(attn.latencyMs.p99)} ms > reference ${fixed(reference.latencyMs.p99)} ms`);
       }
       if (attn.delivered < attn.expected) reasons.push(`lost ${attn.expected - attn.delivered} of ${attn.expected}`);
+      if (entry.ratio.cpuPerEdit > GOAL_CPU_RATIO) reasons.push(`CPU per edit ${fixed(entry.ratio.cpuPerEdit, 2)}× the reference's (goal ≤ ${GOAL_CPU_RATIO}×)`);
+      if (attn.serverLoopDelayMaxMs > SERVER_STALL_WARN_MS) reasons.push(`server stalled ${fixed(attn.serverLoopDelayMaxMs)} ms (goal ≤ ${SERVER_STALL_WARN_MS} ms)`);
       entry.goal = { met: reasons.length === 0, reasons };
     }
     bench.configs.push(entry);
@@ -654,15 +687,15 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
 
 // ---- report ------------------------------------------------------------------------
 
-const HEADERS = ['config', 'server', 'p50 ms', 'p99 ms', 'max ms', 'delivered/expected', 'server CPU s', 'CPU % core', 'peak RSS MB'];
-const ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+const HEADERS = ['config', 'server', 'p50 ms', 'p99 ms', 'max ms', 'delivered/expected', 'server CPU s', 'CPU µs/edit', 'loop p99/max ms', 'peak RSS MB'];
+const ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
 
 function tableRows(bench: SyncBenchResult): string[][] {
   const rows: string[][] = [];
   for (const entry of bench.configs) {
     for (const r of entry.results) {
       if (r.status !== 'ok') {
-        rows.push([entry.label, r.server, r.status, '', '', '', '', '', '']);
+        rows.push([entry.label, r.server, r.status, '', '', '', '', '', '', '']);
         continue;
       }
       rows.push([
@@ -673,7 +706,8 @@ function tableRows(bench: SyncBenchResult): string[][] {
         fixed(r.latencyMs.max),
         `${r.delivered}/${r.expected}` + (r.lateDelivered > 0 ? ` (+${r.lateDelivered} late)` : ''),
         fixed(r.serverCpuSeconds, 2),
-        fixed(r.serverCpuPercentOfCore, 0),
+        fixed(cpuPerEditUs(r), 0),
+        `${fixed(r.serverLoopDelayP99Ms)}/${fixed(r.serverLoopDelayMaxMs)}`,
         fixed(r.serverPeakRssMb, 0),
       ]);
     }
@@ -681,7 +715,7 @@ function tableRows(bench: SyncBenchResult): string[][] {
       const x = (v: number) => `${fixed(v, 2)}×`;
       // Short here (the column is narrow); the reasons go in the notes under the table.
       const goal = entry.goal?.met ? 'goal met' : 'goal missed';
-      rows.push([entry.label, 'attn/reference', x(entry.ratio.p50), x(entry.ratio.p99), x(entry.ratio.max), goal, x(entry.ratio.cpu), '', x(entry.ratio.peakRss)]);
+      rows.push([entry.label, 'attn/reference', x(entry.ratio.p50), x(entry.ratio.p99), x(entry.ratio.max), goal, x(entry.ratio.cpu), x(entry.ratio.cpuPerEdit), '', x(entry.ratio.peakRss)]);
     }
   }
   return rows;
@@ -697,7 +731,7 @@ function notes(bench: SyncBenchResult): string[] {
     ...bench.warnings,
   ];
   for (const entry of bench.configs) {
-    if (entry.goal && !entry.goal.met) lines.push(`${entry.label}: goal missed (p99 no worse than the reference, zero loss): ${entry.goal.reasons.join('; ')}`);
+    if (entry.goal && !entry.goal.met) lines.push(`${entry.label}: goal missed (p99 no worse than the reference, CPU per edit ≤ 1.3×, no server stall over 50 ms, zero loss): ${entry.goal.reasons.join('; ')}`);
   }
   for (const entry of bench.configs) {
     for (const r of entry.results) {
@@ -755,6 +789,8 @@ function emptyResult(server: TargetName): SyncTargetResult {
     generatorCpuPercentOfCore: Number.NaN,
     generatorLoopDelayP99Ms: Number.NaN,
     generatorLoopDelayMaxMs: Number.NaN,
+    serverLoopDelayP99Ms: Number.NaN,
+    serverLoopDelayMaxMs: Number.NaN,
     otherCpuPercentOfCore: Number.NaN,
     clientFramesPerEdit: { received: {}, sent: {} },
     reconnects: 0,
@@ -762,6 +798,32 @@ function emptyResult(server: TargetName): SyncTargetResult {
     connectionErrors: {},
     warnings: [],
   };
+}
+
+interface LoopReport {
+  generation: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Asks the server's loop probe for the delay since its last report and waits for it (the probe
+ * answers from the server's event loop, so a stalled server answers late, never wrongly).
+ */
+async function readServerLoop(server: ServerProcess, file: string, after: number): Promise<LoopReport | undefined> {
+  if (server.hasExited) return undefined;
+  process.kill(server.pid, 'SIGUSR2');
+  const deadline = performance.now() + LOOP_PROBE_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    try {
+      const report = JSON.parse(readFileSync(file, 'utf8')) as LoopReport;
+      if (report.generation > after) return report;
+    } catch {
+      // not written yet, or caught mid-write
+    }
+    await sleep(20);
+  }
+  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -35,6 +35,16 @@ const adapters: Array<{ name: string; skip: boolean; open: (limits?: StoreLimits
     },
   },
   {
+    // ATTN_SQLITE_WRITER=inline: every commit on the calling thread, as before the writer thread.
+    name: 'sqlite-inline',
+    skip: false,
+    open: async (limits) => {
+      const file = path.join(tempDir(), 'attn.sqlite');
+      const open = () => new SqliteStore(file, limits, { writerThread: false });
+      return { store: open(), reopen: async () => open(), location: file };
+    },
+  },
+  {
     name: 'postgres',
     skip: !postgresReady,
     open: async (limits) => {

@@ -1,0 +1,79 @@
+/**
+ * One sync connection, in two parts with two owners:
+ * - its socket (ConnSocket): the transport, its liveness and flow control — SyncServer's;
+ * - its session (Session): who is connected to which document with what rights, and what the
+ *   sync protocol keeps per connection (awareness ids, acks, parked updates) — LiveDoc's.
+ * A Conn is a session holding its socket; LiveDoc only sends through it and asks whether it closed.
+ */
+import type { WebSocket } from 'ws';
+import type { DocAccess, DocName, Role } from '../../shared/protocol.js';
+
+/** A peer that never answers the close handshake must not hold its socket open longer than this. */
+const CLOSE_TERMINATE_MS = 5000;
+
+export class ConnSocket {
+  /** answered the last ping */
+  alive = true;
+  /** closing or closed: nothing more is sent or handled */
+  closed = false;
+  /** reading is paused: its room spent its byte budget (see SyncServer.throttle) */
+  paused = false;
+
+  constructor(readonly ws: WebSocket) {}
+
+  /** Sends a frame unless the socket is closing; says whether it did. */
+  send(frame: Uint8Array): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
+    this.ws.send(frame, (err) => {
+      if (err) this.ws.terminate();
+    });
+    return true;
+  }
+
+  /** Starts the close handshake with a typed code; false when it was closing already. */
+  close(code: number, reason: string): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    this.ws.close(code, reason);
+    setTimeout(() => this.ws.terminate(), CLOSE_TERMINATE_MS).unref();
+    return true;
+  }
+
+  /** Reads nothing from the socket for `ms` (TCP pushes back on the sender meanwhile). */
+  pauseFor(ms: number): void {
+    if (this.paused || this.closed) return;
+    this.paused = true;
+    this.ws.pause();
+    setTimeout(() => {
+      this.paused = false;
+      if (!this.closed) this.ws.resume();
+    }, ms).unref();
+  }
+}
+
+export interface Session {
+  roomId: string;
+  doc: DocName;
+  role: Role;
+  linkId: string;
+  access: Exclude<DocAccess, 'none'>;
+  name: string;
+  /** awareness client ids introduced by this connection */
+  owned: Set<number>;
+  ackTimer: NodeJS.Timeout | null;
+  /** when the oldest unacknowledged durable update of this connection was stored */
+  ackPendingSince: number | null;
+  /** when the connection was accepted into its document (ms, server clock) */
+  joinedAt: number;
+  /** playback's presence record: whether this connection's join / leave is in the store yet */
+  joinRecorded: boolean;
+  leaveRecorded: boolean;
+  /** set once this connection's awareness went past its cap (so the log says it once) */
+  awarenessCapped?: boolean;
+  /** this connection's updates that wait on structs the server does not have yet, merged */
+  parked?: Uint8Array[];
+}
+
+export interface Conn extends Session {
+  readonly socket: ConnSocket;
+}

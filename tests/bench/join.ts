@@ -1,0 +1,156 @@
+/**
+ * Join bench: how long a stock y-websocket client takes to sync a board of 50,000 updates (a long
+ * interview's worth of typing), from opening its socket to its first `synced`:
+ *   - cold, log only: the server loads the doc from 50,000 log rows (no snapshot yet);
+ *   - warm: a second client while the doc is in memory (the server only encodes it);
+ *   - cold, snapshot: after a restart, from the snapshot the server wrote on shutdown.
+ * The server is attn as `npm start` runs it (a child process, SQLite); the log is written into
+ * its store directly between runs, so building it is not part of what is measured.
+ *
+ * A report, never a test.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { CreateRoomResponse } from '../../shared/api.js';
+import { boardCode } from '../../shared/doc.js';
+import { syncPath } from '../../shared/protocol.js';
+import { SqliteStore } from '../../server/store/sqlite.js';
+import { synced } from './clients.js';
+import { ServerProcess } from './serverProcess.js';
+import { fixed, markdownTable, textTable } from './stats.js';
+import { ATTN_NODE_FLAGS } from './sync.js';
+
+export interface JoinBenchOptions {
+  updates?: number;
+  /** joins measured per case (the median is reported) */
+  repeats?: number;
+  log?: (line: string) => void;
+}
+
+export interface JoinCase {
+  name: string;
+  /** ms from opening the socket to synced, per repeat */
+  ms: number[];
+  median: number;
+}
+
+export interface JoinBenchResult {
+  suite: 'join';
+  updates: number;
+  docBytes: number;
+  cases: JoinCase[];
+}
+
+const DEFAULT_UPDATES = 50_000;
+/** Appends in flight at once while building the log (the store's writer commits them as groups). */
+const BUILD_BATCH = 1_000;
+
+export async function runJoinBench(options: JoinBenchOptions = {}): Promise<JoinBenchResult> {
+  const updates = options.updates ?? DEFAULT_UPDATES;
+  const repeats = options.repeats ?? 3;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const cases: JoinCase[] = [];
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const fromSnapshot: number[] = [];
+  let docBytes = 0;
+  for (let r = 0; r < repeats; r++) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-join-'));
+    try {
+      let server = await startServer(dataDir);
+      const created = CreateRoomResponse.parse(
+        await (await fetch(`${server.httpUrl}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json(),
+      );
+      await server.stop();
+      docBytes = await writeLog(dataDir, created.room.id, updates);
+      log(`  join: ${updates} updates stored (${fixed(docBytes / 1024, 0)} kB of doc); run ${r + 1}/${repeats}`);
+      server = await startServer(dataDir);
+      const token = created.links.interviewer.token;
+      cold.push(await timeJoin(server, created.room.id, token));
+      warm.push(await timeJoin(server, created.room.id, token));
+      // A clean stop writes the final snapshot of every loaded doc.
+      await server.stop();
+      server = await startServer(dataDir);
+      fromSnapshot.push(await timeJoin(server, created.room.id, token));
+      await server.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  cases.push(summarizeCase('cold: load 50k log rows', cold), summarizeCase('warm: doc in memory', warm), summarizeCase('cold: snapshot', fromSnapshot));
+  return { suite: 'join', updates, docBytes, cases };
+}
+
+function startServer(dataDir: string): Promise<ServerProcess> {
+  return ServerProcess.start({
+    name: 'attn',
+    script: 'server/main.ts',
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_DATA_DIR: dataDir, ATTN_LOG_LEVEL: 'warn', ATTN_DATABASE_URL: '', ATTN_REDIS_URL: '' },
+    readyTimeoutMs: 120_000,
+    nodeArgs: ATTN_NODE_FLAGS,
+  });
+}
+
+/** Types `updates` characters into the pad, one update each, straight into the store's log. */
+async function writeLog(dataDir: string, roomId: string, updates: number): Promise<number> {
+  const store = SqliteStore.open(dataDir);
+  const doc = new Y.Doc();
+  const code = boardCode(doc);
+  const pending: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => pending.push(u));
+  const text = 'def attention(q, k, v):\n    return softmax(q @ k.T / sqrt(d)) @ v\n';
+  for (let i = 0; i < updates; i++) {
+    // Mostly appending, sometimes deleting a character: what typing leaves in a log.
+    if (i % 10 === 9 && code.length > 0) code.delete(code.length - 1, 1);
+    else code.insert(code.length, text[i % text.length]!);
+    if (pending.length >= BUILD_BATCH || i === updates - 1) {
+      const batch = pending.splice(0);
+      await Promise.all(batch.map((bytes, k) => store.appendUpdate({ roomId, doc: 'board', ts: Date.now() + k, authorRole: 'candidate', authorName: 'bench', bytes })));
+    }
+  }
+  await store.close();
+  return Y.encodeStateAsUpdate(doc).byteLength;
+}
+
+async function timeJoin(server: ServerProcess, roomId: string, token: string): Promise<number> {
+  const full = syncPath(roomId, 'board');
+  const cut = full.lastIndexOf('/');
+  const doc = new Y.Doc();
+  const start = performance.now();
+  const provider = new WebsocketProvider(server.wsUrl + full.slice(0, cut), full.slice(cut + 1), doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+  });
+  try {
+    await synced(provider);
+    return performance.now() - start;
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+}
+
+function summarizeCase(name: string, ms: number[]): JoinCase {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { name, ms, median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN };
+}
+
+const HEADERS = ['join of a 50k-update board', 'median ms', 'runs ms'];
+
+function rows(result: JoinBenchResult): string[][] {
+  return result.cases.map((c) => [c.name, fixed(c.median, 0), c.ms.map((m) => fixed(m, 0)).join(', ')]);
+}
+
+export function formatJoinText(result: JoinBenchResult): string {
+  return `${textTable(HEADERS, rows(result), ['left', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
+}
+
+export function formatJoinMarkdown(result: JoinBenchResult): string {
+  return `${markdownTable(HEADERS, rows(result), ['left', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
+}
