@@ -18,6 +18,7 @@ import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
 import { historyRouter } from './http/history.js';
 import { interviewRouter } from './http/interview.js';
+import { practiceRouter } from './http/practice.js';
 import { roomsRouter } from './http/rooms.js';
 import { runnerHostRouter } from './http/runnerHost.js';
 import { setAppPageHeaders } from './http/csp.js';
@@ -135,6 +136,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     }),
   );
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions }));
+  app.use('/api/rooms/:roomId', practiceRouter({ store, sync, questions }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
   app.use('/api/rooms/:roomId/files', filesRouter({ store, maxRoomBytes: config.maxUploadBytesPerRoom }));

@@ -16,6 +16,7 @@ import type { DocName } from '../../shared/protocol.js';
 import type {
   FileRecord,
   LinkRecord,
+  NewRoom,
   LoadedDoc,
   NewUpdate,
   PresenceEvent,
@@ -30,13 +31,16 @@ import type {
   UpdateRecord,
 } from './port.js';
 import { DEFAULT_STORE_LIMITS } from './port.js';
-import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
+import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import type { Role } from '../../shared/protocol.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'interview'
 );
 CREATE TABLE IF NOT EXISTS links (
   id TEXT PRIMARY KEY,
@@ -128,10 +132,18 @@ export class SqliteStore implements Store {
     // recordings.file came after the table did: add it to a database made before.
     const recordingColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(recordings)').all();
     if (!recordingColumns.some((c) => c.name === 'file')) this.db.exec('ALTER TABLE recordings ADD COLUMN file TEXT');
+    // rooms.kind came with issue 14: rooms made before it are interviews.
+    const roomColumns = this.db.prepare<[], { name: string }>('PRAGMA table_info(rooms)').all();
+    if (!roomColumns.some((c) => c.name === 'kind')) this.db.exec("ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'interview'");
     this.stmt = {
-      insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
-      getRoom: this.db.prepare<[string], { id: string; title: string; created_at: number }>(
-        'SELECT id, title, created_at FROM rooms WHERE id = ?',
+      insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at, kind) VALUES (?, ?, ?, ?)'),
+      getRoom: this.db.prepare<[string], RoomRow>('SELECT id, title, created_at, kind FROM rooms WHERE id = ?'),
+      setKind: this.db.prepare<[string, string, string], RoomRow>(
+        'UPDATE rooms SET kind = ? WHERE id = ? AND kind = ? RETURNING id, title, created_at, kind',
+      ),
+      swapRoles: this.db.prepare<[string, string, string, string, string, string], LinkRow>(
+        `UPDATE links SET role = CASE role WHEN ? THEN ? ELSE ? END
+         WHERE room_id = ? AND revoked_at IS NULL AND role IN (?, ?) RETURNING *`,
       ),
       insertLink: this.db.prepare(
         'INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -214,16 +226,25 @@ export class SqliteStore implements Store {
     return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits);
   }
 
-  async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
+  async createRoom(room: NewRoom, links: LinkRecord[]): Promise<void> {
     this.db.transaction(() => {
-      this.stmt.insertRoom.run(room.id, room.title, room.createdAt);
+      this.stmt.insertRoom.run(room.id, room.title, room.createdAt, room.kind ?? 'interview');
       for (const l of links) this.stmt.insertLink.run(l.id, l.roomId, l.role, l.tokenHash, l.createdAt, l.revokedAt);
     })();
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | null> {
     const r = this.stmt.getRoom.get(roomId);
-    return r ? { id: r.id, title: r.title, createdAt: r.created_at } : null;
+    return r ? toRoom(r) : null;
+  }
+
+  async setRoomKind(roomId: string, from: RoomKind, to: RoomKind): Promise<RoomRecord | null> {
+    const r = this.stmt.setKind.get(to, roomId, from);
+    return r ? toRoom(r) : null;
+  }
+
+  async swapLinkRoles(roomId: string, a: Role, b: Role): Promise<LinkRecord[]> {
+    return this.stmt.swapRoles.all(a, b, a, roomId, a, b).map(toLink);
   }
 
   async findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | null> {
