@@ -157,7 +157,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const indexHtml = path.join(clientDir, 'index.html');
   app.use(clientStatic(clientDir));
   const cspOptions = { livekitUrl: config.livekit?.url, recordingsUrl: config.recordingsUrl };
-  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (req, res) => {
+  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId', '/practice/history'], (req, res) => {
     setAppPageHeaders(req, res, cspOptions);
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');

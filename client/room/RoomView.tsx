@@ -1,7 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { can } from '../../shared/capabilities.js';
+import { can, canIn } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { AvPane } from '../av/AvPane.js';
+import { ConvertButton } from '../pair/ConvertButton.js';
 import { userColor } from '../lib/colors.js';
 import { StorageKey, readStored } from '../lib/storage.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
@@ -33,6 +34,8 @@ const Canvas = lazy(() => import('../canvas/Canvas.js'));
 // The interviewers' panel is its own chunk, requested only for interviewers and observers: a
 // candidate's browser never downloads its code, let alone opens the panel doc.
 const PanelColumn = lazy(() => import('../panel/PanelColumn.js'));
+// Practice rooms get the practice column instead (countdown, reveal, self-score): its own chunk.
+const PracticeColumn = lazy(() => import('../practice/PracticeColumn.js'));
 
 interface RoomViewProps {
   roomId: string;
@@ -44,6 +47,8 @@ type Open = 'none' | 'name' | 'links' | 'shortcuts';
 
 export function RoomView({ roomId, token, who }: RoomViewProps) {
   const { role, room } = who;
+  // The room's kind picks the capability column (shared/capabilities.ts): a pair room has no panel.
+  const kind = room.kind;
   const readOnly = !can(role, 'board.write');
   const theme = useSystemTheme();
   const connection = useBoardConnection(roomId, token);
@@ -55,7 +60,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const [ratio, setRatio] = useSplitRatio();
   const [open, setOpen] = useState<Open>(name === null ? 'name' : 'none');
   const [notice, setNotice] = useState<string | null>(null);
-  const padExtensions = useCandidateSignals(roomId, token, can(role, 'signals.send'));
+  const padExtensions = useCandidateSignals(roomId, token, canIn(kind, role, 'signals.send'));
   const padPainted = useAfterFirstPaint();
 
   useLinkProbe(roomId, token, state, fatalCode !== null, endSession);
@@ -84,13 +89,19 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
       <TopBar
         title={room.title || 'Untitled interview'}
         role={role}
+        kind={kind}
         presence={presence}
         connection={state}
         unsynced={unsynced}
         onEditName={() => setOpen('name')}
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
-        actions={can(role, 'history.read') ? <ReplayButton roomId={roomId} token={token} /> : undefined}
+        actions={
+          <>
+            {canIn(kind, role, 'room.convert') && <ConvertButton roomId={roomId} token={token} />}
+            {canIn(kind, role, 'history.read') && <ReplayButton roomId={roomId} token={token} />}
+          </>
+        }
       />
       <QuestionStrip doc={connection?.doc ?? null} role={role} />
       {readOnly && (
@@ -146,7 +157,12 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
           <PaneLoading label="Connecting…" />
         )}
         {/* The one place the panel is decided: a candidate never enters this branch. */}
-        {can(role, 'panel.read') && connection && (
+        {canIn(kind, role, 'practice.swap') && connection && (
+          <Suspense fallback={<PanelPlaceholder />}>
+            <PracticeColumn roomId={roomId} token={token} kind={kind} role={role} linkId={who.linkId} name={name} roomTitle={room.title} boardDoc={connection.doc} />
+          </Suspense>
+        )}
+        {can(role, 'panel.read') && canIn(kind, role, 'panel.read') && canIn(kind, role, 'questions.read') && !canIn(kind, role, 'practice.swap') && connection && (
           <Suspense fallback={<PanelPlaceholder />}>
             <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
           </Suspense>
@@ -173,7 +189,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onClose={close}
       />
       <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
-      {can(role, 'links.manage') && (
+      {canIn(kind, role, 'links.manage') && (
         <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
       )}
       {fatalCode !== null && <FatalError code={fatalCode} />}
