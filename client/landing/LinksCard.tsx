@@ -13,10 +13,10 @@ interface LinksCardProps {
 }
 
 /** Per kind: the card's eyebrow, and which link the big button opens. */
-const KIND_CARD: Record<RoomKind, { eyebrow: string; open: Role; openLabel: string }> = {
-  interview: { eyebrow: 'Interview ready', open: 'interviewer', openLabel: 'Open as interviewer →' },
-  pair: { eyebrow: 'Whiteboard ready', open: 'interviewer', openLabel: 'Open the whiteboard →' },
-  practice: { eyebrow: 'Practice room ready', open: 'candidate', openLabel: 'Start practising →' },
+const KIND_CARD: Record<RoomKind, { eyebrow: string; open: Role; openLabel: string; testId: string }> = {
+  interview: { eyebrow: 'Interview ready', open: 'interviewer', openLabel: 'Open as interviewer →', testId: 'open-interviewer' },
+  pair: { eyebrow: 'Whiteboard ready', open: 'interviewer', openLabel: 'Open the whiteboard →', testId: 'open-pair' },
+  practice: { eyebrow: 'Practice room ready', open: 'candidate', openLabel: 'Start practising →', testId: 'open-practice' },
 };
 
 /** The capability links of a fresh room (the kind's, KIND_LINKS), each with what it lets its holder do. */
@@ -53,7 +53,7 @@ export function LinksCard({ result, onReset }: LinksCardProps) {
       {room.kind === 'interview' && links.interviewer && <PlanPicker roomId={room.id} token={links.interviewer.token} />}
       <div className="actions">
         {opener && (
-          <a className="button button-primary button-large" href={opener.url} data-testid={card.open === 'interviewer' ? 'open-interviewer' : `open-${card.open}`}>
+          <a className="button button-primary button-large" href={opener.url} data-testid={card.testId}>
             {card.openLabel}
           </a>
         )}
