@@ -9,6 +9,7 @@ const RoomPage = lazy(() => import('./room/RoomPage.js'));
 const ScorecardPage = lazy(() => import('./scorecard/ScorecardPage.js'));
 // Replay brings the engine, Excalidraw and the pad, all in its own chunks.
 const ReplayPage = lazy(() => import('./replay/ReplayPage.js'));
+const PracticeHistoryPage = lazy(() => import('./practice/HistoryPage.js'));
 
 export function App() {
   const route = parseRoute(window.location.pathname);
@@ -31,6 +32,12 @@ export function App() {
       return (
         <Suspense fallback={<StatusScreen tone="loading" title="Opening the recording…" />}>
           <ReplayPage roomId={route.roomId} />
+        </Suspense>
+      );
+    case 'practiceHistory':
+      return (
+        <Suspense fallback={<StatusScreen tone="loading" title="Loading your practice history…" />}>
+          <PracticeHistoryPage />
         </Suspense>
       );
     case 'notFound':

@@ -18,6 +18,7 @@ import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
 import { historyRouter } from './http/history.js';
 import { interviewRouter } from './http/interview.js';
+import { practiceRouter } from './http/practice.js';
 import { roomsRouter } from './http/rooms.js';
 import { runnerHostRouter } from './http/runnerHost.js';
 import { setAppPageHeaders } from './http/csp.js';
@@ -144,6 +145,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     }),
   );
   app.use('/api/rooms/:roomId', interviewRouter({ store, sync, questions, attachments }));
+  app.use('/api/rooms/:roomId', practiceRouter({ store, sync, questions, attachments }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
   app.use('/api/rooms/:roomId/files', filesRouter({ store, maxRoomBytes: config.maxUploadBytesPerRoom }));
@@ -164,7 +166,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const indexHtml = path.join(clientDir, 'index.html');
   app.use(clientStatic(clientDir));
   const cspOptions = { livekitUrl: config.livekit?.url, recordingsUrl: config.recordingsUrl };
-  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId'], (req, res) => {
+  app.get(['/', '/r/:roomId', '/r/:roomId/scorecard', '/replay/:roomId', '/practice/history'], (req, res) => {
     setAppPageHeaders(req, res, cspOptions);
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The attn client is not built yet: run `npm run build` (npm start does it for you).');

@@ -2,11 +2,13 @@
 import type { Listing } from './listing.js';
 import { z } from 'zod';
 import { LIMITS, ROLES, TITLE_FORBIDDEN_CHARS } from './protocol.js';
-import type { Attachment, Signal } from './doc.js';
+import { ROOM_KINDS } from './capabilities.js';
+import type { Attachment, PracticeReveal, Signal } from './doc.js';
 import { MAX_CHECK_OUTPUTS, type SerializedValue, type Verdict } from './challenge.js';
 import type { PanelAgreement, QuestionScores } from './rubric.js';
 
 export const RoleSchema = z.enum(ROLES);
+export const RoomKindSchema = z.enum(ROOM_KINDS, { error: `kind must be one of ${ROOM_KINDS.join(', ')}` });
 
 const QuestionId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a question id');
 
@@ -20,6 +22,8 @@ export const CreateRoomBody = z
       .optional(),
     /** optional interview plan: question ids in order (validated against the bank) */
     plan: z.array(QuestionId).max(50, 'at most 50 questions').optional(),
+    /** interview (default), pair or practice (issue 14); the kind fixes which links are minted */
+    kind: RoomKindSchema.optional(),
   })
   .strict();
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
@@ -28,6 +32,7 @@ export const RoomInfo = z.object({
   id: z.string(),
   title: z.string(),
   createdAt: z.number(),
+  kind: RoomKindSchema,
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
@@ -48,6 +53,38 @@ export const CreateRoomResponse = z.object({
   links: z.object({ interviewer: NewLink, candidate: NewLink, observer: NewLink }),
 });
 export type CreateRoomResponse = z.infer<typeof CreateRoomResponse>;
+
+/**
+ * POST /api/rooms answers every kind with `room` and the kind's links (KIND_LINKS in
+ * shared/capabilities.ts): an interview's are CreateRoomResponse's three, a pair room's the peer
+ * (`interviewer`) and read-only (`observer`) links, a practice room's `candidate` and `interviewer`.
+ */
+export const CreateAnyRoomResponse = z.object({ room: RoomInfo, links: z.partialRecord(RoleSchema, NewLink) });
+export type CreateAnyRoomResponse = z.infer<typeof CreateAnyRoomResponse>;
+
+/** POST /api/rooms/:id/convert (pair → interview): the room, and the candidate link it minted. */
+export interface ConvertRoomResponse {
+  room: RoomInfo;
+  candidate: NewLink;
+}
+
+export const RevealBody = z.object({ reason: z.enum(['button', 'time']) }).strict();
+
+/** GET /api/rooms/:id/practice/guide: the current question's guide, once revealed for this link. */
+export interface PracticeGuideResponse {
+  question: QuestionFull;
+  reveal: PracticeReveal | null;
+}
+
+/** GET /api/rooms/:id/practice/bank: titles, prompts and minutes only (no guide). */
+export interface PracticeBankResponse {
+  questions: { id: string; title: string; topic: string; minutes: number }[];
+}
+
+/** POST /api/rooms/:id/practice/swap: each link's new role. */
+export interface SwapRolesResponse {
+  links: LinkInfo[];
+}
 
 export const WhoAmIResponse = z.object({ room: RoomInfo, role: RoleSchema, linkId: z.string() });
 export type WhoAmIResponse = z.infer<typeof WhoAmIResponse>;

@@ -4,8 +4,9 @@
  * client are derived from it, so a right is granted or taken away here and nowhere else.
  *
  * Keyed by capability rather than by role: a row reads as "who may do this", which is both the
- * type of `can`'s narrowing and the 403 sentence ("Only interviewer links may do this."). Room
- * kinds, when they come, are a second table of the same shape chosen per room.
+ * type of `can`'s narrowing and the 403 sentence ("Only interviewer links may do this."). A room's
+ * kind (interview, pair, practice) picks one column set: CAPABILITIES is the interview kind's, and
+ * KIND_CAPABILITIES below holds every kind's, all in this one file.
  *
  * The client mirrors the table only to decide what to show; the server enforces it.
  */
@@ -56,6 +57,18 @@ export const CAPABILITIES = {
   'av.join': ['interviewer', 'candidate', 'observer'],
   'av.publish': ['interviewer', 'candidate'],
   'recording.control': ['interviewer'],
+
+  // Room kinds (issue 14). Rows that only mean something in pair or practice rooms.
+  /** The bank's titles, prompts and timings, with no guide (what a candidate may see of a question). */
+  'bank.browse': ['interviewer', 'observer'],
+  /** One question's guide (expected answer, follow-ups); in practice rooms only after the reader's reveal. */
+  'guide.read': ['interviewer', 'observer'],
+  /** Records "Reveal guide" for the current question (practice rooms). */
+  'practice.reveal': [],
+  /** Swaps the interviewer and candidate links of a practice room. */
+  'practice.swap': [],
+  /** Turns a pair room into an interview. */
+  'room.convert': [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -74,6 +87,134 @@ export function rolesWith(capability: Capability): readonly Role[] {
   return CAPABILITIES[capability];
 }
 
-export function capabilitiesOf(role: Role): Capability[] {
-  return CAPABILITY_NAMES.filter((capability) => can(role, capability));
+export function capabilitiesOf(role: Role, kind: RoomKind = 'interview'): Capability[] {
+  return CAPABILITY_NAMES.filter((capability) => canIn(kind, role, capability));
+}
+
+// ---- room kinds (issue 14) ----------------------------------------------------------------------
+
+export const ROOM_KINDS = ['interview', 'pair', 'practice'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+
+/**
+ * The links a new room of each kind gets, in the order the landing page shows them. A pair room's
+ * one `interviewer` link is the peer link (everyone holding it is a peer: the pair table below
+ * gives it no panel), so converting the room to an interview keeps that link and its board.
+ * A practice room's `candidate` link is the person practising; its `interviewer` link is for a
+ * peer who asks the questions.
+ */
+export const KIND_LINKS: Record<RoomKind, readonly Role[]> = {
+  interview: ['interviewer', 'candidate', 'observer'],
+  pair: ['interviewer', 'observer'],
+  practice: ['candidate', 'interviewer'],
+};
+
+/** The roles a link may be minted for later (Links dialog), per kind. */
+export const KIND_ROLES: Record<RoomKind, readonly Role[]> = {
+  interview: ['interviewer', 'candidate', 'observer'],
+  pair: ['interviewer', 'observer'],
+  practice: ['candidate', 'interviewer', 'observer'],
+};
+
+type Table = Record<Capability, readonly Role[]>;
+
+const PEER = ['interviewer'] as const;
+const EVERYONE_IN_PAIR = ['interviewer', 'observer'] as const;
+const NOBODY = [] as const;
+
+/**
+ * Pair whiteboarding: one peer link (role `interviewer`) and read-only links. No panel doc at all
+ * (the sync server refuses the socket), no question bank, no scoring, no signals, no remote runs.
+ */
+const PAIR: Table = {
+  'board.read': EVERYONE_IN_PAIR,
+  'board.write': PEER,
+  'panel.read': NOBODY,
+  'panel.write': NOBODY,
+  'room.read': EVERYONE_IN_PAIR,
+  'links.manage': PEER,
+  'questions.read': NOBODY,
+  'plan.edit': NOBODY,
+  'question.set': NOBODY,
+  'session.read': EVERYONE_IN_PAIR,
+  'templates.manage': PEER,
+  'signals.send': NOBODY,
+  'scorecard.read': NOBODY,
+  'history.read': EVERYONE_IN_PAIR,
+  'challenges.read': EVERYONE_IN_PAIR,
+  'challenge.reference.read': NOBODY,
+  'challenge.expected.read': NOBODY,
+  'challenge.verify': PEER,
+  'code.run': PEER,
+  'runs.remote.request': NOBODY,
+  'runs.remote.host': NOBODY,
+  'files.upload': PEER,
+  'files.read': EVERYONE_IN_PAIR,
+  'attachments.manage': NOBODY,
+  'av.join': EVERYONE_IN_PAIR,
+  'av.publish': PEER,
+  'recording.control': PEER,
+  'bank.browse': NOBODY,
+  'guide.read': NOBODY,
+  'practice.reveal': NOBODY,
+  'practice.swap': NOBODY,
+  'room.convert': PEER,
+};
+
+const ASKER_AND_PRACTISER = ['interviewer', 'candidate'] as const;
+const ALL = ['interviewer', 'candidate', 'observer'] as const;
+
+/**
+ * Practice: the `candidate` link is the person practising, alone or with a peer on the
+ * `interviewer` link. The practiser runs the session (picks questions, sets the current one) and
+ * self-scores in the panel doc, which holds scores and notes but never guide text; the guide is a
+ * REST read (`guide.read`) that the server answers for the practiser only after their recorded
+ * reveal of that question. The full bank (`questions.read`) stays with the asker.
+ */
+const PRACTICE: Table = {
+  'board.read': ALL,
+  'board.write': ASKER_AND_PRACTISER,
+  'panel.read': ALL,
+  'panel.write': ASKER_AND_PRACTISER,
+  'room.read': ALL,
+  'links.manage': ASKER_AND_PRACTISER,
+  'questions.read': ['interviewer'],
+  'plan.edit': ASKER_AND_PRACTISER,
+  'question.set': ASKER_AND_PRACTISER,
+  'session.read': ALL,
+  'templates.manage': ASKER_AND_PRACTISER,
+  'signals.send': NOBODY,
+  'scorecard.read': ASKER_AND_PRACTISER,
+  'history.read': ALL,
+  'challenges.read': ALL,
+  'challenge.reference.read': ['interviewer'],
+  'challenge.expected.read': ['interviewer'],
+  'challenge.verify': ASKER_AND_PRACTISER,
+  'code.run': ASKER_AND_PRACTISER,
+  'runs.remote.request': ['interviewer'],
+  'runs.remote.host': ['candidate'],
+  'files.upload': ASKER_AND_PRACTISER,
+  'files.read': ALL,
+  'attachments.manage': ASKER_AND_PRACTISER,
+  'av.join': ALL,
+  'av.publish': ASKER_AND_PRACTISER,
+  'recording.control': ASKER_AND_PRACTISER,
+  'bank.browse': ALL,
+  'guide.read': ASKER_AND_PRACTISER,
+  'practice.reveal': ['candidate'],
+  'practice.swap': ASKER_AND_PRACTISER,
+  'room.convert': NOBODY,
+};
+
+/** Every kind's table; `interview` is CAPABILITIES itself. */
+export const KIND_CAPABILITIES: Record<RoomKind, Table> = { interview: CAPABILITIES, pair: PAIR, practice: PRACTICE };
+
+/** `can` for a room of any kind (no type narrowing: the roles differ per kind). */
+export function canIn(kind: RoomKind, role: Role, capability: Capability): boolean {
+  return KIND_CAPABILITIES[kind][capability].includes(role);
+}
+
+/** The roles holding `capability` in a room of `kind`, in the table's order. */
+export function rolesWithIn(kind: RoomKind, capability: Capability): readonly Role[] {
+  return KIND_CAPABILITIES[kind][capability];
 }

@@ -86,7 +86,47 @@ export interface QuestionChange {
   at: number;
 }
 
-export const SESSION_KEYS = { current: 'current', history: 'history', templatesForAnyone: 'templatesForAnyone' } as const;
+export const SESSION_KEYS = { current: 'current', history: 'history', templatesForAnyone: 'templatesForAnyone', reveals: 'reveals', roleSwaps: 'roleSwaps' } as const;
+
+/**
+ * A practice room's "Reveal guide" (issue 14), as the server recorded it. The guide route answers
+ * a practiser only once their link has one for the current question. It lives in the board's
+ * server-only session map, so it is in the update log and replay shows when it happened.
+ */
+export interface PracticeReveal {
+  questionId: string;
+  linkId: string;
+  /** ms since epoch, server clock */
+  at: number;
+  /** 'button' for "Reveal guide", 'time' when the countdown ran out */
+  reason: 'button' | 'time';
+}
+
+/** A room keeps its latest reveals only: 12 questions × a few swaps fit with room to spare. */
+export const MAX_REVEALS = 200;
+
+export function readReveals(doc: Y.Doc): PracticeReveal[] {
+  return (boardSession(doc).get(SESSION_KEYS.reveals) as PracticeReveal[] | undefined) ?? [];
+}
+export function findReveal(doc: Y.Doc, questionId: string, linkId: string): PracticeReveal | null {
+  return readReveals(doc).find((r) => r.questionId === questionId && r.linkId === linkId) ?? null;
+}
+/** When a practice room's roles were swapped (server clock); pages reload on a new one. */
+export function readRoleSwaps(doc: Y.Doc): number[] {
+  return (boardSession(doc).get(SESSION_KEYS.roleSwaps) as number[] | undefined) ?? [];
+}
+/** Server-side only. */
+export function writeRoleSwap(doc: Y.Doc, at: number): void {
+  doc.transact(() => boardSession(doc).set(SESSION_KEYS.roleSwaps, [...readRoleSwaps(doc), at].slice(-MAX_REVEALS)), Origin.server);
+}
+
+/** Server-side only; the first reveal of a question by a link is kept. */
+export function writeReveal(doc: Y.Doc, reveal: PracticeReveal): PracticeReveal {
+  const existing = findReveal(doc, reveal.questionId, reveal.linkId);
+  if (existing) return existing;
+  doc.transact(() => boardSession(doc).set(SESSION_KEYS.reveals, [...readReveals(doc), reveal].slice(-MAX_REVEALS)), Origin.server);
+  return reveal;
+}
 
 /** Whether candidates may insert diagram templates too (the interviewer's toggle; off by default). */
 export function readTemplatesForAnyone(doc: Y.Doc): boolean {

@@ -2,7 +2,7 @@
  * Wire-level constants shared by the server, the client and the tests.
  * Everything here is plain data so both sides (and the docs) agree on one spelling.
  */
-import { can } from './capabilities.js';
+import { can, canIn, type RoomKind } from './capabilities.js';
 
 export const ROLES = ['interviewer', 'candidate', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,8 +25,11 @@ export const DOC_ACCESS: Record<DocName, Record<Role, DocAccess>> = Object.fromE
   DOC_NAMES.map((doc) => [doc, Object.fromEntries(ROLES.map((role) => [role, accessFromCapabilities(doc, role)]))]),
 ) as Record<DocName, Record<Role, DocAccess>>;
 
-export function docAccess(doc: DocName, role: Role): DocAccess {
-  return DOC_ACCESS[doc][role];
+/** A room's kind picks its table: a pair room has no panel doc for anyone (issue 14). */
+export function docAccess(doc: DocName, role: Role, kind: RoomKind = 'interview'): DocAccess {
+  if (kind === 'interview') return DOC_ACCESS[doc][role];
+  if (canIn(kind, role, `${doc}.write`)) return 'write';
+  return canIn(kind, role, `${doc}.read`) ? 'read' : 'none';
 }
 
 /**

@@ -1,16 +1,24 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CreateRoomResponse } from '../../shared/api.js';
-import { CreateRoomError, LIMITS, ROLES } from '../../shared/protocol.js';
-import { ApiRequestError, createRoom } from '../lib/api.js';
+import type { CreateAnyRoomResponse, NewLink } from '../../shared/api.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import { CreateRoomError, LIMITS } from '../../shared/protocol.js';
+import { ApiRequestError, createRoomOfKind } from '../lib/api.js';
 import { readStored, removeStored, StorageKey, writeStored } from '../lib/storage.js';
 import { saveLinks } from '../lib/savedLinks.js';
 import { LinksCard } from './LinksCard.js';
+import './landing.css';
 
 type CreateState =
   | { phase: 'idle' }
-  | { phase: 'creating' }
+  | { phase: 'creating'; kind: RoomKind }
   | { phase: 'failed'; message: string }
-  | { phase: 'created'; result: CreateRoomResponse };
+  | { phase: 'created'; result: CreateAnyRoomResponse };
+
+/** The two other ways in (issue 14): the form's submit button stays "New interview". */
+const OTHER_KINDS: { kind: RoomKind; label: string; testId: string; note: string }[] = [
+  { kind: 'pair', label: 'Whiteboard with someone', testId: 'create-pair', note: 'One link, everyone a peer: board, pad, runner, call and replay; no scoring.' },
+  { kind: 'practice', label: 'Practise alone or with a peer', testId: 'create-practice', note: 'Timed questions from the bank, reveal the guide, score yourself; history in this browser.' },
+];
 
 export default function Landing() {
   const [title, setTitle] = useState('');
@@ -24,15 +32,19 @@ export default function Landing() {
     document.title = 'attn · live whiteboard for ML interviews';
   }, []);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
+    void create('interview');
+  };
+
+  const create = async (kind: RoomKind) => {
     if (state.phase === 'creating') return;
-    setState({ phase: 'creating' });
+    setState({ phase: 'creating', kind });
     try {
-      const result = await createRoom(title, createToken.trim() || undefined);
+      const result = await createRoomOfKind(kind, title, createToken.trim() || undefined);
       if (createToken.trim()) writeStored('session', StorageKey.createToken, createToken.trim());
       // Tokens are shown once; this browser keeps them so the interviewer can share them later.
-      saveLinks(result.room.id, ROLES.map((role) => result.links[role]));
+      saveLinks(result.room.id, Object.values(result.links).filter((link): link is NewLink => link !== undefined));
       setState({ phase: 'created', result });
     } catch (error) {
       const message = error instanceof ApiRequestError ? error.message : 'Something went wrong. Try again.';
@@ -97,7 +109,7 @@ export default function Landing() {
             data-testid="create-room"
             disabled={state.phase === 'creating'}
           >
-            {state.phase === 'creating' ? (
+            {state.phase === 'creating' && state.kind === 'interview' ? (
               <>
                 <span className="spinner spinner-inline" aria-hidden="true" /> Creating…
               </>
@@ -105,6 +117,25 @@ export default function Landing() {
               'New interview'
             )}
           </button>
+          <div className="landing-kinds">
+            {OTHER_KINDS.map((k) => (
+              <div key={k.kind} className="landing-kind">
+                <button
+                  type="button"
+                  className="button button-large"
+                  data-testid={k.testId}
+                  disabled={state.phase === 'creating'}
+                  onClick={() => void create(k.kind)}
+                >
+                  {state.phase === 'creating' && state.kind === k.kind ? 'Creating…' : k.label}
+                </button>
+                <span className="muted small">{k.note}</span>
+              </div>
+            ))}
+            <a className="small" href="/practice/history" data-testid="landing-history">
+              Your practice history
+            </a>
+          </div>
           {state.phase === 'failed' && (
             <p className="form-error" role="alert">
               {state.message}

@@ -1,22 +1,32 @@
 import type { CSSProperties } from 'react';
-import type { CreateRoomResponse } from '../../shared/api.js';
-import { ROLES } from '../../shared/protocol.js';
+import type { CreateAnyRoomResponse } from '../../shared/api.js';
+import { KIND_LINKS, type RoomKind } from '../../shared/capabilities.js';
+import type { Role } from '../../shared/protocol.js';
 import { ROLE_COLOR } from '../lib/colors.js';
 import { CopyField } from '../lib/CopyField.js';
-import { ROLE_DESCRIPTION, ROLE_LABEL } from '../lib/roles.js';
+import { roleDescription, roleLabel } from '../lib/roles.js';
 import { PlanPicker } from './PlanPicker.js';
 
 interface LinksCardProps {
-  result: CreateRoomResponse;
+  result: CreateAnyRoomResponse;
   onReset: () => void;
 }
 
-/** The three capability links of a fresh room, each with what it lets its holder do. */
+/** Per kind: the card's eyebrow, and which link the big button opens. */
+const KIND_CARD: Record<RoomKind, { eyebrow: string; open: Role; openLabel: string; testId: string }> = {
+  interview: { eyebrow: 'Interview ready', open: 'interviewer', openLabel: 'Open as interviewer →', testId: 'open-interviewer' },
+  pair: { eyebrow: 'Whiteboard ready', open: 'interviewer', openLabel: 'Open the whiteboard →', testId: 'open-pair' },
+  practice: { eyebrow: 'Practice room ready', open: 'candidate', openLabel: 'Start practising →', testId: 'open-practice' },
+};
+
+/** The capability links of a fresh room (the kind's, KIND_LINKS), each with what it lets its holder do. */
 export function LinksCard({ result, onReset }: LinksCardProps) {
   const { room, links } = result;
+  const card = KIND_CARD[room.kind];
+  const opener = links[card.open];
   return (
-    <section className="card links-card" aria-labelledby="links-card-title">
-      <p className="eyebrow">Interview ready</p>
+    <section className="card links-card" aria-labelledby="links-card-title" data-kind={room.kind}>
+      <p className="eyebrow">{card.eyebrow}</p>
       <h1 id="links-card-title" className="links-card-title">
         {room.title || 'Untitled interview'}
       </h1>
@@ -24,28 +34,29 @@ export function LinksCard({ result, onReset }: LinksCardProps) {
         Anyone with a link joins with its role. Send each one privately; you can revoke and reissue them from the room.
       </p>
       <ul className="link-list">
-        {ROLES.map((role) => (
-          <li key={role} className="link-row">
-            <div className="link-row-head">
-              <span className="role-badge" style={{ '--role-color': ROLE_COLOR[role] } as CSSProperties}>
-                {ROLE_LABEL[role]}
-              </span>
-              <span className="link-row-text">{ROLE_DESCRIPTION[role]}</span>
-            </div>
-            <CopyField
-              value={links[role].url}
-              label={`${ROLE_LABEL[role]} link`}
-              testId={`link-${role}`}
-              copyTestId={`copy-${role}`}
-            />
-          </li>
-        ))}
+        {KIND_LINKS[room.kind].map((role) => {
+          const link = links[role];
+          if (!link) return null;
+          return (
+            <li key={role} className="link-row">
+              <div className="link-row-head">
+                <span className="role-badge" style={{ '--role-color': ROLE_COLOR[role] } as CSSProperties}>
+                  {roleLabel(room.kind, role)}
+                </span>
+                <span className="link-row-text">{roleDescription(room.kind, role)}</span>
+              </div>
+              <CopyField value={link.url} label={`${roleLabel(room.kind, role)} link`} testId={`link-${role}`} copyTestId={`copy-${role}`} />
+            </li>
+          );
+        })}
       </ul>
-      <PlanPicker roomId={room.id} token={links.interviewer.token} />
+      {room.kind === 'interview' && links.interviewer && <PlanPicker roomId={room.id} token={links.interviewer.token} />}
       <div className="actions">
-        <a className="button button-primary button-large" href={links.interviewer.url} data-testid="open-interviewer">
-          Open as interviewer →
-        </a>
+        {opener && (
+          <a className="button button-primary button-large" href={opener.url} data-testid={card.testId}>
+            {card.openLabel}
+          </a>
+        )}
         <button type="button" className="button button-ghost" onClick={onReset}>
           Create another
         </button>

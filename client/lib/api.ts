@@ -6,8 +6,13 @@ import type {
   PutOnScreenBody,
   AvStatusResponse,
   AvTokenResponse,
+  ConvertRoomResponse,
+  CreateAnyRoomResponse,
   CreateRoomResponse,
   LinkInfo,
+  PracticeBankResponse,
+  PracticeGuideResponse,
+  SwapRolesResponse,
   LinksResponse,
   NewLink,
   QuestionFull,
@@ -19,7 +24,8 @@ import type {
   WhoAmIResponse,
 } from '../../shared/api.js';
 import type { ChallengeForClient, SerializedValue, Verdict } from '../../shared/challenge.js';
-import type { CurrentQuestion } from '../../shared/doc.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import type { CurrentQuestion, PracticeReveal } from '../../shared/doc.js';
 import { CREATE_TOKEN_HEADER, type Role } from '../../shared/protocol.js';
 import { noteServerDate } from './serverClock.js';
 
@@ -95,6 +101,36 @@ export function createRoom(title: string, createToken?: string): Promise<CreateR
   const trimmed = title.trim();
   const headers = createToken ? { [CREATE_TOKEN_HEADER]: createToken } : undefined;
   return request('POST', '/api/rooms', { body: trimmed ? { title: trimmed } : {}, ...(headers ? { headers } : {}) });
+}
+
+/** A pair or practice room (or an interview): the links it gets are the kind's (KIND_LINKS). */
+export function createRoomOfKind(kind: RoomKind, title: string, createToken?: string): Promise<CreateAnyRoomResponse> {
+  const trimmed = title.trim();
+  const headers = createToken ? { [CREATE_TOKEN_HEADER]: createToken } : undefined;
+  return request('POST', '/api/rooms', { body: trimmed ? { title: trimmed, kind } : { kind }, ...(headers ? { headers } : {}) });
+}
+
+/** Pair → interview: the room keeps its board; the answer carries the new candidate link. */
+export function convertRoom(roomId: string, token: string): Promise<ConvertRoomResponse> {
+  return request('POST', `${roomPath(roomId)}/convert`, { token });
+}
+
+// ---- practice rooms: no call here returns a guide before the server recorded the reveal ----------
+
+export async function fetchPracticeBank(roomId: string, token: string): Promise<PracticeBankResponse['questions']> {
+  return (await request<PracticeBankResponse>('GET', `${roomPath(roomId)}/practice/bank`, { token })).questions;
+}
+
+export async function revealGuide(roomId: string, token: string, reason: PracticeReveal['reason']): Promise<PracticeReveal> {
+  return (await request<{ reveal: PracticeReveal }>('POST', `${roomPath(roomId)}/practice/reveal`, { token, body: { reason } })).reveal;
+}
+
+export function fetchPracticeGuide(roomId: string, token: string): Promise<PracticeGuideResponse> {
+  return request('GET', `${roomPath(roomId)}/practice/guide`, { token });
+}
+
+export function swapRoles(roomId: string, token: string): Promise<SwapRolesResponse> {
+  return request('POST', `${roomPath(roomId)}/practice/swap`, { token });
 }
 
 export function whoAmI(roomId: string, token: string): Promise<WhoAmIResponse> {

@@ -6,10 +6,13 @@ export type Route =
   | { kind: 'scorecard'; roomId: string }
   /** roomId null: `/replay/local`, a session file opened from disk */
   | { kind: 'replay'; roomId: string | null }
+  /** this browser's practice history (localStorage) */
+  | { kind: 'practiceHistory' }
   | { kind: 'notFound' };
 
 /** `/replay/local`: replay a session file without a server ("local" is too short to be a room id). */
 export const LOCAL_REPLAY_PATH = '/replay/local';
+export const PRACTICE_HISTORY_PATH = '/practice/history';
 
 /**
  * The whole router: the landing page, a room, its printable scorecard, its replay and a 404. A library
@@ -30,6 +33,7 @@ export function parseRoute(pathname: string): Route {
     }
     if (ROOM_ID_PATTERN.test(roomId)) return { kind: match[2] ? 'scorecard' : 'room', roomId };
   }
+  if (path === PRACTICE_HISTORY_PATH) return { kind: 'practiceHistory' };
   if (path === LOCAL_REPLAY_PATH) return { kind: 'replay', roomId: null };
   const replay = /^\/replay\/([^/]+)$/.exec(path);
   if (replay?.[1] !== undefined) {

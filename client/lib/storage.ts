@@ -45,6 +45,8 @@ export const StorageKey = {
    * this device": link id -> URL of the links this browser created (client/lib/savedLinks.ts).
    */
   links: (roomId: string) => `attn:links:${roomId}`,
+  /** localStorage: JSON PracticeEntry[], this browser's practice history (client/practice/history.ts). */
+  practiceHistory: 'attn:practice-history',
   /** localStorage: the display name, shared by all rooms. */
   displayName: 'attn:name',
   /** localStorage: canvas share of the canvas|pad split, 0..1. */

@@ -1,7 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { can } from '../../shared/capabilities.js';
+import { can, canIn } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { AvPane } from '../av/AvPane.js';
+import { ConvertButton } from '../pair/ConvertButton.js';
 import { userColor } from '../lib/colors.js';
 import { RichTextGate } from '../lib/Markdown.js';
 import { StorageKey, readStored } from '../lib/storage.js';
@@ -34,6 +35,8 @@ const Canvas = lazy(() => import('../canvas/Canvas.js'));
 // The interviewers' panel is its own chunk, requested only for interviewers and observers: a
 // candidate's browser never downloads its code, let alone opens the panel doc.
 const PanelColumn = lazy(() => import('../panel/PanelColumn.js'));
+// Practice rooms get the practice column instead (countdown, reveal, self-score): its own chunk.
+const PracticeColumn = lazy(() => import('../practice/PracticeColumn.js'));
 
 interface RoomViewProps {
   roomId: string;
@@ -45,6 +48,8 @@ type Open = 'none' | 'name' | 'links' | 'shortcuts';
 
 export function RoomView({ roomId, token, who }: RoomViewProps) {
   const { role, room } = who;
+  // The room's kind picks the capability column (shared/capabilities.ts): a pair room has no panel.
+  const kind = room.kind;
   const readOnly = !can(role, 'board.write');
   const theme = useSystemTheme();
   const connection = useBoardConnection(roomId, token);
@@ -56,7 +61,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const [ratio, setRatio] = useSplitRatio();
   const [open, setOpen] = useState<Open>(name === null ? 'name' : 'none');
   const [notice, setNotice] = useState<string | null>(null);
-  const padExtensions = useCandidateSignals(roomId, token, can(role, 'signals.send'));
+  const padExtensions = useCandidateSignals(roomId, token, canIn(kind, role, 'signals.send'));
   const padPainted = useAfterFirstPaint();
 
   useLinkProbe(roomId, token, state, fatalCode !== null, endSession);
@@ -84,104 +89,115 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
     // Rich text (KaTeX and the Markdown stack) waits for the pad as Excalidraw does; until then
     // the prompt and guide show as plain text.
     <RichTextGate.Provider value={padPainted}>
-      <div className="room" data-role={role}>
-        <TopBar
-          title={room.title || 'Untitled interview'}
-          role={role}
-          presence={presence}
-          connection={state}
-          unsynced={unsynced}
-          onEditName={() => setOpen('name')}
-          onOpenLinks={() => setOpen('links')}
-          onOpenShortcuts={openShortcuts}
-          actions={can(role, 'history.read') ? <ReplayButton roomId={roomId} token={token} /> : undefined}
-        />
-        <QuestionStrip doc={connection?.doc ?? null} role={role} />
-        {readOnly && (
-          <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
-            You are observing: read-only
-          </div>
+    <div className="room" data-role={role}>
+      <TopBar
+        title={room.title || 'Untitled interview'}
+        role={role}
+        kind={kind}
+        presence={presence}
+        connection={state}
+        unsynced={unsynced}
+        onEditName={() => setOpen('name')}
+        onOpenLinks={() => setOpen('links')}
+        onOpenShortcuts={openShortcuts}
+        actions={
+          <>
+            {canIn(kind, role, 'room.convert') && <ConvertButton roomId={roomId} token={token} />}
+            {canIn(kind, role, 'history.read') && <ReplayButton roomId={roomId} token={token} />}
+          </>
+        }
+      />
+      <QuestionStrip doc={connection?.doc ?? null} role={role} />
+      {readOnly && (
+        <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
+          You are observing: read-only
+        </div>
+      )}
+      <main className="room-main">
+        {connection ? (
+          <SplitPane
+            label="Resize canvas and code pad"
+            ratio={ratio}
+            onRatioChange={setRatio}
+            start={
+              <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
+                <CanvasErrorBoundary>
+                  <Suspense fallback={<PaneLoading label="Loading the canvas…" />}>
+                    {padPainted ? (
+                      <Canvas
+                        doc={connection.doc}
+                        awareness={connection.awareness}
+                        readOnly={readOnly}
+                        roomId={roomId}
+                        token={token}
+                        theme={theme}
+                        onError={setNotice}
+                        role={role}
+                        roomTitle={room.title}
+                      />
+                    ) : (
+                      <PaneLoading label="Loading the canvas…" />
+                    )}
+                  </Suspense>
+                </CanvasErrorBoundary>
+              </section>
+            }
+            end={
+              <div className="pad-column">
+                <AvPane roomId={roomId} token={token} role={role} name={name} />
+                <RunnerPad
+                  doc={connection.doc}
+                  awareness={connection.awareness}
+                  role={role}
+                  name={name}
+                  roomId={roomId}
+                  token={token}
+                  extensions={padExtensions}
+                />
+              </div>
+            }
+          />
+        ) : (
+          <PaneLoading label="Connecting…" />
         )}
-        <main className="room-main">
-          {connection ? (
-            <SplitPane
-              label="Resize canvas and code pad"
-              ratio={ratio}
-              onRatioChange={setRatio}
-              start={
-                <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
-                  <CanvasErrorBoundary>
-                    <Suspense fallback={<PaneLoading label="Loading the canvas…" />}>
-                      {padPainted ? (
-                        <Canvas
-                          doc={connection.doc}
-                          awareness={connection.awareness}
-                          readOnly={readOnly}
-                          roomId={roomId}
-                          token={token}
-                          theme={theme}
-                          onError={setNotice}
-                          role={role}
-                          roomTitle={room.title}
-                        />
-                      ) : (
-                        <PaneLoading label="Loading the canvas…" />
-                      )}
-                    </Suspense>
-                  </CanvasErrorBoundary>
-                </section>
-              }
-              end={
-                <div className="pad-column">
-                  <AvPane roomId={roomId} token={token} role={role} name={name} />
-                  <RunnerPad
-                    doc={connection.doc}
-                    awareness={connection.awareness}
-                    role={role}
-                    name={name}
-                    roomId={roomId}
-                    token={token}
-                    extensions={padExtensions}
-                  />
-                </div>
-              }
-            />
-          ) : (
-            <PaneLoading label="Connecting…" />
-          )}
-          {/* The one place the panel is decided: a candidate never enters this branch. */}
-          {can(role, 'panel.read') && connection && (
-            <Suspense fallback={<PanelPlaceholder />}>
-              <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
-            </Suspense>
-          )}
-        </main>
+        {/* The one place the panel is decided: a candidate never enters this branch. */}
+        {canIn(kind, role, 'practice.swap') && connection && (
+          <Suspense fallback={<PanelPlaceholder />}>
+            <PracticeColumn roomId={roomId} token={token} kind={kind} role={role} linkId={who.linkId} name={name} roomTitle={room.title} boardDoc={connection.doc} />
+          </Suspense>
+        )}
+        {can(role, 'panel.read') && canIn(kind, role, 'panel.read') && canIn(kind, role, 'questions.read') && !canIn(kind, role, 'practice.swap') && connection && (
+          <Suspense fallback={<PanelPlaceholder />}>
+            <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
+          </Suspense>
+        )}
+      </main>
 
-        {notice && (
-          <div className="toast" role="alert" data-testid="notice">
-            <span>{notice}</span>
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
-              ×
-            </button>
-          </div>
-        )}
+      {notice && (
+        <div className="toast" role="alert" data-testid="notice">
+          <span>{notice}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </div>
+      )}
 
-        <NameDialog
-          open={shown === 'name'}
-          role={role}
-          initialName={name}
-          onSubmit={(next) => {
-            setName(next);
-            close();
-          }}
-          onClose={close}
-        />
-        <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
-        {can(role, 'links.manage') && (
-          <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
-        )}
-        {fatalCode !== null && <FatalError code={fatalCode} />}
-      </div>
+      <NameDialog
+        open={shown === 'name'}
+        role={role}
+        initialName={name}
+        onSubmit={(next) => {
+          setName(next);
+          close();
+        }}
+        onClose={close}
+      />
+      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
+      {canIn(kind, role, 'links.manage') && (
+        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
+      )}
+      {fatalCode !== null && <FatalError code={fatalCode} />}
+    </div>
     </RichTextGate.Provider>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { can } from '../../shared/capabilities.js';
+import { canIn, type RoomKind } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import type { ConnectionState } from '../lib/connection.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
@@ -9,6 +9,8 @@ import type { PresenceEntry } from './presence.js';
 interface TopBarProps {
   title: string;
   role: Role;
+  /** the room's kind: which capability column applies */
+  kind: RoomKind;
   presence: PresenceEntry[];
   connection: ConnectionState;
   unsynced: boolean;
@@ -36,7 +38,7 @@ export function TopBar(props: TopBarProps) {
       <Presence entries={presence} onEditSelf={props.onEditName} />
       <ConnectionIndicator state={connection} unsynced={unsynced} />
       {props.actions}
-      {can(role, 'links.manage') && (
+      {canIn(props.kind, role, 'links.manage') && (
         <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
           Links
         </button>

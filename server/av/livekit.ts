@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { AccessToken, EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, type EgressInfo, type VideoGrant } from 'livekit-server-sdk';
-import { can } from '../../shared/capabilities.js';
+import { canIn, type RoomKind } from '../../shared/capabilities.js';
 import { ROLES, type Role } from '../../shared/protocol.js';
 import type { LiveKitConfig } from '../config.js';
 
@@ -20,8 +20,8 @@ export const AV_TOKEN_TTL_SECONDS = 10 * 60;
  * Every grant spelled out, false included: LiveKit treats a missing canPublishData as true, and
  * a missing canPublish + canSubscribe as both true, so an observer must say no explicitly.
  */
-export function grantsFor(role: Role, roomId: string): VideoGrant {
-  const speaks = can(role, 'av.publish');
+export function grantsFor(role: Role, roomId: string, kind: RoomKind = 'interview'): VideoGrant {
+  const speaks = canIn(kind, role, 'av.publish');
   return {
     room: roomId,
     roomJoin: true,
@@ -29,8 +29,8 @@ export function grantsFor(role: Role, roomId: string): VideoGrant {
     canSubscribe: true,
     canPublishData: speaks,
     // Admin (removing others) and recording go together with the recording controls.
-    roomAdmin: can(role, 'recording.control'),
-    roomRecord: can(role, 'recording.control'),
+    roomAdmin: canIn(kind, role, 'recording.control'),
+    roomRecord: canIn(kind, role, 'recording.control'),
   };
 }
 
@@ -56,10 +56,10 @@ export function isLinkIdentity(identity: string, linkId: string): boolean {
   });
 }
 
-export async function mintAvToken(lk: LiveKitConfig, opts: { role: Role; linkId: string; roomId: string; name: string }): Promise<{ token: string; identity: string }> {
+export async function mintAvToken(lk: LiveKitConfig, opts: { role: Role; linkId: string; roomId: string; name: string; kind?: RoomKind }): Promise<{ token: string; identity: string }> {
   const identity = avIdentity(opts.role, opts.linkId);
   const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity, name: opts.name, ttl: AV_TOKEN_TTL_SECONDS });
-  at.addGrant(grantsFor(opts.role, opts.roomId));
+  at.addGrant(grantsFor(opts.role, opts.roomId, opts.kind));
   return { token: await at.toJwt(), identity };
 }
 

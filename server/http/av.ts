@@ -59,7 +59,7 @@ export function avRouter({ store, livekit, egress, log }: AvDeps): Router {
     const body = AvTokenBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
     const { room, link } = req.authed!;
-    const minted = await mintAvToken(lk, { role: link.role, linkId: link.id, roomId: room.id, name: body.data.name });
+    const minted = await mintAvToken(lk, { role: link.role, linkId: link.id, roomId: room.id, name: body.data.name, kind: room.kind });
     const answer: AvTokenResponse = { url: lk.url, ...minted };
     res.set('Cache-Control', 'no-store').json(answer);
   });

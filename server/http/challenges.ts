@@ -15,7 +15,7 @@ import type { ChallengeRegistry } from '../challenges/registry.js';
 import { expectedOutputCount, judgeCheck } from '../challenges/verify.js';
 import type { Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
-import { can } from '../../shared/capabilities.js';
+import { canIn } from '../../shared/capabilities.js';
 import { requireCapability } from './auth.js';
 import { RateLimiter } from './rateLimit.js';
 import { HttpError, zodMessage } from './errors.js';
@@ -37,7 +37,7 @@ export function challengesRouter({ store, challenges }: ChallengesDeps): Router 
 
   r.get('/challenges/:challengeId', requireCapability(store, 'challenges.read'), async (req, res) => {
     const id = String(req.params.challengeId);
-    const view = await challenges.forClient(id, can(req.authed!.link.role, 'challenge.expected.read') ? 'panel' : 'candidate');
+    const view = await challenges.forClient(id, canIn(req.authed!.room.kind, req.authed!.link.role, 'challenge.expected.read') ? 'panel' : 'candidate');
     if (!view) throw unknownChallenge(id);
     res.json(view);
   });

@@ -1,8 +1,9 @@
 /** Rooms and their capability links. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { CreateLinkBody, CreateRoomBody, type CreateRoomResponse, type LinkInfo, type NewLink } from '../../shared/api.js';
-import { CREATE_TOKEN_HEADER, CreateRoomError, LINK_ID_PATTERN, ROLES, type Role } from '../../shared/protocol.js';
+import { CreateLinkBody, CreateRoomBody, type ConvertRoomResponse, type CreateAnyRoomResponse, type LinkInfo, type NewLink, type RoomInfo } from '../../shared/api.js';
+import { KIND_LINKS, KIND_ROLES, type RoomKind } from '../../shared/capabilities.js';
+import { CREATE_TOKEN_HEADER, CreateRoomError, LINK_ID_PATTERN, type Role } from '../../shared/protocol.js';
 import { hashToken, newId, newToken } from '../auth.js';
 import type { LinkRecord, RoomRecord, Store } from '../store/port.js';
 import type { SyncServer } from '../sync/syncServer.js';
@@ -30,7 +31,11 @@ export interface RoomsDeps {
   log?: Logger;
 }
 
-const linkInfo = (l: LinkRecord): LinkInfo => ({ id: l.id, role: l.role, createdAt: l.createdAt, revokedAt: l.revokedAt });
+const DEFAULT_TITLE: Record<RoomKind, string> = { interview: 'Untitled interview', pair: 'Whiteboard', practice: 'Practice' };
+
+const roomInfo = (r: RoomRecord): RoomInfo => ({ id: r.id, title: r.title, createdAt: r.createdAt, kind: r.kind });
+
+export const linkInfo = (l: LinkRecord): LinkInfo => ({ id: l.id, role: l.role, createdAt: l.createdAt, revokedAt: l.revokedAt });
 
 /**
  * Where the links we hand out point. The Host header is the client's to choose: a link built from
@@ -86,23 +91,29 @@ export function roomsRouter({ store, sync, questions, publicUrl, allowedHosts, c
     checkCreateToken(req, createToken);
     const body = CreateRoomBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
-    if (body.data.plan) checkPlan(questions, body.data.plan);
+    const kind = body.data.kind ?? 'interview';
+    if (body.data.plan) {
+      // A pair room has no panel doc, so nowhere to keep a plan.
+      if (kind === 'pair') throw new HttpError(400, 'bad_request', 'plan: a pair room has no plan (it has no panel).');
+      checkPlan(questions, body.data.plan);
+    }
     // Before anything is stored: a room whose links can't be handed out would be lost.
     const base = baseUrl(req, publicUrl, allowedHosts);
     const now = Date.now();
-    const room: RoomRecord = { id: newId(12), title: body.data.title || 'Untitled interview', createdAt: now };
-    const minted = ROLES.map((role) => mintLink(room.id, role, now));
+    const room: RoomRecord = { id: newId(12), title: body.data.title || DEFAULT_TITLE[kind], createdAt: now, kind };
+    const minted = KIND_LINKS[kind].map((role) => mintLink(room.id, role, now));
     await store.createRoom(room, minted.map((m) => m.record));
     const plan = body.data.plan;
     if (plan && plan.length > 0) await sync.change(room.id, 'panel', (doc) => replacePlan(doc, plan));
-    const [interviewer, candidate, observer] = minted.map((m) => newLink(base, m.record, m.token)) as [NewLink, NewLink, NewLink];
-    const out: CreateRoomResponse = { room, links: { interviewer, candidate, observer } };
+    const links: CreateAnyRoomResponse['links'] = {};
+    for (const m of minted) links[m.record.role] = newLink(base, m.record, m.token);
+    const out: CreateAnyRoomResponse = { room: roomInfo(room), links };
     res.status(201).json(out);
   });
 
   r.get('/:roomId', requireCapability(store, 'room.read'), (req, res) => {
     const { room, link } = req.authed!;
-    res.json({ room, role: link.role, linkId: link.id });
+    res.json({ room: roomInfo(room), role: link.role, linkId: link.id });
   });
 
   r.get('/:roomId/links', requireCapability(store, 'links.manage'), async (req, res) => {
@@ -113,8 +124,12 @@ export function roomsRouter({ store, sync, questions, publicUrl, allowedHosts, c
   r.post('/:roomId/links', requireCapability(store, 'links.manage'), async (req, res) => {
     const body = CreateLinkBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_request', zodMessage(body.error));
+    const { room } = req.authed!;
+    if (!KIND_ROLES[room.kind].includes(body.data.role)) {
+      throw new HttpError(400, 'bad_role', `A ${room.kind} room has no ${body.data.role} links (it has ${KIND_ROLES[room.kind].join(', ')}).`);
+    }
     const base = baseUrl(req, publicUrl, allowedHosts);
-    const { record, token } = mintLink(req.authed!.room.id, body.data.role, Date.now());
+    const { record, token } = mintLink(room.id, body.data.role, Date.now());
     await store.addLink(record);
     res.status(201).json(newLink(base, record, token));
   });
@@ -136,6 +151,21 @@ export function roomsRouter({ store, sync, questions, publicUrl, allowedHosts, c
       }
     }
     res.json({ ...linkInfo(revoked), closedConnections: closed, removedFromCall });
+  });
+
+  /**
+   * Pair → interview, keeping the board (same room, same docs). The peer link becomes the
+   * interviewer link it already was by role; the panel doc opens to it from now on, and a
+   * candidate link is minted to hand out. Compare-and-set on the kind: a second convert is a 409.
+   */
+  r.post('/:roomId/convert', requireCapability(store, 'room.convert'), async (req, res) => {
+    const base = baseUrl(req, publicUrl, allowedHosts);
+    const converted = await store.setRoomKind(req.authed!.room.id, 'pair', 'interview');
+    if (!converted) throw new HttpError(409, 'already_converted', 'This room is already an interview.');
+    const { record, token } = mintLink(converted.id, 'candidate', Date.now());
+    await store.addLink(record);
+    const out: ConvertRoomResponse = { room: roomInfo(converted), candidate: newLink(base, record, token) };
+    res.status(201).json(out);
   });
 
   return r;

@@ -2,13 +2,19 @@
  * The persistence port. SQLite (embedded, default) and Postgres (scale-out) implement it, and
  * both pass one contract suite (tests/integration/store-contract.test.ts).
  */
+import type { RoomKind } from '../../shared/capabilities.js';
 import type { DocName, Role } from '../../shared/protocol.js';
 
 export interface RoomRecord {
   id: string;
   title: string;
   createdAt: number;
+  /** interview | pair | practice (issue 14); rooms stored before kinds existed read as 'interview' */
+  kind: RoomKind;
 }
+
+/** A room as handed to createRoom: without a kind it is an interview. */
+export type NewRoom = Omit<RoomRecord, 'kind'> & { kind?: RoomKind };
 
 export interface LinkRecord {
   id: string;
@@ -128,7 +134,18 @@ export const DEFAULT_STORE_LIMITS: StoreLimits = { maxEventsPerRoom: 1000 };
  * five; both stores implement it whole.
  */
 export interface RoomLinkStore {
-  createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void>;
+  createRoom(room: NewRoom, links: LinkRecord[]): Promise<void>;
+  /**
+   * Changes a room's kind only if it is still `from` (pair → interview on conversion), so two
+   * conversions at once cannot both mint links. The room after the change, or null when it is
+   * not (or no longer) of kind `from`.
+   */
+  setRoomKind(roomId: string, from: RoomKind, to: RoomKind): Promise<RoomRecord | null>;
+  /**
+   * Swaps roles `a` and `b` on the room's unrevoked links in one statement (practice rooms' "Swap
+   * roles"), and returns the links it changed.
+   */
+  swapLinkRoles(roomId: string, a: Role, b: Role): Promise<LinkRecord[]>;
   getRoom(roomId: string): Promise<RoomRecord | null>;
   findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | null>;
   listLinks(roomId: string): Promise<LinkRecord[]>;

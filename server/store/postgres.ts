@@ -12,11 +12,13 @@
  * so tests (and several deployments on one database) can keep apart.
  */
 import pg from 'pg';
-import type { DocName } from '../../shared/protocol.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import type { DocName, Role } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
 import type {
   FileRecord,
   LinkRecord,
+  NewRoom,
   LoadedDoc,
   NewUpdate,
   PresenceEvent,
@@ -31,7 +33,7 @@ import type {
   UpdateRecord,
 } from './port.js';
 import { DEFAULT_STORE_LIMITS } from './port.js';
-import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
+import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
 import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
 
 export interface PostgresStoreOptions {
@@ -211,12 +213,17 @@ export class PostgresStore implements Store {
     return this.pool.query<R>(sql, values);
   }
 
-  async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
+  async createRoom(room: NewRoom, links: LinkRecord[]): Promise<void> {
     if (this.closed) throw new Error('store is closed');
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('INSERT INTO rooms (id, title, created_at) VALUES ($1, $2, $3)', [room.id, text(room.title), room.createdAt]);
+      await client.query('INSERT INTO rooms (id, title, created_at, kind) VALUES ($1, $2, $3, $4)', [
+        room.id,
+        text(room.title),
+        room.createdAt,
+        room.kind ?? 'interview',
+      ]);
       for (const l of links) await client.query(INSERT_LINK, linkValues(l));
       await client.query('COMMIT');
     } catch (err) {
@@ -228,9 +235,25 @@ export class PostgresStore implements Store {
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | null> {
-    const { rows } = await this.query<{ id: string; title: string; created_at: number }>('SELECT id, title, created_at FROM rooms WHERE id = $1', [roomId]);
-    const r = rows[0];
-    return r ? { id: r.id, title: r.title, createdAt: r.created_at } : null;
+    const { rows } = await this.query<RoomRow>('SELECT id, title, created_at, kind FROM rooms WHERE id = $1', [roomId]);
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async setRoomKind(roomId: string, from: RoomKind, to: RoomKind): Promise<RoomRecord | null> {
+    const { rows } = await this.query<RoomRow>(
+      'UPDATE rooms SET kind = $1 WHERE id = $2 AND kind = $3 RETURNING id, title, created_at, kind',
+      [to, roomId, from],
+    );
+    return rows[0] ? toRoom(rows[0]) : null;
+  }
+
+  async swapLinkRoles(roomId: string, a: Role, b: Role): Promise<LinkRecord[]> {
+    const { rows } = await this.query<LinkRow>(
+      `UPDATE links SET role = CASE role WHEN $1 THEN $2 ELSE $1 END
+       WHERE room_id = $3 AND revoked_at IS NULL AND role IN ($1, $2) RETURNING *`,
+      [a, b, roomId],
+    );
+    return rows.map(toLink);
   }
 
   async findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | null> {

@@ -94,6 +94,12 @@ CREATE TABLE recordings (
 CREATE INDEX recordings_room ON recordings (room_id, started_at, recorded);
 `,
   },
+  {
+    version: 2,
+    name: 'room kinds',
+    // Issue 14: interview | pair | practice. Rooms made before read as interviews.
+    sql: `ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'interview';`,
+  },
 ];
 
 /** Schema names we accept: they go into SQL and into the connection's search_path unquoted. */

@@ -3,7 +3,17 @@
  * and their conversion to the port's records.
  */
 import type { DocName, Role } from '../../shared/protocol.js';
-import type { LinkRecord, PresenceEvent, RecordingRecord, UpdateRecord } from './port.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import type { LinkRecord, PresenceEvent, RecordingRecord, RoomRecord, UpdateRecord } from './port.js';
+
+export interface RoomRow {
+  id: string;
+  title: string;
+  created_at: number;
+  kind: RoomKind;
+}
+
+export const toRoom = (r: RoomRow): RoomRecord => ({ id: r.id, title: r.title, createdAt: r.created_at, kind: r.kind });
 
 export interface LinkRow {
   id: string;

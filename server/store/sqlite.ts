@@ -15,6 +15,7 @@ import type { DocName } from '../../shared/protocol.js';
 import type {
   FileRecord,
   LinkRecord,
+  NewRoom,
   LoadedDoc,
   NewUpdate,
   PresenceEvent,
@@ -31,7 +32,9 @@ import type {
 import { DEFAULT_STORE_LIMITS } from './port.js';
 import { applySqliteMigrations } from './sqliteMigrations.js';
 import { SqliteWriter } from './sqliteWriter.js';
-import { toBytes, toEvent, toLink, toRecording, toUpdate, type EventRow, type LinkRow, type RecordingRow, type UpdateRow } from './rows.js';
+import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import type { Role } from '../../shared/protocol.js';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -59,9 +62,14 @@ export class SqliteStore implements Store {
     // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
     if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     this.stmt = {
-      insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
-      getRoom: this.db.prepare<[string], { id: string; title: string; created_at: number }>(
-        'SELECT id, title, created_at FROM rooms WHERE id = ?',
+      insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at, kind) VALUES (?, ?, ?, ?)'),
+      getRoom: this.db.prepare<[string], RoomRow>('SELECT id, title, created_at, kind FROM rooms WHERE id = ?'),
+      setKind: this.db.prepare<[string, string, string], RoomRow>(
+        'UPDATE rooms SET kind = ? WHERE id = ? AND kind = ? RETURNING id, title, created_at, kind',
+      ),
+      swapRoles: this.db.prepare<[string, string, string, string, string, string], LinkRow>(
+        `UPDATE links SET role = CASE role WHEN ? THEN ? ELSE ? END
+         WHERE room_id = ? AND revoked_at IS NULL AND role IN (?, ?) RETURNING *`,
       ),
       insertLink: this.db.prepare(
         'INSERT INTO links (id, room_id, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -144,16 +152,25 @@ export class SqliteStore implements Store {
     return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits, options);
   }
 
-  async createRoom(room: RoomRecord, links: LinkRecord[]): Promise<void> {
+  async createRoom(room: NewRoom, links: LinkRecord[]): Promise<void> {
     this.db.transaction(() => {
-      this.stmt.insertRoom.run(room.id, room.title, room.createdAt);
+      this.stmt.insertRoom.run(room.id, room.title, room.createdAt, room.kind ?? 'interview');
       for (const l of links) this.stmt.insertLink.run(l.id, l.roomId, l.role, l.tokenHash, l.createdAt, l.revokedAt);
     })();
   }
 
   async getRoom(roomId: string): Promise<RoomRecord | null> {
     const r = this.stmt.getRoom.get(roomId);
-    return r ? { id: r.id, title: r.title, createdAt: r.created_at } : null;
+    return r ? toRoom(r) : null;
+  }
+
+  async setRoomKind(roomId: string, from: RoomKind, to: RoomKind): Promise<RoomRecord | null> {
+    const r = this.stmt.setKind.get(to, roomId, from);
+    return r ? toRoom(r) : null;
+  }
+
+  async swapLinkRoles(roomId: string, a: Role, b: Role): Promise<LinkRecord[]> {
+    return this.stmt.swapRoles.all(a, b, a, roomId, a, b).map(toLink);
   }
 
   async findLinkByTokenHash(tokenHash: string): Promise<LinkRecord | null> {

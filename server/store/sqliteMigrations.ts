@@ -92,6 +92,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       if (!columns.some((c) => c.name === 'file')) db.exec('ALTER TABLE recordings ADD COLUMN file TEXT');
     },
   },
+  {
+    version: 2,
+    name: 'room kinds',
+    // Issue 14: rooms made before kinds existed are interviews. Guarded, because a file opened by
+    // the branch that added the column before migrations were numbered may already have it.
+    apply(db) {
+      const columns = db.prepare<[], { name: string }>('PRAGMA table_info(rooms)').all();
+      if (!columns.some((c) => c.name === 'kind')) db.exec("ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'interview'");
+    },
+  },
 ];
 
 /**

@@ -275,8 +275,9 @@ export class SyncServer {
     if (!query.success) return { ok: false, code: CloseCode.NameTooLong };
     const resolved = await resolveLink(this.opts.store, roomId, token);
     if (!resolved.ok) return { ok: false, code: REFUSAL_CODES[resolved.reason] };
-    const { link } = resolved;
-    const access = docAccess(doc as DocName, link.role);
+    const { link, room } = resolved;
+    // The room's kind picks the table: a pair room has no panel doc, for any link (issue 14).
+    const access = docAccess(doc as DocName, link.role, room.kind);
     if (access === 'none') return { ok: false, code: CloseCode.Forbidden };
     return { ok: true, roomId, doc: doc as DocName, role: link.role, linkId: link.id, access, name: query.data.name ?? '' };
   }

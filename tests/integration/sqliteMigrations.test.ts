@@ -30,7 +30,7 @@ describe('SQLite migrations', () => {
       INSERT INTO recordings VALUES ('eg1', 'room0001', 7, NULL);`);
     old.close();
     const store = new SqliteStore(file);
-    expect(await store.getRoom('room0001')).toEqual({ id: 'room0001', title: 'kept', createdAt: 5 });
+    expect(await store.getRoom('room0001')).toEqual({ id: 'room0001', title: 'kept', createdAt: 5, kind: 'interview' });
     expect(await store.stopRecording('room0001', 'eg1', 9, 'out.mp4')).toMatchObject({ stoppedAt: 9, file: 'out.mp4' });
     await store.close();
     const db = new Database(file);

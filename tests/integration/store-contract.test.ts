@@ -127,7 +127,7 @@ for (const adapter of adapters) {
 
     it('rooms and links round-trip; revocation keeps the first time', async () => {
       const { store } = await setup();
-      expect(await store.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1 });
+      expect(await store.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1, kind: 'interview' });
       expect(await store.getRoom('nope0001')).toBeNull();
       expect((await store.findLinkByTokenHash('h2'))?.role).toBe('candidate');
       expect(await store.findLinkByTokenHash('zz')).toBeNull();
@@ -137,6 +137,25 @@ for (const adapter of adapters) {
       expect((await store.revokeLink('room0001', 'link02', 200))?.revokedAt).toBe(100);
       expect(await store.revokeLink('room0001', 'missing', 200)).toBeNull();
       expect(await store.revokeLink('other001', 'link01', 200)).toBeNull();
+    });
+
+    it('keeps a room kind; changes it only from the kind named; swaps two roles on unrevoked links at once', async () => {
+      const { store } = await setup();
+      await store.createRoom({ id: 'room0003', title: 'P', createdAt: 1, kind: 'pair' }, []);
+      expect((await store.getRoom('room0003'))?.kind).toBe('pair');
+      expect(await store.setRoomKind('room0003', 'practice', 'interview')).toBeNull();
+      expect(await store.setRoomKind('room0003', 'pair', 'interview')).toEqual({ id: 'room0003', title: 'P', createdAt: 1, kind: 'interview' });
+      expect(await store.setRoomKind('room0003', 'pair', 'interview')).toBeNull();
+      expect(await store.setRoomKind('nope0001', 'pair', 'interview')).toBeNull();
+
+      await store.addLink({ id: 'link03', roomId: 'room0001', role: 'observer', tokenHash: 'h3', createdAt: 3, revokedAt: null });
+      await store.addLink({ id: 'link04', roomId: 'room0001', role: 'candidate', tokenHash: 'h4', createdAt: 4, revokedAt: null });
+      await store.revokeLink('room0001', 'link04', 5);
+      const swapped = await store.swapLinkRoles('room0001', 'interviewer', 'candidate');
+      expect(Object.fromEntries(swapped.map((l) => [l.id, l.role]))).toEqual({ link01: 'candidate', link02: 'interviewer' });
+      const roles = Object.fromEntries((await store.listLinks('room0001')).map((l) => [l.id, l.role]));
+      expect(roles).toEqual({ link01: 'candidate', link02: 'interviewer', link03: 'observer', link04: 'candidate' });
+      expect(await store.swapLinkRoles('nope0001', 'interviewer', 'candidate')).toEqual([]);
     });
 
     it('allocates dense seqs to concurrent appends, keeps them in order, and loads snapshot + tail', async () => {
@@ -373,7 +392,7 @@ for (const adapter of adapters) {
       opened.push(a, b);
       const c = await reopen();
       opened.push(c);
-      expect(await c.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1 });
+      expect(await c.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1, kind: 'interview' });
       expect((await a.listLinks('room0001')).map((l) => l.id)).toEqual(['link01', 'link02']);
       expect(await b.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'server', authorName: '', bytes: new Uint8Array([2]) })).toBe(2);
       expect((await c.loadDoc('room0001', 'board')).tail.map((u) => [u.seq, ...u.bytes])).toEqual([
@@ -404,7 +423,7 @@ describe.skipIf(!postgresReady)('postgres store', () => {
     expect(stores.map((s) => s.schema)).toEqual([name, name, name, name]);
     expect(await migrationsIn(url)).toEqual(MIGRATIONS.map((m) => m.version));
     await stores[0]!.createRoom({ id: 'room0001', title: 'T', createdAt: 1 }, []);
-    expect(await stores[3]!.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1 });
+    expect(await stores[3]!.getRoom('room0001')).toEqual({ id: 'room0001', title: 'T', createdAt: 1, kind: 'interview' });
   });
 
   it('keeps schemas apart', async () => {

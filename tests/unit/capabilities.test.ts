@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, CAPABILITY_NAMES, can, capabilitiesOf, rolesWith, type Capability } from '../../shared/capabilities.js';
+import { CAPABILITIES, CAPABILITY_NAMES, ROOM_KINDS, can, canIn, capabilitiesOf, rolesWith, rolesWithIn, type Capability } from '../../shared/capabilities.js';
 import { DOC_ACCESS, DOC_NAMES, ROLES, docAccess } from '../../shared/protocol.js';
 
 describe('the capability table', () => {
-  it('gives every capability at least one role, each role once, in ROLES order', () => {
+  it('gives every capability at least one role in some room kind, each role once, in ROLES order', () => {
     expect(CAPABILITY_NAMES.length).toBeGreaterThan(0);
     for (const capability of CAPABILITY_NAMES) {
-      const roles = rolesWith(capability);
-      expect(roles.length, capability).toBeGreaterThan(0);
-      expect(new Set(roles).size, capability).toBe(roles.length);
-      // The order feeds the 403 sentence, so it must not depend on how a row was typed.
-      expect([...roles], capability).toEqual(ROLES.filter((role) => roles.includes(role)));
+      // Kind-only rows (practice.reveal, room.convert) are empty in the interview column.
+      expect(ROOM_KINDS.some((kind) => rolesWithIn(kind, capability).length > 0), capability).toBe(true);
+      for (const kind of ROOM_KINDS) {
+        const roles = rolesWithIn(kind, capability);
+        expect(new Set(roles).size, `${kind} ${capability}`).toBe(roles.length);
+        // The order feeds the 403 sentence, so it must not depend on how a row was typed.
+        expect([...roles], `${kind} ${capability}`).toEqual(ROLES.filter((role) => roles.includes(role)));
+      }
+      expect(rolesWith(capability)).toEqual(rolesWithIn('interview', capability));
+    }
+  });
+
+  it('keeps the guide from practisers and the panel from pair rooms in the kind columns', () => {
+    expect(canIn('practice', 'candidate', 'questions.read')).toBe(false);
+    expect(canIn('practice', 'candidate', 'challenge.reference.read')).toBe(false);
+    expect(canIn('practice', 'observer', 'guide.read')).toBe(false);
+    for (const role of ROLES) {
+      expect(canIn('pair', role, 'panel.read'), role).toBe(false);
+      expect(canIn('pair', role, 'questions.read'), role).toBe(false);
+      expect(canIn('pair', role, 'scorecard.read'), role).toBe(false);
     }
   });
 

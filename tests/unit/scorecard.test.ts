@@ -25,7 +25,7 @@ const HOSTILE = [
 ];
 
 function cardWith(text: string): Scorecard {
-  const card = buildScorecard({ id: 'room12345', title: text, createdAt: 0 }, () => undefined, new Y.Doc(), 0);
+  const card = buildScorecard({ id: 'room12345', title: text, createdAt: 0, kind: 'interview' }, () => undefined, new Y.Doc(), 0);
   card.raters = [{ id: 'r1', name: text }];
   card.overall.byRater = { r1: { score: null, coverage: 0 } };
   card.signals = [{ kind: 'hidden', at: 0, name: text }];

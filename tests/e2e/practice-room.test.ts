@@ -1,0 +1,153 @@
+/**
+ * Issue 14, practice rooms in real Chromium: a solo run (countdown, reveal, self-score, stored
+ * history), with every byte the practiser's page received before the reveal (HTTP bodies and WS
+ * frames) checked for guide lines; then two peers swap roles and the guide follows the asker.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { QuestionsResponse } from '../../shared/api.js';
+import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
+
+interface Received {
+  http: string[];
+  ws: Buffer[];
+}
+
+describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
+  const suite = browserAndServer();
+  const contexts: BrowserContext[] = [];
+  const errors: string[][] = [];
+
+  const newUser = async (ctx?: BrowserContext): Promise<{ page: Page; received: Received }> => {
+    const context = ctx ?? (await suite.browser.newContext({ viewport: { width: 1400, height: 800 } }));
+    if (!ctx) contexts.push(context);
+    const page = await context.newPage();
+    errors.push(watchPage(page).errors);
+    const received: Received = { http: [], ws: [] };
+    page.on('response', (res) => {
+      void res
+        .body()
+        .then((b) => received.http.push(b.toString('utf8')))
+        .catch(() => undefined);
+    });
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => received.ws.push(Buffer.isBuffer(f.payload) ? f.payload : Buffer.from(f.payload))));
+    return { page, received };
+  };
+  const connected = (page: Page) => expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('connected');
+  const base = () => `http://127.0.0.1:${new URL(suite.server.url).port}`;
+
+  /** Creates a practice room on the landing page; returns its two links. */
+  const createPractice = async (page: Page) => {
+    await page.goto(`${base()}/`);
+    await page.getByTestId('create-practice').click();
+    const own = (await page.getByTestId('link-candidate').inputValue()).trim();
+    const peer = (await page.getByTestId('link-interviewer').inputValue()).trim();
+    return { own, peer };
+  };
+
+  /** The distinctive lines of a question's guide, read with the asker's link (which may read the bank). */
+  const guideLines = async (peerLink: string, questionId: string) => {
+    const url = new URL(peerLink);
+    const token = url.hash.replace('#token=', '');
+    const res = await fetch(`${base()}/api${url.pathname.replace('/r/', '/rooms/')}/questions`, { headers: { authorization: `Bearer ${token}` } });
+    const bank = (await res.json()) as QuestionsResponse;
+    const q = bank.questions.find((x) => x.id === questionId)!;
+    const lines = q.guide
+      .split('\n')
+      .map((l) => l.replace(/^[-*#>\d.\s]+/, '').trim())
+      .filter((l) => l.length >= 40);
+    expect(lines.length).toBeGreaterThan(2);
+    return { lines, followUps: q.followUps };
+  };
+
+  it('solo: countdown, no guide byte before the reveal, reveal, self-score, stored history', async (ctx) => {
+    try {
+      const { page, received } = await newUser();
+      const { own, peer } = await createPractice(page);
+      await joinRoom(page, own, 'Pat');
+      await connected(page);
+      await page.getByTestId('practice').waitFor();
+      await expect.poll(() => page.getByTestId('practice-pick').locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(2);
+      const questionId = await page.getByTestId('practice-pick').locator('option').nth(1).getAttribute('value');
+      await page.getByTestId('practice-pick').selectOption(questionId!);
+      await page.getByTestId('practice-start').click();
+      await expect.poll(() => page.getByTestId('practice-countdown').textContent(), { timeout: 10_000 }).toMatch(/^\d\d:\d\d left$/);
+      await page.getByTestId('practice-reveal').waitFor();
+      expect(await page.getByTestId('guide').count()).toBe(0);
+      // Let the doc settle, then check every byte so far.
+      await new Promise((r) => setTimeout(r, 1000));
+      const { lines, followUps } = await guideLines(peer, questionId!);
+      const httpText = received.http.join('\n');
+      const wsText = Buffer.concat(received.ws).toString('utf8');
+      expect(received.ws.length).toBeGreaterThan(0);
+      for (const line of [...lines, ...followUps.filter((f) => f.length >= 30)]) {
+        expect(httpText.includes(line), `HTTP carried a guide line: ${line}`).toBe(false);
+        expect(wsText.includes(line), `WS carried a guide line: ${line}`).toBe(false);
+      }
+
+      await page.getByTestId('practice-reveal').click();
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      // A line with no Markdown markup reads the same rendered.
+      const plain = lines.find((l) => !/[*`_$\\[\]<>]/.test(l))!;
+      expect(await page.getByTestId('guide').innerText()).toContain(plain.slice(0, 30));
+      if (followUps.length > 0) await page.getByTestId('practice-followups').waitFor();
+      expect(await page.getByTestId('rubric-row').count()).toBe(16);
+      expect(await page.getByTestId('practice-score').textContent()).toBe('—');
+      await page.getByTestId('rubric-row').nth(0).getByTestId('score-4').click();
+      await page.getByTestId('rubric-row').nth(4).getByTestId('score-2').click();
+      await expect.poll(() => page.getByTestId('practice-score').textContent(), { timeout: 5000 }).toMatch(/^\d+$/);
+      const score = await page.getByTestId('practice-score').textContent();
+
+      const history = await page.context().newPage();
+      await history.goto(`${base()}/practice/history`);
+      await history.getByTestId('history-table').waitFor({ timeout: 10_000 });
+      expect(await history.getByTestId('history-row').count()).toBe(1);
+      expect(await history.getByTestId('history-score').textContent()).toBe(score);
+      expect(await history.getByTestId('history-replay').getAttribute('href')).toMatch(/^\/replay\/[A-Za-z0-9]+$/);
+
+      const pageErrors = errors.flat().filter((e) => !/WebSocket|Failed to load resource/.test(e));
+      expect(pageErrors).toEqual([]);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    } finally {
+      for (const c of contexts.splice(0)) await c.close();
+    }
+  }, 240_000);
+
+  it('two peers: the asker sees the guide, the practiser does not; Swap roles moves it', async (ctx) => {
+    try {
+      const { page: practiser } = await newUser();
+      const { own, peer } = await createPractice(practiser);
+      await joinRoom(practiser, own, 'Pat');
+      await connected(practiser);
+      const { page: asker } = await newUser();
+      await joinRoom(asker, peer, 'Ash');
+      await connected(asker);
+      await expect.poll(() => asker.getByTestId('practice-role').textContent(), { timeout: 10_000 }).toBe('You ask the questions');
+      expect(await practiser.getByTestId('practice-role').textContent()).toBe('You are practising');
+
+      await expect.poll(() => asker.getByTestId('practice-pick').locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(2);
+      const questionId = await asker.getByTestId('practice-pick').locator('option').nth(2).getAttribute('value');
+      await asker.getByTestId('practice-pick').selectOption(questionId!);
+      await asker.getByTestId('practice-start').click();
+      await asker.getByTestId('guide').waitFor({ timeout: 10_000 });
+      await practiser.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
+      expect(await practiser.getByTestId('guide').count()).toBe(0);
+      expect(await asker.getByTestId('practice-reveal').count()).toBe(0);
+
+      await practiser.getByTestId('practice-swap').click();
+      // Both pages reload under their new roles.
+      await expect.poll(() => practiser.getByTestId('practice-role').textContent(), { timeout: 20_000 }).toBe('You ask the questions');
+      await expect.poll(() => asker.getByTestId('practice-role').textContent(), { timeout: 20_000 }).toBe('You are practising');
+      await practiser.getByTestId('guide').waitFor({ timeout: 10_000 });
+      await asker.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
+      expect(await asker.getByTestId('guide').count()).toBe(0);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    } finally {
+      for (const c of contexts.splice(0)) await c.close();
+    }
+  }, 240_000);
+});
