@@ -21,6 +21,8 @@ export const CAPABILITIES = {
   // The room and its links.
   'room.read': ['interviewer', 'candidate', 'observer'],
   'links.manage': ['interviewer'],
+  /** Server-admin text (which environment variables turn a feature on): the person running the interview. */
+  'setup.hints': ['interviewer'],
 
   // Running the interview. The full question bank carries expected answers and follow-ups.
   'questions.read': ['interviewer', 'observer'],
