@@ -214,6 +214,16 @@ describe.skipIf(!hasBrowser)('the room at real window sizes', () => {
       contexts.push(candContext);
       const candidate = await candContext.newPage();
       await joinRoom(candidate, `${base()}/r/${fresh.room.id}#token=${fresh.links.candidate.token}`, 'Cam');
+      // A desktop Chrome reloading a page fires beforeunload, pagehide, then visibilitychange to
+      // 'hidden' (HTML's unload steps). Headless Chromium fires only beforeunload (measured: a
+      // page logging all four saw just that one), so the test plays the rest of that sequence
+      // itself before the real reload: without the fix, that 'hidden' is reported as leaving.
+      await candidate.evaluate(() => {
+        window.dispatchEvent(new Event('beforeunload'));
+        window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
       await candidate.reload();
       await candidate.locator('[data-testid="canvas"] canvas.interactive').waitFor({ timeout: 30_000 });
       await expect.poll(() => candidate.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('connected');
