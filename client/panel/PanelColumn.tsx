@@ -97,57 +97,57 @@ export default function PanelColumn({ roomId, token, role, name, boardDoc, roomT
     <>
       {/* As a drawer it opens over the pad; the rail's 40 px stay reserved so nothing under it moves. */}
       {drawer && <div className="panel-rail-spacer" aria-hidden="true" />}
-    <aside
-      className={`panel${drawer ? ' panel-drawer' : ''}`}
-      data-testid="panel"
-      data-role={role}
-      data-mode={mode}
-      style={{ width }}
-      aria-label="Interviewer panel"
-    >
-      <PanelResizeHandle width={width} onWidth={setWidth} />
-      <header className="panel-header">
-        <h2 className="panel-heading">Panel</h2>
-        {!editable && <span className="chip">read-only</span>}
-        <PanelConnectionNote state={state} fatal={fatalCode !== null} loaded={loadedDoc !== null} />
-        <span className="pane-header-spacer" />
-        <button
-          type="button"
-          className="icon-button"
-          data-testid="panel-toggle"
-          aria-expanded="true"
-          aria-label="Fold the panel"
-          title="Fold the panel"
-          onClick={() => setCollapsed(true)}
-        >
-          »
-        </button>
-      </header>
-      {fatalCode !== null ? (
-        <div className="pane-message" role="alert">
-          <strong>{fatalMessage(fatalCode).title}</strong>
-          <span className="muted">{fatalMessage(fatalCode).action}</span>
-        </div>
-      ) : loadedDoc && doc === loadedDoc ? (
-        <PanelBody
-          doc={loadedDoc}
-          roomId={roomId}
-          token={token}
-          roomTitle={roomTitle}
-          editable={editable}
-          myRaterId={myRaterId}
-          bank={bank}
-          onRetryBank={retry}
-          current={current}
-          signalCount={signalCount}
-        />
-      ) : (
-        <div className="pane-message" role="status">
-          <span className="spinner" aria-hidden="true" />
-          <span className="muted">Loading the panel…</span>
-        </div>
-      )}
-    </aside>
+      <aside
+        className={`panel${drawer ? ' panel-drawer' : ''}`}
+        data-testid="panel"
+        data-role={role}
+        data-mode={mode}
+        style={{ width }}
+        aria-label="Interviewer panel"
+      >
+        <PanelResizeHandle width={width} onWidth={setWidth} />
+        <header className="panel-header">
+          <h2 className="panel-heading">Panel</h2>
+          {!editable && <span className="chip">read-only</span>}
+          <PanelConnectionNote state={state} fatal={fatalCode !== null} loaded={loadedDoc !== null} />
+          <span className="pane-header-spacer" />
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="panel-toggle"
+            aria-expanded="true"
+            aria-label="Fold the panel"
+            title="Fold the panel"
+            onClick={() => setCollapsed(true)}
+          >
+            »
+          </button>
+        </header>
+        {fatalCode !== null ? (
+          <div className="pane-message" role="alert">
+            <strong>{fatalMessage(fatalCode).title}</strong>
+            <span className="muted">{fatalMessage(fatalCode).action}</span>
+          </div>
+        ) : loadedDoc && doc === loadedDoc ? (
+          <PanelBody
+            doc={loadedDoc}
+            roomId={roomId}
+            token={token}
+            roomTitle={roomTitle}
+            editable={editable}
+            myRaterId={myRaterId}
+            bank={bank}
+            onRetryBank={retry}
+            current={current}
+            signalCount={signalCount}
+          />
+        ) : (
+          <div className="pane-message" role="status">
+            <span className="spinner" aria-hidden="true" />
+            <span className="muted">Loading the panel…</span>
+          </div>
+        )}
+      </aside>
     </>
   );
 }

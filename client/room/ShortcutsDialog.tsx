@@ -76,27 +76,27 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
 
 function ShortcutTable({ rows, testId }: { rows: [string, string[]][]; testId: string }) {
   return (
-      <table className="shortcuts" data-testid={testId}>
-        <tbody>
-          {rows.map(([label, keys]) => (
-            <tr key={label}>
-              <td>{label}</td>
-              <td>
-                <span className="shortcut-keys">
-                  {keys.map((key, index) =>
-                    key === TO || key === OR || key.startsWith('+ ') ? (
-                      <span key={index} className="muted">
-                        {key}
-                      </span>
-                    ) : (
-                      <kbd key={index}>{key}</kbd>
-                    ),
-                  )}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <table className="shortcuts" data-testid={testId}>
+      <tbody>
+        {rows.map(([label, keys]) => (
+          <tr key={label}>
+            <td>{label}</td>
+            <td>
+              <span className="shortcut-keys">
+                {keys.map((key, index) =>
+                  key === TO || key === OR || key.startsWith('+ ') ? (
+                    <span key={index} className="muted">
+                      {key}
+                    </span>
+                  ) : (
+                    <kbd key={index}>{key}</kbd>
+                  ),
+                )}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -41,22 +41,22 @@ export function TopBar(props: TopBarProps) {
       <Presence entries={presence} onEditSelf={props.onEditName} />
       <ConnectionIndicator state={connection} unsynced={unsynced} />
       <div className="topbar-actions">
-      {props.actions}
-      {can(role, 'links.manage') && (
-        <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
-          Links
+        {props.actions}
+        {can(role, 'links.manage') && (
+          <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
+            Links
+          </button>
+        )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          data-testid="open-shortcuts"
+          onClick={props.onOpenShortcuts}
+        >
+          ?
         </button>
-      )}
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Keyboard shortcuts"
-        title="Keyboard shortcuts (?)"
-        data-testid="open-shortcuts"
-        onClick={props.onOpenShortcuts}
-      >
-        ?
-      </button>
       </div>
     </header>
   );
