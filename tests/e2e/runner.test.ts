@@ -145,7 +145,9 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(await remoteCheck.getByTestId('check-verified').getAttribute('title')).toContain('Cam');
       // the candidate can switch remote runs off; the interviewer then sees that
       await (await runControl(cand, 'allow-remote-runs')).uncheck();
-      await expect.poll(() => target.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);
+      // (the picker may sit in the toolbar's ⋯ menu, which closed when Run was pressed: open it again)
+      const targetAgain = await runControl(iv, 'run-target');
+      await expect.poll(() => targetAgain.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);
 
       // --- the interviewer can open the reference implementation from the panel
       await iv.getByTestId('reference').locator('summary').click();
