@@ -22,6 +22,8 @@ export const CAPABILITIES = {
   // The room and its links.
   'room.read': ['interviewer', 'candidate', 'observer'],
   'links.manage': ['interviewer'],
+  /** Server-admin text (which environment variables turn a feature on): the person running the interview. */
+  'setup.hints': ['interviewer'],
 
   // Running the interview. The full question bank carries expected answers and follow-ups.
   'questions.read': ['interviewer', 'observer'],
@@ -158,6 +160,7 @@ const PAIR: Table = {
   'guide.read': NOBODY,
   'practice.reveal': NOBODY,
   'practice.swap': NOBODY,
+  'setup.hints': PEER,
   'room.convert': PEER,
 };
 
@@ -203,6 +206,7 @@ const PRACTICE: Table = {
   'guide.read': ASKER_AND_PRACTISER,
   'practice.reveal': ['candidate'],
   'practice.swap': ASKER_AND_PRACTISER,
+  'setup.hints': ASKER_AND_PRACTISER,
   'room.convert': NOBODY,
 };
 

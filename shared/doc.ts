@@ -461,3 +461,33 @@ export interface AwarenessState {
   /** y-codemirror.next writes `cursor` itself */
   cursor?: unknown;
 }
+
+// ---- what a person's unsynced edits are called (the reconnect banner) -----
+
+/**
+ * The words for the part of the room a top-level key holds, as the reconnect banner lists what
+ * is not yet saved ("board, pad, panel notes"). Keys of either doc; an unknown key is its own name.
+ */
+const EDIT_AREAS: Record<string, string> = {
+  [BOARD_KEYS.elements]: 'board',
+  [BOARD_KEYS.files]: 'board',
+  [BOARD_KEYS.code]: 'pad',
+  [BOARD_KEYS.runs]: 'runs',
+  [PANEL_KEYS.plan]: 'panel plan',
+  [PANEL_KEYS.scores]: 'panel scores',
+  [PANEL_KEYS.notes]: 'panel notes',
+  [PANEL_KEYS.asked]: 'panel follow-ups',
+  [PANEL_KEYS.raters]: 'panel',
+};
+
+export function editAreaOfKey(key: string): string {
+  return EDIT_AREAS[key] ?? key;
+}
+
+/** The top-level key holding a (possibly nested) shared type of `doc`, or null if it is not one of the doc's. */
+export function topLevelKeyOf(doc: Y.Doc, type: Y.AbstractType<any>): string | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+  let root = type;
+  while (root._item?.parent instanceof Y.AbstractType) root = root._item.parent;
+  for (const [key, value] of doc.share) if (value === root) return key;
+  return null;
+}

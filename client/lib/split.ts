@@ -51,3 +51,18 @@ export function ratioAfterKey(ratio: number, key: string, shiftKey: boolean): nu
       return null;
   }
 }
+
+/** Excalidraw 0.18 switches to its compact (phone) UI below this canvas width. */
+export const EXCALIDRAW_FULL_UI_MIN_PX = 730;
+
+/**
+ * The default split for a container: 60 % for the canvas, raised so the canvas keeps
+ * Excalidraw's full UI (730 px plus half the 7 px divider) whenever the pad can still have its
+ * 320 px. At 1440 px with the panel open the plain 60 % gave a 648 px canvas in the compact UI.
+ */
+export function defaultSplitRatio(containerPx: number, limits: SplitLimits = SPLIT_LIMITS): number {
+  if (!(containerPx > 0)) return DEFAULT_SPLIT_RATIO;
+  const fullUi = (EXCALIDRAW_FULL_UI_MIN_PX + 4) / containerPx;
+  const padRoom = 1 - limits.minEndPx / containerPx;
+  return Math.max(DEFAULT_SPLIT_RATIO, Math.min(fullUi, padRoom));
+}

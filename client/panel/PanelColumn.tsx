@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type * as Y from 'yjs';
 import { can } from '../../shared/capabilities.js';
 import type { QuestionFull } from '../../shared/api.js';
@@ -6,7 +6,9 @@ import { panelPlan, panelRaters, panelSignals, type CurrentQuestion } from '../.
 import { ApiRequestError, setCurrentQuestion } from '../lib/api.js';
 import { fatalMessage, type ConnectionState } from '../lib/connection.js';
 import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
+import type { PanelMode } from '../room/layout.js';
 import { useConnectionState } from '../room/useConnectionState.js';
+import { useSyncStatus, type SyncStatus } from '../room/useSyncStatus.js';
 import { ExportActions } from './ExportActions.js';
 import { LiveScores } from './LiveScores.js';
 import { NotesField } from './NotesField.js';
@@ -27,6 +29,7 @@ import { usePanelLayout } from './usePanelLayout.js';
 import { useQuestionBank, type QuestionBankState } from './useQuestionBank.js';
 import { useRaterRegistration } from './useRaterRegistration.js';
 import { useYVersion } from './useYVersion.js';
+import './panel.css';
 
 export interface PanelColumnProps {
   roomId: string;
@@ -36,6 +39,10 @@ export interface PanelColumnProps {
   name: string | null;
   boardDoc: Y.Doc;
   roomTitle: string;
+  /** a column beside the pad, or a drawer over it (narrow windows: room/layout.ts) */
+  mode?: PanelMode;
+  /** this person's unsynced panel edits, for the room's "unsynced changes" state and reconnect banner */
+  onSyncStatus?: (status: SyncStatus) => void;
 }
 
 /**
@@ -43,7 +50,7 @@ export interface PanelColumnProps {
  * and export. RoomView lazy-loads this module for interviewers and observers only, so none of
  * it (not even its code) reaches a candidate. Observers get the same view, read-only.
  */
-export default function PanelColumn({ roomId, token, role, name, boardDoc, roomTitle }: PanelColumnProps) {
+export default function PanelColumn({ roomId, token, role, name, boardDoc, roomTitle, mode = 'column', onSyncStatus }: PanelColumnProps) {
   const { width, setWidth, collapsed, setCollapsed } = usePanelLayout();
   const { connection, synced } = usePanelConnection(roomId, token, name);
   const { state, fatalCode } = useConnectionState(connection?.provider ?? null);
@@ -53,6 +60,9 @@ export default function PanelColumn({ roomId, token, role, name, boardDoc, roomT
   const myRaterId = useMemo(() => (editable ? loadRaterId() : null), [editable]);
   const doc = connection?.doc ?? null;
   useRaterRegistration(doc, myRaterId, name, synced);
+  // Offline edits to scores or notes are unsynced work just like the board's; the room shows both.
+  const sync = useSyncStatus(doc, connection?.provider ?? null, editable);
+  useEffect(() => onSyncStatus?.(sync), [sync, onSyncStatus]);
 
   // The first sync decides when there is something to show; later disconnects keep the content.
   const [loadedDoc, setLoadedDoc] = useState<Y.Doc | null>(null);
@@ -83,51 +93,63 @@ export default function PanelColumn({ roomId, token, role, name, boardDoc, roomT
     );
   }
 
+  const drawer = mode === 'drawer';
   return (
-    <aside className="panel" data-testid="panel" data-role={role} style={{ width }} aria-label="Interviewer panel">
-      <PanelResizeHandle width={width} onWidth={setWidth} />
-      <header className="panel-header">
-        <h2 className="panel-heading">Panel</h2>
-        {!editable && <span className="chip">read-only</span>}
-        <PanelConnectionNote state={state} fatal={fatalCode !== null} loaded={loadedDoc !== null} />
-        <span className="pane-header-spacer" />
-        <button
-          type="button"
-          className="icon-button"
-          data-testid="panel-toggle"
-          aria-expanded="true"
-          aria-label="Fold the panel"
-          title="Fold the panel"
-          onClick={() => setCollapsed(true)}
-        >
-          »
-        </button>
-      </header>
-      {fatalCode !== null ? (
-        <div className="pane-message" role="alert">
-          <strong>{fatalMessage(fatalCode).title}</strong>
-          <span className="muted">{fatalMessage(fatalCode).action}</span>
-        </div>
-      ) : loadedDoc && doc === loadedDoc ? (
-        <PanelBody
-          doc={loadedDoc}
-          roomId={roomId}
-          token={token}
-          roomTitle={roomTitle}
-          editable={editable}
-          myRaterId={myRaterId}
-          bank={bank}
-          onRetryBank={retry}
-          current={current}
-          signalCount={signalCount}
-        />
-      ) : (
-        <div className="pane-message" role="status">
-          <span className="spinner" aria-hidden="true" />
-          <span className="muted">Loading the panel…</span>
-        </div>
-      )}
-    </aside>
+    <>
+      {/* As a drawer it opens over the pad; the rail's 40 px stay reserved so nothing under it moves. */}
+      {drawer && <div className="panel-rail-spacer" aria-hidden="true" />}
+      <aside
+        className={`panel${drawer ? ' panel-drawer' : ''}`}
+        data-testid="panel"
+        data-role={role}
+        data-mode={mode}
+        style={{ width }}
+        aria-label="Interviewer panel"
+      >
+        <PanelResizeHandle width={width} onWidth={setWidth} />
+        <header className="panel-header">
+          <h2 className="panel-heading">Panel</h2>
+          {!editable && <span className="chip">read-only</span>}
+          <PanelConnectionNote state={state} fatal={fatalCode !== null} loaded={loadedDoc !== null} />
+          <span className="pane-header-spacer" />
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="panel-toggle"
+            aria-expanded="true"
+            aria-label="Fold the panel"
+            title="Fold the panel"
+            onClick={() => setCollapsed(true)}
+          >
+            »
+          </button>
+        </header>
+        {fatalCode !== null ? (
+          <div className="pane-message" role="alert">
+            <strong>{fatalMessage(fatalCode).title}</strong>
+            <span className="muted">{fatalMessage(fatalCode).action}</span>
+          </div>
+        ) : loadedDoc && doc === loadedDoc ? (
+          <PanelBody
+            doc={loadedDoc}
+            roomId={roomId}
+            token={token}
+            roomTitle={roomTitle}
+            editable={editable}
+            myRaterId={myRaterId}
+            bank={bank}
+            onRetryBank={retry}
+            current={current}
+            signalCount={signalCount}
+          />
+        ) : (
+          <div className="pane-message" role="status">
+            <span className="spinner" aria-hidden="true" />
+            <span className="muted">Loading the panel…</span>
+          </div>
+        )}
+      </aside>
+    </>
   );
 }
 

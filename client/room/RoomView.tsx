@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { can, canIn } from '../../shared/capabilities.js';
 import type { WhoAmIResponse } from '../../shared/api.js';
 import { AvPane } from '../av/AvPane.js';
@@ -16,6 +16,8 @@ import { LinksDialog } from './LinksDialog.js';
 import { NameDialog } from './NameDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { SplitPane } from './SplitPane.js';
+import type { PanelMode } from './layout.js';
+import { ReconnectBanner } from './ReconnectBanner.js';
 import { ReplayButton } from './ReplayButton.js';
 import { TopBar } from './TopBar.js';
 import { useAfterFirstPaint } from './useAfterFirstPaint.js';
@@ -27,7 +29,11 @@ import { useHelpShortcut } from './useHelpShortcut.js';
 import { useLinkProbe } from './useLinkProbe.js';
 import { usePresence } from './usePresence.js';
 import { useSplitRatio } from './useSplitRatio.js';
-import { useSyncStatus } from './useSyncStatus.js';
+import { useRoomLayout } from './useRoomLayout.js';
+import { useSyncStatus, type SyncStatus } from './useSyncStatus.js';
+import './room.css';
+// The panel's placeholder (below) holds its place with the panel's own rules; CSS only, no panel code.
+import '../panel/panel.css';
 
 // Excalidraw is ~400 kB gzip: it loads after the room shell and the pad are already usable
 // (requested only once the pad has painted: see useAfterFirstPaint).
@@ -55,7 +61,11 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const connection = useBoardConnection(roomId, token);
   const { state, fatalCode, endSession } = useConnectionState(connection?.provider ?? null);
   // Observers never write, so there is nothing of theirs to be unsynced.
-  const unsynced = useSyncStatus(connection?.doc ?? null, connection?.provider ?? null, !readOnly);
+  const boardSync = useSyncStatus(connection?.doc ?? null, connection?.provider ?? null, !readOnly);
+  const [panelSync, setPanelSync] = useState<SyncStatus | null>(null);
+  const unsynced = boardSync.unsynced || (panelSync?.unsynced ?? false);
+  const unsyncedAreas = useMemo(() => [...boardSync.areas, ...(panelSync?.areas ?? [])], [boardSync, panelSync]);
+  const layout = useRoomLayout();
   const presence = usePresence(connection?.awareness ?? null);
   const [name, setName] = useDisplayName();
   const [ratio, setRatio] = useSplitRatio();
@@ -89,7 +99,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
     // Rich text (KaTeX and the Markdown stack) waits for the pad as Excalidraw does; until then
     // the prompt and guide show as plain text.
     <RichTextGate.Provider value={padPainted}>
-    <div className="room" data-role={role}>
+    <div className="room room-live" data-role={role}>
       <TopBar
         title={room.title || 'Untitled interview'}
         role={role}
@@ -107,18 +117,21 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
           </>
         }
       />
+      {fatalCode === null && <ReconnectBanner state={state} areas={unsyncedAreas} />}
       <QuestionStrip doc={connection?.doc ?? null} role={role} />
       {readOnly && (
         <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
           You are observing: read-only
         </div>
       )}
-      <main className="room-main">
+      <main className="room-main" data-panes={layout.panes} data-panel={layout.panel}>
         {connection ? (
           <SplitPane
             label="Resize canvas and code pad"
             ratio={ratio}
             onRatioChange={setRatio}
+            mode={layout.panes}
+            tabs={PANE_TABS}
             start={
               <section className="canvas-pane" aria-label="Canvas" data-testid="canvas-pane">
                 <CanvasErrorBoundary>
@@ -162,13 +175,22 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         )}
         {/* The one place the panel is decided: a candidate never enters this branch. */}
         {canIn(kind, role, 'practice.swap') && connection && (
-          <Suspense fallback={<PanelPlaceholder />}>
+          <Suspense fallback={<PanelPlaceholder mode={layout.panel} />}>
             <PracticeColumn roomId={roomId} token={token} kind={kind} role={role} linkId={who.linkId} name={name} roomTitle={room.title} boardDoc={connection.doc} />
           </Suspense>
         )}
         {can(role, 'panel.read') && canIn(kind, role, 'panel.read') && canIn(kind, role, 'questions.read') && !canIn(kind, role, 'practice.swap') && connection && (
-          <Suspense fallback={<PanelPlaceholder />}>
-            <PanelColumn roomId={roomId} token={token} role={role} name={name} boardDoc={connection.doc} roomTitle={room.title} />
+          <Suspense fallback={<PanelPlaceholder mode={layout.panel} />}>
+            <PanelColumn
+              roomId={roomId}
+              token={token}
+              role={role}
+              name={name}
+              boardDoc={connection.doc}
+              roomTitle={room.title}
+              mode={layout.panel}
+              onSyncStatus={setPanelSync}
+            />
           </Suspense>
         )}
       </main>
@@ -202,9 +224,13 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   );
 }
 
+/** Narrow windows show the canvas or the pad, one at a time (room/layout.ts). */
+const PANE_TABS = { start: { id: 'board', label: 'Board' }, end: { id: 'code', label: 'Code' } };
+
 /** Holds the panel's place, at its remembered size, while its chunk loads: nothing shifts. */
-function PanelPlaceholder() {
-  const collapsed = initiallyCollapsed(readStored('local', StorageKey.panelCollapsed), window.innerWidth);
+function PanelPlaceholder({ mode }: { mode: PanelMode }) {
+  // An open drawer floats over the pad, so in the layout it is only ever the rail's width.
+  const collapsed = mode === 'drawer' || initiallyCollapsed(readStored('local', StorageKey.panelCollapsed), window.innerWidth);
   const width = clampPanelWidth(parseStoredWidth(readStored('local', StorageKey.panelWidth)), window.innerWidth);
   return (
     <aside

@@ -14,6 +14,27 @@ interface ShortcutsDialogProps {
 const OR = 'or';
 const TO = '–';
 
+/**
+ * Excalidraw's own keys (0.18), with the canvas focused; `?` there opens this list rather than
+ * Excalidraw's help (useHelpShortcut). Drawing keys only for those who may draw.
+ */
+const CANVAS_DRAW_SHORTCUTS: [string, string[]][] = [
+  ['Select', ['V', OR, '1']],
+  ['Rectangle, diamond, ellipse', ['R', 'D', 'O']],
+  ['Arrow, line', ['A', 'L']],
+  ['Free draw, text, eraser', ['P', 'T', 'E']],
+  ['Duplicate the selection', ['MOD', 'D']],
+  ['Group, ungroup', ['MOD', 'G', OR, 'Shift', 'G']],
+  ['Delete the selection', ['Delete']],
+  ['Undo, redo on the canvas', ['MOD', 'Z', OR, 'Shift', 'Z']],
+];
+const CANVAS_VIEW_SHORTCUTS: [string, string[]][] = [
+  ['Pan the canvas', ['Space', '+ drag', OR, 'H']],
+  ['Zoom in, out', ['MOD', '+', OR, '−']],
+  ['Zoom to fit everything', ['Shift', '1']],
+  ['Reset the zoom', ['MOD', '0']],
+];
+
 export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
   const mod = modKeyLabel();
   const rows: [string, string[]][] = [['Show this list', ['?']]];
@@ -41,33 +62,41 @@ export function ShortcutsDialog({ open, onClose, role }: ShortcutsDialogProps) {
   } else if (can(role, 'panel.read')) {
     rows.push(['Move between rubric rows', ['↑', '↓']]);
   }
+  const canvasRows = [...(can(role, 'board.write') ? CANVAS_DRAW_SHORTCUTS : []), ...CANVAS_VIEW_SHORTCUTS].map(
+    ([label, keys]): [string, string[]] => [label, keys.map((key) => (key === 'MOD' ? mod : key))],
+  );
   return (
     <Dialog open={open} title="Keyboard shortcuts" onClose={onClose} testId="shortcuts-dialog">
-      <table className="shortcuts">
-        <tbody>
-          {rows.map(([label, keys]) => (
-            <tr key={label}>
-              <td>{label}</td>
-              <td>
-                <span className="shortcut-keys">
-                  {keys.map((key, index) =>
-                    key === TO || key === OR ? (
-                      <span key={index} className="muted">
-                        {key}
-                      </span>
-                    ) : (
-                      <kbd key={index}>{key}</kbd>
-                    ),
-                  )}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="muted small">
-        With the canvas focused, Excalidraw’s own shortcuts apply (press <kbd>?</kbd> there for its list).
-      </p>
+      <ShortcutTable rows={rows} testId="shortcuts-attn" />
+      <h3 className="shortcuts-heading">On the canvas (Excalidraw)</h3>
+      <ShortcutTable rows={canvasRows} testId="shortcuts-canvas" />
     </Dialog>
+  );
+}
+
+function ShortcutTable({ rows, testId }: { rows: [string, string[]][]; testId: string }) {
+  return (
+    <table className="shortcuts" data-testid={testId}>
+      <tbody>
+        {rows.map(([label, keys]) => (
+          <tr key={label}>
+            <td>{label}</td>
+            <td>
+              <span className="shortcut-keys">
+                {keys.map((key, index) =>
+                  key === TO || key === OR || key.startsWith('+ ') ? (
+                    <span key={index} className="muted">
+                      {key}
+                    </span>
+                  ) : (
+                    <kbd key={index}>{key}</kbd>
+                  ),
+                )}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -23,10 +23,15 @@ interface TopBarProps {
   actions?: ReactNode;
 }
 
+/**
+ * Brand, title, the question slot, then who is here, the connection, and the actions. The
+ * actions and the connection never shrink; the title and the presence strip give way first
+ * (room.css), so at 800 px every control is still on screen.
+ */
 export function TopBar(props: TopBarProps) {
   const { title, role, presence, connection, unsynced } = props;
   return (
-    <header className="topbar">
+    <header className="topbar room-topbar">
       <a className="brand" href="/" title="attn home">
         attn
       </a>
@@ -37,22 +42,24 @@ export function TopBar(props: TopBarProps) {
       <div className="topbar-center">{props.center}</div>
       <Presence entries={presence} onEditSelf={props.onEditName} />
       <ConnectionIndicator state={connection} unsynced={unsynced} />
-      {props.actions}
-      {canIn(props.kind, role, 'links.manage') && (
-        <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
-          Links
+      <div className="topbar-actions">
+        {props.actions}
+        {canIn(props.kind, role, 'links.manage') && (
+          <button type="button" className="button button-small" data-testid="open-links" onClick={props.onOpenLinks}>
+            Links
+          </button>
+        )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          data-testid="open-shortcuts"
+          onClick={props.onOpenShortcuts}
+        >
+          ?
         </button>
-      )}
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Keyboard shortcuts"
-        title="Keyboard shortcuts (?)"
-        data-testid="open-shortcuts"
-        onClick={props.onOpenShortcuts}
-      >
-        ?
-      </button>
+      </div>
     </header>
   );
 }

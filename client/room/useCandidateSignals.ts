@@ -25,14 +25,37 @@ export function useCandidateSignals(roomId: string, token: string, enabled: bool
   useEffect(() => {
     if (!enabled) return;
     let lastSent: Visibility | null = null;
+    // A reload or a navigation away hides the page too, but that is not leaving the interview
+    // for another tab. beforeunload and pagehide both come before that last visibilitychange
+    // (HTML's "unload a document" steps), so once either has fired the hiding is not reported.
+    // A cancelled unload leaves the page visible; the next 'visible' re-arms the reporting.
+    let unloading = false;
+    const onPageHide = () => {
+      unloading = true;
+    };
+    const onPageShow = () => {
+      unloading = false; // back from the back/forward cache: the page is live again
+    };
     const onVisibilityChange = () => {
+      if (unloading) {
+        if (document.visibilityState === 'visible') unloading = false;
+        return;
+      }
       const signal = visibilitySignal(document.visibilityState, lastSent);
       if (!signal) return;
       lastSent = signal.kind as Visibility;
       send.current(signal);
     };
+    window.addEventListener('beforeunload', onPageHide);
+    window.addEventListener('pagehide', onPageHide);
+    window.addEventListener('pageshow', onPageShow);
     document.addEventListener('visibilitychange', onVisibilityChange);
-    return () => document.removeEventListener('visibilitychange', onVisibilityChange);
+    return () => {
+      window.removeEventListener('beforeunload', onPageHide);
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
   }, [enabled]);
 
   return useMemo(

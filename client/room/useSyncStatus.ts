@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
+import { editAreaOfKey, topLevelKeyOf } from '../../shared/doc.js';
 import { SYNC_ACK } from '../../shared/protocol.js';
 import { docStateVector, readServerStateVector, serverHasAll } from './syncAck.js';
 
@@ -14,14 +15,42 @@ import { docStateVector, readServerStateVector, serverHasAll } from './syncAck.j
  * its state vector; when that covers our whole state vector we are clean again. Comparing full
  * state vectors, rather than counting acks, stays right across reconnects, where the provider
  * resends whatever the server lacks in its sync step 2.
+ *
+ * It also names what is waiting (the doc's areas a local transaction changed: "board", "pad",
+ * "panel notes"…), for the reconnect banner. Every area clears together, since one ack covers
+ * the whole state vector.
  */
-export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | null, enabled: boolean): boolean {
+export interface SyncStatus {
+  unsynced: boolean;
+  /** the areas with local edits the server has not acknowledged, in the order they were edited */
+  areas: string[];
+}
+
+const IN_SYNC: SyncStatus = { unsynced: false, areas: [] };
+
+export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | null, enabled: boolean): SyncStatus {
   const [unsynced, setUnsynced] = useState(false);
+  const [areas, setAreas] = useState<string[]>([]);
 
   useEffect(() => {
     setUnsynced(false);
+    setAreas([]);
     if (!doc || !provider || !enabled) return;
     let dirty = false;
+    let dirtyAreas: string[] = [];
+    const onTransaction = (transaction: Y.Transaction) => {
+      if (transaction.origin === provider || !transaction.local) return;
+      let added = false;
+      for (const type of transaction.changed.keys()) {
+        const key = topLevelKeyOf(doc, type);
+        const area = key === null ? null : editAreaOfKey(key);
+        if (area !== null && !dirtyAreas.includes(area)) {
+          dirtyAreas = [...dirtyAreas, area];
+          added = true;
+        }
+      }
+      if (added) setAreas(dirtyAreas);
+    };
     let grace: ReturnType<typeof setTimeout> | null = null;
     const clearGrace = () => {
       if (grace) clearTimeout(grace);
@@ -38,8 +67,10 @@ export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | n
       const server = readServerStateVector(new Uint8Array(event.data));
       if (server && serverHasAll(docStateVector(doc), server)) {
         dirty = false;
+        dirtyAreas = [];
         clearGrace();
         setUnsynced(false);
+        setAreas([]);
       }
     };
     const onStatus = () => {
@@ -58,7 +89,9 @@ export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | n
     provider.on('status', attach);
     provider.on('status', onStatus);
     doc.on('update', onUpdate);
+    doc.on('afterTransaction', onTransaction);
     return () => {
+      doc.off('afterTransaction', onTransaction);
       clearGrace();
       provider.off('status', onStatus);
       provider.off('status', attach);
@@ -67,5 +100,5 @@ export function useSyncStatus(doc: Y.Doc | null, provider: WebsocketProvider | n
     };
   }, [doc, provider, enabled]);
 
-  return unsynced;
+  return useMemo(() => (unsynced || areas.length > 0 ? { unsynced, areas } : IN_SYNC), [unsynced, areas]);
 }

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { boardRuns, type RunRecord } from '../../shared/doc.js';
 import { startAttn } from '../../server/app.js';
 import { connect, createRoom, testConfig, waitSynced } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, runControl } from '../support/browser.js';
 
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 const SEQS = [256, 1024] as const;
@@ -80,9 +80,9 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
     await page.waitForFunction(() => !(document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 60_000 });
     const coldReadyMs = Date.now() - t0;
 
-    await page.getByTestId('timeout-input').fill('120');
+    await (await runControl(page, 'timeout-input')).fill('120');
     const runOnce = async (code: string, backend: string) => {
-      await page.getByTestId('backend-select').selectOption(backend);
+      await (await runControl(page, 'backend-select')).selectOption(backend);
       await setPad(page, code);
       const before = new Set(runs.toArray().map((r) => r.id));
       await page.waitForFunction(() => !(document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 60_000 });

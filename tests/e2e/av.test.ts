@@ -80,9 +80,11 @@ describe.skipIf(!hasBrowser)('audio/video pane in real browsers', () => {
       const off = page.getByTestId('av-off');
       await off.waitFor({ timeout: 10_000 });
       expect(await off.innerText()).toMatch(/audio\/video is off on this server/i);
-      expect(await off.innerText()).toContain('set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
       expect(await page.getByTestId('av-prejoin').count()).toBe(0);
     }
+    // The server-admin hint is the interviewer's; the candidate's page never contains it.
+    expect(await interviewer.getByTestId('av-off').innerText()).toContain('set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
+    expect(await candidate.content()).not.toContain('LIVEKIT');
     // nothing of the call UI was downloaded
     expect(requested.filter((u) => /AvCall/.test(u))).toEqual([]);
 

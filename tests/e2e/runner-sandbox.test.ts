@@ -18,7 +18,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { boardCode, noteKey, panelNotes, panelRaters, panelScores, scoreKey } from '../../shared/doc.js';
 import { MessageType, RUNNER_HOST_PATH } from '../../shared/protocol.js';
 import { connect, createRoom, eventually, waitSynced } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, runControl } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -190,8 +190,8 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
       await expect.poll(() => iv.locator('[data-testid="pad"] .cm-content').textContent(), { timeout: 15_000 }).toContain('attn-hostile-probe');
 
       // The interviewer runs it (on cpu: the quickest to start; the backend is not the point here).
-      await iv.getByTestId('backend-select').selectOption('cpu');
-      await iv.getByTestId('timeout-input').fill('30');
+      await (await runControl(iv, 'backend-select')).selectOption('cpu');
+      await (await runControl(iv, 'timeout-input')).fill('30');
       const record = await runAndWait(iv, await newest(iv).getAttribute('data-run-id').catch(() => null));
       expect(await record.getAttribute('data-status')).toBe('ok');
       const lines = await record.locator('[data-testid="run-console"] .run-line').allTextContents();
@@ -266,10 +266,10 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
     await withScreenshots(ctx.task.name, async () => {
       const backends = await createRoom(suite.server.url.replace('localhost', '127.0.0.1'), 'Backends');
       const iv = await joinRoom(await newPage(), backends.links.interviewer.url, 'Ines');
-      await iv.getByTestId('timeout-input').fill('60');
+      await (await runControl(iv, 'timeout-input')).fill('60');
       await setPad(iv, "console.log('backend', tf.getBackend());\nreturn (await tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().data())[0];");
       for (const backend of ['webgpu', 'webgl', 'wasm', 'cpu'] as const) {
-        await iv.getByTestId('backend-select').selectOption(backend);
+        await (await runControl(iv, 'backend-select')).selectOption(backend);
         const record = await runAndWait(iv, await newest(iv).getAttribute('data-run-id').catch(() => null));
         expect(await record.getAttribute('data-status')).toBe('ok');
         expect(await record.getAttribute('data-backend')).toBe(backend);

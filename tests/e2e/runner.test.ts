@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, runControl } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const REFERENCE_FILE = path.resolve(import.meta.dirname, '../../questions/q01-self-attention/scaled-dot-product-attention.challenge.ts');
@@ -67,8 +67,8 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       const iv = await joinRoom(await newPage(), room.links.interviewer.url, 'Ines');
 
       // --- a correct implementation passes every case, on webgpu (SwiftShader here)
-      await cand.getByTestId('backend-select').selectOption('webgpu');
-      await cand.getByTestId('timeout-input').fill('60');
+      await (await runControl(cand, 'backend-select')).selectOption('webgpu');
+      await (await runControl(cand, 'timeout-input')).fill('60');
       await setPad(cand, CORRECT);
       await cand.getByTestId('check').click();
       const check = await finished(cand);
@@ -102,12 +102,12 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(maxError).toBeGreaterThan(1e-4);
 
       // --- an infinite loop is stopped by the timeout; the next run works
-      await cand.getByTestId('backend-select').selectOption('cpu');
-      await cand.getByTestId('timeout-input').fill('2');
+      await (await runControl(cand, 'backend-select')).selectOption('cpu');
+      await (await runControl(cand, 'timeout-input')).fill('2');
       await setPad(cand, 'while (true) {}');
       await cand.getByTestId('run').click();
       expect(await (await finished(cand, 30_000)).getAttribute('data-status')).toBe('timeout');
-      await cand.getByTestId('timeout-input').fill('20');
+      await (await runControl(cand, 'timeout-input')).fill('20');
       await setPad(cand, 'const x = tf.ones([2, 3]);\nreturn (await x.sum().data())[0] + 1;');
       await cand.getByTestId('run').click();
       const after = await finished(cand, 30_000);
@@ -124,7 +124,7 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       // --- an interviewer runs the pad on the candidate's machine
       // (await data(): synchronous reads are unreliable on software WebGPU in a worker)
       await setPad(cand, 'const d = await tf.matMul(tf.eye(2), tf.ones([2, 2])).sum().data();\nreturn d[0];');
-      const target = iv.getByTestId('run-target');
+      const target = await runControl(iv, 'run-target');
       await expect.poll(async () => (await target.locator('option:not([disabled])').count()), { timeout: 15_000 }).toBeGreaterThan(1);
       const candidateOption = await target.locator('option:not([value="self"])').first().getAttribute('value');
       await target.selectOption(candidateOption!);
@@ -135,7 +135,7 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(await remote.textContent()).toContain('Cam');
       // a remote Check: the candidate's browser runs it and sends the outputs, the server judges
       await setPad(cand, CORRECT);
-      await iv.getByTestId('timeout-input').fill('90');
+      await (await runControl(iv, 'timeout-input')).fill('90');
       await iv.getByTestId('check').click();
       const remoteCheck = await finished(iv, 150_000);
       expect(await remoteCheck.getAttribute('data-status')).toBe('ok');
@@ -144,8 +144,10 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(await remoteCheck.locator('[data-testid="check-case"][data-pass="false"]').count()).toBe(0);
       expect(await remoteCheck.getByTestId('check-verified').getAttribute('title')).toContain('Cam');
       // the candidate can switch remote runs off; the interviewer then sees that
-      await cand.getByTestId('allow-remote-runs').uncheck();
-      await expect.poll(() => target.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);
+      await (await runControl(cand, 'allow-remote-runs')).uncheck();
+      // (the picker may sit in the toolbar's ⋯ menu, which closed when Run was pressed: open it again)
+      const targetAgain = await runControl(iv, 'run-target');
+      await expect.poll(() => targetAgain.locator(`option[value="${candidateOption}"]`).isDisabled(), { timeout: 15_000 }).toBe(true);
 
       // --- the interviewer can open the reference implementation from the panel
       await iv.getByTestId('reference').locator('summary').click();

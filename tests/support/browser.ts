@@ -199,3 +199,16 @@ export function browserAndServer(launchArgs: string[] = []): { readonly server: 
   });
   return suite;
 }
+
+/**
+ * A run-toolbar control that may sit in the toolbar's ⋯ menu when the pad is narrow (the
+ * timeout always does): opens the menu when the control is not already on screen.
+ */
+export async function runControl(page: Page, testId: string): Promise<import('playwright-core').Locator> {
+  const control = page.getByTestId(testId);
+  if (!(await control.isVisible())) {
+    if (!(await page.getByTestId('run-menu').isVisible())) await page.getByTestId('run-more').click();
+    await control.waitFor();
+  }
+  return control;
+}

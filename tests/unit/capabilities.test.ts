@@ -62,6 +62,7 @@ describe('the capability table', () => {
       'links.manage',
       'attachments.manage',
       'recording.control',
+      'setup.hints',
     ];
     for (const capability of interviewerOnlyData) expect(can('candidate', capability), capability).toBe(false);
     expect(docAccess('panel', 'candidate')).toBe('none');
