@@ -29,6 +29,11 @@ export const CAPABILITIES = {
   'session.read': ['interviewer', 'candidate', 'observer'],
   /** Toggles "templates for anyone", and inserts diagram templates whatever that toggle says. */
   'templates.manage': ['interviewer'],
+  /**
+   * "Bring everyone to my view": every other canvas in the room jumps to this user's viewport.
+   * Awareness is relayed as is, so receivers check the sender's role against this row too.
+   */
+  'board.summon': ['interviewer'],
   'signals.send': ['candidate'],
   'scorecard.read': ['interviewer'],
   /** The recorded log of both docs (replay), which includes the panel. */

@@ -15,6 +15,7 @@ import { NameDialog } from './NameDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { SplitPane } from './SplitPane.js';
 import { ReplayButton } from './ReplayButton.js';
+import { BoardPresenceAction } from '../canvas/FollowControls.js';
 import { TopBar } from './TopBar.js';
 import { useAfterFirstPaint } from './useAfterFirstPaint.js';
 import { useBoardConnection } from './useBoardConnection.js';
@@ -90,6 +91,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onEditName={() => setOpen('name')}
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
+        presenceAction={awareness ? (entry) => <BoardPresenceAction awareness={awareness} role={role} clientId={entry.clientId} name={entry.user.name} isSelf={entry.isSelf} /> : undefined}
         actions={can(role, 'history.read') ? <ReplayButton roomId={roomId} token={token} /> : undefined}
       />
       <QuestionStrip doc={connection?.doc ?? null} role={role} />
