@@ -4,8 +4,9 @@
  *
  * Rule: if the spot in the middle of the user's view is free, use it (they are looking at an
  * empty area). Otherwise put it beside everything on the board: right of, below, left of or
- * above the content's bounding box, whichever lands nearest the middle of the view. Outside the
- * union of all content, none of those can overlap anything.
+ * above the content's bounding box (level with the view's middle), whichever lands nearest the
+ * middle of the view; ties go in that order. Outside the bounding box of all content, none of
+ * those can overlap anything.
  */
 export interface Box {
   minX: number;
@@ -43,11 +44,13 @@ export function freeSpot(size: { width: number; height: number }, occupied: read
   const here = boxAt(viewX, viewY, width, height);
   const content = unionOf(occupied);
   if (!content || !occupied.some((b) => overlaps(here, b, gap / 2))) return { x: Math.round(viewX), y: Math.round(viewY) };
+  // Outside the content's bounding box on one side, level with the middle of the view on the
+  // other axis: beside the work, where the user is already looking.
   const candidates = [
-    { x: content.maxX + gap + width / 2, y: content.minY + height / 2 }, // right, top-aligned
-    { x: content.minX + width / 2, y: content.maxY + gap + height / 2 }, // below, left-aligned
-    { x: content.minX - gap - width / 2, y: content.minY + height / 2 }, // left
-    { x: content.minX + width / 2, y: content.minY - gap - height / 2 }, // above
+    { x: content.maxX + gap + width / 2, y: viewY }, // right
+    { x: viewX, y: content.maxY + gap + height / 2 }, // below
+    { x: content.minX - gap - width / 2, y: viewY }, // left
+    { x: viewX, y: content.minY - gap - height / 2 }, // above
   ];
   let best = candidates[0]!;
   let bestDistance = Infinity;
