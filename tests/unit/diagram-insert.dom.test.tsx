@@ -191,6 +191,8 @@ describe('insertTemplate in the Canvas', () => {
     const hint = container.querySelector<HTMLElement>('[data-testid="empty-board-hint"]');
     expect(hint?.textContent).toContain(q2.title);
     await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="empty-board-insert"]')!.click());
+    // The insert is async (it waits for the label fonts first, fonts.ts): let it land.
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 20)));
     const once = api.getSceneElements().length;
     expect(once).toBeGreaterThan(20);
     expect(container.querySelector('[data-testid="empty-board-hint"]')).toBeNull();
@@ -198,6 +200,7 @@ describe('insertTemplate in the Canvas', () => {
     await act(async () => {
       window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyN', key: '˜', altKey: true, shiftKey: true }));
     });
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(api.getSceneElements().length).toBe(once * 2);
   });
 });
