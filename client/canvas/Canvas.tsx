@@ -8,7 +8,7 @@ import '@excalidraw/excalidraw/index.css';
 import './canvas.css';
 import { Excalidraw, reconcileElements } from '@excalidraw/excalidraw';
 import type { RemoteExcalidrawElement } from '@excalidraw/excalidraw/data/reconcile';
-import type { AppState, ExcalidrawImperativeAPI, ExcalidrawProps, UIOptions } from '@excalidraw/excalidraw/types';
+import type { ExcalidrawImperativeAPI, ExcalidrawProps, UIOptions } from '@excalidraw/excalidraw/types';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
@@ -19,9 +19,7 @@ import { CanvasBinding, elementsFromDoc } from './binding.js';
 import { BoardToast } from './BoardToast.js';
 import type { ReconcileFn } from './excalidrawApi.js';
 import { createHttpFileStore } from './fileStore.js';
-import { viewShowing } from './presence.js';
-import type { PeerEvent } from './signals.js';
-import type { Inserted } from '../diagrams/insertTemplate.js';
+import { useBoardAttention } from './useBoardAttention.js';
 
 export interface CanvasProps {
   /** the board doc */
@@ -64,10 +62,8 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
   // first onChange comes only once loading is over, so that is when the binding starts.
   const [loaded, setLoaded] = useState(false);
   const bindingRef = useRef<CanvasBinding | null>(null);
-  const [peerEvent, setPeerEvent] = useState<PeerEvent | null>(null);
-  // Fit the board into view once, when its content first shows (see onChange), unless the user
-  // has already started working on the canvas.
-  const fittedRef = useRef(false);
+  const attention = useBoardAttention(api, bindingRef);
+  const { onContent, onPeerEvent } = attention;
   // Kept in a ref so a new callback identity from the parent does not rebuild the binding.
   const onErrorRef = useRef(onError);
   useEffect(() => {
@@ -91,14 +87,14 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         if (onErrorRef.current) onErrorRef.current(message);
         else api.setToast({ message, closable: true });
       },
-      onPeerEvent: setPeerEvent,
+      onPeerEvent,
     });
     bindingRef.current = binding;
     return () => {
       binding.destroy();
       if (bindingRef.current === binding) bindingRef.current = null;
     };
-  }, [api, loaded, doc, awareness, readOnly, roomId, token]);
+  }, [api, loaded, doc, awareness, readOnly, roomId, token, onPeerEvent]);
 
   const containerRef = useRef<HTMLDivElement | null>(null);
   const onChange = useCallback<NonNullable<ExcalidrawProps['onChange']>>((elements, appState, files) => {
@@ -113,40 +109,8 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     const binding = bindingRef.current;
     if (binding) binding.onChange(elements, appState, files);
     else setLoaded(true);
-    // Joining a room with content: the elements usually arrive after the first paint (initialData
-    // is whatever the doc held then, often nothing), so initialData's scrollToContent saw an
-    // empty board and the joiner faced a blank area. Fit once when content first shows.
-    if (!fittedRef.current && count > 0 && apiRef.current) {
-      fittedRef.current = true;
-      const target = apiRef.current;
-      requestAnimationFrame(() => target.scrollToContent(undefined, { fitToContent: true, animate: false }));
-    }
-  }, []);
-  const apiRef = useRef<ExcalidrawImperativeAPI | null>(null);
-  useEffect(() => {
-    apiRef.current = api;
-  }, [api]);
-  // The user's first press on the canvas ends the chance of an automatic fit: never move a view
-  // someone is already working in.
-  const onPointerDownCapture = useCallback(() => {
-    fittedRef.current = true;
-  }, []);
-
-  const announceInsert = useCallback((what: 'template' | 'diagram', inserted: Inserted) => {
-    bindingRef.current?.presence?.announceInsert(what, inserted.bounds);
-  }, []);
-  const showPeerEvent = useCallback(
-    (event: PeerEvent) => {
-      if (!api || event.kind !== 'inserted') return;
-      const view = viewShowing(event.bounds, api.getAppState());
-      // Leaving a follow first: otherwise the followed user's next move would pull the view back.
-      api.updateScene({ appState: { userToFollow: null } });
-      api.updateScene({ appState: { ...view, zoom: view.zoom as AppState['zoom'] } });
-      setPeerEvent(null);
-    },
-    [api],
-  );
-  const closePeerEvent = useCallback(() => setPeerEvent(null), []);
+    onContent(count);
+  }, [onContent]);
 
   // The first paint already shows the board (and scrolls to it); the binding then takes over.
   // The ML blocks library ships with the bundle; Excalidraw keeps it (and additions) in memory.
@@ -174,7 +138,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     empty,
     sidebarOpen,
     onError: reportError,
-    onInserted: announceInsert,
+    onInserted: attention.announceInsert,
   });
 
 
@@ -188,7 +152,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
       data-testid="canvas"
       data-element-count="0"
       style={{ position: 'relative', width: '100%', height: '100%' }}
-      onPointerDownCapture={onPointerDownCapture}
+      onPointerDownCapture={attention.onPointerDownCapture}
     >
       <Excalidraw
         excalidrawAPI={setApi}
@@ -201,7 +165,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         UIOptions={UI_OPTIONS}
       />
       {kit.overlay}
-      {peerEvent && <BoardToast event={peerEvent} onShow={showPeerEvent} onClose={closePeerEvent} />}
+      {attention.peerEvent && <BoardToast event={attention.peerEvent} onShow={attention.showPeerEvent} onClose={attention.closePeerEvent} />}
     </div>
   );
 }
