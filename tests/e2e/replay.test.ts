@@ -298,7 +298,7 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       await screenshotAll(`replay-${ctx.task.name}`, contexts);
       throw error;
     }
-  });
+  }, 240_000); // two browsers, a replay tab and an offline one: past 120 s on a loaded machine
 });
 
 function formatMmSs(ms: number): string {
