@@ -32,6 +32,11 @@ export const CAPABILITIES = {
   'session.read': ['interviewer', 'candidate', 'observer'],
   /** Toggles "templates for anyone", and inserts diagram templates whatever that toggle says. */
   'templates.manage': ['interviewer'],
+  /**
+   * "Bring everyone to my view": every other canvas in the room jumps to this user's viewport.
+   * Awareness is relayed as is, so receivers check the sender's role against this row too.
+   */
+  'board.summon': ['interviewer'],
   'signals.send': ['candidate'],
   'scorecard.read': ['interviewer'],
   /** The recorded log of both docs (replay), which includes the panel. */
@@ -161,6 +166,7 @@ const PAIR: Table = {
   'practice.reveal': NOBODY,
   'practice.swap': NOBODY,
   'setup.hints': PEER,
+  'board.summon': PEER,
   'room.convert': PEER,
 };
 
@@ -207,6 +213,7 @@ const PRACTICE: Table = {
   'practice.reveal': ['candidate'],
   'practice.swap': ASKER_AND_PRACTISER,
   'setup.hints': ASKER_AND_PRACTISER,
+  'board.summon': ASKER_AND_PRACTISER,
   'room.convert': NOBODY,
 };
 

@@ -458,8 +458,20 @@ export interface AwarenessState {
   allowRemoteRuns?: boolean;
   /** the snippet runner's backend and adapter in this browser, once probed */
   runner?: { backend: RunBackend; adapter: string } | null;
-  /** y-codemirror.next writes `cursor` itself */
+  /** the pad's caret (client/pad/remoteCarets.ts), as Yjs relative positions */
   cursor?: unknown;
+  /**
+   * The last diagram this user inserted on the board: peers toast "<name> inserted a template
+   * — Show". `seq` grows with each insert; a peer acts only on a seq it saw change.
+   */
+  inserted?: BoardSignal & { what: 'template' | 'diagram'; bounds: ViewportBounds };
+  /** "Bring everyone to my view" (capability board.summon): peers jump to `viewport`. */
+  summon?: BoardSignal;
+}
+
+/** A one-shot event carried in awareness state: a counter peers compare with the last they saw. */
+export interface BoardSignal {
+  seq: number;
 }
 
 // ---- what a person's unsynced edits are called (the reconnect banner) -----

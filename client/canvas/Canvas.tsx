@@ -5,6 +5,7 @@
  */
 import './assetPath.js'; // must run before Excalidraw is evaluated; see the module
 import '@excalidraw/excalidraw/index.css';
+import './canvas.css';
 import { Excalidraw, reconcileElements } from '@excalidraw/excalidraw';
 import type { RemoteExcalidrawElement } from '@excalidraw/excalidraw/data/reconcile';
 import type { ExcalidrawImperativeAPI, ExcalidrawProps, UIOptions } from '@excalidraw/excalidraw/types';
@@ -15,8 +16,10 @@ import type { Role } from '../../shared/protocol.js';
 import { mlLibraryItems } from '../diagrams/mlLibrary.js';
 import { useDiagramKit } from '../diagrams/useDiagramKit.js';
 import { CanvasBinding, elementsFromDoc } from './binding.js';
+import { BoardToast } from './BoardToast.js';
 import type { ReconcileFn } from './excalidrawApi.js';
 import { createHttpFileStore } from './fileStore.js';
+import { useBoardAttention } from './useBoardAttention.js';
 
 export interface CanvasProps {
   /** the board doc */
@@ -59,6 +62,8 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
   // first onChange comes only once loading is over, so that is when the binding starts.
   const [loaded, setLoaded] = useState(false);
   const bindingRef = useRef<CanvasBinding | null>(null);
+  const attention = useBoardAttention(api, bindingRef);
+  const { onContent, onPeerEvent } = attention;
   // Kept in a ref so a new callback identity from the parent does not rebuild the binding.
   const onErrorRef = useRef(onError);
   useEffect(() => {
@@ -82,13 +87,14 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         if (onErrorRef.current) onErrorRef.current(message);
         else api.setToast({ message, closable: true });
       },
+      onPeerEvent,
     });
     bindingRef.current = binding;
     return () => {
       binding.destroy();
       if (bindingRef.current === binding) bindingRef.current = null;
     };
-  }, [api, loaded, doc, awareness, readOnly, roomId, token]);
+  }, [api, loaded, doc, awareness, readOnly, roomId, token, onPeerEvent]);
 
   const containerRef = useRef<HTMLDivElement | null>(null);
   const onChange = useCallback<NonNullable<ExcalidrawProps['onChange']>>((elements, appState, files) => {
@@ -103,7 +109,8 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     const binding = bindingRef.current;
     if (binding) binding.onChange(elements, appState, files);
     else setLoaded(true);
-  }, []);
+    onContent(count);
+  }, [onContent]);
 
   // The first paint already shows the board (and scrolls to it); the binding then takes over.
   // The ML blocks library ships with the bundle; Excalidraw keeps it (and additions) in memory.
@@ -131,6 +138,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
     empty,
     sidebarOpen,
     onError: reportError,
+    onInserted: attention.announceInsert,
   });
 
 
@@ -139,7 +147,13 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
   }, []);
 
   return (
-    <div ref={containerRef} data-testid="canvas" data-element-count="0" style={{ position: 'relative', width: '100%', height: '100%' }}>
+    <div
+      ref={containerRef}
+      data-testid="canvas"
+      data-element-count="0"
+      style={{ position: 'relative', width: '100%', height: '100%' }}
+      onPointerDownCapture={attention.onPointerDownCapture}
+    >
       <Excalidraw
         excalidrawAPI={setApi}
         initialData={initialData}
@@ -151,6 +165,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         UIOptions={UI_OPTIONS}
       />
       {kit.overlay}
+      {attention.peerEvent && <BoardToast event={attention.peerEvent} onShow={attention.showPeerEvent} onClose={attention.closePeerEvent} />}
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { LIMITS } from '../../shared/protocol.js';
 import { bytesToDataUrl, dataUrlToBytes } from './dataUrl.js';
 import { FileStoreError, FileTooLargeError, fileTooLargeMessage } from './fileStore.js';
 import type { FileStore } from './fileStore.js';
+import type { PeerEvent } from './signals.js';
 import { CanvasPresence } from './presence.js';
 import { compareByIndex, shouldReplace } from './versioning.js';
 import type { VersionStamp } from './versioning.js';
@@ -46,6 +47,8 @@ export interface CanvasBindingOptions {
   /** a sentence for the user (upload refused, image failed to load) */
   onError?: (message: string) => void;
   presenceThrottleMs?: number;
+  /** a peer inserted a diagram or summoned everyone (presence.ts) */
+  onPeerEvent?: (event: PeerEvent) => void;
 }
 
 type FileState =
@@ -143,6 +146,7 @@ export class CanvasBinding {
           awareness: options.awareness,
           api: this.api,
           ...(options.presenceThrottleMs !== undefined ? { throttleMs: options.presenceThrottleMs } : {}),
+          ...(options.onPeerEvent ? { onPeerEvent: options.onPeerEvent } : {}),
         })
       : null;
   }

@@ -13,6 +13,7 @@ import type {
   SocketId,
 } from './excalidrawApi.js';
 import type { OnUserFollowedPayload } from '@excalidraw/excalidraw/types';
+import { PeerSignals, nextSeq, type PeerEvent } from './signals.js';
 
 /**
  * Pointer moves arrive at frame rate; every awareness change is a message to every peer.
@@ -56,6 +57,24 @@ export function viewForBounds(
     scrollY: canvas.height / (2 * zoom) - centerY,
     zoom: { value: zoom },
   };
+}
+
+/**
+ * The view that shows `bounds` with a margin, never zoomed in past 100% (a small diagram is shown
+ * at its normal size, not blown up).
+ */
+export function viewShowing(
+  bounds: ViewportBounds,
+  canvas: { width: number; height: number },
+): { scrollX: number; scrollY: number; zoom: { value: number } } {
+  const marginX = (bounds.maxX - bounds.minX) * 0.1 + 20;
+  const marginY = (bounds.maxY - bounds.minY) * 0.1 + 20;
+  const padded = { minX: bounds.minX - marginX, minY: bounds.minY - marginY, maxX: bounds.maxX + marginX, maxY: bounds.maxY + marginY };
+  const fitted = viewForBounds(padded, canvas);
+  if (fitted.zoom.value <= 1) return fitted;
+  const centerX = (bounds.minX + bounds.maxX) / 2;
+  const centerY = (bounds.minY + bounds.maxY) / 2;
+  return { scrollX: canvas.width / 2 - centerX, scrollY: canvas.height / 2 - centerY, zoom: { value: 1 } };
 }
 
 function sameBounds(a: ViewportBounds | null | undefined, b: ViewportBounds | null | undefined): boolean {
@@ -185,6 +204,8 @@ export interface CanvasPresenceOptions {
   awareness: Awareness;
   api: ExcalidrawApiLike;
   throttleMs?: number;
+  /** A peer inserted a diagram or brought everyone to their view (after the view has moved). */
+  onPeerEvent?: (event: PeerEvent) => void;
 }
 
 interface AwarenessChange {
@@ -208,12 +229,15 @@ export class CanvasPresence {
   private following: number | null = null;
   private appliedFollowViewport: ViewportBounds | null = null;
   private readonly unsubscribeFollow: (() => void) | null;
+  private readonly signals = new PeerSignals();
+  private readonly onPeerEvent: ((event: PeerEvent) => void) | undefined;
   private destroyed = false;
 
   constructor(options: CanvasPresenceOptions) {
     this.awareness = options.awareness;
     this.api = options.api;
     this.throttleMs = options.throttleMs ?? PRESENCE_THROTTLE_MS;
+    this.onPeerEvent = options.onPeerEvent;
     this.awareness.on('change', this.onAwarenessChange);
     this.unsubscribeFollow = this.api.onUserFollow?.((payload) => this.onUserFollow(payload)) ?? null;
     this.renderRemote();
@@ -265,6 +289,12 @@ export class CanvasPresence {
     }
   }
 
+  /** Tells the room this client inserted a diagram at `bounds` (peers toast it with a Show). */
+  announceInsert(what: 'template' | 'diagram', bounds: ViewportBounds): void {
+    const current = this.awareness.getLocalState() as AwarenessState | null;
+    this.publish({ inserted: { seq: nextSeq(current?.inserted), what, bounds } }, true);
+  }
+
   /** Sends whatever is pending now (tests and unmount). */
   flush(): void {
     if (this.timer !== null) {
@@ -312,9 +342,42 @@ export class CanvasPresence {
     const local = this.awareness.clientID;
     const touched = [...change.added, ...change.updated, ...change.removed];
     // Our own pointer moves fire 'change' too; re-rendering collaborators for them is waste.
-    if (touched.every((clientId) => clientId === local)) return;
+    if (touched.every((clientId) => clientId === local)) {
+      this.applyFollowRequest();
+      return;
+    }
     this.renderRemote();
+    this.applyPeerEvents();
   };
+
+  /**
+   * The presence bar's "Follow" writes `following` into the local awareness state (it has no
+   * Excalidraw handle); hand that to Excalidraw's follow mode, whose emitter then lands in
+   * onUserFollow like an avatar click would.
+   */
+  private applyFollowRequest(): void {
+    const wanted = (this.awareness.getLocalState() as AwarenessState | null)?.following ?? null;
+    if (wanted === this.following) return;
+    if (wanted === null) {
+      this.api.updateScene({ appState: { userToFollow: null } });
+      return;
+    }
+    const state = this.states().get(wanted);
+    if (!state?.user || typeof state.user.name !== 'string') return;
+    this.api.updateScene({ appState: { userToFollow: { socketId: socketIdOf(wanted), username: state.user.name } } });
+  }
+
+  private applyPeerEvents(): void {
+    for (const event of this.signals.read(this.states(), this.awareness.clientID)) {
+      if (event.kind === 'summon') {
+        // Whoever follows someone else is taken off that follow: the summon is the newer wish.
+        if (this.following !== null && this.following !== event.clientId) this.api.updateScene({ appState: { userToFollow: null } });
+        const view = viewForBounds(event.viewport, this.api.getAppState());
+        this.api.updateScene({ appState: { ...view, zoom: view.zoom as AppState['zoom'] } });
+      }
+      this.onPeerEvent?.(event);
+    }
+  }
 
   private states(): ReadonlyMap<number, AwarenessState> {
     return this.awareness.getStates() as ReadonlyMap<number, AwarenessState>;

@@ -7,12 +7,15 @@ import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Dialog } from '../lib/Dialog.js';
 import { convertMermaid, insertDiagram, loadMermaid, previewSvg, ReadOnlyBoardError, type ConvertedDiagram } from './mermaidConvert.js';
+import type { Inserted } from './insertTemplate.js';
 import { describeMermaidError, STARTER_MERMAID, type MermaidProblem } from './mermaidInsert.js';
 
 export interface MermaidDialogProps {
   api: ExcalidrawImperativeAPI;
   open: boolean;
   onClose: () => void;
+  /** after an insert: the canvas tells the room (a toast with Show for the others) */
+  onInserted?: (inserted: Inserted) => void;
 }
 
 /** Long enough to skip the keystrokes of a word, short enough to feel live. */
@@ -29,15 +32,15 @@ type Phase =
 // What the user typed survives closing the dialog (a tab's lifetime), so a typo fix is not lost.
 let lastDefinition = STARTER_MERMAID;
 
-export default function MermaidDialog({ api, open, onClose }: MermaidDialogProps) {
+export default function MermaidDialog({ api, open, onClose, onInserted }: MermaidDialogProps) {
   return (
     <Dialog open={open} title="Mermaid to diagram" onClose={onClose} size="large" testId="mermaid-dialog">
-      {open && <MermaidForm api={api} onClose={onClose} />}
+      {open && <MermaidForm api={api} onClose={onClose} {...(onInserted ? { onInserted } : {})} />}
     </Dialog>
   );
 }
 
-function MermaidForm({ api, onClose }: { api: ExcalidrawImperativeAPI; onClose: () => void }) {
+function MermaidForm({ api, onClose, onInserted }: { api: ExcalidrawImperativeAPI; onClose: () => void; onInserted?: (inserted: Inserted) => void }) {
   // Observers' boards are in view mode; the menu hides this entry for them, and this is the backstop.
   const [readOnly] = useState(() => api.getAppState().viewModeEnabled);
   const [text, setText] = useState(lastDefinition);
@@ -123,7 +126,8 @@ function MermaidForm({ api, onClose }: { api: ExcalidrawImperativeAPI; onClose: 
       // Use the previewed result when it is for this exact text; otherwise convert now.
       const diagram = readyDiagram?.source === text ? readyDiagram : await convert(text);
       if (!diagram) return;
-      await insertDiagram(api, diagram);
+      const inserted = await insertDiagram(api, diagram);
+      onInserted?.(inserted);
       onClose();
     } catch (error) {
       setInsertError(

@@ -1,14 +1,17 @@
 /**
  * Templates onto the live board: converted to ordinary Excalidraw elements with fresh ids (so a
- * second insert is a second copy), centred where the user is looking, ordered above everything
- * already there, and added through updateScene so the binding syncs them like any drawing and
- * undo takes them back in one step.
+ * second insert is a second copy), placed in free space (placement.ts: where the user is looking
+ * if that is empty, else beside the existing work), ordered above everything already there, and
+ * added through updateScene so the binding syncs them like any drawing and undo takes them back
+ * in one step. Fonts are loaded first (fonts.ts) so every label is measured with the real font.
  */
 import { CaptureUpdateAction, convertToExcalidrawElements, getCommonBounds } from '@excalidraw/excalidraw';
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
 import type { ExcalidrawElement, OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
 import type { AppState, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import { loadFontsFor, type TextLike } from './fonts.js';
+import { freeSpot, type Box } from './placement.js';
 
 export interface Point {
   x: number;
@@ -77,17 +80,50 @@ function highestIndex(elements: readonly ExcalidrawElement[]): string | null {
   return highest;
 }
 
-/** Adds the template at the centre of the viewport, selects it (so it moves as one), and returns the new ids. */
-export function insertTemplate(api: ExcalidrawImperativeAPI, template: DiagramTemplate): string[] {
+/** Scene bounds of what the canvas shows. */
+export function visibleBox(appState: Pick<AppState, 'scrollX' | 'scrollY' | 'zoom' | 'width' | 'height'>): Box {
+  const zoom = appState.zoom.value;
+  return { minX: -appState.scrollX, minY: -appState.scrollY, maxX: -appState.scrollX + appState.width / zoom, maxY: -appState.scrollY + appState.height / zoom };
+}
+
+/** One box per visible element of the scene, for placement. */
+export function occupiedBoxes(elements: readonly ExcalidrawElement[]): Box[] {
+  return elements
+    .filter((el) => !el.isDeleted)
+    .map((el) => {
+      const [minX, minY, maxX, maxY] = getCommonBounds([el]);
+      return { minX, minY, maxX, maxY };
+    });
+}
+
+/** The centre for a diagram of `size` on this board: free space near the user's view. */
+export function placementCenter(api: ExcalidrawImperativeAPI, size: { width: number; height: number }): Point {
+  return freeSpot(size, occupiedBoxes(api.getSceneElements()), visibleBox(api.getAppState()));
+}
+
+export interface Inserted {
+  ids: string[];
+  bounds: Box;
+}
+
+/**
+ * Waits for the fonts its labels use, adds the template in free space, selects it (so it moves
+ * as one), and returns the new ids and where they are.
+ */
+export async function insertTemplate(api: ExcalidrawImperativeAPI, template: DiagramTemplate): Promise<Inserted> {
+  await loadFontsFor(template.elements as readonly TextLike[]);
+  const box = skeletonBounds(template.elements);
+  const center = placementCenter(api, { width: box.maxX - box.minX, height: box.maxY - box.minY });
   const scene = api.getSceneElementsIncludingDeleted();
-  const added = templateElements(template, viewportCenter(api.getAppState()), highestIndex(scene));
+  const added = templateElements(template, center, highestIndex(scene));
   const selected = Object.fromEntries(added.filter((el) => el.type !== 'text').map((el) => [el.id, true as const]));
   api.updateScene({
     elements: [...scene, ...added],
     appState: { selectedElementIds: selected },
     captureUpdate: CaptureUpdateAction.IMMEDIATELY,
   });
-  return added.map((el) => el.id);
+  const [minX, minY, maxX, maxY] = getCommonBounds(added);
+  return { ids: added.map((el) => el.id), bounds: { minX, minY, maxX, maxY } };
 }
 
 /**

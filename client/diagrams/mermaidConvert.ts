@@ -7,7 +7,8 @@
  */
 import type { OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
 import type { BinaryFileData, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import { indicesAbove, viewportCenter } from './insertTemplate.js';
+import { indicesAbove, placementCenter, type Inserted } from './insertTemplate.js';
+import { loadFontsFor, type TextLike } from './fonts.js';
 import { highestIndex, isPictureOnly, offsetToCentre, selectionFor, translated } from './mermaidInsert.js';
 
 export interface ConvertedDiagram {
@@ -55,6 +56,8 @@ export async function convertMermaid(definition: string): Promise<ConvertedDiagr
     import('@excalidraw/excalidraw'),
   ]);
   const { elements: skeletons, files } = await parseMermaidToExcalidraw(definition, MERMAID_CONFIG);
+  // Labels are measured as they are converted: with the real font, not a fallback (fonts.ts).
+  await loadFontsFor(skeletons as readonly TextLike[]);
   // Fresh ids every time: inserting the same diagram twice must give two diagrams, not one.
   const elements = convertToExcalidrawElements(skeletons, { regenerateIds: true });
   return { source: definition, elements, files: Object.values(files ?? {}), pictureOnly: isPictureOnly(elements) };
@@ -73,16 +76,16 @@ export async function previewSvg(diagram: ConvertedDiagram, theme: 'light' | 'da
 }
 
 /**
- * Adds the diagram to the scene at the centre of the viewport, as one undoable step, and selects
+ * Adds the diagram to the scene in free space (placement.ts), as one undoable step, and selects
  * it. The board binding then writes the new elements to the doc, so every participant gets them.
- * Returns the ids of the inserted elements.
+ * Returns the ids of the inserted elements and their bounds.
  */
-export async function insertDiagram(api: ExcalidrawImperativeAPI, diagram: ConvertedDiagram): Promise<string[]> {
+export async function insertDiagram(api: ExcalidrawImperativeAPI, diagram: ConvertedDiagram): Promise<Inserted> {
   const { CaptureUpdateAction, getCommonBounds } = await import('@excalidraw/excalidraw');
   const appState = api.getAppState();
   if (appState.viewModeEnabled) throw new ReadOnlyBoardError();
   const bounds = getCommonBounds(diagram.elements);
-  const { dx, dy } = offsetToCentre(bounds, viewportCenter(appState));
+  const { dx, dy } = offsetToCentre(bounds, placementCenter(api, { width: bounds[2] - bounds[0], height: bounds[3] - bounds[1] }));
   // Including deleted elements: the binding keeps their tombstones, and so must the scene.
   const scene = api.getSceneElementsIncludingDeleted();
   // Mermaid's elements come numbered from a0; above the board they go, in Mermaid's order
@@ -95,11 +98,11 @@ export async function insertDiagram(api: ExcalidrawImperativeAPI, diagram: Conve
     appState: { selectedElementIds: selectionFor(placed), selectedGroupIds: {}, editingGroupId: null },
     captureUpdate: CaptureUpdateAction.IMMEDIATELY,
   });
-  // It is already centred; only a diagram larger than the screen needs the view to zoom out.
+  // It may sit beside the existing work, off screen: bring it into view, zooming out only when
+  // it is larger than the screen.
   const zoom = appState.zoom.value;
   const [minX, minY, maxX, maxY] = bounds;
-  if ((maxX - minX) * zoom > appState.width || (maxY - minY) * zoom > appState.height) {
-    api.scrollToContent(placed, { fitToViewport: true, viewportZoomFactor: 0.9, animate: true });
-  }
-  return placed.map((e) => e.id);
+  const tooBig = (maxX - minX) * zoom > appState.width || (maxY - minY) * zoom > appState.height;
+  api.scrollToContent(placed, tooBig ? { fitToViewport: true, viewportZoomFactor: 0.9, animate: true } : { animate: true, duration: 300 });
+  return { ids: placed.map((e) => e.id), bounds: { minX: minX + dx, minY: minY + dy, maxX: maxX + dx, maxY: maxY + dy } };
 }

@@ -15,7 +15,7 @@ import { ApiRequestError } from '../lib/api.js';
 import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
 import { DiagramMenu } from './DiagramMenu.js';
 import { EmptyBoardHint } from './EmptyBoardHint.js';
-import { insertTemplate, revealElements } from './insertTemplate.js';
+import { insertTemplate, revealElements, type Inserted } from './insertTemplate.js';
 import { listingTemplate } from './listingTemplate.js';
 import { formatMathInSelection } from './mathLabels.js';
 import { setTemplatesForAnyone } from './diagramApi.js';
@@ -49,6 +49,8 @@ export interface DiagramKitOptions {
   /** Excalidraw's sidebar (the library) is open over the canvas's right side: the kit steps aside */
   sidebarOpen: boolean;
   onError: (message: string) => void;
+  /** After this user inserted a diagram: the canvas tells the room (a toast with Show for peers). */
+  onInserted?: (what: 'template' | 'diagram', inserted: Inserted) => void;
 }
 
 export interface DiagramKit {
@@ -58,7 +60,7 @@ export interface DiagramKit {
 /** How long the toggle may show a value the board doc has not confirmed, after the server accepted it. */
 const PENDING_TOGGLE_MAX_MS = 5000;
 
-export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token, roomTitle, empty, sidebarOpen, onError }: DiagramKitOptions): DiagramKit {
+export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token, roomTitle, empty, sidebarOpen, onError, onInserted }: DiagramKitOptions): DiagramKit {
   const current = useCurrentQuestion(doc);
   const forAnyone = useTemplatesForAnyone(doc);
   // The interviewer's toggle shows its new value at once (and stays disabled) until the board
@@ -91,10 +93,16 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
     (templateId: string) => {
       const template = offered.find((t) => t.id === templateId);
       if (!api || !template || !canInsert) return;
-      // Whole templates are bigger than a canvas pane at 100%: show all of it to whoever inserted it.
-      revealElements(api, insertTemplate(api, template));
+      insertTemplate(api, template).then(
+        (inserted) => {
+          // Whole templates are bigger than a canvas pane at 100%: show all of it to whoever inserted it.
+          revealElements(api, inserted.ids);
+          onInserted?.('template', inserted);
+        },
+        (error: unknown) => onError(`Could not insert the template: ${error instanceof Error ? error.message : String(error)}`),
+      );
     },
-    [api, canInsert, offered],
+    [api, canInsert, offered, onInserted, onError],
   );
 
   const check = useCallback(() => {
@@ -177,7 +185,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
       )}
       {api && (
         <Suspense fallback={null}>
-          {opened.mermaid && !readOnly && <MermaidDialog api={api} open={dialog === 'mermaid'} onClose={closeDialog} />}
+          {opened.mermaid && !readOnly && <MermaidDialog api={api} open={dialog === 'mermaid'} onClose={closeDialog} {...(onInserted ? { onInserted: (inserted: Inserted) => onInserted('diagram', inserted) } : {})} />}
           {opened.export && (
             <ExportDialog
               api={api}

@@ -8,6 +8,7 @@ import { javascript } from '@codemirror/lang-javascript';
 import { yCollab } from 'y-codemirror.next';
 import { boardCode } from '../../shared/doc.js';
 import { padTheme } from './padTheme.js';
+import { remoteCaretsExtension } from './remoteCarets.js';
 
 /** Shown in an empty pad; a placeholder, not text in the doc, so nobody has to delete it. */
 export const PAD_PLACEHOLDER = [
@@ -32,8 +33,8 @@ interface CodePadProps {
 }
 
 /**
- * CodeMirror 6 bound to the board's shared code text. y-codemirror.next draws the other
- * users' carets and selections from awareness `user.name` / `user.color` / `user.colorLight`.
+ * CodeMirror 6 bound to the board's shared code text. remoteCarets.ts draws the other users'
+ * carets and selections from awareness `user.name` / `user.color` / `user.colorLight`.
  */
 export function CodePad({ doc, awareness, readOnly, toolbar, banner, below, extensions }: CodePadProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -53,7 +54,10 @@ export function CodePad({ doc, awareness, readOnly, toolbar, banner, below, exte
           javascript({ typescript: true }),
           padTheme,
           placeholder(PAD_PLACEHOLDER),
-          yCollab(ytext, awareness, { undoManager }),
+          // Sync and undo from y-codemirror.next; no awareness there, so its caret widget (which
+          // put names into the editable DOM) is never drawn: remoteCarets.ts draws them instead.
+          yCollab(ytext, null, { undoManager }),
+          remoteCaretsExtension(ytext, awareness),
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ 'aria-label': readOnly ? 'Code pad (read-only)' : 'Code pad' }),

@@ -45,7 +45,7 @@ const chrome = EditorView.theme({
   },
   '.cm-panels': { backgroundColor: 'var(--surface-2)', color: 'var(--text)' },
   '.cm-searchMatch': { backgroundColor: 'var(--pad-search)' },
-  // Remote carets from y-codemirror.next: keep the name flag readable over code.
+  // Remote carets (remoteCarets.ts): keep the name flag readable over code.
   '.cm-ySelectionInfo': { fontFamily: 'var(--font-ui)', fontWeight: '600', opacity: '1', padding: '1px 4px' },
 });
 

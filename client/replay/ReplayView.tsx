@@ -20,7 +20,7 @@ import { SplitPane } from '../room/SplitPane.js';
 import { useSplitRatio } from '../room/useSplitRatio.js';
 import { TimelineCursor } from './engine.js';
 import { IdleMap, SKIP_IDLE_THRESHOLD_MS } from './idle.js';
-import { filterMarkers, nextTarget, prevTarget, stepTargets } from './markers.js';
+import { eventTargets, filterMarkers, markerTargets, nextTarget, prevTarget } from './markers.js';
 import { mirrorBoard, visibleElementIds } from './mirror.js';
 import { OpenFileButton } from './OpenFileButton.js';
 import { ReplayPanel } from './ReplayPanel.js';
@@ -35,7 +35,6 @@ import { saveBytes } from '../lib/download.js';
 const Canvas = lazy(() => import('../canvas/Canvas.js'));
 
 export const SPEEDS = [1, 2, 4, 8, 16] as const;
-const SHIFT_STEP_MS = 10_000;
 /** The address bar follows the playhead (for sharing an instant) once it has rested this long. */
 const URL_SYNC_DELAY_MS = 400;
 
@@ -174,14 +173,17 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
     setPlaying(next);
   }, [seek, session]);
 
-  const targets = useMemo(() => stepTargets(session.markers, session.edits.filter((e) => e.who !== 'server'), who), [session, who]);
+  // ←/→ step marker to marker (each one, bursts included); Shift steps every single event.
+  const targets = useMemo(() => markerTargets(session.markers, who), [session, who]);
+  const singles = useMemo(() => eventTargets(session.markers, session.edits.filter((e) => e.who !== 'server'), who), [session, who]);
   const step = useCallback(
-    (direction: 1 | -1) => {
-      const target = direction > 0 ? nextTarget(targets, tRef.current) : prevTarget(targets, tRef.current);
+    (direction: 1 | -1, single = false) => {
+      const list = single ? singles : targets;
+      const target = direction > 0 ? nextTarget(list, tRef.current) : prevTarget(list, tRef.current);
       if (target !== null) seek(target);
       else seek(direction > 0 ? session.end : session.start);
     },
-    [targets, seek, session],
+    [targets, singles, seek, session],
   );
 
   useEffect(() => {
@@ -193,12 +195,10 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
           togglePlay();
           break;
         case 'ArrowLeft':
-          if (event.shiftKey) seek(tRef.current - SHIFT_STEP_MS);
-          else step(-1);
+          step(-1, event.shiftKey);
           break;
         case 'ArrowRight':
-          if (event.shiftKey) seek(tRef.current + SHIFT_STEP_MS);
-          else step(1);
+          step(1, event.shiftKey);
           break;
         case 'Home':
           seek(session.start);
@@ -318,7 +318,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
       </main>
       <footer className="replay-controls" aria-label="Playback">
         <div className="replay-transport">
-          <button type="button" className="button button-small" data-testid="replay-prev" onClick={() => step(-1)} title="Previous event (←)" aria-label="Previous event">
+          <button type="button" className="button button-small" data-testid="replay-prev" onClick={(e) => step(-1, e.shiftKey)} title="Previous marker (←); Shift: previous single event" aria-label="Previous marker">
             <StepIcon direction={-1} />
           </button>
           <button
@@ -331,7 +331,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
           >
             {playing ? '❚❚ Pause' : '▶ Play'}
           </button>
-          <button type="button" className="button button-small" data-testid="replay-next" onClick={() => step(1)} title="Next event (→)" aria-label="Next event">
+          <button type="button" className="button button-small" data-testid="replay-next" onClick={(e) => step(1, e.shiftKey)} title="Next marker (→); Shift: next single event" aria-label="Next marker">
             <StepIcon direction={1} />
           </button>
           <span className="replay-clock mono" aria-live="off">

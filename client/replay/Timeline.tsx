@@ -1,6 +1,6 @@
-import { memo, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { IdleMap } from './idle.js';
-import { MARKER_LABELS, type Marker } from './markers.js';
+import { describeMarker, layoutMarkers, type Marker } from './markers.js';
 import type { ReplaySession } from './session.js';
 import { formatOffset } from './time.js';
 
@@ -30,6 +30,16 @@ export function Timeline({ session, t, idle, markers, who, onSeek }: TimelinePro
   const pos = (x: number) => percentAt(x, start, span);
   const track = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<Marker | null>(null);
+  // Marker layout is in pixels (a burst is what would overlap at this width): follow the width.
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = track.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    setWidth(el.clientWidth);
+    return () => observer.disconnect();
+  }, []);
 
   const lanes = useMemo(() => {
     const people = session.participants.filter((p) => who === null || p.key === who);
@@ -68,12 +78,13 @@ export function Timeline({ session, t, idle, markers, who, onSeek }: TimelinePro
           {idle.gaps.map(([a, b]) => (
             <span key={a} className="replay-idle" style={{ left: pos(a), width: `${(((b - a) / span) * 100).toFixed(3)}%` }} title="Idle: skipped quickly" />
           ))}
-          <MarkerRow markers={markers} start={start} span={span} onHover={setHover} onSeek={onSeek} />
+          <MarkerRow markers={markers} start={start} span={span} width={width} onHover={setHover} onSeek={onSeek} />
           <Lanes lanes={lanes} />
           <span className="replay-playhead" style={{ left: pos(t) }} aria-hidden="true" />
           {hover && (
             <span className="replay-tooltip" style={{ left: pos(hover.t) }} role="tooltip" data-testid="replay-tooltip">
-              <span className="mono">{formatOffset(hover.t - start)}</span> {hover.label}
+              <span className="mono">{formatOffset(hover.t - start)}</span> {describeMarker(hover)}
+              {hover.who && <span className="muted"> · {session.participant(hover.who)?.label ?? ''}</span>}
             </span>
           )}
         </div>
@@ -101,24 +112,45 @@ interface MarkerRowProps {
   markers: readonly Marker[];
   start: number;
   span: number;
+  /** the track's width in px (0 before the first layout) */
+  width: number;
   onHover: (update: (current: Marker | null) => Marker | null) => void;
   onSeek: (t: number) => void;
 }
 
-/** Memoised: the playhead moves every frame while playing; the markers do not. */
-const MarkerRow = memo(function MarkerRow({ markers, start, span, onHover, onSeek }: MarkerRowProps) {
+/**
+ * Memoised: the playhead moves every frame while playing; the markers do not. A burst of markers
+ * (closer than a slot at this width) is a group: a bracket under markers laid side by side, each
+ * still its own button seeking to its own time (markers.ts layoutMarkers).
+ */
+const MarkerRow = memo(function MarkerRow({ markers, start, span, width, onHover, onSeek }: MarkerRowProps) {
+  const { placed, groups } = useMemo(() => layoutMarkers(markers, start, span, width || 1000), [markers, start, span, width]);
+  const left = (x: number) => (width > 0 ? `${x.toFixed(1)}px` : percentAt(start + (x / 1000) * span, start, span));
   return (
     <div className="replay-marker-row">
-      {markers.map((m, i) => (
+      {groups.map((g, i) =>
+        g.count > 1 ? (
+          <span
+            key={`group-${i}`}
+            className="replay-marker-group"
+            data-testid="replay-marker-group"
+            data-count={g.count}
+            style={{ left: left(g.from - 5), width: `${(g.to - g.from + 10).toFixed(1)}px` }}
+            title={`${g.count} events close together`}
+            aria-hidden="true"
+          />
+        ) : null,
+      )}
+      {placed.map(({ marker: m, x }, i) => (
         <button
           key={`${m.kind}-${m.t}-${i}`}
           type="button"
           className={`replay-marker replay-marker-${m.kind}${m.pass === undefined ? '' : m.pass ? ' replay-marker-pass' : ' replay-marker-fail'}`}
-          style={{ left: percentAt(m.t, start, span) }}
+          style={{ left: left(x) }}
           data-testid="replay-marker"
           data-kind={m.kind}
           data-t-ms={Math.round(m.t - start)}
-          aria-label={`${formatOffset(m.t - start)} ${MARKER_LABELS[m.kind]}: ${m.label}`}
+          aria-label={`${formatOffset(m.t - start)} ${describeMarker(m)}`}
           onMouseEnter={() => onHover(() => m)}
           onMouseLeave={() => onHover((h) => (h === m ? null : h))}
           onFocus={() => onHover(() => m)}

@@ -237,21 +237,86 @@ export function filterMarkers(markers: readonly Marker[], who: string | null): M
   return who === null ? [...markers] : markers.filter((m) => m.who === undefined || m.who === who);
 }
 
-/** A pause longer than this before an edit makes that edit a step target ("they started typing"). */
-export const BURST_GAP_MS = 2000;
+/**
+ * The marker's sentence, naming its kind once: question labels already read "Question: …" and
+ * join/leave/run labels say what happened, so only signals and scores get a kind prefix.
+ */
+export function describeMarker(m: Pick<Marker, 'kind' | 'label'>): string {
+  const kind = MARKER_LABELS[m.kind];
+  if (m.label.toLowerCase().startsWith(kind.toLowerCase())) return m.label;
+  return m.kind === 'signal' || m.kind === 'score' ? `${kind}: ${m.label}` : m.label;
+}
+
+/** Width of one marker's slot on the track, in CSS pixels: closer markers would cover each other. */
+export const MARKER_SLOT_PX = 12;
+
+export interface PlacedMarker {
+  marker: Marker;
+  /** left edge offset of the marker's centre on the track, px */
+  x: number;
+  /** index into the groups */
+  group: number;
+}
+
+export interface MarkerGroup {
+  /** px span of the group's slots (centre of the first to centre of the last) */
+  from: number;
+  to: number;
+  count: number;
+}
 
 /**
- * Where prev/next step to: every marker, and the first edit of each burst of activity,
- * ascending and without duplicates.
+ * Lays the markers out on a track `widthPx` wide so that none covers another: a burst (markers
+ * closer than one slot) becomes a group whose markers sit side by side, one slot apart, starting
+ * where the first one happened; each stays its own button (reachable by pointer and Tab) and
+ * still seeks to its own time. Groups are pushed back from the right edge if they would overflow.
  */
-export function stepTargets(markers: readonly Marker[], edits: readonly { t: number; who: string }[], who: string | null): number[] {
-  const out: number[] = filterMarkers(markers, who).map((m) => m.t);
-  let last = Number.NEGATIVE_INFINITY;
-  for (const e of edits) {
-    if (who !== null && e.who !== who) continue;
-    if (e.t - last > BURST_GAP_MS) out.push(e.t);
-    last = e.t;
+export function layoutMarkers(markers: readonly Marker[], start: number, span: number, widthPx: number, slot = MARKER_SLOT_PX): { placed: PlacedMarker[]; groups: MarkerGroup[] } {
+  const sorted = [...markers].sort((a, b) => a.t - b.t);
+  const placed: PlacedMarker[] = [];
+  const groups: MarkerGroup[] = [];
+  const safeSpan = Math.max(1, span);
+  for (const marker of sorted) {
+    const natural = ((marker.t - start) / safeSpan) * widthPx;
+    const last = placed.at(-1);
+    if (last && natural < last.x + slot) {
+      const x = last.x + slot;
+      const group = groups[last.group]!;
+      group.to = x;
+      group.count++;
+      placed.push({ marker, x, group: last.group });
+    } else {
+      groups.push({ from: natural, to: natural, count: 1 });
+      placed.push({ marker, x: natural, group: groups.length - 1 });
+    }
   }
+  // Back from the right edge: the overflow moves left, pushing earlier markers only as needed.
+  let limit = widthPx;
+  for (let i = placed.length - 1; i >= 0; i--) {
+    const p = placed[i]!;
+    if (p.x > limit) p.x = limit;
+    limit = p.x - slot;
+  }
+  for (const g of groups) g.from = g.to = Number.NaN;
+  for (const p of placed) {
+    const g = groups[p.group]!;
+    g.from = Number.isNaN(g.from) ? p.x : Math.min(g.from, p.x);
+    g.to = Number.isNaN(g.to) ? p.x : Math.max(g.to, p.x);
+  }
+  return { placed, groups };
+}
+
+/** Every distinct time of a marker the filter lets through, ascending: where ←/→ step. */
+export function markerTargets(markers: readonly Marker[], who: string | null): number[] {
+  const out = filterMarkers(markers, who).map((m) => m.t);
+  out.sort((a, b) => a - b);
+  return out.filter((t, i) => i === 0 || t !== out[i - 1]);
+}
+
+/** Every single event (each edit and each marker), ascending and distinct: where Shift+←/→ step. */
+export function eventTargets(markers: readonly Marker[], edits: readonly { t: number; who: string }[], who: string | null): number[] {
+  const out = filterMarkers(markers, who).map((m) => m.t);
+  for (const e of edits) if (who === null || e.who === who) out.push(e.t);
   out.sort((a, b) => a - b);
   return out.filter((t, i) => i === 0 || t !== out[i - 1]);
 }

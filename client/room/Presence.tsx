@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { initials } from '../lib/colors.js';
 import { ROLE_LABEL } from '../lib/roles.js';
 import type { PresenceEntry } from './presence.js';
@@ -9,13 +9,15 @@ const NAMED_AVATARS = 4;
 interface PresenceProps {
   entries: PresenceEntry[];
   onEditSelf: () => void;
+  /** A control beside each person (the board's Follow / Bring everyone here). */
+  renderAction?: (entry: PresenceEntry) => ReactNode;
 }
 
 /**
  * Everyone in the room. The strip has a fixed height and a capped width (styles.css), so
  * people joining or leaving never shift the rest of the layout.
  */
-export function Presence({ entries, onEditSelf }: PresenceProps) {
+export function Presence({ entries, onEditSelf, renderAction }: PresenceProps) {
   return (
     <ul className="presence" data-testid="presence" aria-label="People in this interview">
       {entries.map((entry, index) => {
@@ -53,6 +55,7 @@ export function Presence({ entries, onEditSelf }: PresenceProps) {
             ) : (
               body
             )}
+            {renderAction?.(entry)}
           </li>
         );
       })}

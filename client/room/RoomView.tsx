@@ -19,6 +19,7 @@ import { SplitPane } from './SplitPane.js';
 import type { PanelMode } from './layout.js';
 import { ReconnectBanner } from './ReconnectBanner.js';
 import { ReplayButton } from './ReplayButton.js';
+import { BoardPresenceAction } from '../canvas/FollowControls.js';
 import { TopBar } from './TopBar.js';
 import { useAfterFirstPaint } from './useAfterFirstPaint.js';
 import { useBoardConnection } from './useBoardConnection.js';
@@ -110,6 +111,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onEditName={() => setOpen('name')}
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
+        presenceAction={awareness ? (entry) => <BoardPresenceAction awareness={awareness} role={role} clientId={entry.clientId} name={entry.user.name} isSelf={entry.isSelf} /> : undefined}
         actions={
           <>
             {canIn(kind, role, 'room.convert') && <ConvertButton roomId={roomId} token={token} />}

@@ -19,6 +19,8 @@ interface TopBarProps {
   onOpenShortcuts: () => void;
   /** Slot for the current question and timer (question-bank issue). */
   center?: ReactNode;
+  /** A control beside each person in the presence strip (the board's follow controls). */
+  presenceAction?: (entry: PresenceEntry) => ReactNode;
   /** Slot for Replay and A/V controls. */
   actions?: ReactNode;
 }
@@ -40,7 +42,7 @@ export function TopBar(props: TopBarProps) {
         {title}
       </h1>
       <div className="topbar-center">{props.center}</div>
-      <Presence entries={presence} onEditSelf={props.onEditName} />
+      <Presence entries={presence} onEditSelf={props.onEditName} {...(props.presenceAction ? { renderAction: props.presenceAction } : {})} />
       <ConnectionIndicator state={connection} unsynced={unsynced} />
       <div className="topbar-actions">
         {props.actions}

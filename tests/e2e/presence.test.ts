@@ -96,7 +96,10 @@ describe.skipIf(!hasBrowser)('presence between real browsers', () => {
       await cand.locator('[data-testid="pad"] .cm-content').click();
       await cand.keyboard.type('scores = q @ k.T');
       await cand.keyboard.press('Shift+Home');
-      await expect.poll(() => iv.locator('[data-testid="pad"] .cm-ySelectionInfo').allTextContents(), { timeout: 10_000 }).toContain('Cam');
+      // The name is an attribute shown by CSS, never text in the editor (see client/pad/remoteCarets.ts).
+      await expect
+        .poll(() => iv.locator('[data-testid="pad"] .cm-ySelectionInfo').evaluateAll((els) => els.map((el) => el.getAttribute('data-name'))), { timeout: 10_000 })
+        .toContain('Cam');
       await expect.poll(() => iv.locator('[data-testid="pad"] .cm-ySelection').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     } catch (err) {
       const shots = await screenshotAll(ctx.task.name, contexts);

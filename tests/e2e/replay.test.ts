@@ -205,17 +205,43 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       expect(played).toBeGreaterThan(200);
       expect(played).toBeLessThan(2500);
 
-      // --- keyboard: space plays and pauses, → steps to the next event, shift+← goes back 10 s
+      // --- keyboard: space plays and pauses, → steps to the next marker, shift+← one single event back
       await replay.keyboard.press('Home');
       await replay.locator('body').press('ArrowRight');
       const stepped = Number(await root.getAttribute('data-playhead-ms'));
       expect(stepped).toBeGreaterThan(start);
       await replay.locator('body').press('Shift+ArrowLeft');
-      expect(Number(await root.getAttribute('data-playhead-ms'))).toBe(start);
+      expect(Number(await root.getAttribute('data-playhead-ms'))).toBeLessThan(stepped);
+
       await replay.locator('body').press(' ');
       await expect.poll(() => replay.getByTestId('replay-play').getAttribute('aria-pressed')).toBe('true');
       await replay.locator('body').press(' ');
       await expect.poll(() => replay.getByTestId('replay-play').getAttribute('aria-pressed')).toBe('false');
+
+      // --- a burst (the score, run and signal land within milliseconds) is one group of markers
+      // side by side, each its own button seeking to its own time
+      const group = replay.getByTestId('replay-marker-group').first();
+      await group.waitFor();
+      expect(Number(await group.getAttribute('data-count'))).toBeGreaterThanOrEqual(3);
+      for (const kind of ['score', 'run', 'signal']) {
+        const marker = replay.locator(`[data-testid="replay-marker"][data-kind="${kind}"]`).first();
+        await marker.click();
+        expect(Number(await root.getAttribute('data-playhead-ms')) - start, kind).toBe(Number(await marker.getAttribute('data-t-ms')));
+      }
+      // labels name their kind once, and say who
+      const questionLabel = (await replay.locator('[data-testid="replay-marker"][data-kind="question"]').getAttribute('aria-label')) ?? '';
+      expect(questionLabel.match(/Question/g)?.length, questionLabel).toBe(1);
+      expect(await replay.locator('[data-testid="replay-marker"][data-kind="join"]').first().getAttribute('aria-label')).toMatch(/(Ines|Cam) \((interviewer|candidate)\) joined/);
+      // → goes marker to marker; Shift+→ stops at the single edits in between (rectangle A after the question)
+      await replay.locator('[data-testid="replay-marker"][data-kind="question"]').click();
+      const atQuestion = Number(await root.getAttribute('data-playhead-ms'));
+      await replay.locator('body').press('ArrowRight');
+      const nextMarker = Number(await root.getAttribute('data-playhead-ms'));
+      await replay.locator('[data-testid="replay-marker"][data-kind="question"]').click();
+      await replay.locator('body').press('Shift+ArrowRight');
+      const nextSingle = Number(await root.getAttribute('data-playhead-ms'));
+      expect(nextSingle).toBeGreaterThan(atQuestion);
+      expect(nextSingle).toBeLessThan(nextMarker);
 
       // --- clicking a marker seeks there: the question marker puts the question on screen
       const questionMarker = replay.locator('[data-testid="replay-marker"][data-kind="question"]');
@@ -272,7 +298,7 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       await screenshotAll(`replay-${ctx.task.name}`, contexts);
       throw error;
     }
-  });
+  }, 240_000); // two browsers, a replay tab and an offline one: past 120 s on a loaded machine
 });
 
 function formatMmSs(ms: number): string {

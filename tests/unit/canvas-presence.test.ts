@@ -215,6 +215,42 @@ describe('CanvasPresence', () => {
     );
   });
 
+  it('turns a Follow from the presence bar (local awareness `following`) into Excalidraw follow mode', () => {
+    const local = peer(alice);
+    const remote = peer(bob);
+    relay(remote, local);
+    const { api } = start(local);
+    local.setLocalStateField('following', remote.clientID);
+    expect(api.appState.userToFollow).toEqual({ socketId: socketIdOf(remote.clientID), username: 'Bob' });
+    // Excalidraw then announces it; the presence takes it up like an avatar click
+    api.emitFollow({ userToFollow: { socketId: socketIdOf(remote.clientID), username: 'Bob' }, action: 'FOLLOW' });
+    local.setLocalStateField('following', null);
+    expect(api.appState.userToFollow).toBeNull();
+  });
+
+  it('jumps to an interviewer\'s view on their summon, not on a candidate\'s, and reports it', () => {
+    const local = peer(bob);
+    const boss = peer(alice);
+    const other = peer({ ...bob, name: 'Eve' });
+    const events: unknown[] = [];
+    const api = new FakeExcalidraw();
+    presences.push(new CanvasPresence({ awareness: local, api, onPeerEvent: (e) => events.push(e) }));
+    const far = { minX: 5000, minY: 5000, maxX: 6000, maxY: 5600 };
+    for (const p of [boss, other]) {
+      p.setLocalStateField('viewport', far);
+      relay(p, local);
+    }
+    other.setLocalStateField('summon', { seq: 1 });
+    relay(other, local);
+    expect(events).toEqual([]);
+    boss.setLocalStateField('summon', { seq: 1 });
+    relay(boss, local);
+    expect(events).toEqual([{ kind: 'summon', clientId: boss.clientID, name: 'Alice', viewport: far }]);
+    const view = viewForBounds(far, api.getAppState());
+    expect(api.appState.scrollX).toBeCloseTo(view.scrollX);
+    expect(api.appState.scrollY).toBeCloseTo(view.scrollY);
+  });
+
   it('withdraws its pointer and follow on destroy, leaving the rest of the state', () => {
     const local = peer(alice);
     const { presence } = start(local);

@@ -97,11 +97,11 @@ describe('insertTemplate in the Canvas', () => {
     const center = viewportCenter(api.getAppState());
     let first: string[] = [];
     await act(async () => {
-      first = insertTemplate(api, q2);
+      first = (await insertTemplate(api, q2)).ids;
     });
     let second: string[] = [];
     await act(async () => {
-      second = insertTemplate(api, q2);
+      second = (await insertTemplate(api, q2)).ids;
     });
     expect(first.length).toBe(second.length);
     expect(first.filter((id) => second.includes(id))).toEqual([]);
@@ -118,10 +118,14 @@ describe('insertTemplate in the Canvas', () => {
       expect(block, t.id).toBeDefined();
       expect(t.index > block!.index, t.id).toBe(true);
     }
-    // Centred where the viewer looks.
+    // The first copy, on an empty board, is centred where the viewer looks.
     const [minX, minY, maxX, maxY] = getCommonBounds(api.getSceneElements().filter((e) => first.includes(e.id)));
     expect(Math.abs((minX + maxX) / 2 - center.x)).toBeLessThan(40);
     expect(Math.abs((minY + maxY) / 2 - center.y)).toBeLessThan(40);
+    // The second lands in free space beside it, not on top of it (placement.ts).
+    const [sMinX, sMinY, sMaxX, sMaxY] = getCommonBounds(api.getSceneElements().filter((e) => second.includes(e.id)));
+    const apart = sMinX >= maxX || sMaxX <= minX || sMinY >= maxY || sMaxY <= minY;
+    expect(apart).toBe(true);
     // The new blocks are selected, so the copy moves as one.
     expect(Object.keys(api.getAppState().selectedElementIds).every((id) => second.includes(id))).toBe(true);
 
@@ -187,6 +191,8 @@ describe('insertTemplate in the Canvas', () => {
     const hint = container.querySelector<HTMLElement>('[data-testid="empty-board-hint"]');
     expect(hint?.textContent).toContain(q2.title);
     await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="empty-board-insert"]')!.click());
+    // The insert is async (it waits for the label fonts first, fonts.ts): let it land.
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 20)));
     const once = api.getSceneElements().length;
     expect(once).toBeGreaterThan(20);
     expect(container.querySelector('[data-testid="empty-board-hint"]')).toBeNull();
@@ -194,6 +200,7 @@ describe('insertTemplate in the Canvas', () => {
     await act(async () => {
       window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyN', key: '˜', altKey: true, shiftKey: true }));
     });
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 20)));
     expect(api.getSceneElements().length).toBe(once * 2);
   });
 });

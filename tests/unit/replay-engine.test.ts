@@ -37,7 +37,7 @@ import {
 } from '../../shared/history.js';
 import { DocTimeline, TimelineCursor } from '../../client/replay/engine.js';
 import { IdleMap } from '../../client/replay/idle.js';
-import { BoardMarkers, eventMarkers, PanelMarkers, stepTargets, nextTarget, prevTarget } from '../../client/replay/markers.js';
+import { BoardMarkers, eventMarkers, PanelMarkers, markerTargets, eventTargets, nextTarget, prevTarget } from '../../client/replay/markers.js';
 import { mirrorBoard, patchText, visibleElementIds } from '../../client/replay/mirror.js';
 import { participantsOf, ReplaySession, type Recording } from '../../client/replay/session.js';
 import { seededRandom } from '../bench/stats.js';
@@ -455,11 +455,17 @@ describe('markers', () => {
 
     const events = eventMarkers([{ ts: 500, kind: 'join', role: 'candidate', name: 'Cam' }]);
     expect(events[0]).toMatchObject({ kind: 'join', t: 500, label: 'Cam (candidate) joined' });
-    const targets = stepTargets([...events, ...boardMarkers.markers], [{ t: 3000, who: 'x' }, { t: 3500, who: 'x' }, { t: 9000, who: 'x' }], null);
-    expect(targets).toEqual([500, 2000, 3000, 5000, 6000, 7000, 8000, 9000]);
-    expect(nextTarget(targets, 3000)).toBe(5000);
-    expect(prevTarget(targets, 3000)).toBe(2000);
-    expect(prevTarget(targets, 500)).toBeNull();
+    const all = [...events, ...boardMarkers.markers];
+    const edits = [{ t: 3000, who: 'x' }, { t: 3500, who: 'x' }, { t: 9000, who: 'x' }];
+    // ←/→: every marker; Shift: every single event too (edits included)
+    const targets = markerTargets(all, null);
+    expect(targets).toEqual(all.map((m) => m.t).sort((a, b) => a - b).filter((t, i, a) => i === 0 || t !== a[i - 1]));
+    const singles = eventTargets(all, edits, null);
+    expect(singles).toEqual([...new Set([...targets, 3000, 3500, 9000])].sort((a, b) => a - b));
+    const between = targets.find((t) => t > 3000)!;
+    expect(nextTarget(targets, 3000)).toBe(between);
+    expect(nextTarget(singles, 3000)).toBe(3500);
+    expect(prevTarget(targets, targets[0]!)).toBeNull();
   });
 });
 
