@@ -15,8 +15,13 @@ import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 120_000;
-/** A worker that has not reported its backend by then is considered broken. */
-export const WORKER_START_TIMEOUT_MS = 30_000;
+/**
+ * A worker that has not reported its backend by then is considered broken. Generous because a
+ * first WebGPU worker on a software adapter starts twice (its sync-readback test loses the GPU
+ * and a second worker replaces it, see ReadbackMemo): on this 2-core host under load that took
+ * over 30 s once auto no longer probed WebGPU at page load (issue 13).
+ */
+export const WORKER_START_TIMEOUT_MS = 60_000;
 /**
  * Warm workers kept for choices other than the current one: switching backends and back costs
  * no start-up, while an idle GPU context per backend tried is bounded.
