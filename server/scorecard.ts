@@ -15,7 +15,7 @@ import {
   readPanelScores,
   askedKey,
 } from '../shared/doc.js';
-import { RUBRIC, panelSummary, weightedScore } from '../shared/rubric.js';
+import { RUBRIC, overallCoverage, overallScore, panelSummary, questionCoverage, weightedScore } from '../shared/rubric.js';
 import type { Question } from '../shared/question.js';
 import type { RoomInfo, Scorecard, ScorecardQuestion, ScorecardRaterQuestion } from '../shared/api.js';
 
@@ -41,7 +41,7 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
     for (const r of raterIds) {
       const qs = scores[r]?.[id] ?? {};
       const w = weightedScore(qs);
-      byRater[r] = { score: w.score, coverage: w.coverage, scores: qs, note: stringOr(notes.get(noteKey(r, id)), '') };
+      byRater[r] = { score: w.score, coverage: w.weightCovered, coverageLabel: questionCoverage(w), scores: qs, note: stringOr(notes.get(noteKey(r, id)), '') };
     }
     const stats = summary.perQuestion[id]!;
     return {
@@ -61,7 +61,11 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
   });
   // Prototype-less: rater ids come from the doc (issue 12).
   const overallBy = Object.create(null) as Scorecard['overall']['byRater'];
-  for (const r of raterIds) overallBy[r] = summary.overall.byInterviewer[r] ?? { score: null, coverage: 0 };
+  for (const r of raterIds) {
+    // The panel's own arithmetic and wording for the overall coverage (LiveScores shows the same).
+    const o = overallScore(Object.hasOwn(scores, r) ? scores[r]! : {}, questionIds);
+    overallBy[r] = { score: summary.overall.byInterviewer[r]?.score ?? null, coverage: o.weightCovered, coverageLabel: overallCoverage(o) };
+  }
   return {
     room,
     generatedAt: now,
@@ -76,7 +80,6 @@ export function buildScorecard(room: RoomInfo, bank: (id: string) => Question | 
 
 const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
 const fmt = (n: number | null, digits = 1) => (n === null ? '—' : n.toFixed(digits));
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /**
@@ -107,7 +110,7 @@ export function scorecardMarkdown(card: Scorecard): string {
   lines.push('| interviewer | score (0–100) | coverage |', '|---|---|---|');
   for (const r of card.raters) {
     const o = card.overall.byRater[r.id]!;
-    lines.push(`| ${mdText(r.name)} | ${fmt(o.score)} | ${pct(o.coverage)} |`);
+    lines.push(`| ${mdText(r.name)} | ${fmt(o.score)} | ${o.coverageLabel} |`);
   }
   lines.push('', `Panel mean **${fmt(card.overall.mean)}** · sd ${fmt(card.overall.sd)} · range ${fmt(card.overall.range)}`);
   lines.push(
@@ -128,7 +131,7 @@ export function scorecardMarkdown(card: Scorecard): string {
         lines.push(`| ${c.label}: ${sub.label} | ${row.join(' | ')} |`);
       }
     }
-    lines.push(`| **weighted (0–100)** | ${card.raters.map((r) => `**${fmt(q.byRater[r.id]?.score ?? null)}** (${pct(q.byRater[r.id]?.coverage ?? 0)})`).join(' | ')} |`, '');
+    lines.push(`| **weighted (0–100)** | ${card.raters.map((r) => `**${fmt(q.byRater[r.id]?.score ?? null)}** (${q.byRater[r.id]?.coverageLabel ?? '—'})`).join(' | ')} |`, '');
     const asked = q.asked.followUps.filter(Boolean).length + q.asked.probing.filter(Boolean).length;
     lines.push(`Follow-ups and probing questions asked: ${asked} of ${q.asked.followUps.length + q.asked.probing.length}`, '');
     for (const r of card.raters) {

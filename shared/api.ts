@@ -163,7 +163,10 @@ export const LARGE_PASTE_CHARS = 200;
 
 export interface ScorecardRaterQuestion {
   score: number | null;
+  /** share of the rubric's weight backed by a rating, 0-1 (shared/rubric.ts `coverageLabel`) */
   coverage: number;
+  /** "12/16 · 90% of weight": the wording the live panel shows */
+  coverageLabel: string;
   scores: QuestionScores;
   note: string;
 }
@@ -185,7 +188,8 @@ export interface Scorecard {
   generatedAt: number;
   raters: Array<{ id: string; name: string }>;
   questions: ScorecardQuestion[];
-  overall: { byRater: Record<string, { score: number | null; coverage: number }>; mean: number | null; sd: number | null; range: number | null };
+  /** coverage as in ScorecardRaterQuestion; the label reads "2/3 questions · 40% of weight" */
+  overall: { byRater: Record<string, { score: number | null; coverage: number; coverageLabel: string }>; mean: number | null; sd: number | null; range: number | null };
   agreement: PanelAgreement;
   signals: Signal[];
   /** board images the interviewers attached, oldest first */

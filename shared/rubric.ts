@@ -334,6 +334,38 @@ export function weightedScore(scores: QuestionScores): WeightedScore {
   };
 }
 
+// ---- coverage: one definition, one wording ------------------------------------------------
+
+/**
+ * How much of the rubric a score rests on, said the same way everywhere it is shown (the live
+ * panel, the scorecard page, the Markdown and JSON exports; issue 13 found "12/16 · 90% of
+ * weight" in the panel and "75% scored" in the export for the same ratings). Coverage is the
+ * share of the rubric's WEIGHT backed by a rating (`weightCovered`), with the count beside it:
+ * a sub-criterion of technical depth (40% over 4) covers more than one of innovation (10% over 4),
+ * so a plain item count would overstate thin evidence on the heavy criteria.
+ */
+export function coveragePercent(fraction: number): string {
+  return `${Math.round(Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0)) * 100)}%`;
+}
+
+/** One question: "12/16 · 90% of weight" (sub-criteria scored, share of the weight). */
+export function coverageLabel(scored: number, total: number, weightCovered: number): string {
+  return `${scored}/${total} · ${coveragePercent(weightCovered)} of weight`;
+}
+
+/** All questions: "2/3 questions · 40% of weight" (questions with a score, mean share of the weight). */
+export function overallCoverageLabel(questionsScored: number, questionsTotal: number, weightCovered: number): string {
+  return `${questionsScored}/${questionsTotal} question${questionsTotal === 1 ? '' : 's'} · ${coveragePercent(weightCovered)} of weight`;
+}
+
+export function questionCoverage(result: Pick<WeightedScore, 'scored' | 'total' | 'weightCovered'>): string {
+  return coverageLabel(result.scored, result.total, result.weightCovered);
+}
+
+export function overallCoverage(result: Pick<OverallScore, 'questionsScored' | 'questionsTotal' | 'weightCovered'>): string {
+  return overallCoverageLabel(result.questionsScored, result.questionsTotal, result.weightCovered);
+}
+
 // ---- one interviewer, all questions -------------------------------------------------------
 
 export interface OverallScore {

@@ -33,19 +33,10 @@ export function formatAlpha(alpha: number | null | undefined): string {
   return alpha === null || alpha === undefined || !Number.isFinite(alpha) ? NO_VALUE : signed(alpha, 2);
 }
 
-export function percent(fraction: number): string {
-  return `${Math.round(Math.max(0, Math.min(1, fraction)) * 100)}%`;
-}
+export { coveragePercent as percent } from '../../shared/rubric.js';
 
-/** "7/16 · 55% of weight": how much of one question's rubric a score rests on. */
-export function formatCoverage(scored: number, total: number, weightCovered: number): string {
-  return `${scored}/${total} · ${percent(weightCovered)} of weight`;
-}
-
-/** "2/3 questions · 40% of weight" for an overall score. */
-export function formatOverallCoverage(questionsScored: number, questionsTotal: number, weightCovered: number): string {
-  return `${questionsScored}/${questionsTotal} question${questionsTotal === 1 ? '' : 's'} · ${percent(weightCovered)} of weight`;
-}
+/** Coverage is worded once, in shared/rubric.ts, for the panel and the scorecard exports alike. */
+export { coverageLabel as formatCoverage, overallCoverageLabel as formatOverallCoverage } from '../../shared/rubric.js';
 
 const numberFormat = new Intl.NumberFormat('en');
 

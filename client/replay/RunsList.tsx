@@ -1,19 +1,13 @@
 import type { Verdict } from '../../shared/challenge.js';
 import type { RunRecord } from '../../shared/doc.js';
-import { runPassed } from './markers.js';
+import { runOutcome } from '../../shared/runOutcome.js';
 
-const DONE = new Set<RunRecord['status']>(['ok', 'error', 'timeout', 'stopped', 'declined']);
-
-function outcome(run: RunRecord, verdict: Verdict | null): { text: string; tone: 'pass' | 'fail' | 'pending' } {
-  if (!DONE.has(run.status)) return { text: run.status === 'requested' ? 'requested' : 'running…', tone: 'pending' };
-  const pass = runPassed(run, verdict);
-  if (run.kind === 'check' && run.status === 'ok') {
-    // Only the server's verdict counts; the record's own `checks` came from the browser.
-    if (!verdict) return { text: 'not verified by the server', tone: 'pending' };
-    const passed = verdict.cases.filter((c) => c.pass).length;
-    return { text: `${passed}/${verdict.cases.length} passed · verified by server`, tone: pass ? 'pass' : 'fail' };
-  }
-  return { text: run.status, tone: pass ? 'pass' : 'fail' };
+/** The same word and colour as the live console's badge (shared/runOutcome.ts). */
+function outcome(run: RunRecord, verdict: Verdict | null): { text: string; tone: 'pass' | 'fail' | 'pending' | 'muted' } {
+  const o = runOutcome(run, verdict);
+  if (o.detail) return { text: `${o.word} · ${o.detail} · verified by server`, tone: o.tone };
+  if (o.word === 'unverified') return { text: 'not verified by the server', tone: o.tone };
+  return { text: o.word, tone: o.tone };
 }
 
 /** The runs console as it stood at the playhead, newest first: who, backend, time, output. */
@@ -31,7 +25,7 @@ export function RunsList({ runs, verdicts }: { runs: readonly RunRecord[]; verdi
             const by = run.ranBy ?? run.requestedBy;
             const firstLine = run.error?.message ?? run.value ?? run.console?.at(-1)?.text ?? '';
             return (
-              <li key={run.id} className={`replay-run replay-run-${o.tone}`} data-testid="replay-run" data-status={run.status}>
+              <li key={run.id} className={`replay-run replay-run-${o.tone}`} data-testid="replay-run" data-status={run.status} data-tone={o.tone}>
                 <span className="replay-run-dot" aria-hidden="true" />
                 <span className="replay-run-head">
                   <strong>{run.kind === 'check' ? 'Check' : 'Run'}</strong> {o.text}

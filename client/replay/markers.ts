@@ -23,6 +23,7 @@ import type { Verdict } from '../../shared/challenge.js';
 import type { HistoryAuthor, HistoryEvent } from '../../shared/history.js';
 import type { AppliedUpdate } from './engine.js';
 import { RUBRIC } from '../../shared/rubric.js';
+import { runOutcome } from '../../shared/runOutcome.js';
 
 export const MARKER_KINDS = ['join', 'leave', 'question', 'run', 'signal', 'score'] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
@@ -72,23 +73,17 @@ const SUB_LABELS = new Map<string, string>(RUBRIC.flatMap((c) => c.subCriteria.m
 /**
  * A check passed only on the server's word (its verdict in the board's server-only `verdicts`
  * map); the run record's own `checks` were written by the browser that ran it and can be forged.
+ * The same rule as every other view's badge (shared/runOutcome.ts).
  */
 export function runPassed(run: RunRecord, verdict: Verdict | null = null): boolean {
-  if (run.status !== 'ok') return false;
-  return run.kind === 'check' ? verdict !== null && verdict.pass : true;
+  return runOutcome(run, verdict).tone === 'pass';
 }
 
-function runLabel(run: RunRecord, pass: boolean, verdict: Verdict | null): string {
+function runLabel(run: RunRecord, verdict: Verdict | null): string {
   const who = run.ranBy ?? run.requestedBy;
   const what = run.kind === 'check' ? 'Check' : 'Run';
-  let outcome: string;
-  if (run.kind === 'check' && run.status === 'ok') {
-    outcome = verdict
-      ? `${pass ? 'passed' : 'failed'} (${verdict.cases.filter((c) => c.pass).length}/${verdict.cases.length} cases, verified by server)`
-      : 'finished (not verified by the server)';
-  } else {
-    outcome = run.status === 'ok' ? 'finished' : run.status === 'error' ? 'failed' : run.status;
-  }
+  const o = runOutcome(run, verdict);
+  const outcome = o.detail ? `${o.word} (${o.passed}/${o.total} cases, verified by server)` : o.word === 'unverified' ? 'finished (not verified by the server)' : o.word;
   const backend = run.backend ? ` on ${run.backend}` : '';
   return `${what} ${outcome}${backend} · ${who.name || who.role}`;
 }
@@ -136,7 +131,7 @@ export class BoardMarkers {
         const verdict = readVerdict(doc, run.id);
         const pass = runPassed(run, verdict);
         const who = run.ranBy ?? run.requestedBy;
-        const marker: Marker = { kind: 'run', t, label: runLabel(run, pass, verdict), pass, who: participantKey(who.role, who.name) };
+        const marker: Marker = { kind: 'run', t, label: runLabel(run, verdict), pass, who: participantKey(who.role, who.name) };
         this.markers.push(marker);
         // The verdict lands just after the record; the marker keeps the run's time and takes its outcome.
         if (run.kind === 'check' && run.status === 'ok' && !verdict) this.awaitingVerdict.set(run.id, { marker, run });
@@ -148,7 +143,7 @@ export class BoardMarkers {
         if (!verdict) continue;
         this.awaitingVerdict.delete(runId);
         marker.pass = runPassed(run, verdict);
-        marker.label = runLabel(run, marker.pass, verdict);
+        marker.label = runLabel(run, verdict);
       }
     }
   };

@@ -15,7 +15,10 @@ import { clampTimeoutMs } from './pool.js';
 import type { BackendChoice } from './protocol.js';
 import { isTerminal } from './runRecords.js';
 import { RunsConsole } from './RunsConsole.js';
-import { RunToolbar, type ChallengeStatus, type RunTarget } from './RunToolbar.js';
+import { RunToolbar, type RunTarget } from './RunToolbar.js';
+import { ChallengeBrief } from './ChallengeBrief.js';
+import { useChallenge } from './useChallenge.js';
+import './runner.css';
 import { persistAllowRemote, readStoredBackend, readStoredTimeoutMs, useRoomRunners, useRunnerController, useRuns, useVerdicts } from './useRunner.js';
 
 interface RunnerPadProps {
@@ -56,7 +59,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
   const [timeoutSeconds, setTimeoutSeconds] = useState(() => readStoredTimeoutMs() / 1000);
   const [target, setTarget] = useState<RunTarget>('self');
   const [confirmStarter, setConfirmStarter] = useState(false);
-  const challenge = useChallengeStatus(controller, challengeId);
+  const { status: challenge, spec } = useChallenge(controller, challengeId);
 
   // A chosen candidate who left is no longer a target.
   useEffect(() => {
@@ -143,6 +146,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
 
   return (
     <div className="runner-pad" onKeyDown={onKeyDown}>
+      {spec && spec.id === challengeId && <ChallengeBrief spec={spec} />}
       <CodePad
         doc={doc}
         awareness={awareness}
@@ -197,28 +201,6 @@ function useSettled(ms: number): boolean {
     return () => clearTimeout(timer);
   }, [ms]);
   return settled;
-}
-
-/** Loads the current question's challenge (for Check and the starter code) as soon as it is set. */
-function useChallengeStatus(controller: ReturnType<typeof useRunnerController>['controller'], challengeId: string | null): ChallengeStatus | null {
-  const [status, setStatus] = useState<ChallengeStatus | null>(null);
-  useEffect(() => {
-    if (!challengeId) {
-      setStatus(null);
-      return;
-    }
-    setStatus({ id: challengeId, phase: 'loading' });
-    if (!controller) return;
-    let live = true;
-    controller.challenge(challengeId).then(
-      (spec) => live && setStatus({ id: challengeId, phase: 'ready', title: spec.title }),
-      (error: unknown) => live && setStatus({ id: challengeId, phase: 'error', message: `The challenge could not be loaded: ${error instanceof Error ? error.message : String(error)}` }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [controller, challengeId]);
-  return status;
 }
 
 /**

@@ -1,10 +1,12 @@
 import { memo, useState } from 'react';
 import type { Tolerance, Verdict } from '../../shared/challenge.js';
-import type { RunRecord, RunStatus } from '../../shared/doc.js';
+import type { RunRecord } from '../../shared/doc.js';
+import { runOutcome } from '../../shared/runOutcome.js';
 import { userColor } from '../lib/colors.js';
 import { ROLE_LABEL } from '../lib/roles.js';
 import { checkView, type CheckView } from './checkView.js';
 import { isTerminal } from './runRecords.js';
+import './runner.css';
 
 interface RunsConsoleProps {
   runs: RunRecord[];
@@ -14,16 +16,6 @@ interface RunsConsoleProps {
   present: ReadonlySet<number> | null;
   onShowLine: (line: number) => void;
 }
-
-const STATUS_LABEL: Record<RunStatus, string> = {
-  requested: 'waiting',
-  running: 'running',
-  ok: 'ok',
-  error: 'error',
-  timeout: 'timed out',
-  stopped: 'stopped',
-  declined: 'declined',
-};
 
 /** Everyone's runs, newest first: who ran it where, on what, for how long, and what came out. */
 export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, onShowLine }: RunsConsoleProps) {
@@ -42,7 +34,7 @@ export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, 
           {newestFirst.length === 0 ? (
             <p className="runs-empty muted small">Runs show here for everyone: output, returned value, errors and checks.</p>
           ) : (
-            newestFirst.map((run) => <RunRecordView key={run.id} run={run} check={checkView(run, verdicts.get(run.id))} present={present} onShowLine={onShowLine} />)
+            newestFirst.map((run) => <RunRecordView key={run.id} run={run} check={checkView(run, verdicts.get(run.id))} verdict={verdicts.get(run.id)} present={present} onShowLine={onShowLine} />)
           )}
         </div>
       )}
@@ -50,7 +42,7 @@ export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, 
   );
 });
 
-function RunRecordView({ run, check, present, onShowLine }: { run: RunRecord; check: CheckView; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
+function RunRecordView({ run, check, verdict, present, onShowLine }: { run: RunRecord; check: CheckView; verdict: Verdict | undefined; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
   const executor = run.ranBy ?? (run.target === undefined ? run.requestedBy : null);
   const executorId = run.target ?? run.requestedBy.clientId;
   // A run whose browser left can never report; say so instead of spinning forever.
@@ -68,7 +60,7 @@ function RunRecordView({ run, check, present, onShowLine }: { run: RunRecord; ch
       data-verified={check.state === 'none' ? '' : String(check.state === 'verified')}
     >
       <header className="run-head">
-        <StatusChip status={run.status} orphaned={orphaned} />
+        <StatusChip run={run} verdict={verdict} orphaned={orphaned} />
         <span className="run-who" title={ROLE_LABEL[who.role]}>
           <span className="run-dot" style={{ background: userColor(who.role, who.clientId).color }} aria-hidden="true" />
           {who.name}
@@ -137,12 +129,14 @@ function RunRecordView({ run, check, present, onShowLine }: { run: RunRecord; ch
   );
 }
 
-function StatusChip({ status, orphaned }: { status: RunStatus; orphaned: boolean }) {
-  const live = status === 'running' || status === 'requested';
+/** The badge: word and colour from the run's outcome (a failed check is red "failed", not a green "ok"). */
+function StatusChip({ run, verdict, orphaned }: { run: RunRecord; verdict: Verdict | undefined; orphaned: boolean }) {
+  const live = run.status === 'running' || run.status === 'requested';
+  const outcome = runOutcome(run, verdict, { orphaned });
   return (
-    <span className={`run-status run-status-${status}`} data-testid="run-status">
+    <span className={`run-status run-tone-${outcome.tone}`} data-testid="run-status" data-tone={outcome.tone} title={outcome.detail}>
       {live && !orphaned && <span className="spinner spinner-inline" aria-hidden="true" />}
-      {orphaned ? 'interrupted' : STATUS_LABEL[status]}
+      {outcome.word}
     </span>
   );
 }

@@ -86,3 +86,19 @@ export function describeWasm(simd: boolean): string {
 }
 
 export const CPU_ADAPTER = 'cpu (JavaScript)';
+
+/** Whether a described adapter (describeGpuAdapter / describeWebglRenderer) is a software one. */
+export function isSoftwareAdapter(description: string): boolean {
+  return description.endsWith('(software)');
+}
+
+/**
+ * Why `auto` passes over a GPU backend, or null to use it. A software adapter (SwiftShader,
+ * a fallback adapter) runs shaders on the CPU: on it a 6-case attention check took 6.4-7.7 s on
+ * webgpu (each new shader compiles in 1.2-1.5 s) against well under 1 s on wasm (issue 13;
+ * tests/bench/runner.ts measures both), so auto goes on to wasm there. A fixed choice is honoured.
+ */
+export function autoSkipReason(choice: BackendChoice, backend: RunBackend, adapter: string): string | null {
+  if (choice !== 'auto' || (backend !== 'webgpu' && backend !== 'webgl')) return null;
+  return isSoftwareAdapter(adapter) ? `software adapter (${adapter}), slower than wasm; pick ${backend} to use it anyway` : null;
+}

@@ -5,6 +5,7 @@
  */
 import type { Tolerance, Verdict } from '../../shared/challenge.js';
 import type { RunRecord } from '../../shared/doc.js';
+import { verdictFor } from '../../shared/runOutcome.js';
 
 export interface VerifiedCase {
   name: string;
@@ -39,7 +40,9 @@ export function checkView(run: RunRecord, verdict: Verdict | null | undefined): 
     const c = local[i];
     return c && c.name === name && typeof c.ms === 'number' ? c.ms : null;
   };
-  if (verdict && verdict.runId === run.id && verdict.challengeId === run.challengeId) {
+  const judged = verdictFor(run, verdict);
+  if (judged) {
+    const verdict = judged;
     const cases = verdict.cases.map((c, i): VerifiedCase => ({
       name: c.name,
       example: c.example,

@@ -1,8 +1,12 @@
 /**
- * The page's side of the runner: one fresh worker per run, with the next one started (and its
- * backend probed) as soon as a run ends, so Run answers without paying for tfjs start-up. A
- * timeout or Stop terminates the worker outright: that is the only way to stop a `while (true)`
- * or a GPU job, and it frees everything the snippet allocated.
+ * The page's side of the runner: one warm worker per backend choice, kept across runs, so a
+ * second run reuses tfjs's start-up and every shader it compiled (issue 13: with a fresh worker
+ * per run, software WebGPU recompiled each shader and a 6-case attention check took 6.4-7.7 s).
+ * The worker resets the run's globals and tensors when it ends and says whether that worked
+ * (`reusable`); a worker that could not be reset, a timeout and Stop all terminate it outright:
+ * that is the only way to stop a `while (true)` or a GPU job, and it frees everything the
+ * snippet allocated. Only this page's runs use its workers: the page's own person, or an
+ * interviewer's remote run of the same room pad on this machine (see worker.ts `resetRun`).
  */
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
 import { MAX_CONSOLE_LINES } from './output.js';
@@ -11,8 +15,18 @@ import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 120_000;
-/** A worker that has not reported its backend by then is considered broken. */
-export const WORKER_START_TIMEOUT_MS = 30_000;
+/**
+ * A worker that has not reported its backend by then is considered broken. Generous because a
+ * first WebGPU worker on a software adapter starts twice (its sync-readback test loses the GPU
+ * and a second worker replaces it, see ReadbackMemo): on this 2-core host under load that took
+ * over 30 s once auto no longer probed WebGPU at page load (issue 13).
+ */
+export const WORKER_START_TIMEOUT_MS = 60_000;
+/**
+ * Warm workers kept for choices other than the current one: switching backends and back costs
+ * no start-up, while an idle GPU context per backend tried is bounded.
+ */
+export const MAX_IDLE_WORKERS = 3;
 
 export function clampTimeoutMs(ms: number): number {
   if (!Number.isFinite(ms)) return DEFAULT_TIMEOUT_MS;
@@ -36,7 +50,7 @@ export interface RunJob {
 }
 
 /** What the worker reported (its RunResult), plus what only the pool knows: timeouts, stops, the backend. */
-export interface RunOutcome extends Omit<RunResult, 'id' | 'status'> {
+export interface RunOutcome extends Omit<RunResult, 'id' | 'status' | 'reusable'> {
   status: RunResult['status'] | 'timeout' | 'stopped';
   backend?: RunBackend;
   adapter?: string;
@@ -139,11 +153,12 @@ interface ActiveRun {
   console: RunConsoleLine[];
   /** when the run message went to the worker (null while the worker is still starting) */
   startedAt: number | null;
-  finish: (outcome: Omit<RunOutcome, 'console' | 'backend' | 'adapter' | 'fallbackReason'> & { console?: RunConsoleLine[] }) => void;
+  finish: (outcome: Omit<RunOutcome, 'console' | 'backend' | 'adapter' | 'fallbackReason'> & { console?: RunConsoleLine[]; reusable?: boolean }) => void;
 }
 
 export class RunnerPool {
-  private warm: Slot | null = null;
+  /** idle warm workers by choice, least recently used first */
+  private readonly idle = new Map<BackendChoice, Slot>();
   private active: ActiveRun | null = null;
   private choice: BackendChoice = 'auto';
   private disposed = false;
@@ -159,20 +174,51 @@ export class RunnerPool {
     return this.active !== null;
   }
 
+  private get warm(): Slot | null {
+    return this.idle.get(this.choice) ?? null;
+  }
+
+  /** How many workers are alive (idle or running): for tests. */
+  get workerCount(): number {
+    return this.idle.size + (this.active ? 1 : 0);
+  }
+
   /** What the warm worker runs on (or the last run's worker, while a run is active). */
   get info(): BackendInfo | null {
     return this.warm?.info ?? this.active?.slot.info ?? null;
   }
 
-  /** Starts a warm worker for `choice` if none is ready (a changed choice replaces it). */
+  /** Makes `choice` current and starts a warm worker for it if none is idle (others stay warm, up to MAX_IDLE_WORKERS). */
   warmUp(choice: BackendChoice = this.choice): void {
     if (this.disposed) return;
+    const changed = this.choice !== choice;
     this.choice = choice;
-    if (this.warm && this.warm.choice !== choice) {
-      this.warm.worker.terminate();
-      this.warm = null;
+    const slot = this.idle.get(choice);
+    if (slot) {
+      if (changed && slot.info) this.options.onInfo?.(slot.info);
+      return;
     }
-    if (!this.warm && !this.active) this.warm = this.spawn(choice);
+    if (!this.active) this.keepIdle(this.spawn(choice));
+  }
+
+  /** Puts a slot in the idle set as most recently used, terminating the least recently used beyond the cap (never the current choice's). */
+  private keepIdle(slot: Slot): void {
+    this.idle.delete(slot.choice);
+    this.idle.set(slot.choice, slot);
+    slot.onFailure = () => {
+      if (slot === this.warm) this.options.onInfo?.(null);
+      // A broken idle worker is not kept: the next run for its choice starts a fresh one.
+      if (this.idle.get(slot.choice) === slot) {
+        this.idle.delete(slot.choice);
+        slot.worker.terminate();
+      }
+    };
+    for (const [choice, other] of this.idle) {
+      if (this.idle.size <= MAX_IDLE_WORKERS) break;
+      if (choice === this.choice) continue;
+      other.worker.terminate();
+      this.idle.delete(choice);
+    }
   }
 
   private spawn(choice: BackendChoice): Slot {
@@ -191,18 +237,17 @@ export class RunnerPool {
       },
       choice,
     );
-    slot.onFailure = () => {
-      if (slot === this.warm) this.options.onInfo?.(null);
-    };
     return slot;
   }
 
-  /** Runs one job on a fresh worker; resolves (never rejects) with what happened. */
+  /** Runs one job on the warm worker for its backend (or a new one); resolves (never rejects) with what happened. */
   run(job: RunJob): Promise<RunOutcome> {
     if (this.disposed) return Promise.resolve({ status: 'error', console: [], durationMs: 0, error: { message: 'The runner was closed.' } });
     if (this.active) return Promise.resolve({ status: 'error', console: [], durationMs: 0, error: { message: 'Another run is still in progress.' } });
-    const slot = this.warm ?? this.spawn(job.backend);
-    this.warm = null;
+    const idle = this.idle.get(job.backend);
+    const slot = idle && !idle.failure ? idle : this.spawn(job.backend);
+    if (idle && idle !== slot) idle.worker.terminate();
+    this.idle.delete(job.backend);
     const startTimeoutMs = this.options.startTimeoutMs ?? WORKER_START_TIMEOUT_MS;
     return new Promise<RunOutcome>((resolve) => {
       const timers: ReturnType<typeof setTimeout>[] = [];
@@ -212,23 +257,27 @@ export class RunnerPool {
         job,
         console: [],
         startedAt: null,
-        finish: (outcome) => {
+        finish: ({ reusable, ...outcome }) => {
           if (done) return;
           done = true;
           timers.forEach(clearTimeout);
           slot.onMessage = null;
           slot.onFailure = null;
-          slot.worker.terminate();
           if (this.active === active) this.active = null;
+          // Kept only when the worker finished on its own and reset itself; a timeout or Stop
+          // (a loop, a GPU job still queued) and anything it could not reset end the worker.
+          const keep = reusable === true && (outcome.status === 'ok' || outcome.status === 'error') && !slot.failure && !this.disposed;
+          if (keep) this.keepIdle(slot);
+          else slot.worker.terminate();
           const info = slot.info;
           resolve({
             ...outcome,
             console: outcome.console ?? active.console,
             ...(info ? { backend: info.backend, adapter: info.adapter, ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}) } : {}),
           });
-          // The next run gets a fresh worker, warming up now that this one is gone. The last
-          // known backend stays published until it reports, so nobody's view flickers.
-          if (!this.disposed) this.warm = this.spawn(this.choice);
+          // The current choice always has a warm worker waiting. The last known backend stays
+          // published until a new one reports, so nobody's view flickers.
+          if (!this.disposed && !this.idle.has(this.choice)) this.keepIdle(this.spawn(this.choice));
         },
       };
       this.active = active;
@@ -274,7 +323,7 @@ export class RunnerPool {
   dispose(): void {
     this.disposed = true;
     this.stop();
-    this.warm?.worker.terminate();
-    this.warm = null;
+    for (const slot of this.idle.values()) slot.worker.terminate();
+    this.idle.clear();
   }
 }

@@ -58,6 +58,11 @@ export interface RunResult {
   outputs?: (SerializedValue | null)[];
   durationMs: number;
   truncated?: boolean;
+  /**
+   * The worker reset the run's globals and tensors and may take the next run (pool.ts keeps it
+   * warm); false or absent: the page terminates it.
+   */
+  reusable?: boolean;
 }
 
 export type FromWorker =

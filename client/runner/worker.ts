@@ -18,7 +18,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { compareValues, type CaseResult, type SerializedValue } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
-import { CPU_ADAPTER, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type BackendSelection } from './backend.js';
+import { CPU_ADAPTER, autoSkipReason, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type Attempt, type BackendSelection } from './backend.js';
 import { formatConsoleArgs, formatValue, tensorsIn, type TensorLike } from './format.js';
 import { MAX_ERROR_CHARS, OutputBuffer, clip } from './output.js';
 import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
@@ -33,7 +33,72 @@ interface WorkerScope {
   addEventListener(type: 'unhandledrejection', listener: (event: PromiseRejectionEvent) => void): void;
 }
 const scope = self as unknown as WorkerScope;
-const post = (message: FromWorker) => scope.postMessage(message);
+// Bound now: a snippet that patches the global scope's postMessage cannot forge a later run's messages.
+const postMessage = scope.postMessage.bind(scope);
+const post = (message: FromWorker) => postMessage(message);
+/** The console's own methods, put back after each run (captureConsole replaces them while one runs). */
+const NATIVE_CONSOLE: Record<string, unknown> = { ...(globalThis.console as unknown as Record<string, unknown>) };
+
+/** The global object's own properties, and the values of its `on…` event handler attributes. */
+interface GlobalSnapshot {
+  descriptors: Map<PropertyKey, PropertyDescriptor>;
+  handlers: Map<PropertyKey, unknown>;
+}
+
+function snapshotGlobals(): GlobalSnapshot {
+  const descriptors = new Map<PropertyKey, PropertyDescriptor>();
+  const handlers = new Map<PropertyKey, unknown>();
+  const g = globalThis as unknown as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(globalThis)) {
+    const d = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (!d) continue;
+    descriptors.set(key, d);
+    // onmessage and friends are accessors whose value lives inside the browser: compare values.
+    if (typeof key === 'string' && key.startsWith('on') && d.set) handlers.set(key, readGlobal(g, key));
+  }
+  // the prototype chain's handler attributes (WorkerGlobalScope's onmessage, onerror, …)
+  for (let proto = Object.getPrototypeOf(globalThis); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, key);
+      if (key.startsWith('on') && d?.set && !handlers.has(key)) handlers.set(key, readGlobal(g, key));
+    }
+  }
+  return { descriptors, handlers };
+}
+
+function readGlobal(g: Record<PropertyKey, unknown>, key: string): unknown {
+  try {
+    return g[key];
+  } catch {
+    return null;
+  }
+}
+
+/** Puts the global object back as `base` found it; false when something could not be. */
+function restoreGlobals(base: GlobalSnapshot): boolean {
+  let clean = true;
+  const g = globalThis as unknown as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(globalThis)) {
+    if (!base.descriptors.has(key) && !Reflect.deleteProperty(globalThis, key)) clean = false;
+  }
+  for (const [key, d] of base.descriptors) {
+    const now = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (now && now.value === d.value && now.get === d.get && now.set === d.set) continue;
+    try {
+      Object.defineProperty(globalThis, key, d);
+    } catch {
+      clean = false;
+    }
+  }
+  for (const [key, value] of base.handlers) {
+    try {
+      if (g[key] !== value) g[key] = value;
+    } catch {
+      clean = false;
+    }
+  }
+  return clean;
+}
 
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
 
@@ -57,25 +122,41 @@ function requestWasm(): Promise<WasmFiles> {
   return wasmFiles;
 }
 
-async function attempt(backend: RunBackend): Promise<string | null> {
+/** Tries one backend for `choice`; under auto, a software GPU adapter is declined before tfjs touches it. */
+const attemptFor =
+  (choice: BackendChoice): Attempt =>
+  async (backend: RunBackend): Promise<string | null> => {
+    switch (backend) {
+      case 'webgpu': {
+        if (!('gpu' in navigator) || !navigator.gpu) return 'not available in this browser (no navigator.gpu)';
+        const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+        if (!adapter) return 'no adapter (navigator.gpu.requestAdapter() returned null)';
+        const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+        const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+        const described = describeGpuAdapter(info, legacyFallback);
+        const skip = autoSkipReason(choice, backend, described);
+        if (skip) return skip;
+        if (!(await tf.setBackend('webgpu'))) return "tf.setBackend('webgpu') returned false (the device could not be created)";
+        if (tf.getBackend() !== 'webgpu') return `tfjs is on ${tf.getBackend()} after setBackend('webgpu')`;
+        current = { backend, adapter: described };
+        return null;
+      }
+      case 'webgl': {
+        // Read the renderer on a throwaway context first, so auto never builds tfjs's webgl backend on a software one.
+        const skip = autoSkipReason(choice, backend, probeWebglRenderer());
+        if (skip) return skip;
+        if (!(await tf.setBackend('webgl'))) return "tf.setBackend('webgl') returned false (no WebGL context in a worker here)";
+        if (tf.getBackend() !== 'webgl') return `tfjs is on ${tf.getBackend()} after setBackend('webgl')`;
+        current = { backend, adapter: webglRenderer() };
+        return null;
+      }
+      default:
+        return attemptOther(backend);
+    }
+  };
+
+async function attemptOther(backend: 'wasm' | 'cpu'): Promise<string | null> {
   switch (backend) {
-    case 'webgpu': {
-      if (!('gpu' in navigator) || !navigator.gpu) return 'not available in this browser (no navigator.gpu)';
-      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!adapter) return 'no adapter (navigator.gpu.requestAdapter() returned null)';
-      if (!(await tf.setBackend('webgpu'))) return "tf.setBackend('webgpu') returned false (the device could not be created)";
-      if (tf.getBackend() !== 'webgpu') return `tfjs is on ${tf.getBackend()} after setBackend('webgpu')`;
-      const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
-      const legacyFallback = (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-      current = { backend, adapter: describeGpuAdapter(info, legacyFallback) };
-      return null;
-    }
-    case 'webgl': {
-      if (!(await tf.setBackend('webgl'))) return "tf.setBackend('webgl') returned false (no WebGL context in a worker here)";
-      if (tf.getBackend() !== 'webgl') return `tfjs is on ${tf.getBackend()} after setBackend('webgl')`;
-      current = { backend, adapter: webglRenderer() };
-      return null;
-    }
     case 'wasm': {
       if (!wasmPathsSet) {
         const files = await requestWasm();
@@ -102,6 +183,21 @@ async function attempt(backend: RunBackend): Promise<string | null> {
   }
 }
 
+/** The renderer of a fresh WebGL2 context, described; "unknown renderer" where there is none. */
+function probeWebglRenderer(): string {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return describeWebglRenderer(null);
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return describeWebglRenderer(null);
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return describeWebglRenderer(renderer);
+  } catch {
+    return describeWebglRenderer(null);
+  }
+}
+
 function webglRenderer(): string {
   try {
     const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
@@ -116,7 +212,7 @@ function webglRenderer(): string {
 /** Switches (at a run whose choice differs from the warm one's); a run never tests sync readback. */
 async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (current && currentChoice === choice) return current;
-  return adopt(choice, await selectBackend(choice, attempt));
+  return adopt(choice, await selectBackend(choice, attemptFor(choice)));
 }
 
 /** Records the backend `selectBackend` just made live, and tells the page. */
@@ -368,37 +464,47 @@ function compactOutput(value: SerializedValue): SerializedValue {
   }
 }
 
-async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+type ResultMessage = Extract<FromWorker, { type: 'result' }>;
+
+/** Runs one snippet (or check) and returns its result; `run` resets the worker around it. */
+async function execute(message: Extract<ToWorker, { type: 'run' }>): Promise<ResultMessage> {
   const { id, code, challenge } = message;
   const out = new OutputBuffer();
   let durationMs = 0;
-  const finish = (result: Partial<Extract<FromWorker, { type: 'result' }>> & { status: 'ok' | 'error' }) =>
-    post({ type: 'result', id, console: out.lines, durationMs, ...(out.truncated ? { truncated: true } : {}), ...result });
+  const finish = (result: Partial<ResultMessage> & { status: 'ok' | 'error' }): ResultMessage => ({
+    type: 'result',
+    id,
+    console: out.lines,
+    durationMs,
+    ...(out.truncated ? { truncated: true } : {}),
+    ...result,
+  });
 
   try {
     await useBackend(message.backend);
   } catch (error) {
-    finish({ status: 'error', error: { message: clip(error instanceof Error ? error.message : String(error), MAX_ERROR_CHARS) } });
-    return;
+    return finish({ status: 'error', error: { message: clip(error instanceof Error ? error.message : String(error), MAX_ERROR_CHARS) } });
   }
   const header = await measureHeaderLines();
   const compiled = compileSnippet(code, challenge?.functionName);
   if (!compiled.ok) {
-    finish({ status: 'error', error: compiled.error });
-    return;
+    return finish({ status: 'error', error: compiled.error });
   }
   let fn: (...args: unknown[]) => Promise<unknown>;
   try {
     fn = new AsyncFunction(...SNIPPET_PARAMS, compiled.body);
   } catch (error) {
     // What sucrase accepted but the engine did not (e.g. a duplicate `let`); engines give no line here.
-    finish({ status: 'error', error: describeThrown(error, header, compiled) });
-    return;
+    return finish({ status: 'error', error: describeThrown(error, header, compiled) });
   }
   const describe = (thrown: unknown) => describeThrown(thrown, header, compiled);
   const { console: snippetConsole, flush } = captureConsole(id, out);
-  scope.addEventListener('error', (event) => snippetConsole.error('Uncaught', event.error ?? event.message));
-  scope.addEventListener('unhandledrejection', (event) => snippetConsole.error('Unhandled promise rejection:', event.reason));
+  activeConsole = snippetConsole;
+  // The first snippet this worker runs fixes the baseline its later runs are reset to.
+  baselineGlobals ??= snapshotGlobals();
+  tensorsBefore = tf.memory().numTensors;
+  tf.engine().startScope();
+  scopeOpen = true;
 
   const exportsObject: Record<string, unknown> = {};
   const moduleObject = { exports: exportsObject };
@@ -412,24 +518,69 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       const { checks, outputs } = await runChecks(exported, challenge, describe);
       durationMs = performance.now() - started;
       await flush();
-      finish({ status: 'ok', checks, outputs });
-      return;
+      return finish({ status: 'ok', checks, outputs });
     }
     await settleTensors(returned);
     durationMs = performance.now() - started;
     await flush();
-    finish({ status: 'ok', ...(returned === undefined ? {} : { value: out.fitValue(formatValue(returned)) }) });
+    return finish({ status: 'ok', ...(returned === undefined ? {} : { value: out.fitValue(formatValue(returned)) }) });
   } catch (error) {
     durationMs = performance.now() - started;
     await flush();
-    finish({ status: 'error', error: describe(error) });
+    return finish({ status: 'error', error: describe(error) });
   }
+}
+
+/** The snippet console of the run in progress: uncaught errors and rejections go there. */
+let activeConsole: Console | null = null;
+let baselineGlobals: GlobalSnapshot | null = null;
+let tensorsBefore = 0;
+let scopeOpen = false;
+
+// Once per worker (not per run, which would stack a listener per run on a warm worker).
+scope.addEventListener('error', (event) => {
+  if (!activeConsole) return;
+  event.preventDefault();
+  activeConsole.error('Uncaught', event.error ?? event.message);
+});
+scope.addEventListener('unhandledrejection', (event) => {
+  if (!activeConsole) return;
+  event.preventDefault();
+  activeConsole.error('Unhandled promise rejection:', event.reason);
+});
+
+/**
+ * One run on a warm worker: the snippet, then the reset that lets the next run start clean.
+ * Tensors the run created are freed (its engine scope ends, its variables are disposed); the
+ * global object is put back as the first run found it (properties added are deleted, replaced
+ * ones restored, `on…` handlers cleared); the console methods tfjs prints through are restored.
+ * `reusable` is false when any of that failed (a tensor kept past the scope, a global that
+ * cannot be deleted), and the page then terminates this worker instead of keeping it.
+ * Not reset: prototypes of built-ins a snippet patched, and timers it left running. Both stay
+ * within this page's runs: the same person's, or an interviewer's remote run of the room's own
+ * pad on this machine; checks are judged by the server whatever the worker says.
+ */
+async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  const result = await execute(message);
+  let reusable = true;
+  try {
+    if (scopeOpen) tf.engine().endScope();
+    scopeOpen = false;
+    tf.disposeVariables();
+    if (tf.memory().numTensors > tensorsBefore) reusable = false;
+    if (baselineGlobals && !restoreGlobals(baselineGlobals)) reusable = false;
+    Object.assign(globalThis.console, NATIVE_CONSOLE);
+  } catch {
+    reusable = false;
+  }
+  activeConsole = null;
+  post({ ...result, reusable });
 }
 
 async function init(choice: BackendChoice): Promise<void> {
   try {
     // The test runs before the guard goes on: it has to try the real readback.
-    const selection = await selectBackend(choice, attempt);
+    const selection = await selectBackend(choice, attemptFor(choice));
     if (current?.backend === 'webgpu') {
       const key = readbackKey(current.adapter);
       syncReadbackOk = readbackMemo[key] ?? syncReadbackWorks();

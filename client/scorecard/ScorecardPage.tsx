@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ALPHA_NULL_REASONS, RUBRIC } from '../../shared/rubric.js';
 import { ApiRequestError, fetchScorecard } from '../lib/api.js';
 import { Markdown } from '../lib/Markdown.js';
-import { formatAlpha, formatScore, formatSpread, formatTimeOfDay, percent, signalLabel } from '../lib/scoreFormat.js';
+import { formatAlpha, formatScore, formatSpread, formatTimeOfDay, signalLabel } from '../lib/scoreFormat.js';
 import { StatusScreen } from '../lib/StatusScreen.js';
 import { claimRoomToken } from '../lib/token.js';
 import { ScorecardAttachments } from './ScorecardAttachments.js';
@@ -132,7 +132,7 @@ function ScorecardView({ card, roomId, token, onReload }: { card: Scorecard; roo
                   Overall score
                 </th>
                 <th scope="col" className="sc-num">
-                  Rubric items scored
+                  Coverage
                 </th>
               </tr>
             </thead>
@@ -143,7 +143,9 @@ function ScorecardView({ card, roomId, token, onReload }: { card: Scorecard; roo
                   <tr key={rater.id} data-testid="sc-rater" data-rater-name={rater.name}>
                     <th scope="row">{rater.name}</th>
                     <td className="sc-num">{formatScore(entry?.score)}</td>
-                    <td className="sc-num">{entry ? percent(entry.coverage) : '—'}</td>
+                    <td className="sc-num" data-testid="sc-overall-coverage">
+                      {entry ? entry.coverageLabel : '—'}
+                    </td>
                   </tr>
                 );
               })}
@@ -258,7 +260,12 @@ function QuestionBlock({ question, index, raters }: { question: ScorecardQuestio
                 return (
                   <td key={r.id} className="sc-num">
                     <strong>{formatScore(entry?.score)}</strong>
-                    {entry && <span className="muted small"> · {percent(entry.coverage)} scored</span>}
+                    {entry && (
+                      <span className="muted small" data-testid="sc-question-coverage">
+                        {' '}
+                        · {entry.coverageLabel}
+                      </span>
+                    )}
                   </td>
                 );
               })}

@@ -1,7 +1,10 @@
 /**
  * The snippet runner in real Chromium (software WebGPU here, a real adapter on a GPU machine):
  * how long until the first worker is ready after the room opens (cold), how long a trivial run
- * takes with a warm worker, and scaled dot-product attention (seq 256 and 1024, d 64) per backend.
+ * takes with a warm worker, scaled dot-product attention (seq 256 and 1024, d 64) per backend,
+ * and (issue 13) Check of the attention challenge's 6 cases per backend, cold (the first check
+ * on a fresh worker: every shader compiles) and warm (the same worker again: compiled pipelines
+ * reused), with the goals warm webgpu on a software adapter ≤ 10× warm wasm, and warm wasm < 1 s.
  * Times come from the run records the runner writes into board.runs (measured inside the worker,
  * readback included), read by a plain y-websocket client, plus page-side wall time for warm runs.
  */
@@ -13,6 +16,36 @@ import { connect, createRoom, testConfig, waitSynced } from '../support/server.j
 import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, runControl } from '../support/browser.js';
 
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+const CHECK_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+/** A correct attention for the q1 challenge (6 cases, 2 of them examples). */
+const CHECK_CODE = `export function scaledDotProductAttention(q, k, v, mask) {
+  return tf.tidy(() => {
+    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
+    const blocked = tf.equal(mask, 0);
+    const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
+    const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
+    const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
+    return tf.matMul(tf.mul(weights, mask), v);
+  });
+}`;
+
+export interface CheckTiming {
+  backend: string;
+  actualBackend: string;
+  adapter: string;
+  cases: number;
+  /** in-worker time of the whole check (the candidate's function on every case, read back) */
+  coldMs: number | null;
+  coldWallMs: number | null;
+  /** medians over the warm repeats, same worker */
+  warmMs: number | null;
+  warmWallMs: number | null;
+  warmSamples: number[];
+  /** whether the warm checks ran on the cold check's worker (a tag on tfjs's backend object survived) */
+  reused: boolean;
+  error?: string;
+}
 const SEQS = [256, 1024] as const;
 const D = 64;
 
@@ -23,6 +56,9 @@ export interface RunnerBenchResult {
   coldReadyMs: number;
   warmRunMs: { median: number; samples: number[] };
   attention: Array<{ backend: string; seq: number; medianMs: number | null; samples: number[]; actualBackend: string; adapter: string; error?: string }>;
+  checks: CheckTiming[];
+  /** warm webgpu check / warm wasm check, both measured in this run; null when either is missing */
+  webgpuOverWasm: number | null;
 }
 
 const attentionCode = (seq: number) => `const q = tf.randomNormal([${seq}, ${D}], 0, 1, 'float32', 1);
@@ -46,12 +82,19 @@ async function setPad(page: Page, code: string) {
 
 export async function runRunnerBench(options: { repeats?: number } = {}): Promise<RunnerBenchResult> {
   const repeats = options.repeats ?? 3;
-  if (!chromiumAvailable()) return { skipped: 'no Chromium', chromium: '', adapter: '', coldReadyMs: NaN, warmRunMs: { median: NaN, samples: [] }, attention: [] };
+  if (!chromiumAvailable())
+    return { skipped: 'no Chromium', chromium: '', adapter: '', coldReadyMs: NaN, warmRunMs: { median: NaN, samples: [] }, attention: [], checks: [], webgpuOverWasm: null };
   requireBuiltClient();
   const server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
   const browser = await launch(['--enable-unsafe-webgpu']);
   try {
     const room = await createRoom(server.url, 'runner bench');
+    // q1 carries the attention challenge: Check needs it on the board
+    await fetch(`${server.url}/api/rooms/${room.room.id}/session/current`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${room.links.interviewer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionId: 'q1' }),
+    });
     const probe = connect(server.url, room.room.id, 'board', room.links.observer.token);
     await waitSynced(probe);
     const runs = boardRuns(probe.doc);
@@ -81,13 +124,13 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
     const coldReadyMs = Date.now() - t0;
 
     await (await runControl(page, 'timeout-input')).fill('120');
-    const runOnce = async (code: string, backend: string) => {
+    const runOnce = async (code: string, backend: string, button: 'run' | 'check' = 'run') => {
       await (await runControl(page, 'backend-select')).selectOption(backend);
       await setPad(page, code);
       const before = new Set(runs.toArray().map((r) => r.id));
-      await page.waitForFunction(() => !(document.querySelector('[data-testid="run"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 60_000 });
+      await page.waitForFunction((b) => !(document.querySelector(`[data-testid="${b}"]`) as HTMLButtonElement | null)?.disabled, button, { timeout: 60_000 });
       const start = Date.now();
-      await page.getByTestId('run').click();
+      await page.getByTestId(button).click();
       const rec = await waitRun((r) => !before.has(r.id) && done(r));
       return { rec, wallMs: Date.now() - start };
     };
@@ -116,9 +159,55 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
         attention.push({ backend, seq, medianMs: samples.length ? median(samples) : null, samples, actualBackend, adapter: adapterText, ...(error ? { error } : {}) });
       }
     }
+    const checks: CheckTiming[] = [];
+    for (const backend of CHECK_BACKENDS) {
+      const tag = `tag-${backend}`;
+      // the tag goes on tfjs's backend object (no global, so it survives the reset between runs)
+      const cold = await runOnce(`tf.backend().attnBenchTag = '${tag}';\n${CHECK_CODE}`, backend, 'check');
+      const timing: CheckTiming = {
+        backend,
+        actualBackend: cold.rec.backend ?? '',
+        adapter: cold.rec.adapter ?? '',
+        cases: cold.rec.checks?.length ?? 0,
+        coldMs: cold.rec.status === 'ok' ? (cold.rec.durationMs ?? null) : null,
+        coldWallMs: cold.wallMs,
+        warmMs: null,
+        warmWallMs: null,
+        warmSamples: [],
+        reused: false,
+        ...(cold.rec.status === 'ok' ? {} : { error: cold.rec.error?.message ?? cold.rec.status }),
+      };
+      if (cold.rec.status === 'ok') {
+        const wall: number[] = [];
+        for (let i = 0; i < repeats; i++) {
+          const warm = await runOnce(`${CHECK_CODE}\nif (tf.backend().attnBenchTag !== '${tag}') throw new Error('fresh worker');`, backend, 'check');
+          if (warm.rec.status !== 'ok') {
+            timing.error = warm.rec.error?.message ?? warm.rec.status;
+            break;
+          }
+          timing.warmSamples.push(warm.rec.durationMs ?? NaN);
+          wall.push(warm.wallMs);
+        }
+        timing.reused = timing.warmSamples.length === repeats;
+        timing.warmMs = timing.warmSamples.length ? median(timing.warmSamples) : null;
+        timing.warmWallMs = wall.length ? median(wall) : null;
+      }
+      checks.push(timing);
+    }
+    const warmOf = (b: string) => checks.find((c) => c.backend === b && c.actualBackend === b)?.warmMs ?? null;
+    const gpu = warmOf('webgpu');
+    const wasm = warmOf('wasm');
     probe.destroy();
     const adapter = attention.find((a) => a.actualBackend === 'webgpu')?.adapter ?? attention[0]?.adapter ?? '';
-    return { chromium: browser.version(), adapter, coldReadyMs, warmRunMs: { median: median(warm), samples: warm }, attention };
+    return {
+      chromium: browser.version(),
+      adapter,
+      coldReadyMs,
+      warmRunMs: { median: median(warm), samples: warm },
+      attention,
+      checks,
+      webgpuOverWasm: gpu !== null && wasm !== null && wasm > 0 ? gpu / wasm : null,
+    };
   } finally {
     await browser.close();
     await server.close();
@@ -142,10 +231,24 @@ export function formatRunnerMarkdown(r: RunnerBenchResult): string {
     ),
     '',
     '- attention = softmax(QKᵀ/√d)·V on random [seq, 64] tensors, with the result read back (`await data()`); times are measured inside the worker and recorded in board.runs, after one unmeasured run per cell.',
-    '- every run gets a fresh worker (the sandbox design), so webgpu and webgl times include compiling their shaders for that worker; SwiftShader (software) compiles slowly, a real GPU far faster.',
+    '- the first run on each backend starts its worker and compiles its shaders; later runs reuse that warm worker (one per backend choice, reset between runs). SwiftShader (software) compiles slowly, a real GPU far faster.',
+    '',
+    '#### Check: the attention challenge (6 cases), cold and warm, per backend',
+    '',
+    '| backend asked | ran on | adapter | cases | cold ms (in worker / wall) | warm ms (in worker / wall) | warm samples | same worker |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- | --- |',
+    ...r.checks.map(
+      (c) =>
+        `| ${c.backend} | ${c.actualBackend || '—'} | ${c.adapter || '—'} | ${c.cases} | ${ms(c.coldMs)} / ${ms(c.coldWallMs)} | ${c.error && c.warmMs === null ? `failed: ${c.error}` : `${ms(c.warmMs)} / ${ms(c.warmWallMs)}`} | ${c.warmSamples.map((s) => s.toFixed(0)).join(', ')} | ${c.reused ? 'yes' : 'no'} |`,
+    ),
+    '',
+    `- warm webgpu / warm wasm, side by side in this run: **${r.webgpuOverWasm === null ? '—' : `${r.webgpuOverWasm.toFixed(1)}×`}** (goal ≤ 10× on a software adapter); warm wasm check **${ms(r.checks.find((c) => c.backend === 'wasm')?.warmMs ?? null)} ms** (goal < 1000 ms).`,
+    '- "in worker" is the run record\'s duration (the function on every case, outputs read back); "wall" is page time from the Check click to the finished record, which adds the server\'s verdict round trip.',
   ];
   return lines.join('\n') + '\n';
 }
+
+const ms = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(0));
 
 export const formatRunnerText = formatRunnerMarkdown;
 

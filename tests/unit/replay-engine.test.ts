@@ -410,6 +410,8 @@ describe('markers', () => {
       backendRequested: 'auto',
       createdAt: 0,
       timeoutMs: 1000,
+      // a check's verdict counts only for its own challenge (shared/runOutcome.ts)
+      ...(kind === 'check' ? { challengeId: 'x' } : {}),
       ...(pass === undefined ? {} : { checks: [{ name: 'c', pass, maxAbsError: 0, tolerance: { atol: 0, rtol: 0 } as never, ms: 1 }] }),
     });
     boardRuns(board).push([run('r1', 'running')]);

@@ -5,6 +5,11 @@ import {
   CRITERION_IDS,
   RUBRIC,
   RUBRIC_SUB_CRITERION_IDS,
+  coverageLabel,
+  coveragePercent,
+  overallCoverage,
+  overallCoverageLabel,
+  questionCoverage,
   isScore,
   krippendorffAlpha,
   overallScore,
@@ -439,5 +444,30 @@ describe('panelSummary', () => {
   it('is perfect agreement (alpha 1) when interviewers match item by item with variation', () => {
     const sheet = { q1: { ...criterion('technical-depth', 5), ...criterion('communication', 2) } };
     expect(panelSummary({ alice: sheet, bob: sheet }, ['q1']).agreement.alpha).toBe(1);
+  });
+});
+
+describe('coverage wording (one definition for the panel and the exports)', () => {
+  it('is the share of the weight, with the count beside it', () => {
+    // all four technical-depth sub-criteria (40% of the weight) vs all four innovation ones (10%)
+    const depth = weightedScore(Object.fromEntries(RUBRIC[0]!.subCriteria.map((s) => [s.id, 3])));
+    const innovation = weightedScore(Object.fromEntries(RUBRIC[RUBRIC.length - 1]!.subCriteria.map((s) => [s.id, 3])));
+    expect(questionCoverage(depth)).toBe(`${RUBRIC[0]!.subCriteria.length}/16 · 40% of weight`);
+    expect(questionCoverage(innovation)).toBe(`${RUBRIC[RUBRIC.length - 1]!.subCriteria.length}/16 · 10% of weight`);
+    expect(questionCoverage(weightedScore({}))).toBe('0/16 · 0% of weight');
+    expect(coverageLabel(16, 16, 1)).toBe('16/16 · 100% of weight');
+  });
+
+  it('overall: questions with a score, and the mean share of the weight over the listed questions', () => {
+    const all = Object.fromEntries(RUBRIC_SUB_CRITERION_IDS.map((id) => [id, 4]));
+    expect(overallCoverage(overallScore({ q1: all }, ['q1', 'q2']))).toBe('1/2 questions · 50% of weight');
+    expect(overallCoverageLabel(1, 1, 0.999)).toBe('1/1 question · 100% of weight');
+  });
+
+  it('clamps and rounds the percentage', () => {
+    expect(coveragePercent(0.004)).toBe('0%');
+    expect(coveragePercent(0.995)).toBe('100%');
+    expect(coveragePercent(1.5)).toBe('100%');
+    expect(coveragePercent(Number.NaN)).toBe('0%');
   });
 });

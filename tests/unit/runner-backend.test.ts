@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RunBackend } from '../../shared/doc.js';
 import {
+  autoSkipReason,
   backendOrder,
   describeGpuAdapter,
   describeWebglRenderer,
   isBackendChoice,
+  isSoftwareAdapter,
   selectBackend,
 } from '../../client/runner/backend.js';
 
@@ -87,5 +89,37 @@ describe('adapter text', () => {
     expect(describeWebglRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)')).toBe('swiftshader (software)');
     expect(describeWebglRenderer('Apple M2')).toBe('Apple M2');
     expect(describeWebglRenderer('')).toBe('unknown renderer');
+  });
+});
+
+describe('auto passes over software GPU adapters (issue 13)', () => {
+  it('skips a SwiftShader or fallback WebGPU adapter and a software WebGL renderer under auto only', () => {
+    const swiftshader = describeGpuAdapter({ vendor: 'google', architecture: 'swiftshader' });
+    const fallback = describeGpuAdapter({ vendor: 'acme', isFallbackAdapter: true });
+    expect(isSoftwareAdapter(swiftshader)).toBe(true);
+    expect(isSoftwareAdapter(fallback)).toBe(true);
+    expect(autoSkipReason('auto', 'webgpu', swiftshader)).toMatch(/^software adapter \(swiftshader \(software\)\)/);
+    expect(autoSkipReason('auto', 'webgpu', fallback)).toMatch(/software adapter/);
+    const softGl = describeWebglRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)');
+    expect(autoSkipReason('auto', 'webgl', softGl)).toMatch(/software adapter/);
+    // a chosen backend is honoured even on software
+    expect(autoSkipReason('webgpu', 'webgpu', swiftshader)).toBeNull();
+    expect(autoSkipReason('webgl', 'webgl', softGl)).toBeNull();
+  });
+
+  it('keeps a hardware adapter, and never skips wasm or cpu', () => {
+    const nvidia = describeGpuAdapter({ vendor: 'nvidia', architecture: 'hopper' });
+    expect(isSoftwareAdapter(nvidia)).toBe(false);
+    expect(autoSkipReason('auto', 'webgpu', nvidia)).toBeNull();
+    expect(autoSkipReason('auto', 'webgl', describeWebglRenderer('ANGLE (NVIDIA, NVIDIA H200 Direct3D11 vs_5_0 ps_5_0)'))).toBeNull();
+    expect(autoSkipReason('auto', 'wasm', 'wasm (simd)')).toBeNull();
+    expect(autoSkipReason('auto', 'cpu', 'cpu (JavaScript)')).toBeNull();
+  });
+
+  it('selectBackend then lands on wasm and says why, in order', async () => {
+    const adapters: Record<string, string> = { webgpu: 'swiftshader (software)', webgl: 'swiftshader (software)', wasm: 'wasm (simd)', cpu: 'cpu' };
+    const selection = await selectBackend('auto', async (b) => autoSkipReason('auto', b, adapters[b]!));
+    expect(selection.backend).toBe('wasm');
+    expect(selection.fallbackReason).toMatch(/^webgpu: software adapter .*; webgl: software adapter/);
   });
 });

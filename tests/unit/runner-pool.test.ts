@@ -6,12 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { boardCode, type RunRecord } from '../../shared/doc.js';
-import { RunnerPool, clampTimeoutMs, type RunnerWorker } from '../../client/runner/pool.js';
+import { MAX_IDLE_WORKERS, RunnerPool, clampTimeoutMs, type RunnerWorker } from '../../client/runner/pool.js';
 import type { FromWorker, ToWorker } from '../../client/runner/protocol.js';
 import { RunnerController } from '../../client/runner/RunnerController.js';
 import { findRun, readRuns } from '../../client/runner/runRecords.js';
 
-/** Answers like the real worker: code with `hang` never returns; `readbackBroken` fails the readback test where it is not known yet. */
+/**
+ * Answers like the real worker: code with `hang` never returns; code with `dirty` leaves
+ * something the worker cannot reset (reusable: false); `readbackBroken` fails the readback test
+ * where it is not known yet.
+ */
 class FakeWorker implements RunnerWorker {
   static all: FakeWorker[] = [];
   onmessage: ((event: MessageEvent<FromWorker>) => void) | null = null;
@@ -37,7 +41,7 @@ class FakeWorker implements RunnerWorker {
     } else if (message.type === 'run') {
       this.send({ type: 'console', id: message.id, line: { level: 'log', text: 'started' } });
       if (message.code.includes('hang')) return;
-      this.send({ type: 'result', id: message.id, status: 'ok', console: [{ level: 'log', text: 'started' }], value: `ran: ${message.code}`, durationMs: 3 });
+      this.send({ type: 'result', id: message.id, status: 'ok', console: [{ level: 'log', text: 'started' }], value: `ran: ${message.code}`, durationMs: 3, reusable: !message.code.includes('dirty') });
     }
   }
   terminate(): void {
@@ -59,7 +63,7 @@ afterEach(() => {
 });
 
 describe('RunnerPool', () => {
-  it('runs on the warm worker, then discards it and warms a fresh one', async () => {
+  it('runs on the warm worker and keeps it warm for the next run (compiled shaders survive)', async () => {
     const infos: unknown[] = [];
     const pool = new RunnerPool({ createWorker: () => new FakeWorker(), fetchWasm: noWasm, onInfo: (i) => infos.push(i) });
     pool.warmUp('auto');
@@ -67,11 +71,47 @@ describe('RunnerPool', () => {
     expect(pool.info).toEqual({ backend: 'webgpu', adapter: 'swiftshader (software)' });
     const outcome = await pool.run({ id: 'r1', code: 'return 1', backend: 'auto', timeoutMs: 1000 });
     expect(outcome).toMatchObject({ status: 'ok', value: 'ran: return 1', backend: 'webgpu', adapter: 'swiftshader (software)', console: [{ level: 'log', text: 'started' }] });
+    expect(outcome).not.toHaveProperty('reusable');
+    expect((await pool.run({ id: 'r2', code: 'return 2', backend: 'auto', timeoutMs: 1000 })).value).toBe('ran: return 2');
+    // one worker took both runs
+    expect(FakeWorker.all).toHaveLength(1);
+    expect(FakeWorker.all[0]!.terminated).toBe(false);
+    expect(FakeWorker.all[0]!.received.filter((m) => m.type === 'run').map((m) => m.type === 'run' && m.id)).toEqual(['r1', 'r2']);
+    pool.dispose();
+    expect(FakeWorker.all[0]!.terminated).toBe(true);
+  });
+
+  it('terminates a worker that could not reset itself, and warms a fresh one', async () => {
+    const pool = new RunnerPool({ createWorker: () => new FakeWorker(), fetchWasm: noWasm });
+    expect((await pool.run({ id: 'r1', code: 'dirty', backend: 'auto', timeoutMs: 1000 })).status).toBe('ok');
     expect(FakeWorker.all[0]!.terminated).toBe(true);
     expect(FakeWorker.all).toHaveLength(2);
     expect(FakeWorker.all[1]!.terminated).toBe(false);
+    await pool.run({ id: 'r2', code: 'x', backend: 'auto', timeoutMs: 1000 });
+    expect(FakeWorker.all[1]!.received.some((m) => m.type === 'run' && m.id === 'r2')).toBe(true);
     pool.dispose();
-    expect(FakeWorker.all[1]!.terminated).toBe(true);
+  });
+
+  it('keeps one warm worker per backend choice, up to MAX_IDLE_WORKERS', async () => {
+    const infos: unknown[] = [];
+    const pool = new RunnerPool({ createWorker: () => new FakeWorker(), fetchWasm: noWasm, onInfo: (i) => infos.push(i) });
+    pool.warmUp('auto');
+    await pool.run({ id: 'r1', code: 'x', backend: 'auto', timeoutMs: 1000 });
+    pool.warmUp('wasm');
+    await pool.run({ id: 'r2', code: 'x', backend: 'wasm', timeoutMs: 1000 });
+    expect(pool.workerCount).toBe(2);
+    // back to auto: its worker is still warm and takes the run, and its backend is published at once
+    const published = infos.length;
+    pool.warmUp('auto');
+    expect(infos.length).toBe(published + 1);
+    await pool.run({ id: 'r3', code: 'x', backend: 'auto', timeoutMs: 1000 });
+    expect(FakeWorker.all).toHaveLength(2);
+    expect(FakeWorker.all[0]!.received.filter((m) => m.type === 'run')).toHaveLength(2);
+    for (const choice of ['webgl', 'cpu', 'webgpu'] as const) pool.warmUp(choice);
+    expect(pool.workerCount).toBe(MAX_IDLE_WORKERS);
+    expect(FakeWorker.all.filter((w) => !w.terminated)).toHaveLength(MAX_IDLE_WORKERS);
+    pool.dispose();
+    expect(FakeWorker.all.every((w) => w.terminated)).toBe(true);
   });
 
   it('times out a stuck run by terminating its worker, keeping what it printed', async () => {
@@ -107,7 +147,8 @@ describe('RunnerPool', () => {
     expect(FakeWorker.all[0]!.terminated).toBe(true);
     const memos = FakeWorker.all.map((w) => w.received.find((m) => m.type === 'init')).map((m) => m && m.type === 'init' && m.readback);
     const learned = { 'other | ua': true, 'swiftshader (software) | test': false };
-    expect(memos).toEqual([{ 'other | ua': true }, learned, learned]);
+    // the replacement took the run and stays warm: no third worker
+    expect(memos).toEqual([{ 'other | ua': true }, learned]);
     expect(remembered).toEqual([learned]);
     pool.dispose();
   });

@@ -27,7 +27,7 @@ const HOSTILE = [
 function cardWith(text: string): Scorecard {
   const card = buildScorecard({ id: 'room12345', title: text, createdAt: 0, kind: 'interview' }, () => undefined, new Y.Doc(), 0);
   card.raters = [{ id: 'r1', name: text }];
-  card.overall.byRater = { r1: { score: null, coverage: 0 } };
+  card.overall.byRater = { r1: { score: null, coverage: 0, coverageLabel: '0/0 questions · 0% of weight' } };
   card.signals = [{ kind: 'hidden', at: 0, name: text }];
   card.attachments = [{ fileId: 'abcdef012345', mimeType: 'image/png', caption: text, at: 0, by: text }];
   return card;

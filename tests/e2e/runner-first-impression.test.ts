@@ -1,0 +1,122 @@
+/**
+ * Issue 13 in real Chromium with software WebGPU (SwiftShader): what a candidate meets first.
+ * The challenge brief is on screen before any Check; auto passes over the software adapter for
+ * wasm and says why; one warm worker takes a second run (its tfjs backend, and so every compiled
+ * shader, survives) while the first run's globals do not; a check that fails cases is a red
+ * "failed" badge, a passing one green. One browser and one server for the file.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { createRoom } from '../support/server.js';
+import { browserAndServer, chromiumAvailable, joinRoom, runControl, screenshotAll } from '../support/browser.js';
+
+const hasBrowser = chromiumAvailable();
+
+const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
+    const blocked = tf.equal(mask, 0);
+    const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
+    const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
+    const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
+    return tf.matMul(tf.mul(weights, mask), v) as tf.Tensor3D;
+  });
+}`;
+// Returns zeros of the right shape: runs fine, fails every case.
+const ALL_WRONG = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  return tf.zeros([q.shape[0], q.shape[1], v.shape[2]]) as tf.Tensor3D;
+}`;
+
+describe.skipIf(!hasBrowser)("the runner's first impression", () => {
+  const suite = browserAndServer(['--enable-unsafe-webgpu']);
+  const contexts: BrowserContext[] = [];
+
+  const setPad = async (page: Page, code: string) => {
+    await page.locator('[data-testid="pad"] .cm-content').click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(code);
+  };
+  const newest = (page: Page): Locator => page.getByTestId('run-record').first();
+  /** Clicks `button` and waits for a new record to finish; returns it. */
+  const runAndWait = async (page: Page, button: 'run' | 'check', timeout = 90_000): Promise<Locator> => {
+    const before = await newest(page).getAttribute('data-run-id', { timeout: 1000 }).catch(() => null);
+    await expect.poll(() => page.getByTestId(button).isDisabled(), { timeout: 60_000 }).toBe(false);
+    await page.getByTestId(button).click();
+    await expect.poll(async () => (await newest(page).getAttribute('data-run-id')) !== before, { timeout: 15_000 }).toBe(true);
+    const record = newest(page);
+    await expect.poll(() => record.getAttribute('data-status'), { timeout }).toMatch(/^(ok|error|timeout|stopped|declined)$/);
+    return record;
+  };
+
+  it('shows the brief before Check, picks wasm over SwiftShader, reuses a warm worker without its globals, colours checks by their verdict', async (ctx) => {
+    try {
+      const room = await createRoom(suite.server.url.replace('localhost', '127.0.0.1'), 'First impression');
+      await fetch(`${suite.server.url}/api/rooms/${room.room.id}/session/current`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${room.links.interviewer.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ questionId: 'q1' }),
+      });
+      const context = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } });
+      contexts.push(context);
+      const cand = await joinRoom(await context.newPage(), room.links.candidate.url, 'Cam');
+
+      // --- the brief: statement, signature, an example with its expected output and tolerance, before any Check
+      const brief = cand.getByTestId('challenge-brief');
+      await expect.poll(() => brief.isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await cand.getByTestId('run-record').count()).toBe(0);
+      expect(await brief.getAttribute('open')).not.toBeNull();
+      expect(await cand.getByTestId('challenge-statement').textContent()).toContain('mask is [batch, n, m]');
+      expect(await cand.getByTestId('challenge-signature').textContent()).toContain('export function scaledDotProductAttention(');
+      const examples = cand.getByTestId('challenge-example');
+      expect(await examples.count()).toBeGreaterThanOrEqual(1);
+      expect(await examples.first().textContent()).toContain('mask');
+      expect(await cand.getByTestId('challenge-example-expected').first().textContent()).toMatch(/^float32 \[1, 4, 8\]/);
+      expect(await cand.getByTestId('challenge-example-tolerance').first().textContent()).toContain('≤');
+      expect(await cand.getByTestId('challenge-hidden-count').textContent()).toMatch(/hidden cases?, judged by the server/);
+      // it folds
+      await brief.locator('summary').click();
+      await expect.poll(() => brief.getAttribute('open')).toBeNull();
+
+      // --- auto on SwiftShader: wasm, with the reason on the record
+      await (await runControl(cand, 'timeout-input')).fill('60');
+      expect(await (await runControl(cand, 'backend-select')).inputValue()).toBe('auto');
+      // run 1 leaves a global, an onmessage handler and a tag on tfjs's backend object (which is no global)
+      await setPad(cand, "globalThis.leaked = 42;\nself.onmessage = () => { throw new Error('hijacked'); };\ntf.backend().attnRunTag = 'run 1';\nreturn tf.getBackend();");
+      const first = await runAndWait(cand, 'run');
+      expect(await first.getAttribute('data-status')).toBe('ok');
+      expect(await first.getAttribute('data-backend')).toBe('wasm');
+      expect(await first.getByTestId('run-value').textContent()).toContain('wasm');
+      expect(await first.getByTestId('run-fallback').textContent()).toMatch(/auto chose wasm: webgpu: software adapter \(swiftshader/);
+
+      // --- run 2 is on the same warm worker (the tagged backend object is still there) but sees none of run 1's globals
+      await setPad(cand, "return [tf.backend().attnRunTag ?? 'fresh worker', typeof globalThis.leaked, String(self.onmessage)].join(' | ');");
+      const second = await runAndWait(cand, 'run');
+      expect(await second.getAttribute('data-status')).toBe('ok');
+      expect(await second.getByTestId('run-value').textContent()).toContain('run 1 | undefined | null');
+
+      // --- a check that fails every case: red "failed", never a green ok
+      await setPad(cand, ALL_WRONG);
+      const failed = await runAndWait(cand, 'check');
+      expect(await failed.getAttribute('data-status')).toBe('ok');
+      await expect.poll(() => failed.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
+      const failedBadge = failed.getByTestId('run-status');
+      expect(await failedBadge.getAttribute('data-tone')).toBe('fail');
+      expect((await failedBadge.textContent())?.trim()).toBe('failed');
+      expect(await failedBadge.evaluate((el) => el.classList.contains('run-tone-fail'))).toBe(true);
+      const red = await failedBadge.evaluate((el) => getComputedStyle(el).color);
+
+      // --- a passing check: green "passed"; the colours differ
+      await setPad(cand, CORRECT);
+      const passed = await runAndWait(cand, 'check');
+      await expect.poll(() => passed.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
+      const passedBadge = passed.getByTestId('run-status');
+      expect(await passedBadge.getAttribute('data-tone')).toBe('pass');
+      expect((await passedBadge.textContent())?.trim()).toBe('passed');
+      expect(await passedBadge.evaluate((el) => getComputedStyle(el).color)).not.toBe(red);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    }
+  }, 300_000);
+});
