@@ -33,6 +33,7 @@ function fakeApi(opts: { viewMode?: boolean; width?: number; scene?: Partial<Ord
   const api = {
     getAppState: () => appState,
     getSceneElementsIncludingDeleted: () => opts.scene ?? [],
+    getSceneElements: () => (opts.scene ?? []).filter((el) => !el.isDeleted),
     updateScene: vi.fn(),
     addFiles: vi.fn(),
     scrollToContent: vi.fn(),
@@ -47,7 +48,7 @@ describe('insertDiagram', () => {
       { id: 'gone', index: 'a7', isDeleted: true },
     ] as Partial<OrderedExcalidrawElement>[];
     const { api, asApi } = fakeApi({ scene: existing });
-    const ids = await insertDiagram(asApi, diagram());
+    const { ids } = await insertDiagram(asApi, diagram());
 
     expect(api.updateScene).toHaveBeenCalledTimes(1);
     const update = api.updateScene.mock.calls[0]![0] as {
@@ -73,8 +74,9 @@ describe('insertDiagram', () => {
     // Boxes and the arrow are selected; labels follow their containers.
     const selected = Object.keys(update.appState.selectedElementIds);
     expect(selected.sort()).toEqual(added.filter((e) => e.type !== 'text').map((e) => e.id).sort());
-    // It fits on screen at this zoom, so the view does not move.
-    expect(api.scrollToContent).not.toHaveBeenCalled();
+    // It fits on screen at this zoom: the view scrolls to it without zooming out.
+    expect(api.scrollToContent).toHaveBeenCalledTimes(1);
+    expect(api.scrollToContent.mock.calls[0]![1]).not.toHaveProperty('fitToViewport');
     expect(api.addFiles).not.toHaveBeenCalled();
   });
 

@@ -48,8 +48,9 @@ describe('math in the question bank', () => {
   for (const q of questions) {
     it(`${q.id}: every formula in the prompt and guide parses with KaTeX`, () => {
       const math = [...mathIn(q.prompt), ...mathIn(q.guide)];
-      // Every question has formulas worth typesetting; none is left as plain text only.
-      expect(math.length, q.id).toBeGreaterThan(3);
+      // Every question has formulas worth typesetting; none is left as plain text only. A
+      // spot-the-bug question is a code review: its maths is in the listing, not the prose.
+      if (!q.listing) expect(math.length, q.id).toBeGreaterThan(3);
       for (const { tex, display } of math) {
         expect(() => katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display, throwOnError: true }), `${q.id}: $${tex}$`).not.toThrow();
       }
