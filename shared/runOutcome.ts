@@ -57,6 +57,6 @@ export function runOutcome(run: Pick<RunRecord, 'id' | 'kind' | 'status' | 'chal
   if (!judged) return { word: 'unverified', tone: 'pending' };
   const passed = judged.cases.filter((c) => c.pass).length;
   const total = judged.cases.length;
-  const pass = judged.pass && passed === total;
+  const pass = judged.pass && passed === total && (judged.properties ?? []).every((p) => p.pass);
   return { word: pass ? 'passed' : 'failed', tone: pass ? 'pass' : 'fail', detail: `${passed}/${total} cases passed`, passed, total };
 }

@@ -149,6 +149,7 @@ function VerifiedChecks({ view }: { view: Extract<CheckView, { state: 'verified'
           verified by server
         </span>{' '}
         {view.passed}/{view.total} cases passed
+        {view.properties.length > 0 && `, ${view.properties.filter((p) => p.pass).length}/${view.properties.length} properties held`}
       </p>
       <table className="run-checks-table">
         <thead>
@@ -170,12 +171,28 @@ function VerifiedChecks({ view }: { view: Extract<CheckView, { state: 'verified'
               <td>
                 {c.pass ? '✓ pass' : '✗ fail'}
                 {c.message && <div className="run-check-message small">{String(c.message)}</div>}
+                {c.fields?.some((f) => !f.pass) && (
+                  <div className="run-check-message small" data-testid="check-fields">
+                    {c.fields.map((f) => `${f.field} ${f.pass ? '✓' : '✗'}`).join(' · ')}
+                  </div>
+                )}
               </td>
               <td className="mono" data-testid="check-max-error">
                 {formatError(c.maxAbsError)}
               </td>
               <td className="mono">{formatTolerance(c.tolerance)}</td>
               <td className="mono">{c.ms === null ? '—' : formatMs(c.ms)}</td>
+            </tr>
+          ))}
+          {view.properties.map((p) => (
+            <tr key={`property-${p.name}`} data-testid="check-property" data-pass={String(p.pass)} className={p.pass ? 'check-pass' : 'check-fail'}>
+              <td className="mono" title={p.description}>
+                property: {p.name}
+              </td>
+              <td colSpan={4}>
+                {p.pass ? '✓ holds' : '✗ broken'} <span className="muted small">({p.calls} calls)</span>
+                {p.message && <div className="run-check-message small">{p.message}</div>}
+              </td>
             </tr>
           ))}
         </tbody>

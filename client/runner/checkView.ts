@@ -3,7 +3,7 @@
  * board's server-only `verdicts` map, never from the run record's `checks`, which the browser that
  * ran the check wrote (and snippet code in that browser's worker can forge).
  */
-import type { Tolerance, Verdict } from '../../shared/challenge.js';
+import type { FieldVerdict, PropertyVerdict, Tolerance, Verdict } from '../../shared/challenge.js';
 import type { RunRecord } from '../../shared/doc.js';
 import { verdictFor } from '../../shared/runOutcome.js';
 
@@ -16,6 +16,8 @@ export interface VerifiedCase {
   /** the browser's timing, when its record has the case: informative only */
   ms: number | null;
   message?: string;
+  /** a record output's fields judged one by one (PPO's loss, advantages, returns…), when it has several */
+  fields?: FieldVerdict[];
 }
 
 export interface UnverifiedCase {
@@ -27,7 +29,7 @@ export interface UnverifiedCase {
 export type CheckView =
   /** not a check, or nothing to show yet */
   | { state: 'none' }
-  | { state: 'verified'; pass: boolean; passed: number; total: number; by: Verdict['by']; cases: VerifiedCase[] }
+  | { state: 'verified'; pass: boolean; passed: number; total: number; by: Verdict['by']; cases: VerifiedCase[]; properties: PropertyVerdict[] }
   /** a result with no verdict from the server: shown as such, with no pass or fail */
   | { state: 'unverified'; reason: string; cases: UnverifiedCase[] };
 
@@ -51,9 +53,13 @@ export function checkView(run: RunRecord, verdict: Verdict | null | undefined): 
       tolerance: c.tolerance,
       ms: msOf(c.name, i),
       ...(c.message ? { message: c.message } : {}),
+      ...(c.fields && c.fields.length > 0 ? { fields: c.fields } : {}),
     }));
     const passed = cases.filter((c) => c.pass).length;
-    return { state: 'verified', pass: verdict.pass && passed === cases.length, passed, total: cases.length, by: verdict.by, cases };
+    // A property that fails fails the check even when every fixed case passed.
+    const properties = verdict.properties ?? [];
+    const pass = verdict.pass && passed === cases.length && properties.every((p) => p.pass);
+    return { state: 'verified', pass, passed, total: cases.length, by: verdict.by, cases, properties };
   }
   if (local.length === 0) return { state: 'none' };
   return {

@@ -92,4 +92,22 @@ describe('board.verdicts', () => {
     expect(readVerdict(doc, 'c'.repeat(24))).toBeNull();
     expect([...readVerdicts(doc).keys()]).toEqual([forged.id]);
   });
+
+  it('fails a check whose fixed cases all pass but whose property is broken, and keeps per-field results', () => {
+    const allCases = verdict().cases.map((c) => ({ ...c, pass: true, maxAbsError: 0 }));
+    const fields = [
+      { field: 'loss', pass: true, maxAbsError: 0 },
+      { field: 'returns', pass: false, maxAbsError: 0.5, message: 'returns: element 3 is off' },
+    ];
+    allCases[1] = { ...allCases[1]!, fields };
+    const broken = { name: 'cfg-linearity', description: 'linear in w', pass: false, calls: 4, message: 'not linear in w' };
+    const view = checkView(forged, verdict({ pass: false, cases: allCases, properties: [broken] }));
+    expect(view).toMatchObject({ state: 'verified', pass: false, passed: 3, total: 3 });
+    if (view.state !== 'verified') return;
+    expect(view.properties).toEqual([broken]);
+    expect(view.cases[1]!.fields).toEqual(fields);
+    // and with the property holding, the same cases pass
+    const held = checkView(forged, verdict({ pass: true, cases: allCases, properties: [{ ...broken, pass: true, message: undefined }] }));
+    expect(held).toMatchObject({ state: 'verified', pass: true });
+  });
 });
