@@ -68,7 +68,9 @@ describe.skipIf(!hasBrowser)('pad remote carets', () => {
       await expect.poll(code, { timeout: 10_000 }).toBe(expected);
 
       // 3. The candidate's caret moves to where the interviewer types, then more input lands
-      // on the same spot from both sides of the caret widget.
+      // on the same spot from both sides of the caret widget. The candidate's editor must hold
+      // "xy" first, or its caret lands before it (measured: a race under load).
+      await expect.poll(() => cand.locator('[data-testid="pad"] .cm-content').textContent(), { timeout: 10_000 }).toBe(expected);
       await cand.keyboard.press('ControlOrMeta+End');
       await cand.keyboard.press('ArrowLeft');
       await expect.poll(() => label.count(), { timeout: 10_000 }).toBe(1);

@@ -39,6 +39,8 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
   };
   const setPad = async (page: Page, code: string) => {
     const pad = page.locator('[data-testid="pad"] .cm-content');
+    // The run toolbar's ⋯ menu (opened by runControl) lies over the pad: close it first.
+    if (await page.getByTestId('run-menu').isVisible()) await page.keyboard.press('Escape');
     await pad.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.press('Delete');
