@@ -74,6 +74,8 @@ const median = (xs: number[]) => {
 };
 
 async function setPad(page: Page, code: string) {
+  // The run toolbar's ⋯ menu (opened by runControl) lies over the pad: close it first.
+  if (await page.getByTestId('run-menu').isVisible()) await page.keyboard.press('Escape');
   await page.locator('[data-testid="pad"] .cm-content').click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.press('Delete');
