@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { useElementWidth } from '../lib/useElementWidth.js';
 import { DEFAULT_SPLIT_RATIO, clampSplitRatio, defaultSplitRatio, ratioAfterKey } from '../lib/split.js';
 
 export interface PaneTab {
@@ -29,22 +30,10 @@ interface SplitPaneProps {
  * never leaks pointer events into the drawing.
  */
 export function SplitPane({ start, end, ratio, onRatioChange, label, mode = 'split', tabs }: SplitPaneProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
+  const [container, width] = useElementWidth<HTMLDivElement>();
   const [dragging, setDragging] = useState(false);
   const [activeTab, setActiveTab] = useState<'start' | 'end'>('start');
   const tabbed = mode === 'tabs';
-
-  useLayoutEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    setWidth(element.clientWidth);
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(entry.contentRect.width);
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   // Never moved (or reset by a double-click): the default, which keeps Excalidraw's full UI when it can.
   const shown = clampSplitRatio(ratio === DEFAULT_SPLIT_RATIO ? defaultSplitRatio(width) : ratio, width);

@@ -14,21 +14,12 @@ import { boardRuns, type RunRecord } from '../../shared/doc.js';
 import { startAttn } from '../../server/app.js';
 import { connect, createRoom, testConfig, waitSynced } from '../support/server.js';
 import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, runControl } from '../support/browser.js';
+import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 const CHECK_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
-/** A correct attention for the q1 challenge (6 cases, 2 of them examples). */
-const CHECK_CODE = `export function scaledDotProductAttention(q, k, v, mask) {
-  return tf.tidy(() => {
-    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
-    const blocked = tf.equal(mask, 0);
-    const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
-    const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
-    const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
-    return tf.matMul(tf.mul(weights, mask), v);
-  });
-}`;
+const CHECK_CODE = ATTENTION_CORRECT;
 
 export interface CheckTiming {
   backend: string;

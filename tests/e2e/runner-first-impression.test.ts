@@ -9,19 +9,11 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
 import { browserAndServer, chromiumAvailable, joinRoom, runControl, screenshotAll } from '../support/browser.js';
+import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const hasBrowser = chromiumAvailable();
 
-const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
-    const blocked = tf.equal(mask, 0);
-    const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
-    const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
-    const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
-    return tf.matMul(tf.mul(weights, mask), v) as tf.Tensor3D;
-  });
-}`;
+const CORRECT = ATTENTION_CORRECT;
 // Returns zeros of the right shape: runs fine, fails every case.
 const ALL_WRONG = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
   return tf.zeros([q.shape[0], q.shape[1], v.shape[2]]) as tf.Tensor3D;

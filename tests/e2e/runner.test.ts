@@ -11,20 +11,12 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
 import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, runControl } from '../support/browser.js';
+import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const hasBrowser = chromiumAvailable();
 const REFERENCE_FILE = path.resolve(import.meta.dirname, '../../questions/q01-self-attention/scaled-dot-product-attention.challenge.ts');
 
-const CORRECT = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]));
-    const blocked = tf.equal(mask, 0);
-    const none = tf.tile(tf.all(blocked, -1, true), [1, 1, scores.shape[2]]);
-    const masked = tf.where(blocked, tf.fill(scores.shape, -1e9), scores);
-    const weights = tf.softmax(tf.where(none, tf.zerosLike(scores), masked), -1);
-    return tf.matMul(tf.mul(weights, mask), v) as tf.Tensor3D;
-  });
-}`;
+const CORRECT = ATTENTION_CORRECT;
 // Forgets the 1/sqrt(dK) scaling: right shapes, wrong numbers.
 const WRONG = CORRECT.replace('tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2]))', 'tf.matMul(q, k, false, true)');
 
