@@ -213,7 +213,9 @@ const PRACTICE: Table = {
   'practice.reveal': ['candidate'],
   'practice.swap': ASKER_AND_PRACTISER,
   'setup.hints': ASKER_AND_PRACTISER,
-  'board.summon': ASKER_AND_PRACTISER,
+  // The receiving canvas checks a summon against the interview column (client/canvas/signals.ts
+  // has no room kind), so only the asker may summon here, as in an interview.
+  'board.summon': ['interviewer'],
   'room.convert': NOBODY,
 };
 

@@ -4,7 +4,7 @@
  * then loads the call UI (livekit-client + LiveKit's React components) as its own chunk.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { can } from '../../shared/capabilities.js';
+import { canIn, type RoomKind } from '../../shared/capabilities.js';
 import type { AvStatusResponse } from '../../shared/api.js';
 import type { Role } from '../../shared/protocol.js';
 import { fetchAvStatus } from '../lib/api.js';
@@ -19,12 +19,14 @@ interface AvPaneProps {
   roomId: string;
   token: string;
   role: Role;
+  /** the room's kind: which roles get server-setup hints differs per kind */
+  kind?: RoomKind;
   name: string | null;
 }
 
 type Status = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; status: AvStatusResponse };
 
-export function AvPane({ roomId, token, role, name }: AvPaneProps) {
+export function AvPane({ roomId, token, role, name, kind = 'interview' }: AvPaneProps) {
   const [status, setStatus] = useState<Status>({ kind: 'loading' });
   const [collapsed, setCollapsed] = useState(() => readStored('local', StorageKey.avCollapsed) === '1');
   const [attempt, setAttempt] = useState(0);
@@ -53,10 +55,10 @@ export function AvPane({ roomId, token, role, name }: AvPaneProps) {
     <section className={`av-pane${collapsed ? ' av-collapsed' : ''}${off ? ' av-pane-off' : ''}`} aria-label="Audio and video" data-testid="av-pane">
       {off ? (
         // A/V off takes one header-high line, not a strip: the pad gets the height back.
-        <p className="av-head av-note" data-testid="av-off" title={can(role, 'setup.hints') ? `Audio/video is off on this server. ${LIVEKIT_HINT}` : 'Audio/video is off on this server.'}>
+        <p className="av-head av-note" data-testid="av-off" title={canIn(kind, role, 'setup.hints') ? `Audio/video is off on this server. ${LIVEKIT_HINT}` : 'Audio/video is off on this server.'}>
           <strong>Audio/video is off on this server.</strong>
           {/* Server-admin text, for the person running the interview; a candidate can do nothing with it. */}
-          {can(role, 'setup.hints') && (
+          {canIn(kind, role, 'setup.hints') && (
             <span className="muted av-off-hint">
               {' '}
               {LIVEKIT_HINT}

@@ -6,7 +6,7 @@
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
-import { can } from '../../shared/capabilities.js';
+import { canIn, type RoomKind } from '../../shared/capabilities.js';
 import type { AwarenessState } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { nextSeq } from './signals.js';
@@ -27,15 +27,17 @@ interface BoardPresenceActionProps {
   awareness: Awareness;
   /** the viewer's role */
   role: Role;
+  /** the room's kind, for the capability column */
+  kind?: RoomKind;
   clientId: number;
   name: string;
   isSelf: boolean;
 }
 
-export function BoardPresenceAction({ awareness, role, clientId, name, isSelf }: BoardPresenceActionProps) {
+export function BoardPresenceAction({ awareness, role, kind = 'interview', clientId, name, isSelf }: BoardPresenceActionProps) {
   const following = useLocalFollowing(awareness);
   if (isSelf) {
-    if (!can(role, 'board.summon')) return null;
+    if (!canIn(kind, role, 'board.summon')) return null;
     const summon = () => {
       const state = awareness.getLocalState() as AwarenessState | null;
       if (state) awareness.setLocalStateField('summon', { seq: nextSeq(state.summon) });

@@ -57,7 +57,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
   const { role, room } = who;
   // The room's kind picks the capability column (shared/capabilities.ts): a pair room has no panel.
   const kind = room.kind;
-  const readOnly = !can(role, 'board.write');
+  const readOnly = !canIn(kind, role, 'board.write');
   const theme = useSystemTheme();
   const connection = useBoardConnection(roomId, token);
   const { state, fatalCode, endSession } = useConnectionState(connection?.provider ?? null);
@@ -111,7 +111,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         onEditName={() => setOpen('name')}
         onOpenLinks={() => setOpen('links')}
         onOpenShortcuts={openShortcuts}
-        presenceAction={awareness ? (entry) => <BoardPresenceAction awareness={awareness} role={role} clientId={entry.clientId} name={entry.user.name} isSelf={entry.isSelf} /> : undefined}
+        presenceAction={awareness ? (entry) => <BoardPresenceAction awareness={awareness} role={role} kind={kind} clientId={entry.clientId} name={entry.user.name} isSelf={entry.isSelf} /> : undefined}
         actions={
           <>
             {canIn(kind, role, 'room.convert') && <ConvertButton roomId={roomId} token={token} />}
@@ -159,7 +159,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
             }
             end={
               <div className="pad-column">
-                <AvPane roomId={roomId} token={token} role={role} name={name} />
+                <AvPane roomId={roomId} token={token} role={role} name={name} kind={kind} />
                 <RunnerPad
                   doc={connection.doc}
                   awareness={connection.awareness}
@@ -181,6 +181,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
             <PracticeColumn roomId={roomId} token={token} kind={kind} role={role} linkId={who.linkId} name={name} roomTitle={room.title} boardDoc={connection.doc} />
           </Suspense>
         )}
+        {/* can() narrows the role's type for PanelColumn; canIn() applies the room kind's column. */}
         {can(role, 'panel.read') && canIn(kind, role, 'panel.read') && canIn(kind, role, 'questions.read') && !canIn(kind, role, 'practice.swap') && connection && (
           <Suspense fallback={<PanelPlaceholder mode={layout.panel} />}>
             <PanelColumn
