@@ -112,7 +112,8 @@ parentPort.on('message', (msg) => {
     if (!scheduled) finish();
     return;
   }
-  queue.push(msg);
+  // The main thread sends what it wrote in one event-loop turn as one array.
+  for (const r of msg) queue.push(r);
   // Everything that arrives before the check phase joins this commit.
   if (!scheduled) { scheduled = true; setImmediate(flush); }
 });
@@ -128,6 +129,15 @@ export class SqliteWriter {
   private readonly waiting = new Map<number, { resolve: (v: number | null) => void; reject: (e: Error) => void }>();
   private failed: Error | null = null;
   private readonly exited: Promise<void>;
+  /**
+   * Writes made in this event-loop turn, sent to the thread as one message at its check phase.
+   * One postMessage per update cost ~34 µs of main-thread CPU per edit (11% of the main thread
+   * under the 200×3 sync bench, more than applying the update); an array costs one of them per
+   * turn. The wait is the rest of the current poll phase, not a timer: I/O callbacks that arrive
+   * together (one per socket with data) share a batch, and the thread commits them as one.
+   */
+  private outbox: Request[] = [];
+  private outboxScheduled = false;
 
   constructor(file: string, maxEventsPerRoom: number) {
     const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
@@ -164,13 +174,30 @@ export class SqliteWriter {
     return new Promise((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, w } satisfies Request);
+      this.outbox.push({ id, w });
+      if (!this.outboxScheduled) {
+        this.outboxScheduled = true;
+        setImmediate(this.sendOutbox);
+      }
     });
   }
+
+  private readonly sendOutbox = (): void => {
+    this.outboxScheduled = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0) return;
+    if (this.failed) {
+      for (const r of batch) this.waiting.get(r.id)?.reject(this.failed);
+      return;
+    }
+    this.worker.postMessage(batch);
+  };
 
   /** Commits what was sent, checkpoints, and stops the thread. */
   async close(): Promise<void> {
     this.worker.ref();
+    this.sendOutbox();
     if (!this.failed) this.worker.postMessage('close');
     await this.exited;
   }
