@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
 import { formatJoinMarkdown, formatJoinText, runJoinBench } from './join.js';
 import { formatLoadMarkdown, formatLoadText, runLoadBench } from './load.js';
+import { formatCrashMarkdown, formatCrashText, runCrashBench } from './crash.js';
 import { formatAbuseMarkdown, formatAbuseText, runAbuseBench } from './abuse.js';
 import { formatReplayMarkdown, formatReplayText, runReplayBench } from './replay.js';
 import { formatRunnerMarkdown, formatRunnerText, runRunnerBench } from './runner.js';
@@ -79,6 +80,17 @@ const SUITES: BenchSuite[] = [
         profileDir: options.profileDir,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
+    },
+  },
+  {
+    name: 'crash',
+    description: 'kill -9 of attn under 1000x2 @ 2/s: every update a peer received is in the store after restart (counted)',
+    async run(options) {
+      const data = await runCrashBench(
+        { config: options.configs?.map(parseConfigSpec)[0], killAfterMs: options.quick ? 3_000 : undefined, workers: options.workers },
+        (line) => console.log(line),
+      );
+      return { text: formatCrashText(data), markdown: formatCrashMarkdown(data), data };
     },
   },
   {

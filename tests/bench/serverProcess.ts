@@ -203,6 +203,14 @@ export class ServerProcess {
     await gone;
     clearTimeout(timer);
   }
+
+  /** Sends a signal (the crash bench: SIGKILL, no clean-up at all) and waits for the exit. */
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    if (this.exited || this.child.exitCode !== null) return;
+    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill(signal);
+    await gone;
+  }
 }
 
 /** Calls onLine for each complete line of a stream (the listening line may arrive in pieces). */

@@ -232,37 +232,46 @@ const ATTN_MAIN = 'server/main.ts';
  */
 export const ATTN_NODE_FLAGS = ['--max-semi-space-size=64'];
 
-const attnTarget: Target = {
+/**
+ * Starts attn as `npm start` does, on the embedded SQLite store in `dataDir` (a fresh temporary
+ * one unless given: the crash bench restarts a killed server on the same directory).
+ */
+export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: string; dataDir?: string } = {}) {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
+  const server = await ServerProcess.start({
+    name: 'attn',
+    script: ATTN_MAIN,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ATTN_DATA_DIR: dataDir,
+      ...(opts.loopFile ? { BENCH_LOOP_FILE: opts.loopFile } : {}),
+      ATTN_LOG_LEVEL: 'warn',
+      // Empty means "default" to server/config.ts: the embedded SQLite store, no Redis, even
+      // if the shell running the bench has these set for something else.
+      ATTN_DATABASE_URL: '',
+      ATTN_REDIS_URL: '',
+      // The bench creates up to 1000 rooms from one address, far past the per-address rate.
+      ATTN_ROOM_CREATE_PER_MINUTE: '0',
+      // Every bench client connects from 127.0.0.1: the per-address cap would refuse them.
+      ATTN_MAX_SOCKETS_PER_IP: '0',
+      ATTN_MAX_SOCKETS_PER_ROOM: '0',
+    },
+    readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
+    nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],
+  }).catch((err: unknown) => {
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  return { server, dataDir };
+}
+
+export const attnTarget: Target = {
   name: 'attn',
   unavailable: () => (existsSync(path.join(REPO_ROOT, ATTN_MAIN)) ? undefined : `${ATTN_MAIN} does not exist yet`),
   async start(nodeArgs, loopFile) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
-    const server = await ServerProcess.start({
-      name: 'attn',
-      script: ATTN_MAIN,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ATTN_DATA_DIR: dataDir,
-        BENCH_LOOP_FILE: loopFile,
-        ATTN_LOG_LEVEL: 'warn',
-        // Empty means "default" to server/config.ts: the embedded SQLite store, no Redis, even
-        // if the shell running the bench has these set for something else.
-        ATTN_DATABASE_URL: '',
-        ATTN_REDIS_URL: '',
-        // The bench creates up to 1000 rooms from one address, far past the per-address rate.
-        ATTN_ROOM_CREATE_PER_MINUTE: '0',
-        // Every bench client connects from 127.0.0.1: the per-address cap would refuse them.
-        ATTN_MAX_SOCKETS_PER_IP: '0',
-        ATTN_MAX_SOCKETS_PER_ROOM: '0',
-      },
-      readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
-      nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],
-    }).catch((err: unknown) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw err;
-    });
+    const { server, dataDir } = await startAttnServer(nodeArgs, { loopFile });
     return {
       server,
       cleanup: () => {
@@ -329,7 +338,7 @@ const TARGETS: Record<TargetName, Target> = { attn: attnTarget, reference: refer
 // ---- load generator (coordinator side; the clients live in syncWorker.ts) -----------------
 
 /** Lets a worker thread run TypeScript: workers do not inherit tsx's loader from `--import`. */
-function startShardWorker(init: ShardInit): Worker {
+export function startShardWorker(init: ShardInit): Worker {
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./syncWorker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
@@ -337,7 +346,7 @@ function startShardWorker(init: ShardInit): Worker {
 }
 
 /** Resolves with the next message from every shard, rejecting if any shard fails or dies. */
-function nextFromAll<T extends FromShard['type']>(workers: Worker[], type: T, timeoutMs: number): Promise<Array<Extract<FromShard, { type: T }>>> {
+export function nextFromAll<T extends FromShard['type']>(workers: Worker[], type: T, timeoutMs: number): Promise<Array<Extract<FromShard, { type: T }>>> {
   return Promise.all(
     workers.map(
       (worker, shard) =>
@@ -377,7 +386,7 @@ function nextFromAll<T extends FromShard['type']>(workers: Worker[], type: T, ti
   );
 }
 
-async function stopShards(workers: Worker[]): Promise<void> {
+export async function stopShards(workers: Worker[]): Promise<void> {
   for (const worker of workers) worker.postMessage({ type: 'close' } satisfies ToShard);
   await nextFromAll(workers, 'closed', SHARD_CLOSE_TIMEOUT_MS).catch(() => undefined);
   await Promise.all(workers.map((w) => w.terminate()));
@@ -839,7 +848,7 @@ function formatCounts(map: Map<string, number>): string {
   return map.size === 0 ? 'none' : [...map].map(([k, n]) => `${k} ×${n}`).join(', ');
 }
 
-async function mapConcurrent<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+export async function mapConcurrent<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(count);
   let next = 0;
   const worker = async () => {

@@ -34,6 +34,11 @@ export interface ShardInit {
   connectBatch: number;
   connectTimeoutMs: number;
   seed: number;
+  /**
+   * The crash bench: remember the key of every edit a client receives from a peer, measured or
+   * not, so the coordinator can look for each one in the store after a kill -9 and restart.
+   */
+  recordReceived?: boolean;
 }
 
 export type ToShard =
@@ -48,6 +53,10 @@ export type ToShard =
       /** when deliveries are still missing after the drain, keep waiting this long to tell late from lost */
       lateGraceMs: number;
     }
+  /** stop writing (the crash bench, just before it kills the server) */
+  | { type: 'halt' }
+  /** stop writing and send what each room's clients received from peers ('received') */
+  | { type: 'report' }
   | { type: 'close' };
 
 export interface ShardResult {
@@ -77,7 +86,9 @@ export type FromShard =
   /** the drain is over (all delivered, or drainMs passed); 'done' follows after any late grace */
   | { type: 'drained' }
   | ({ type: 'done' } & ShardResult)
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /** per room of this shard, by its index in the whole run: edit keys any of its clients received from a peer */
+  | { type: 'received'; rooms: Array<[number, string[]]>; sent: number };
 
 const DRAIN_POLL_MS = 50;
 const LOOP_DELAY_RESOLUTION_MS = 10;
@@ -153,6 +164,10 @@ export function epochNow(): number {
 interface RoomTally {
   sent: number;
   delivered: number;
+  /** with ShardInit.recordReceived: every edit key a client of this room received from a peer */
+  received?: Set<string>;
+  /** every edit this room's writers made, warm-up included (the crash bench's sent log) */
+  made: number;
 }
 
 interface BenchClient {
@@ -199,6 +214,7 @@ function createClient(endpoint: ClientEndpoint, room: RoomTally, index: number, 
   elements.observe((event, tr) => {
     if (tr.local) return;
     const now = performance.now();
+    if (room.received) for (const key of event.keysChanged) room.received.add(key);
     for (const key of event.keysChanged) {
       const sentAt = elements.get(key)?.[SENT_AT_FIELD];
       if (typeof sentAt !== 'number' || sentAt < state.measureFrom) continue;
@@ -251,6 +267,7 @@ function makeEdit(client: BenchClient, state: ShardState): void {
     client.elements.set(id, element);
     client.code.insert(client.code.length, CODE_CHARS[seq & 15]!);
   });
+  client.room.made++;
   if (sentAt >= state.measureFrom) {
     state.sent++;
     client.room.sent++;
@@ -300,11 +317,19 @@ async function runShard(port: MessagePort, init: ShardInit): Promise<void> {
     closeCodes: new Map(),
     connectionErrors: new Map(),
   };
-  const tallies = init.rooms.map((): RoomTally => ({ sent: 0, delivered: 0 }));
+  const tallies = init.rooms.map((): RoomTally => ({ sent: 0, delivered: 0, made: 0, received: init.recordReceived ? new Set() : undefined }));
   const clients: BenchClient[] = [];
 
   port.on('message', (message: ToShard) => {
     if (message.type === 'start') void measure(message);
+    if (message.type === 'halt' || message.type === 'report') for (const client of clients) clearTimeout(client.timer);
+    if (message.type === 'report') {
+      post({
+        type: 'received',
+        rooms: tallies.map((t, r) => [init.roomOffset + r, [...(t.received ?? [])]]),
+        sent: tallies.reduce((n, t) => n + t.made, 0),
+      });
+    }
     if (message.type === 'close') {
       for (const client of clients) {
         clearTimeout(client.timer);
