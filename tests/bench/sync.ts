@@ -155,6 +155,8 @@ export interface SyncTargetResult {
   /** the server's own event-loop delay over the window (tests/bench/loopProbe.mjs) */
   serverLoopDelayP99Ms: number;
   serverLoopDelayMaxMs: number;
+  /** the server's garbage-collection pauses in the window (count, total and longest ms) */
+  serverGc?: { count: number; totalMs: number; maxMs: number };
   /** CPU other processes on the machine used during the window, in % of one core */
   otherCpuPercentOfCore: number;
   /** other processes kept the machine busy for the whole pre-window quiet wait */
@@ -487,6 +489,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     if (loop) {
       result.serverLoopDelayP99Ms = loop.p99Ms;
       result.serverLoopDelayMaxMs = loop.maxMs;
+      result.serverGc = loop.gc;
       if (loop.maxMs > SERVER_STALL_WARN_MS) result.warnings.push(`server event loop stalled ${fixed(loop.maxMs)} ms (p99 ${fixed(loop.p99Ms)} ms) in the window`);
     }
     const done = await allDone;
@@ -750,6 +753,7 @@ function notes(bench: SyncBenchResult): string[] {
             `generator loop delay p99 ${fixed(r.generatorLoopDelayP99Ms)} ms, generator CPU ${fixed(r.generatorCpuPercentOfCore, 0)}%, ` +
             `other processes ${fixed(r.otherCpuPercentOfCore, 0)}%` +
             (r.storeBytes !== undefined ? `, store ${fixed(r.storeBytes / 2 ** 20)} MB` : '') +
+            (r.serverGc ? `, server GC ${r.serverGc.count} pauses, ${fixed(r.serverGc.totalMs, 0)} ms in all, longest ${fixed(r.serverGc.maxMs)} ms` : '') +
             `; client frames per edit: received ${formatFrames(r.clientFramesPerEdit.received)}, sent ${formatFrames(r.clientFramesPerEdit.sent)}`,
         );
       } else {
@@ -813,6 +817,7 @@ interface LoopReport {
   generation: number;
   p99Ms: number;
   maxMs: number;
+  gc?: { count: number; totalMs: number; maxMs: number };
 }
 
 /**
