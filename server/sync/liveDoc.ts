@@ -16,13 +16,15 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, SYNC_ACK, type DocName, type Role } from '../../shared/protocol.js';
-import { isHostileKey, serverOnlyTypes } from '../../shared/doc.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 import type { Conn } from './connection.js';
 import { SeqWatermark } from './seqWatermark.js';
+import { applyClientUpdate, dropPending, hasPending, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Refusal } from './admission.js';
+
+export { MalformedMessageError } from './admission.js';
 
 /** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
 const ACK_IDLE_MS = SYNC_ACK.IDLE_MS;
@@ -76,10 +78,6 @@ export interface LiveDocOptions {
    * document for an empty state vector: 40 bytes in, up to the doc cap out)
    */
   charge?: (conn: Conn, bytes: number) => void;
-}
-
-export class MalformedMessageError extends Error {
-  override name = 'MalformedMessageError';
 }
 
 export class LiveDoc {
@@ -388,11 +386,11 @@ export class LiveDoc {
         throw new MalformedMessageError(`bad update: ${String(err)}`);
       }
     }
-    let early = this.precheck(payload);
+    let early = precheckUpdate(this.doc, this.name, payload);
     if (early === 'pending') {
       // Possibly only our bus feed lagging behind the writer's other instance: catch up once.
       await this.readMissing();
-      early = this.precheck(payload);
+      early = precheckUpdate(this.doc, this.name, payload);
     }
     if (early === 'pending') {
       // The stock client sends edits as soon as its socket opens, before its sync step 2 has
@@ -437,53 +435,18 @@ export class LiveDoc {
         dropPending(this.doc);
       }
     }
-    const applied = this.applyFromClient(conn, payload);
+    const applied = applyClientUpdate(this.doc, this.name, conn, payload);
     if (applied.refusal === 'pending') {
       // A writer on another instance may be ahead of our bus feed: reload (the store has every
       // stored update) and try once more before calling the update forged. (A bus can be shared
       // in-process too, so its kind does not tell whether we are alone.)
       await this.readFromStore();
-      const retried = this.applyFromClient(conn, payload);
+      const retried = applyClientUpdate(this.doc, this.name, conn, payload);
       if (retried.refusal === null) return this.accepted(conn, retried.captured);
       return this.refuse(conn, retried.refusal);
     }
     if (applied.refusal !== null) return this.refuse(conn, applied.refusal);
     return this.accepted(conn, applied.captured);
-  }
-
-  /**
-   * Applies a client's update and says whether it must be refused: it touched a server-only type,
-   * wrote a key that would reach Object.prototype, or left structs or deletions waiting on a
-   * clock the server does not have. Pending state escapes the other checks (it is integrated
-   * later, by whichever transaction completes it) and `encodeStateAsUpdate` includes it, so it
-   * would reach joiners and snapshots and be applied unchecked on reload (issue 12).
-   */
-  private applyFromClient(conn: Conn, payload: Uint8Array): { refusal: Refusal | null; captured: Uint8Array[] } {
-    const captured: Uint8Array[] = [];
-    const capture = (update: Uint8Array, origin: unknown) => {
-      if (origin === conn) captured.push(update);
-    };
-    const protectedTypes = serverOnlyTypes(this.name, this.doc);
-    let touchedProtected = false;
-    let hostileKey: string | null = null;
-    const inspect = (tr: Y.Transaction) => {
-      if (tr.origin !== conn) return;
-      if (protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
-      hostileKey ??= hostileKeyIn(tr);
-    };
-    const doc = this.doc;
-    doc.on('update', capture);
-    doc.on('afterTransaction', inspect);
-    try {
-      Y.applyUpdate(doc, payload, conn);
-    } catch (err) {
-      throw new MalformedMessageError(`bad update: ${String(err)}`);
-    } finally {
-      doc.off('update', capture);
-      doc.off('afterTransaction', inspect);
-    }
-    const refusal: Refusal | null = touchedProtected ? 'protected' : hostileKey !== null ? 'hostile-key' : hasPending(doc) ? 'pending' : null;
-    return { refusal, captured };
   }
 
   /**
@@ -494,61 +457,6 @@ export class LiveDoc {
     this.opts.log.warn(REFUSAL_LOG[refusal], { room: this.roomId, doc: this.name, role: conn.role });
     await this.readFromStore();
     this.opts.closeConn(conn, refusalCode(refusal), { cooldown: true });
-  }
-
-  /**
-   * The checks that need no applying, so most hostile updates cost a decode, not a rollback (a
-   * rollback reloads the doc from the store). A struct's parent is read from the update, or found
-   * through the existing item its origin names (Yjs leaves the parent out when an origin implies
-   * it); what cannot be resolved yet is left to `applyFromClient`, which checks again after.
-   */
-  private precheck(payload: Uint8Array): Refusal | null {
-    let structs, ds;
-    try {
-      ({ structs, ds } = Y.decodeUpdate(payload));
-    } catch (err) {
-      throw new MalformedMessageError(`bad update: ${String(err)}`);
-    }
-    const { from, to } = clockRanges(structs);
-    // A client's structs are contiguous: one starting past what we hold waits on a missing clock.
-    for (const [client, clock] of from) if (clock > Y.getState(this.doc.store, client)) return 'pending';
-    // Every reference (origin, right origin, parent) and every deletion must land on something we
-    // hold or that this update brings; otherwise Yjs would keep it pending.
-    const known = (client: number) => Math.max(Y.getState(this.doc.store, client), to.get(client) ?? 0);
-    const have = (id: Y.ID | null) => id === null || id.clock < known(id.client);
-    for (const struct of structs) {
-      if (struct instanceof Y.Item && !(have(struct.origin) && have(struct.rightOrigin) && have(struct.parent instanceof Y.ID ? struct.parent : null))) {
-        return 'pending';
-      }
-    }
-    for (const [client, deletes] of ds.clients) for (const d of deletes) if (d.clock + d.len > known(client)) return 'pending';
-    const protectedTypes = serverOnlyTypes(this.name, this.doc);
-    const protectedRoots = new Set(protectedTypes.map((t) => Y.findRootTypeKey(t)));
-    for (const struct of structs) {
-      if (!(struct instanceof Y.Item)) continue;
-      if (struct.parentSub !== null && isHostileKey(struct.parentSub)) return 'hostile-key';
-      if (typeof struct.parent === 'string') {
-        if (protectedRoots.has(struct.parent)) return 'protected';
-        continue;
-      }
-      if (underAny(this.parentOf(struct), protectedTypes)) return 'protected';
-    }
-    return null;
-  }
-
-  /** The type an undecoded struct will join, when the doc already holds what says so. */
-  private parentOf(struct: Y.Item): Y.AbstractType<any> | null { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const existing = (id: Y.ID | null): Y.Item | null => {
-      if (id === null || id.clock >= Y.getState(this.doc.store, id.client)) return null;
-      const found = Y.getItem(this.doc.store, id);
-      return found instanceof Y.Item ? found : null;
-    };
-    if (struct.parent instanceof Y.ID) {
-      const holder = existing(struct.parent);
-      return holder?.content instanceof Y.ContentType ? holder.content.type : null;
-    }
-    const neighbour = existing(struct.origin) ?? existing(struct.rightOrigin);
-    return (neighbour?.parent as Y.AbstractType<any> | null | undefined) ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any
   }
 
   private async accepted(conn: Conn, captured: Uint8Array[]): Promise<void> {
@@ -777,56 +685,6 @@ export class LiveDoc {
   }
 }
 
-type Refusal = 'protected' | 'hostile-key' | 'pending';
-
-const REFUSAL_LOG: Record<Refusal, string> = {
-  // Only the server writes these keys (the current question, candidate signals).
-  protected: 'refused a client write to a server-only key',
-  'hostile-key': 'refused a client write of a __proto__/constructor/prototype key',
-  pending: 'refused a client update that depends on structs the server does not have',
-};
-
-function refusalCode(refusal: Refusal): CloseCode {
-  return refusal === 'protected' ? CloseCode.Forbidden : CloseCode.Malformed;
-}
-
-/** Whether `type` is one of `roots` or nested anywhere inside one. */
-function underAny(type: Y.AbstractType<any> | null, roots: Y.AbstractType<any>[]): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (let t = type; t; t = (t._item?.parent as Y.AbstractType<any> | null | undefined) ?? null) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (roots.includes(t)) return true;
-  }
-  return false;
-}
-
-function hasPending(doc: Y.Doc): boolean {
-  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
-}
-
-function dropPending(doc: Y.Doc): void {
-  doc.store.pendingStructs = null;
-  doc.store.pendingDs = null;
-}
-
-/**
- * The first hostile map key among the structs this transaction added. Walks the new structs
- * rather than `tr.changed`, which leaves out types created in the same transaction (a nested
- * Y.Map and its keys arrive together).
- */
-function hostileKeyIn(tr: Y.Transaction): string | null {
-  for (const [client, after] of tr.afterState) {
-    const before = tr.beforeState.get(client) ?? 0;
-    if (after <= before) continue;
-    const structs = tr.doc.store.clients.get(client);
-    if (!structs) continue;
-    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-      const struct = structs[i]!;
-      if (struct.id.clock >= after) break;
-      if (struct instanceof Y.Item && struct.parentSub !== null && isHostileKey(struct.parentSub)) return struct.parentSub;
-    }
-  }
-  return null;
-}
-
 function updateFrame(update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.Sync);
@@ -847,18 +705,3 @@ function send(conn: Conn, frame: Uint8Array): boolean {
 
 export type { Conn } from './connection.js';
 
-/**
- * Each client's first and end clock in a decoded update: what Y.parseUpdateMeta returns, read off
- * the structs already decoded (both walk the same reader in the same order) instead of decoding
- * the update a second time (1.5% of the server's main thread under the sync bench).
- */
-export function clockRanges(structs: ReadonlyArray<{ id: Y.ID; length: number }>): { from: Map<number, number>; to: Map<number, number> } {
-  const from = new Map<number, number>();
-  const to = new Map<number, number>();
-  for (const struct of structs) {
-    const { client, clock } = struct.id;
-    if (!from.has(client)) from.set(client, clock);
-    to.set(client, clock + struct.length);
-  }
-  return { from, to };
-}

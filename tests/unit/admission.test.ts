@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { applyClientUpdate, clockRanges, MalformedMessageError, precheckUpdate } from '../../server/sync/admission.js';
+import { boardCode, boardElements, boardSession } from '../../shared/doc.js';
+
+/** Builds updates the way clients do: several clients, maps, text, deletions, merged or not. */
+function sampleUpdates(seed: number): Uint8Array[] {
+  let state = seed;
+  const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+  const updates: Uint8Array[] = [];
+  for (const doc of docs) doc.on('update', (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < 40; i++) {
+    const doc = docs[Math.floor(rand() * docs.length)]!;
+    const text = doc.getText('code');
+    if (rand() < 0.3 && text.length > 2) text.delete(Math.floor(rand() * (text.length - 1)), 1);
+    else text.insert(Math.floor(rand() * (text.length + 1)), 'abc'.slice(0, 1 + Math.floor(rand() * 3)));
+    doc.getMap('elements').set(`k${Math.floor(rand() * 5)}`, { v: i });
+    // Exchange now and then, so later updates reference other clients' items.
+    if (rand() < 0.4) for (const other of docs) if (other !== doc) Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+  }
+  return [...updates, Y.mergeUpdates(updates), Y.mergeUpdates(updates.slice(3, 17))];
+}
+
+describe('clockRanges', () => {
+  it('gives what Y.parseUpdateMeta gives, from the structs precheck already decoded', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      for (const update of sampleUpdates(seed)) {
+        const { structs } = Y.decodeUpdate(update);
+        expect(clockRanges(structs)).toEqual(Y.parseUpdateMeta(update));
+      }
+    }
+  });
+
+  it('is empty for an update with no structs (a bare delete set or an empty step 2)', () => {
+    const empty = Y.encodeStateAsUpdate(new Y.Doc());
+    expect(clockRanges(Y.decodeUpdate(empty).structs)).toEqual({ from: new Map(), to: new Map() });
+  });
+});
+
+/** The server's copy of a board and a client that synced from it. */
+function serverAndClient(): { server: Y.Doc; client: Y.Doc; take: () => Uint8Array } {
+  const server = new Y.Doc();
+  boardElements(server).set('seed', { id: 'seed' } as never);
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  const updates: Uint8Array[] = [];
+  client.on('update', (u: Uint8Array) => updates.push(u));
+  return { server, client, take: () => Y.mergeUpdates(updates.splice(0)) };
+}
+
+describe('the update gate', () => {
+  const conn = { kind: 'conn' };
+
+  it('admits an ordinary edit and hands back exactly the update it applied', () => {
+    const { server, client, take } = serverAndClient();
+    boardElements(client).set('a', { id: 'a' } as never);
+    boardCode(client).insert(0, 'x = 1');
+    const update = take();
+    const before = Y.encodeStateAsUpdate(server);
+    expect(precheckUpdate(server, 'board', update)).toBeNull();
+    const { refusal, captured } = applyClientUpdate(server, 'board', conn, update);
+    expect(refusal).toBeNull();
+    expect(captured).toHaveLength(1);
+    expect(boardCode(server).toString()).toBe('x = 1');
+    // What is relayed and stored is the client's edit: a peer that held the server's state before it
+    // gets the same doc from it.
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, before);
+    Y.applyUpdate(peer, captured[0]!);
+    expect(boardCode(peer).toString()).toBe('x = 1');
+    expect([...boardElements(peer).keys()].sort()).toEqual(['a', 'seed']);
+  });
+
+  it('refuses a write under a server-only type before applying it', () => {
+    const { server, client, take } = serverAndClient();
+    boardSession(client).set('current', { id: 'forged' });
+    const update = take();
+    expect(precheckUpdate(server, 'board', update)).toBe('protected');
+  });
+
+  it('refuses a __proto__ key, in the precheck and again after applying', () => {
+    const { server, client, take } = serverAndClient();
+    boardElements(client).set('__proto__', { polluted: true } as never);
+    const update = take();
+    expect(precheckUpdate(server, 'board', update)).toBe('hostile-key');
+    expect(applyClientUpdate(server, 'board', conn, update).refusal).toBe('hostile-key');
+  });
+
+  it('calls an update that builds on a clock the server lacks pending, and the applied doc says so too', () => {
+    const { server, client, take } = serverAndClient();
+    boardCode(client).insert(0, 'a');
+    take(); // this first edit never reaches the server
+    boardCode(client).insert(1, 'b');
+    const second = take();
+    expect(precheckUpdate(server, 'board', second)).toBe('pending');
+    expect(applyClientUpdate(server, 'board', conn, second).refusal).toBe('pending');
+  });
+
+  it('throws MalformedMessageError for bytes that are no update', () => {
+    const { server } = serverAndClient();
+    expect(() => precheckUpdate(server, 'board', new Uint8Array([255, 255, 255, 255, 1]))).toThrow(MalformedMessageError);
+  });
+});
