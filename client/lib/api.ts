@@ -9,6 +9,8 @@ import type {
   ConvertRoomResponse,
   CreateAnyRoomResponse,
   CreateRoomResponse,
+  DiagramTemplatesResponse,
+  DiagramTemplateView,
   LinkInfo,
   PracticeBankResponse,
   PracticeGuideResponse,
@@ -186,6 +188,11 @@ export function fetchChallenge(roomId: string, token: string, challengeId: strin
 /** A challenge's reference implementation, as TypeScript source (interviewers and observers only; a candidate gets 403). */
 export function fetchChallengeReference(roomId: string, token: string, challengeId: string): Promise<{ id: string; source: string }> {
   return request('GET', `${roomPath(roomId)}/challenges/${encodeURIComponent(challengeId)}/reference`, { token });
+}
+
+/** The bank's diagram templates, built-in or QUESTIONS_DIR (whoever may write the board; read-only links get 403). */
+export async function fetchDiagramTemplates(roomId: string, token: string): Promise<DiagramTemplateView[]> {
+  return (await request<DiagramTemplatesResponse>('GET', `${roomPath(roomId)}/diagrams`, { token })).templates;
 }
 
 /** Reports a candidate signal (candidate only). The server stamps the time and the name. */
