@@ -4,12 +4,13 @@
  * inserting it puts its labels in the board doc that everyone syncs. One server on the
  * tests/fixtures/questions-valid bank and one browser for the file.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { templates as builtIn } from '../../questions/_lib/diagrams/index.js';
 import { boardElements } from '../../shared/doc.js';
-import { browserAndServer, chromiumAvailable, elementCount, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, CLIENT_DIR, elementCount, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
 import { connect, createRoom, waitSynced, type Client } from '../support/server.js';
 
 const hasBrowser = chromiumAvailable();
@@ -84,5 +85,13 @@ describe.skipIf(!hasBrowser)('diagrams from a custom question bank', () => {
     expect(await cand.getByTestId(`diagram-insert-${ALPHA}`).isDisabled()).toBe(true);
 
     expect(problems.flat().filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+
+  it('ships no built-in template in the client: the route is the one source for every bank', () => {
+    const assets = path.join(CLIENT_DIR, 'assets');
+    const scripts = fs.readdirSync(assets).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    const bundled = builtIn.map((t) => t.id).filter((id) => scripts.some((f) => fs.readFileSync(path.join(assets, f), 'utf8').includes(id)));
+    expect(bundled).toEqual([]);
   });
 });
