@@ -14,6 +14,7 @@ import { liveKitEgress, liveKitParticipants, type EgressPort } from './av/liveki
 import { attachmentsRouter } from './http/attachments.js';
 import { avRouter } from './http/av.js';
 import { challengeVerifyRouter, challengesRouter } from './http/challenges.js';
+import { diagramsRouter } from './http/diagrams.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { filesRouter } from './http/files.js';
 import { historyRouter } from './http/history.js';
@@ -25,7 +26,7 @@ import { setAppPageHeaders } from './http/csp.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
 import { templates as builtInTemplates } from '../questions/_lib/diagrams/index.js';
 import { validateAttachments, type AttachmentContext } from './questions/attachments.js';
-import { loadBank } from './questions/bank.js';
+import { loadBank, templateViews } from './questions/bank.js';
 import type { QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import { REPO_ROOT } from './paths.js';
@@ -73,7 +74,8 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     createChallengeRegistry(
       bank ? { definitions: bank.challenges.map((c) => c.definition), sources: new Map(bank.challenges.map((c) => [c.definition.id, c.sourceFile])) } : {},
     );
-  const attachments: AttachmentContext = { challenges, diagramIds: (bank?.diagrams ?? builtInTemplates).map((t) => t.id) };
+  const diagrams = bank?.diagrams ?? builtInTemplates;
+  const attachments: AttachmentContext = { challenges, diagramIds: diagrams.map((t) => t.id) };
   validateAttachments(questions, attachments);
   const store = options.store ?? (await openStore(config, log));
   const ownBus = !options.bus;
@@ -148,6 +150,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   app.use('/api/rooms/:roomId', practiceRouter({ store, sync, questions, attachments }));
   app.use('/api/rooms/:roomId', attachmentsRouter({ store, sync }));
   app.use('/api/rooms/:roomId', challengesRouter({ store, challenges }));
+  app.use('/api/rooms/:roomId', diagramsRouter({ store, templates: templateViews(diagrams, questions) }));
   app.use('/api/rooms/:roomId/files', filesRouter({ store, maxRoomBytes: config.maxUploadBytesPerRoom }));
   app.use('/api/rooms/:roomId', historyRouter({ store, recordingsUrl: config.recordingsUrl }));
   const egress = options.egress !== undefined ? options.egress : config.livekit?.egress ? liveKitEgress(config.livekit) : null;

@@ -142,6 +142,22 @@ export type PutOnScreenBody = z.infer<typeof PutOnScreenBody>;
 export const SetCurrentQuestionBody = z.object({ questionId: QuestionId.nullable() }).strict();
 export type SetCurrentQuestionBody = z.infer<typeof SetCurrentQuestionBody>;
 
+/**
+ * GET /api/rooms/:id/diagrams (whoever may write the board): the loaded bank's diagram templates,
+ * built-in or from QUESTIONS_DIR. Board content only: nothing of a question but its id.
+ */
+export interface DiagramTemplateView {
+  id: string;
+  title: string;
+  /** the id of the question whose folder holds the template; null when no question of the bank does */
+  question: string | null;
+  /** Excalidraw element skeletons as the bank holds them (client/diagrams/insertTemplate.ts converts and places them) */
+  elements: readonly Record<string, unknown>[];
+}
+export interface DiagramTemplatesResponse {
+  templates: DiagramTemplateView[];
+}
+
 /** PUT /api/rooms/:id/session/templates (interviewers): may candidates insert diagram templates? */
 export const SetTemplatesForAnyoneBody = z
   .object({ allowed: z.boolean({ error: 'allowed must be true or false' }) })

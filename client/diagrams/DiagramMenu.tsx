@@ -6,11 +6,13 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
-import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import type { BoardTemplate } from './insertTemplate.js';
 import { DIAGRAM_SHORTCUTS, type DiagramShortcut } from './useDiagramShortcuts.js';
 
 export interface DiagramMenuProps {
-  templates: readonly DiagramTemplate[];
+  templates: readonly BoardTemplate[];
+  /** a line in place of the bank's templates while they load, or when they could not be loaded */
+  templatesNote?: string | null;
   /** the current question's template, offered first */
   currentTemplateId: string | null;
   /** whether this user may insert templates now */
@@ -136,6 +138,11 @@ export function DiagramMenu(props: DiagramMenuProps) {
                     </span>
                   </button>
                 ))}
+                {props.templatesNote && (
+                  <p className="diagram-menu-note" data-testid="diagram-templates-note">
+                    {props.templatesNote}
+                  </p>
+                )}
                 {insertBlockedReason && (
                   <p className="diagram-menu-note" data-testid="diagram-insert-blocked">
                     {insertBlockedReason}

@@ -1,7 +1,7 @@
-import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import type { BoardTemplate } from './insertTemplate.js';
 
 interface EmptyBoardHintProps {
-  template: DiagramTemplate;
+  template: BoardTemplate;
   onInsert: () => void;
 }
 

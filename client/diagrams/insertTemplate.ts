@@ -9,9 +9,19 @@ import { CaptureUpdateAction, convertToExcalidrawElements, getCommonBounds } fro
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
 import type { ExcalidrawElement, OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
 import type { AppState, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
 import { loadFontsFor, type TextLike } from './fonts.js';
 import { freeSpot, type Box } from './placement.js';
+
+/**
+ * What the board inserts: a template the server serves from the bank (GET /diagrams, via
+ * useBoardTemplates) or the current question's listing (listingTemplate.ts). The built-in
+ * templates in questions/_lib/diagrams have this shape too.
+ */
+export interface BoardTemplate {
+  id: string;
+  title: string;
+  elements: readonly ExcalidrawElementSkeleton[];
+}
 
 export interface Point {
   x: number;
@@ -64,7 +74,7 @@ export function indicesAbove(highest: string | null, count: number): string[] {
  * The template's elements, ready to add to a scene whose highest index is `highest`: fresh ids with
  * arrows still bound to their blocks, the whole diagram centred on `center`.
  */
-export function templateElements(template: DiagramTemplate, center: Point, highest: string | null): OrderedExcalidrawElement[] {
+export function templateElements(template: BoardTemplate, center: Point, highest: string | null): OrderedExcalidrawElement[] {
   const box = skeletonBounds(template.elements);
   const dx = Math.round(center.x - (box.minX + box.maxX) / 2);
   const dy = Math.round(center.y - (box.minY + box.maxY) / 2);
@@ -110,7 +120,7 @@ export interface Inserted {
  * Waits for the fonts its labels use, adds the template in free space, selects it (so it moves
  * as one), and returns the new ids and where they are.
  */
-export async function insertTemplate(api: ExcalidrawImperativeAPI, template: DiagramTemplate): Promise<Inserted> {
+export async function insertTemplate(api: ExcalidrawImperativeAPI, template: BoardTemplate): Promise<Inserted> {
   await loadFontsFor(template.elements as readonly TextLike[]);
   const box = skeletonBounds(template.elements);
   const center = placementCenter(api, { width: box.maxX - box.minX, height: box.maxY - box.minY });

@@ -4,7 +4,7 @@
  * the board and everyone can draw arrows and notes around the lines. It is built from the
  * candidate's slice in the board doc (the code only), so it can never carry a defect.
  */
-import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import type { BoardTemplate } from './insertTemplate.js';
 import type { CurrentQuestion } from '../../shared/doc.js';
 
 /**
@@ -25,12 +25,11 @@ export function numberedListing(code: string): string {
   return lines.map((line, i) => `${String(i + 1).padStart(width)}  ${line}`).join('\n');
 }
 
-export function listingTemplate(current: CurrentQuestion | null): DiagramTemplate | null {
+export function listingTemplate(current: CurrentQuestion | null): BoardTemplate | null {
   if (!current?.listing) return null;
   // A short title: the menu is narrow beside the panel, and marks the current question's entry anyway.
   return {
     id: `listing-${current.id}`,
-    question: current.id,
     title: `Code listing (${listingLines(current.listing.code).length} lines)`,
     elements: [{ type: 'text', x: 0, y: 0, text: numberedListing(current.listing.code), fontSize: 16, fontFamily: LISTING_FONT_FAMILY }],
   };

@@ -5,7 +5,9 @@
  */
 import { convertToExcalidrawElements } from '@excalidraw/excalidraw';
 import type { LibraryItems } from '@excalidraw/excalidraw/types';
-import { libraryItems } from '../../questions/_lib/diagrams/index.js';
+// library.js, not the folder's index.js: the index also brings the templates, which the server
+// serves (GET /diagrams) and whose module-level construction no bundler can drop.
+import { libraryItems } from '../../questions/_lib/diagrams/library.js';
 
 /** A fixed date, so the items are the same on every page load and Excalidraw dedupes them. */
 const SHIPPED_AT_MS = Date.UTC(2026, 10, 1);

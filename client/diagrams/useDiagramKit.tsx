@@ -10,17 +10,16 @@ import type * as Y from 'yjs';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import { can } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
-import { templates } from '../../questions/_lib/diagrams/index.js';
-import { ApiRequestError } from '../lib/api.js';
+import { ApiRequestError, setTemplatesForAnyone } from '../lib/api.js';
 import { useCurrentQuestion } from '../question/useCurrentQuestion.js';
 import { DiagramMenu } from './DiagramMenu.js';
 import { EmptyBoardHint } from './EmptyBoardHint.js';
 import { insertTemplate, revealElements, type Inserted } from './insertTemplate.js';
 import { listingTemplate } from './listingTemplate.js';
 import { formatMathInSelection } from './mathLabels.js';
-import { setTemplatesForAnyone } from './diagramApi.js';
 import { shapeReport, type ReportElement, type ShapeReport } from './shapeReport.js';
 import { ShapeCheckPanel } from './ShapeCheckPanel.js';
+import { useBoardTemplates } from './useBoardTemplates.js';
 import { useDiagramShortcuts, type DiagramShortcut } from './useDiagramShortcuts.js';
 import { useTemplatesForAnyone } from './useTemplatesForAnyone.js';
 
@@ -84,10 +83,21 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
   }, [empty]);
 
   const canInsert = !readOnly && (can(role, 'templates.manage') || forAnyone);
+  // The bank's templates come from the server (built-in or QUESTIONS_DIR alike); read-only links never insert.
+  const bankTemplates = useBoardTemplates(roomId, token, enabled && !readOnly, onError);
+  const templates = bankTemplates.templates;
   // A spot-the-bug question's listing is offered as one more template (its screen view on the board).
   const listing = useMemo(() => listingTemplate(current), [current]);
-  const offered = useMemo(() => (listing ? [listing, ...templates] : templates), [listing]);
-  const currentTemplate = useMemo(() => listing ?? templates.find((t) => t.id === current?.diagram) ?? null, [listing, current?.diagram]);
+  const offered = useMemo(() => (listing ? [listing, ...templates] : templates), [listing, templates]);
+  const currentTemplate = useMemo(() => listing ?? templates.find((t) => t.id === current?.diagram) ?? null, [listing, templates, current?.diagram]);
+  const templatesNote =
+    bankTemplates.state === 'loading'
+      ? 'Loading templates…'
+      : bankTemplates.state === 'failed'
+        ? 'The templates could not be loaded.'
+        : offered.length === 0
+          ? 'This question bank has no diagram templates.'
+          : null;
 
   const insert = useCallback(
     (templateId: string) => {
@@ -165,6 +175,7 @@ export function useDiagramKit({ enabled, api, doc, role, readOnly, roomId, token
   const menu = (
     <DiagramMenu
       templates={offered}
+      templatesNote={templatesNote}
       currentTemplateId={currentTemplate?.id ?? null}
       canInsert={canInsert}
       insertBlockedReason={!readOnly && !canInsert ? 'The interviewer has not allowed candidates to insert templates.' : null}

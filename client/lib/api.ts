@@ -9,6 +9,8 @@ import type {
   ConvertRoomResponse,
   CreateAnyRoomResponse,
   CreateRoomResponse,
+  DiagramTemplatesResponse,
+  DiagramTemplateView,
   LinkInfo,
   PracticeBankResponse,
   PracticeGuideResponse,
@@ -18,6 +20,7 @@ import type {
   QuestionFull,
   QuestionsResponse,
   AvRecordingInfo,
+  SetTemplatesForAnyoneBody,
   SignalBody,
   VerifyCheckBody,
   VerifyCheckResponse,
@@ -186,6 +189,19 @@ export function fetchChallenge(roomId: string, token: string, challengeId: strin
 /** A challenge's reference implementation, as TypeScript source (interviewers and observers only; a candidate gets 403). */
 export function fetchChallengeReference(roomId: string, token: string, challengeId: string): Promise<{ id: string; source: string }> {
   return request('GET', `${roomPath(roomId)}/challenges/${encodeURIComponent(challengeId)}/reference`, { token });
+}
+
+/** Lets candidates insert templates, or stops them (templates.manage); resolves with the stored value. */
+export async function setTemplatesForAnyone(roomId: string, token: string, allowed: boolean): Promise<boolean> {
+  const body: SetTemplatesForAnyoneBody = { allowed };
+  const response = await request<{ allowed?: unknown }>('PUT', `${roomPath(roomId)}/session/templates`, { token, body });
+  if (typeof response.allowed !== 'boolean') throw new ApiRequestError(200, 'http', 'The server sent an unreadable answer. Try again.');
+  return response.allowed;
+}
+
+/** The bank's diagram templates, built-in or QUESTIONS_DIR (whoever may write the board; read-only links get 403). */
+export async function fetchDiagramTemplates(roomId: string, token: string): Promise<DiagramTemplateView[]> {
+  return (await request<DiagramTemplatesResponse>('GET', `${roomPath(roomId)}/diagrams`, { token })).templates;
 }
 
 /** Reports a candidate signal (candidate only). The server stamps the time and the name. */

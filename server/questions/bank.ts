@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChallengeDefinition } from '../../questions/_lib/define.js';
+import type { DiagramTemplateView } from '../../shared/api.js';
 import { templates as builtInTemplates, type DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
 import { BUILT_IN_CHALLENGES } from '../../questions/index.js';
 import { QuestionBankError, defaultQuestionsDir, loadQuestionBank, type QuestionBank } from './load.js';
@@ -84,7 +85,48 @@ function readDiagram(dir: string, file: string, id: string, questionFile: string
   if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new QuestionBankError(file, 'file', 'must be a JSON object with title and elements');
   if (typeof t.title !== 'string' || t.title.trim() === '') throw new QuestionBankError(file, 'title', 'must be a non-empty string');
   if (!Array.isArray(t.elements) || t.elements.length === 0) throw new QuestionBankError(file, 'elements', 'must be a non-empty list of Excalidraw element skeletons');
+  t.elements.forEach((element: unknown, i) => {
+    const problem = skeletonProblem(element);
+    if (problem) throw new QuestionBankError(file, `elements[${i}]${problem[0]}`, problem[1]);
+  });
   return { id, question: questionFile, title: t.title, elements: t.elements };
+}
+
+/**
+ * The element types a bank's diagram may use: shapes, connectors and text. Not images (a bank has
+ * no way to ship the file) nor embeds (a template would put an arbitrary URL on every board).
+ */
+export const SKELETON_TYPES = ['rectangle', 'ellipse', 'diamond', 'arrow', 'line', 'text', 'freedraw'] as const;
+
+/**
+ * What the board's insert needs of each element (client/diagrams/insertTemplate.ts places a
+ * template by its elements' x and y), checked at start-up so a bad file fails there and not in an
+ * interviewer's browser mid-interview. Returns [field suffix, problem] or null.
+ */
+function skeletonProblem(element: unknown): [string, string] | null {
+  if (typeof element !== 'object' || element === null || Array.isArray(element)) return ['', 'must be an object'];
+  const e = element as Record<string, unknown>;
+  if (!(SKELETON_TYPES as readonly unknown[]).includes(e.type)) return ['.type', `must be one of ${SKELETON_TYPES.join(', ')}`];
+  for (const axis of ['x', 'y'] as const) {
+    if (typeof e[axis] !== 'number' || !Number.isFinite(e[axis])) return [`.${axis}`, 'must be a finite number'];
+  }
+  if (e.type === 'text' && typeof e.text !== 'string') return ['.text', 'must be a string'];
+  return null;
+}
+
+/**
+ * What GET /diagrams serves: each template's id, title, the id of the question whose folder holds
+ * it, and its elements. Picked field by field, so nothing else a template or its question carries
+ * (a file path, a guide) can reach a candidate.
+ */
+export function templateViews(diagrams: readonly DiagramTemplate[], questions: QuestionBank): DiagramTemplateView[] {
+  const idByFile = new Map(questions.list().map((q) => [q.file, q.id]));
+  return diagrams.map((t) => ({
+    id: t.id,
+    title: t.title,
+    question: idByFile.get(t.question) ?? null,
+    elements: t.elements as unknown as Record<string, unknown>[],
+  }));
 }
 
 function firstLine(err: unknown): string {

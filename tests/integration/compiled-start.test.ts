@@ -45,6 +45,9 @@ describe('the compiled server (npm start)', () => {
     const challenge = await fetch(`${server.url}/api/rooms/${room.id}/challenges/dpo-loss/reference`, { headers: auth });
     expect(challenge.status).toBe(200);
     expect(((await challenge.json()) as { source: string }).source).toContain('export');
+    // The board's templates come from the server (the client bundles none), so from dist/ too.
+    const diagrams = (await (await fetch(`${server.url}/api/rooms/${room.id}/diagrams`, { headers: auth })).json()) as { templates: { id: string; question: string | null }[] };
+    expect(diagrams.templates.find((t) => t.id === 'speculative-decoding')?.question).toBe('q12');
     expect(server.output()).not.toContain(links.interviewer.token);
   });
 });

@@ -61,6 +61,12 @@ const ROUTES: Row[] = [
     pair: { interviewer: 200, observer: 403 },
     practice: { interviewer: 200, candidate: 200, observer: 403 },
   }],
+  // Diagram templates: whoever may write the board may insert one (board.write).
+  ['GET', '/diagrams', undefined, {
+    interview: { interviewer: 200, candidate: 200, observer: 403, none: 401 },
+    pair: { interviewer: 200, observer: 403 },
+    practice: { interviewer: 200, candidate: 200, observer: 403 },
+  }],
   ['POST', '/signals', { kind: 'hidden' }, {
     interview: { interviewer: 403, candidate: 202, observer: 403 },
     pair: { interviewer: 403, observer: 403 },

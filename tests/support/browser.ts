@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startAttn, type AttnServer } from '../../server/app.js';
+import type { Config } from '../../server/config.js';
 import { testConfig } from './server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -185,12 +186,13 @@ export async function elementCount(page: Page): Promise<number> {
 /**
  * One attn server (serving the built client) and one Chromium for the enclosing describe block,
  * started before its tests and closed after them. Read them as `suite.server` / `suite.browser`.
+ * `config` changes the server's (a custom QUESTIONS_DIR bank: `{ questionsDir }`).
  */
-export function browserAndServer(launchArgs: string[] = []): { readonly server: AttnServer; readonly browser: Browser } {
+export function browserAndServer(launchArgs: string[] = [], config: Partial<Config> = {}): { readonly server: AttnServer; readonly browser: Browser } {
   const suite = {} as { server: AttnServer; browser: Browser };
   beforeAll(async () => {
     requireBuiltClient();
-    suite.server = await startAttn(testConfig({ host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
+    suite.server = await startAttn(testConfig({ ...config, host: '127.0.0.1', clientDir: CLIENT_DIR }), { logSink: () => undefined });
     suite.browser = await launch(launchArgs);
   });
   afterAll(async () => {

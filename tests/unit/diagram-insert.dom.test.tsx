@@ -3,7 +3,7 @@
  * fresh ids and bound arrows, centred on the viewport, ordered above the board, written to the
  * board doc by the binding, undoable; and the Diagram menu per role.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import * as Y from 'yjs';
@@ -17,11 +17,31 @@ import { formatMathInSelection, mathLabel } from '../../client/diagrams/mathLabe
 import { mlLibraryItems } from '../../client/diagrams/mlLibrary.js';
 import { shapeReport, type ReportElement } from '../../client/diagrams/shapeReport.js';
 import { templates, libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { templateViews } from '../../server/questions/bank.js';
+import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
+import type { DiagramTemplatesResponse } from '../../shared/api.js';
 import { boardElements, boardSession, SESSION_KEYS, type StoredElement } from '../../shared/doc.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const q2 = templates.find((t) => t.id === 'long-sequence-transformer')!;
+
+/**
+ * The kit asks the server for the bank's templates (GET /diagrams). jsdom has no server, so the
+ * answer here is what the server's own view function makes of the built-in bank; the route itself
+ * is tested in tests/integration/diagrams.test.ts and in real browsers in tests/e2e/. A room id
+ * other than room_1234 gets the server's refusal.
+ */
+const served: DiagramTemplatesResponse = { templates: templateViews(templates, loadQuestionBank(defaultQuestionsDir())) };
+const requested: string[] = [];
+beforeAll(() => {
+  vi.stubGlobal('fetch', async (input: string) => {
+    requested.push(input);
+    if (input === '/api/rooms/room_1234/diagrams') return new Response(JSON.stringify(served), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ error: 'forbidden', message: 'Only interviewer or candidate links may do this.' }), { status: 403 });
+  });
+});
+afterAll(() => vi.unstubAllGlobals());
 const mounted: { root: Root; container: HTMLElement }[] = [];
 afterEach(async () => {
   for (const { root, container } of mounted.splice(0)) {
@@ -159,6 +179,29 @@ describe('insertTemplate in the Canvas', () => {
     });
     expect(insert().disabled).toBe(false);
 
+  });
+
+  it("lists what the server serves, says so when it refuses, and read-only links never ask", async () => {
+    requested.length = 0;
+    const errors: string[] = [];
+    const { container } = await mount({ doc: new Y.Doc(), role: 'interviewer', roomId: 'room_9999', onError: (m) => errors.push(m) });
+    expect(requested).toEqual(['/api/rooms/room_9999/diagrams']);
+    expect(errors).toEqual(['Could not load the diagram templates: Only interviewer or candidate links may do this.']);
+    await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]')!.click());
+    expect(document.querySelector('[data-testid="diagram-templates-note"]')?.textContent).toBe('The templates could not be loaded.');
+    expect(document.querySelector('[data-testid^="diagram-insert-"]')).toBeNull();
+    await act(async () => container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]')!.click());
+
+    // The served list, in the bank's order, and nothing bundled besides it.
+    const served = await mount({ doc: new Y.Doc(), role: 'interviewer' });
+    await act(async () => served.container.querySelector<HTMLButtonElement>('[data-testid="diagram-menu-button"]')!.click());
+    const items = [...document.querySelectorAll('[data-testid^="diagram-insert-"]')].map((el) => el.getAttribute('data-testid'));
+    expect(items).toEqual(templates.map((t) => `diagram-insert-${t.id}`));
+    expect(document.querySelector('[data-testid="diagram-templates-note"]')).toBeNull();
+
+    requested.length = 0;
+    await mount({ doc: new Y.Doc(), role: 'observer', readOnly: true });
+    expect(requested).toEqual([]);
   });
 
   it('read-only menu (observers): check shapes and export, nothing that writes', async () => {

@@ -35,6 +35,22 @@ describe("the bank's spot-the-bug questions", () => {
     }
   });
 
+  it("q15: the key-mismatch defect says what each dropout pattern really does (one crashes, the rest are silent)", () => {
+    const listing = bank.get('q15')!.listing!;
+    const lines = listingLines(listing.code);
+    const defect = listing.defects.find((d) => lines[d.line - 1]!.includes('if k in keep'))!;
+    // Replay the listing's filter: patterns name modalities, the batch is keyed by data names.
+    const patterns = JSON.parse(lines.find((l) => l.trim().startsWith('patterns = '))!.split('= ')[1]!) as string[][];
+    const batchKeys = ['images', 'text', 'audio', 'labels'];
+    const kept = patterns.map((p) => p.filter((k) => batchKeys.includes(k)));
+    // Nothing kept: the model concatenates an empty token list, which raises rather than degrades.
+    expect(kept.filter((k) => k.length === 0)).toHaveLength(1);
+    expect(patterns[kept.findIndex((k) => k.length === 0)]).toEqual(['vision']);
+    expect(defect.defect).toMatch(/crash/);
+    expect(defect.defect).toMatch(/one in five/);
+    expect(defect.defect).not.toMatch(/every pattern silently/);
+  });
+
   it('hand a candidate the code and nothing else', () => {
     for (const q of listed) {
       const view = listingForCandidate(q.listing!);

@@ -109,4 +109,31 @@ describe('a custom QUESTIONS_DIR (loadBank)', () => {
       /^q1\/d\.diagram\.json: elements: must be a non-empty list of Excalidraw element skeletons$/,
     );
   });
+
+  it("refuses a diagram element the board's insert could not place, or one that would embed outside content", async () => {
+    const diagram = (elements: unknown[]) => JSON.stringify({ title: 'x', elements });
+    const box = { type: 'rectangle', x: 0, y: 0, width: 10, height: 10 };
+    const cases: [string, unknown[], RegExp][] = [
+      ['not-object', [box, 'rectangle'], /^q1\/d\.diagram\.json: elements\[1\]: must be an object$/],
+      ['embed', [{ type: 'embeddable', x: 0, y: 0, link: 'https://example.com' }], /^q1\/d\.diagram\.json: elements\[0\]\.type: must be one of rectangle, ellipse, diamond, arrow, line, text, freedraw$/],
+      ['image', [box, { type: 'image', x: 0, y: 0, fileId: 'f' }], /^q1\/d\.diagram\.json: elements\[1\]\.type: must be one of /],
+      ['no-x', [{ type: 'ellipse', y: 0 }], /^q1\/d\.diagram\.json: elements\[0\]\.x: must be a finite number$/],
+      ['string-y', [{ type: 'ellipse', x: 0, y: '5' }], /^q1\/d\.diagram\.json: elements\[0\]\.y: must be a finite number$/],
+      ['text', [{ type: 'text', x: 0, y: 0 }], /^q1\/d\.diagram\.json: elements\[0\]\.text: must be a string$/],
+    ];
+    for (const [name, elements, error] of cases) {
+      const dir = path.join(tempRoot, `element-${name}`);
+      fs.cpSync(path.join(FIXTURE, '02-beta'), path.join(dir, 'q1'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'q1', 'd.diagram.json'), diagram(elements));
+      await expect(loadBank(dir), name).rejects.toThrow(error);
+    }
+  });
+
+  it('accepts every built-in template as a custom bank file: the element rules are no narrower than they need', async () => {
+    const dir = path.join(tempRoot, 'built-in-as-custom');
+    fs.cpSync(path.join(FIXTURE, '02-beta'), path.join(dir, 'q1'), { recursive: true });
+    for (const t of templates) fs.writeFileSync(path.join(dir, 'q1', `${t.id}.diagram.json`), JSON.stringify({ title: t.title, elements: t.elements }));
+    const bank = await loadBank(dir);
+    expect(bank.diagrams.map((d) => d.id).sort()).toEqual(templates.map((t) => t.id).sort());
+  });
 });
