@@ -109,12 +109,23 @@ export class LiveDoc {
    */
   private docBytes = 0;
   private docBytesExact = false;
+  /**
+   * The whole doc encoded, kept until the next transaction on it. Every joiner with an empty state
+   * vector is answered with exactly this, as is the snapshot and the size check near the cap: a
+   * flood of new sockets into a large board (the abuse bench opens hundreds) costs one encode per
+   * change of the doc, not one per socket.
+   */
+  private fullState: { doc: Y.Doc; bytes: Uint8Array } | null = null;
+  private readonly forgetFullState = (): void => {
+    this.fullState = null;
+  };
 
   constructor(
     readonly roomId: string,
     readonly name: DocName,
     private readonly opts: LiveDocOptions,
   ) {
+    this.doc.on('afterTransaction', this.forgetFullState);
     // The server is a relay, not a participant: it has no awareness state of its own.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.onAwarenessUpdate);
@@ -161,6 +172,8 @@ export class LiveDoc {
       dropPending(doc);
     }
     this.doc = doc;
+    doc.on('afterTransaction', this.forgetFullState);
+    this.fullState = null;
     this.docBytes = (snapshot?.bytes.byteLength ?? 0) + tail.reduce((n, u) => n + u.bytes.byteLength, 0);
     this.docBytesExact = false;
     this.applied.reset(tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0));
@@ -356,7 +369,7 @@ export class LiveDoc {
     if (syncType === syncProtocol.messageYjsSyncStep1) {
       let diff: Uint8Array;
       try {
-        diff = Y.encodeStateAsUpdate(this.doc, payload);
+        diff = isEmptyStateVector(payload) ? this.encodeWhole() : Y.encodeStateAsUpdate(this.doc, payload);
       } catch (err) {
         throw new MalformedMessageError(`bad state vector: ${String(err)}`);
       }
@@ -472,10 +485,16 @@ export class LiveDoc {
   private wouldOutgrow(update: Uint8Array): boolean {
     if (this.docBytes + update.byteLength <= this.opts.maxDocBytes) return false;
     if (!this.docBytesExact) {
-      this.docBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.docBytes = this.encodeWhole().byteLength;
       this.docBytesExact = true;
     }
     return this.docBytes + update.byteLength > this.opts.maxDocBytes;
+  }
+
+  /** Y.encodeStateAsUpdate(this.doc), from the cache while the doc is unchanged. */
+  private encodeWhole(): Uint8Array {
+    if (this.fullState?.doc !== this.doc) this.fullState = { doc: this.doc, bytes: Y.encodeStateAsUpdate(this.doc) };
+    return this.fullState.bytes;
   }
 
   private grew(bytes: number): void {
@@ -588,7 +607,7 @@ export class LiveDoc {
   private startSnapshot(): void {
     // Pending structs must never be stored: they would be integrated on reload, unchecked.
     if (this.poisoned || this.applied.hasGap || hasPending(this.doc)) return;
-    const record = { roomId: this.roomId, doc: this.name, seq: this.applied.seq, ts: Date.now(), bytes: Y.encodeStateAsUpdate(this.doc) };
+    const record = { roomId: this.roomId, doc: this.name, seq: this.applied.seq, ts: Date.now(), bytes: this.encodeWhole() };
     this.sinceSnapshot = 0;
     const previous = this.snapshotting;
     const put: Promise<void> = (async () => {
@@ -683,6 +702,11 @@ export class LiveDoc {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** A state vector naming no client (a new joiner's): one varuint 0. */
+function isEmptyStateVector(sv: Uint8Array): boolean {
+  return sv.byteLength === 1 && sv[0] === 0;
 }
 
 function updateFrame(update: Uint8Array): Uint8Array {

@@ -220,3 +220,26 @@ function frame(type: number, payload: Uint8Array): Uint8Array {
   encoding.writeVarUint8Array(enc, payload);
   return encoding.toUint8Array(enc);
 }
+
+describe('joining', () => {
+  it('a joiner after an edit gets the edit, though the joiner before it was answered from the cached whole doc', async () => {
+    const writer = open('board', room.links.interviewer.token);
+    await waitSynced(writer);
+    boardCode(writer.doc).insert(0, 'first');
+    await eventually(async () => expect(boardCode((await settle(open('board', room.links.candidate.token))).doc).toString()).toBe('first'));
+    // Two more joiners of the unchanged doc, then an edit (text and a deletion: a delete alone
+    // leaves the state vector as it was), then a joiner who must see all of it.
+    const [b, c] = await Promise.all([settle(open('board', room.links.observer.token)), settle(open('board', room.links.observer.token))]);
+    expect(boardCode(b.doc).toString()).toBe('first');
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(Y.encodeStateAsUpdate(c.doc));
+    boardCode(writer.doc).delete(0, 2);
+    await eventually(() => expect(boardCode(b.doc).toString()).toBe('rst'));
+    const late = await settle(open('board', room.links.observer.token));
+    expect(boardCode(late.doc).toString()).toBe('rst');
+  });
+});
+
+async function settle(c: Client): Promise<Client> {
+  await waitSynced(c);
+  return c;
+}
