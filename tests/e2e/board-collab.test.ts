@@ -4,6 +4,7 @@
  * of the drawing), the candidate gets "Ivy inserted a template — Show" and Show brings the
  * diagram into view; a late joiner lands looking at the content; Follow <name> from the presence
  * bar; the interviewer brings everyone to their view (and the candidate has no such button).
+ * A Mermaid diagram inserted on a board with content lands beside it and gets the same toast.
  * A stock y-websocket client (observer link) reads the doc and everyone's awareness.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,12 +12,18 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { AwarenessState, StoredElement, ViewportBounds } from '../../shared/doc.js';
 import { boardElements } from '../../shared/doc.js';
 import { templates } from '../../questions/_lib/diagrams/index.js';
+import { PLACEMENT_GAP } from '../../client/diagrams/placement.js';
 import { connect, createRoom, waitSynced, type Client } from '../support/server.js';
 import { browserAndServer, chromiumAvailable, drawRectangle, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const Q2 = 'long-sequence-transformer';
 const q2 = templates.find((t) => t.id === Q2)!;
+/** 3 nodes, 2 edges: 3 shapes + 3 labels + 2 arrows on the board. */
+const MERMAID = `flowchart LR
+  enc[Encoder] --> fuse[Fusion]
+  fuse --> head[Classifier]`;
+const MERMAID_ELEMENTS = 3 + 3 + 2;
 
 type Stored = StoredElement & { type: string; x: number; y: number; width: number; height: number; text?: string; fontSize?: number; fontFamily?: number; isDeleted: boolean };
 
@@ -153,6 +160,62 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
     } catch (err) {
       const shots = await screenshotAll(ctx.task.name, contexts);
       throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    }
+  }, 150_000);
+  it('a Mermaid diagram lands beside existing work and the other user is told, with Show', async (ctx) => {
+    const room = await createRoom(suite.server.url, 'Mermaid placement e2e');
+    const watcher = connect(suite.server.url, room.room.id, 'board', room.links.observer.token);
+    try {
+      await waitSynced(watcher);
+      const live = () => [...boardElements(watcher.doc).values()].filter((e) => !(e as Stored).isDeleted) as Stored[];
+      const awareOf = (name: string) => [...watcher.provider.awareness.getStates().values()].find((s: AwarenessState) => s.user?.name === name);
+      const iv = await join(room.links.interviewer.url, 'Ida');
+      const cand = await join(room.links.candidate.url, 'Cy');
+      await expect.poll(() => awareOf('Ida') !== undefined && awareOf('Cy')?.viewport !== undefined, { timeout: 10_000 }).toBe(true);
+
+      // --- existing work across the middle of the interviewer's view, where the diagram would go on an empty board
+      const canvasBox = (await iv.locator('[data-testid="canvas"] canvas.interactive').boundingBox())!;
+      await drawRectangle(iv, Math.max(330, canvasBox.width / 2 - 60), canvasBox.height / 2 - 40);
+      await expect.poll(() => live().length, { timeout: 10_000 }).toBe(1);
+      const drawing = boundsOf(live());
+      const drawingId = live()[0]!.id;
+      // the candidate looks somewhere else entirely
+      await wheel(cand, 900, 900);
+      await expect.poll(() => !overlaps(awareOf('Cy')!.viewport!, drawing), { timeout: 10_000 }).toBe(true);
+
+      // --- the interviewer inserts a Mermaid flowchart
+      await iv.getByTestId('diagram-menu-button').click();
+      await iv.getByTestId('diagram-mermaid').click();
+      await iv.getByTestId('mermaid-dialog').waitFor({ state: 'visible', timeout: 15_000 });
+      await iv.getByTestId('mermaid-input').fill(MERMAID);
+      await iv.locator('[data-testid="mermaid-preview"] svg').waitFor({ timeout: 30_000 });
+      await iv.getByTestId('mermaid-input').press('Control+Enter');
+      await iv.getByTestId('mermaid-dialog').waitFor({ state: 'hidden', timeout: 10_000 });
+      await expect.poll(() => live().length, { timeout: 15_000 }).toBe(1 + MERMAID_ELEMENTS);
+
+      // --- beside the drawing: nothing on top of it, and no further off than the placement gap
+      const inserted = live().filter((e) => e.id !== drawingId);
+      for (const e of inserted) expect(overlaps(boundsOf([e]), drawing), `${e.type} ${e.id}`).toBe(false);
+      const diagram = boundsOf(inserted);
+      const separation = Math.max(diagram.minX - drawing.maxX, drawing.minX - diagram.maxX, diagram.minY - drawing.maxY, drawing.minY - diagram.maxY);
+      expect(separation).toBeGreaterThan(0);
+      expect(separation).toBeLessThanOrEqual(PLACEMENT_GAP + 10);
+
+      // --- the candidate gets the toast; Show brings the diagram into their view
+      expect(contains(awareOf('Cy')!.viewport!, centreOf(diagram))).toBe(false);
+      await cand.getByTestId('board-toast').waitFor({ timeout: 10_000 });
+      expect(await cand.getByTestId('board-toast-text').textContent()).toBe('Ida inserted a diagram');
+      await cand.getByTestId('board-toast-show').click();
+      await expect.poll(() => cand.getByTestId('board-toast').count()).toBe(0);
+      await expect.poll(() => contains(awareOf('Cy')!.viewport!, centreOf(diagram)), { timeout: 10_000 }).toBe(true);
+      // no toast for one's own insert
+      expect(await iv.getByTestId('board-toast').count()).toBe(0);
+      for (const list of errors) expect(list).toEqual([]);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    } finally {
+      watcher.destroy();
     }
   }, 150_000);
 });
