@@ -1,7 +1,7 @@
 /**
  * Nobody lost on the board, in real Chromium with real users: an interviewer inserts a template
- * on a cold page next to existing work (every label measured with the real font, nothing on top
- * of the drawing), the candidate gets "Ivy inserted a template — Show" and Show brings the
+ * on a cold page, with the font held back until after the click, next to existing work (the insert
+ * waits for the font, every label is measured with it, nothing on top of the drawing), the candidate gets "Ivy inserted a template — Show" and Show brings the
  * diagram into view; a late joiner lands looking at the content; Follow <name> from the presence
  * bar; the interviewer brings everyone to their view (and the candidate has no such button).
  * A Mermaid diagram inserted on a board with content lands beside it and gets the same toast.
@@ -39,6 +39,49 @@ function boundsOf(elements: readonly Stored[]): ViewportBounds {
   };
 }
 
+interface SkeletonText {
+  type: string;
+  text?: string;
+  fontSize?: number;
+  fontFamily?: number;
+  label?: { text?: string; fontSize?: number; fontFamily?: number };
+}
+interface TextSpec {
+  text: string;
+  fontSize: number;
+  fontFamily: number;
+}
+/** Every label a template's skeleton holds, with Excalidraw's defaults (20 px Excalifont) filled in. */
+function labelsOf(skeletons: readonly SkeletonText[]): TextSpec[] {
+  return skeletons.flatMap((s) => [
+    ...(s.type === 'text' && s.text ? [{ text: s.text, fontSize: s.fontSize ?? 20, fontFamily: s.fontFamily ?? 5 }] : []),
+    ...(s.label?.text ? [{ text: s.label.text, fontSize: s.label.fontSize ?? s.fontSize ?? 20, fontFamily: s.label.fontFamily ?? s.fontFamily ?? 5 }] : []),
+  ]);
+}
+/**
+ * Widest line of each text in the page's canvas, with Excalidraw's font stack; `load` first waits
+ * for the font (else it measures with whatever is there: the fallback while the font is away).
+ */
+function measureTexts(page: Page, items: readonly TextSpec[], load: boolean): Promise<number[]> {
+  return page.evaluate(
+    async ({ items, load }) => {
+      const names: Record<number, string> = { 1: 'Virgil', 2: 'Helvetica', 3: 'Cascadia', 5: 'Excalifont', 6: 'Nunito', 7: 'Lilita One', 8: 'Comic Shanns', 9: 'Liberation Sans' };
+      const context = document.createElement('canvas').getContext('2d')!;
+      const out: number[] = [];
+      for (const t of items) {
+        const font = `${t.fontSize}px ${names[t.fontFamily] ?? 'Excalifont'}, Xiaolai, Segoe UI Emoji`;
+        if (load) await document.fonts.load(font, t.text);
+        context.font = font;
+        out.push(Math.max(...t.text.split('\n').map((line) => context.measureText(line).width)));
+      }
+      return out;
+    },
+    { items, load },
+  );
+}
+/** A stored width against a re-measure: a clipped label is narrower than its text ("[nput tokens"); sub-pixel rounding allowed. */
+const widthMatches = (stored: number, measured: number) => stored >= measured - 1 && stored <= measured + 4;
+
 describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join, follow, bring everyone', () => {
   const suite = browserAndServer();
   const contexts: BrowserContext[] = [];
@@ -46,9 +89,10 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
   let probe: Client | undefined;
   afterAll(() => probe?.destroy());
 
-  const join = async (url: string, name: string): Promise<Page> => {
+  const join = async (url: string, name: string, setup?: (ctx: BrowserContext) => Promise<unknown>): Promise<Page> => {
     const ctx = await suite.browser.newContext({ viewport: { width: 1280, height: 720 } });
     contexts.push(ctx);
+    await setup?.(ctx);
     const page = await ctx.newPage();
     errors.push(watchPage(page).errors);
     return joinRoom(page, url.replace('localhost', '127.0.0.1'), name);
@@ -75,8 +119,20 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       probe = connect(suite.server.url, room.room.id, 'board', room.links.observer.token);
       await waitSynced(probe);
 
-      // Each context is a fresh profile: a cold page, no font in any cache.
-      const iv = await join(room.links.interviewer.url, 'Ivy');
+      // Each context is a fresh profile: a cold page, no font in any cache. The interviewer's
+      // Excalidraw fonts are also held back until after the insert has started, so the insert
+      // certainly runs before the font is there: what a slow network does, and what the wait in
+      // client/diagrams/fonts.ts is for (a cold page alone can win the race by luck).
+      let releaseFonts!: () => void;
+      const fontsHeld = new Promise<void>((resolve) => (releaseFonts = resolve));
+      let heldRequests = 0;
+      const iv = await join(room.links.interviewer.url, 'Ivy', (c) =>
+        c.route('**/excalidraw-assets/fonts/**', async (route) => {
+          heldRequests++;
+          await fontsHeld;
+          await route.continue();
+        }),
+      );
       const cand = await join(room.links.candidate.url, 'Cleo');
       await expect.poll(() => idOf('Cleo') !== undefined && idOf('Ivy') !== undefined, { timeout: 10_000 }).toBe(true);
 
@@ -89,31 +145,27 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       // --- insert the template: it goes beside the drawing, not on it
       await iv.getByTestId('diagram-menu-button').click();
       await iv.getByTestId(`diagram-insert-${Q2}`).click();
+      // The insert waits for the font: nothing lands while it is held (well under FONT_WAIT_MS).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(heldRequests).toBeGreaterThan(0);
+      expect(elements().length).toBe(1);
+      // The control: the template's labels measured now, before the font is there, are widths the
+      // check below rejects. So a label measured without the wait would fail it.
+      const labels = labelsOf(q2.elements as readonly SkeletonText[]);
+      const early = await measureTexts(iv, labels, false);
+      releaseFonts();
       await expect.poll(() => elements().length, { timeout: 15_000 }).toBeGreaterThan(q2.elements.length);
       const inserted = elements().filter((e) => e.id !== drawingId);
       for (const e of inserted) expect(overlaps(boundsOf([e]), drawing), `${e.type} ${e.id}`).toBe(false);
       const insertedBounds = boundsOf(inserted);
+      const real = await measureTexts(iv, labels, true);
+      expect(labels.filter((_, i) => !widthMatches(early[i]!, real[i]!)).length, 'labels a fallback font would clip').toBeGreaterThan(labels.length / 2);
 
       // --- every label was measured with the real font: its width matches a re-measure now
       const texts = inserted.filter((e) => e.type === 'text');
       expect(texts.length).toBeGreaterThan(5);
-      const remeasured = await iv.evaluate(async (items) => {
-        const names: Record<number, string> = { 1: 'Virgil', 2: 'Helvetica', 3: 'Cascadia', 5: 'Excalifont', 6: 'Nunito', 7: 'Lilita One', 8: 'Comic Shanns', 9: 'Liberation Sans' };
-        const context = document.createElement('canvas').getContext('2d')!;
-        const out: number[] = [];
-        for (const t of items) {
-          const font = `${t.fontSize}px ${names[t.fontFamily] ?? 'Excalifont'}, Xiaolai, Segoe UI Emoji`;
-          await document.fonts.load(font, t.text);
-          context.font = font;
-          out.push(Math.max(...t.text.split('\n').map((line) => context.measureText(line).width)));
-        }
-        return out;
-      }, texts.map((t) => ({ text: t.text ?? '', fontSize: t.fontSize ?? 20, fontFamily: t.fontFamily ?? 5 })));
-      texts.forEach((t, i) => {
-        // A clipped label is narrower than its text ("[nput tokens"); allow sub-pixel rounding.
-        expect(t.width, t.text).toBeGreaterThanOrEqual(remeasured[i]! - 1);
-        expect(t.width, t.text).toBeLessThanOrEqual(remeasured[i]! + 4);
-      });
+      const remeasured = await measureTexts(iv, texts.map((t) => ({ text: t.text ?? '', fontSize: t.fontSize ?? 20, fontFamily: t.fontFamily ?? 5 })), true);
+      texts.forEach((t, i) => expect(widthMatches(t.width, remeasured[i]!), `${t.text}: ${t.width} vs ${remeasured[i]}`).toBe(true));
 
       // --- the candidate is told, and Show brings the diagram into view
       await cand.getByTestId('board-toast').waitFor({ timeout: 10_000 });
