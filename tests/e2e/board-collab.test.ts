@@ -4,7 +4,8 @@
  * waits for the font, every label is measured with it, nothing on top of the drawing), the candidate gets "Ivy inserted a template — Show" and Show brings the
  * diagram into view; a late joiner lands looking at the content; Follow <name> from the presence
  * bar; the interviewer brings everyone to their view (and the candidate has no such button).
- * A Mermaid diagram inserted on a board with content lands beside it and gets the same toast.
+ * A Mermaid diagram inserted on a board with content (its font held back too) lands beside it,
+ * labels measured with the real font, and gets the same toast.
  * A stock y-websocket client (observer link) reads the doc and everyone's awareness.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,22 @@ function measureTexts(page: Page, items: readonly TextSpec[], load: boolean): Pr
     { items, load },
   );
 }
+/**
+ * Holds a context's Excalidraw font responses until release(): whatever measures text meanwhile
+ * either waits for the font or gets the fallback's widths (what a slow network does).
+ */
+function fontGate(): { hold: (ctx: BrowserContext) => Promise<unknown>; release: () => void; held: () => number } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  const hold = (ctx: BrowserContext) =>
+    ctx.route('**/excalidraw-assets/fonts/**', async (route) => {
+      held++;
+      await released;
+      await route.continue();
+    });
+  return { hold, release, held: () => held };
+}
 /** A stored width against a re-measure: a clipped label is narrower than its text ("[nput tokens"); sub-pixel rounding allowed. */
 const widthMatches = (stored: number, measured: number) => stored >= measured - 1 && stored <= measured + 4;
 
@@ -123,16 +140,8 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       // Excalidraw fonts are also held back until after the insert has started, so the insert
       // certainly runs before the font is there: what a slow network does, and what the wait in
       // client/diagrams/fonts.ts is for (a cold page alone can win the race by luck).
-      let releaseFonts!: () => void;
-      const fontsHeld = new Promise<void>((resolve) => (releaseFonts = resolve));
-      let heldRequests = 0;
-      const iv = await join(room.links.interviewer.url, 'Ivy', (c) =>
-        c.route('**/excalidraw-assets/fonts/**', async (route) => {
-          heldRequests++;
-          await fontsHeld;
-          await route.continue();
-        }),
-      );
+      const fonts = fontGate();
+      const iv = await join(room.links.interviewer.url, 'Ivy', fonts.hold);
       const cand = await join(room.links.candidate.url, 'Cleo');
       await expect.poll(() => idOf('Cleo') !== undefined && idOf('Ivy') !== undefined, { timeout: 10_000 }).toBe(true);
 
@@ -147,13 +156,13 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       await iv.getByTestId(`diagram-insert-${Q2}`).click();
       // The insert waits for the font: nothing lands while it is held (well under FONT_WAIT_MS).
       await new Promise((r) => setTimeout(r, 1500));
-      expect(heldRequests).toBeGreaterThan(0);
+      expect(fonts.held()).toBeGreaterThan(0);
       expect(elements().length).toBe(1);
       // The control: the template's labels measured now, before the font is there, are widths the
       // check below rejects. So a label measured without the wait would fail it.
       const labels = labelsOf(q2.elements as readonly SkeletonText[]);
       const early = await measureTexts(iv, labels, false);
-      releaseFonts();
+      fonts.release();
       await expect.poll(() => elements().length, { timeout: 15_000 }).toBeGreaterThan(q2.elements.length);
       const inserted = elements().filter((e) => e.id !== drawingId);
       for (const e of inserted) expect(overlaps(boundsOf([e]), drawing), `${e.type} ${e.id}`).toBe(false);
@@ -214,14 +223,16 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
     }
   }, 150_000);
-  it('a Mermaid diagram lands beside existing work and the other user is told, with Show', async (ctx) => {
+  it('a Mermaid diagram waits for the font, lands beside existing work, and the other user is told, with Show', async (ctx) => {
     const room = await createRoom(suite.server.url, 'Mermaid placement e2e');
     const watcher = connect(suite.server.url, room.room.id, 'board', room.links.observer.token);
     try {
       await waitSynced(watcher);
       const live = () => [...boardElements(watcher.doc).values()].filter((e) => !(e as Stored).isDeleted) as Stored[];
       const awareOf = (name: string) => [...watcher.provider.awareness.getStates().values()].find((s: AwarenessState) => s.user?.name === name);
-      const iv = await join(room.links.interviewer.url, 'Ida');
+      // Fonts held back, as for the template: the conversion must wait for them (fonts.ts).
+      const fonts = fontGate();
+      const iv = await join(room.links.interviewer.url, 'Ida', fonts.hold);
       const cand = await join(room.links.candidate.url, 'Cy');
       await expect.poll(() => awareOf('Ida') !== undefined && awareOf('Cy')?.viewport !== undefined, { timeout: 10_000 }).toBe(true);
 
@@ -239,11 +250,24 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       await iv.getByTestId('diagram-menu-button').click();
       await iv.getByTestId('diagram-mermaid').click();
       await iv.getByTestId('mermaid-dialog').waitFor({ state: 'visible', timeout: 15_000 });
+      // A broken definition first: its error shows once Mermaid has loaded and parsed (parsing
+      // needs no font), so the next conversion is only waiting for the font.
+      await iv.getByTestId('mermaid-input').fill('flowchart LR\n  a[open --> b');
+      await iv.getByTestId('mermaid-error').waitFor({ timeout: 30_000 });
       await iv.getByTestId('mermaid-input').fill(MERMAID);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(fonts.held()).toBeGreaterThan(0);
+      expect(await iv.locator('[data-testid="mermaid-preview"] svg').count(), 'converted before the font arrived').toBe(0);
+      fonts.release();
       await iv.locator('[data-testid="mermaid-preview"] svg').waitFor({ timeout: 30_000 });
       await iv.getByTestId('mermaid-input').press('Control+Enter');
       await iv.getByTestId('mermaid-dialog').waitFor({ state: 'hidden', timeout: 10_000 });
       await expect.poll(() => live().length, { timeout: 15_000 }).toBe(1 + MERMAID_ELEMENTS);
+      // every label measured with the real font
+      const texts = live().filter((e) => e.type === 'text');
+      expect(texts.length).toBe(3);
+      const remeasured = await measureTexts(iv, texts.map((t) => ({ text: t.text ?? '', fontSize: t.fontSize ?? 20, fontFamily: t.fontFamily ?? 5 })), true);
+      texts.forEach((t, i) => expect(widthMatches(t.width, remeasured[i]!), `${t.text}: ${t.width} vs ${remeasured[i]}`).toBe(true));
 
       // --- beside the drawing: nothing on top of it, and no further off than the placement gap
       const inserted = live().filter((e) => e.id !== drawingId);
