@@ -20,6 +20,7 @@ import { BoardToast } from './BoardToast.js';
 import type { ReconcileFn } from './excalidrawApi.js';
 import { createHttpFileStore } from './fileStore.js';
 import { useBoardAttention } from './useBoardAttention.js';
+import { useHelpRedirect } from './useHelpRedirect.js';
 
 export interface CanvasProps {
   /** the board doc */
@@ -38,6 +39,8 @@ export interface CanvasProps {
   role?: Role;
   /** for export file names */
   roomTitle?: string;
+  /** Opens attn's shortcuts in place of Excalidraw's help dialog (useHelpRedirect); without it Excalidraw's shows. */
+  onHelp?: () => void;
 }
 
 /** The scene lives in the room, not in files: no open/save of .excalidraw; image export stays. */
@@ -53,7 +56,7 @@ const UI_OPTIONS: Partial<UIOptions> = {
 const reconcile: ReconcileFn = (local, remote, appState) =>
   reconcileElements(local, remote as readonly RemoteExcalidrawElement[], appState);
 
-export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady, role, roomTitle }: CanvasProps) {
+export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady, role, roomTitle, onHelp }: CanvasProps) {
   const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null);
   const [empty, setEmpty] = useState(true);
   const [sidebarOpen, setSidebarOpen] = useState(false);
@@ -64,6 +67,7 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
   const bindingRef = useRef<CanvasBinding | null>(null);
   const attention = useBoardAttention(api, bindingRef);
   const { onContent, onPeerEvent } = attention;
+  useHelpRedirect(api, onHelp);
   // Kept in a ref so a new callback identity from the parent does not rebuild the binding.
   const onErrorRef = useRef(onError);
   useEffect(() => {

@@ -24,6 +24,7 @@ import { eventTargets, filterMarkers, markerTargets, nextTarget, prevTarget } fr
 import { mirrorBoard, visibleElementIds } from './mirror.js';
 import { OpenFileButton } from './OpenFileButton.js';
 import { ReplayPanel } from './ReplayPanel.js';
+import { ReplayPeople } from './ReplayPeople.js';
 import { ReplayQuestion } from './ReplayQuestion.js';
 import { RecordingSlot } from './RecordingSlot.js';
 import { RunsList } from './RunsList.js';
@@ -313,6 +314,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
         />
         <aside className="replay-side" aria-label="Recording and panel">
           <RecordingSlot recording={session.recording.recording} t={t} playing={playing} speed={speed} />
+          <ReplayPeople participants={session.participants} start={session.start} onSeek={seek} />
           {showPanel && <ReplayPanel doc={panelDoc} frame={frame} questionId={question?.id ?? null} questionTitle={question?.title ?? null} />}
         </aside>
       </main>

@@ -79,13 +79,14 @@ export function runPassed(run: RunRecord, verdict: Verdict | null = null): boole
   return runOutcome(run, verdict).tone === 'pass';
 }
 
+/** "Cam ran the pad: ok on cpu", "Cam checked the pad: failed (0/6 cases, …)": who comes first, as in every other marker. */
 function runLabel(run: RunRecord, verdict: Verdict | null): string {
   const who = run.ranBy ?? run.requestedBy;
-  const what = run.kind === 'check' ? 'Check' : 'Run';
+  const what = run.kind === 'check' ? 'checked the pad' : 'ran the pad';
   const o = runOutcome(run, verdict);
   const outcome = o.detail ? `${o.word} (${o.passed}/${o.total} cases, verified by server)` : o.word === 'unverified' ? 'finished (not verified by the server)' : o.word;
   const backend = run.backend ? ` on ${run.backend}` : '';
-  return `${what} ${outcome}${backend} · ${who.name || who.role}`;
+  return `${who.name || someone(who.role)} ${what}: ${outcome}${backend}`;
 }
 
 function signalText(s: Signal): string {
@@ -234,7 +235,7 @@ export function filterMarkers(markers: readonly Marker[], who: string | null): M
 
 /**
  * The marker's sentence, naming its kind once: question labels already read "Question: …" and
- * join/leave/run labels say what happened, so only signals and scores get a kind prefix.
+ * join/leave/run labels say who did what, so only signals and scores get a kind prefix.
  */
 export function describeMarker(m: Pick<Marker, 'kind' | 'label'>): string {
   const kind = MARKER_LABELS[m.kind];

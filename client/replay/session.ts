@@ -43,6 +43,13 @@ export interface Participant {
   /** "Cam (candidate)", or "A candidate" for someone who never gave a name */
   label: string;
   color: string;
+  /** when they were in the room (board connections), ascending; `left` is null while still there at the end */
+  stints: Stint[];
+}
+
+export interface Stint {
+  joined: number;
+  left: number | null;
 }
 
 export interface Edit {
@@ -219,7 +226,35 @@ export function participantsOf(recording: Recording): { participants: Participan
       const k = perRole.get(role) ?? 0;
       perRole.set(role, k + 1);
       const palette = role === 'server' ? [SERVER_COLOR] : ROLE_PALETTES[role];
-      return { key, role, name, label: name ? `${name} (${role})` : someone(role), color: palette[k % palette.length]! };
+      return { key, role, name, label: name ? `${name} (${role})` : someone(role), color: palette[k % palette.length]!, stints: [] as Stint[] };
     });
-  return { participants, alias: (key) => aliases.get(key) ?? key };
+  const alias = (key: string) => aliases.get(key) ?? key;
+  const stints = stintsOf(recording.events, alias);
+  for (const p of participants) p.stints = stints.get(p.key) ?? [];
+  return { participants, alias };
+}
+
+/**
+ * Joins and leaves as stretches of presence, per participant. One person may hold several
+ * connections (two tabs, a reconnect that joins before the old socket's leave): they are in the
+ * room from the first join until the last of their connections has left. A leave with nothing
+ * open (the log began mid-connection) has no stretch to close and is dropped.
+ */
+export function stintsOf(events: readonly HistoryEvent[], alias: (key: string) => string = (key) => key): Map<string, Stint[]> {
+  const out = new Map<string, Stint[]>();
+  const open = new Map<string, number>();
+  for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+    const key = alias(participantKey(e.role, e.name));
+    const list = out.get(key) ?? [];
+    out.set(key, list);
+    const count = open.get(key) ?? 0;
+    if (e.kind === 'join') {
+      if (count === 0) list.push({ joined: e.ts, left: null });
+      open.set(key, count + 1);
+    } else if (count > 0) {
+      open.set(key, count - 1);
+      if (count === 1) list.at(-1)!.left = e.ts;
+    }
+  }
+  return out;
 }

@@ -149,6 +149,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                         onError={setNotice}
                         role={role}
                         roomTitle={room.title}
+                        onHelp={openShortcuts}
                       />
                     ) : (
                       <PaneLoading label="Loading the canvas…" />

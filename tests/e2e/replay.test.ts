@@ -1,7 +1,8 @@
 /**
  * Playback in real Chromium: a candidate draws A, pauses, draws B; the interviewer opens Replay
  * from the room. Before B the replayed board shows A alone, after it both; playing at 16x moves
- * the playhead; joins and the question change are on the timeline; the session exports to one
+ * the playhead; joins and the question change are on the timeline, and who took part is listed
+ * (name, role, colour, join time) without hovering; the session exports to one
  * file that a fresh browser replays with no server round trip; a candidate gets the 403 screen.
  */
 import fs from 'node:fs';
@@ -140,6 +141,20 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       const end = Number(await root.getAttribute('data-end-ms'));
       expect(end - start).toBeGreaterThan(1500);
 
+      // who took part is on screen before any hover: name, role, colour, when they joined
+      expect(await replay.getByTestId('replay-tooltip').count()).toBe(0);
+      const people = replay.getByTestId('replay-person');
+      await expect.poll(() => people.count()).toBe(2);
+      for (const [name, role] of [['Ines', 'Interviewer'], ['Cam', 'Candidate']] as const) {
+        const row = people.filter({ has: replay.getByTestId('replay-person-name').getByText(name, { exact: true }) });
+        expect(await row.isVisible(), name).toBe(true);
+        expect(await row.innerText()).toContain(role);
+        expect(await row.getByTestId('replay-person-times').innerText()).toMatch(/joined \d\d:\d\d/);
+        expect(await row.locator('.replay-swatch').evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+      }
+      // and every run marker says who ran it
+      expect(await replay.locator('[data-testid="replay-marker"][data-kind="run"]').first().getAttribute('aria-label')).toMatch(/Cam ran the pad: ok on cpu/);
+
       // markers: both joins, the question change; hovering says what happened
       const joins = replay.locator('[data-testid="replay-marker"][data-kind="join"]');
       await expect.poll(() => joins.count()).toBeGreaterThanOrEqual(2);
@@ -253,8 +268,8 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       await expect.poll(() => replay.getByTestId('question-empty').isVisible()).toBe(true);
 
       // --- the participant filter: one person's lane and markers (room-wide ones stay)
-      const people = await replay.getByTestId('replay-participant').locator('option').allTextContents();
-      expect(people).toEqual(expect.arrayContaining(['Everyone', 'Ines (interviewer)', 'Cam (candidate)']));
+      const options = await replay.getByTestId('replay-participant').locator('option').allTextContents();
+      expect(options).toEqual(expect.arrayContaining(['Everyone', 'Ines (interviewer)', 'Cam (candidate)']));
       expect(await replay.getByTestId('replay-author').count()).toBe(2);
       await replay.getByTestId('replay-participant').selectOption({ label: 'Cam (candidate)' });
       expect(await replay.getByTestId('replay-author').allTextContents()).toEqual(['Cam (candidate)']);

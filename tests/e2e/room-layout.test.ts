@@ -6,7 +6,8 @@
  *   page never scrolls sideways, and every primary control (Run, Check, Links, Replay, the panel
  *   toggle, the connection state, `?`) is inside the viewport and is what a click at its centre
  *   hits. Screenshots of each land in test-results/room-layout/ (CI keeps them).
- * - `?` on the canvas opens attn's shortcuts (with Excalidraw's keys), not Excalidraw's help.
+ * - `?` on the canvas, Excalidraw's help icon and its main menu's Help open attn's shortcuts (with
+ *   Excalidraw's keys), never Excalidraw's help.
  * - the candidate never sees the A/V server-admin hint; the interviewer does.
  * - a reload is not "left the tab"; a real hide still is (two users: the interviewer's panel counts).
  * - the reconnect banner: with the server down for more than a few seconds each person sees what
@@ -169,7 +170,7 @@ describe.skipIf(!hasBrowser)('the room at real window sizes', () => {
     }, 180_000);
   }
 
-  it('? on the canvas opens attn’s shortcuts with Excalidraw’s keys; the candidate never sees the A/V setup hint', async (ctx) => {
+  it('?, the canvas help icon and menu open attn’s shortcuts with Excalidraw’s keys; the candidate never sees the A/V setup hint', async (ctx) => {
     try {
       const candidate = await open('candidate', { width: 1280, height: 720 }, 'Cam');
       const canvas = candidate.locator('[data-testid="canvas"] canvas.interactive');
@@ -181,8 +182,23 @@ describe.skipIf(!hasBrowser)('the room at real window sizes', () => {
       // Excalidraw's help (with its links out) never opened.
       expect(await candidate.locator('.HelpDialog').count()).toBe(0);
       expect(await candidate.locator('a[href*="excalidraw.com"]').count()).toBe(0);
-
       await candidate.keyboard.press('Escape');
+      await candidate.getByTestId('shortcuts-dialog').waitFor({ state: 'hidden' });
+
+      // Excalidraw's own ways in: the help icon in its footer and "Help" in its main menu.
+      const expectAttnHelp = async () => {
+        await candidate.getByTestId('shortcuts-dialog').waitFor({ state: 'visible' });
+        expect(await candidate.locator('.HelpDialog').count()).toBe(0);
+        expect(await candidate.locator('a[href*="excalidraw.com"]').count()).toBe(0);
+        await candidate.keyboard.press('Escape');
+        await candidate.getByTestId('shortcuts-dialog').waitFor({ state: 'hidden' });
+      };
+      await candidate.locator('[data-testid="canvas"] button.help-icon').click();
+      await expectAttnHelp();
+      await candidate.locator('[data-testid="canvas"] [data-testid="main-menu-trigger"]').click();
+      await candidate.getByTestId('help-menu-item').click();
+      await expectAttnHelp();
+
       const off = candidate.getByTestId('av-off');
       await off.waitFor();
       expect(await off.innerText()).toMatch(/audio\/video is off/i);

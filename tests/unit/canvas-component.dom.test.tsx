@@ -123,4 +123,23 @@ describe('Canvas', () => {
     const collaborator = api.getAppState().collaborators.get(String(other.clientID) as never);
     expect(collaborator).toMatchObject({ username: 'Bob', pointer: { x: 3, y: 4, tool: 'laser' }, button: 'down' });
   });
+  // Every entry point (help icon, main menu, command palette) sets this dialog; jsdom lays
+  // Excalidraw out as a phone, without the footer's icon, so the e2e clicks the real controls.
+  const openExcalidrawHelp = (api: ExcalidrawImperativeAPI) =>
+    act(async () => api.updateScene({ appState: { openDialog: { name: 'help' } } }));
+
+  it('opens attn’s shortcuts in place of Excalidraw’s help dialog', async () => {
+    let helped = 0;
+    const { api } = await mount({ doc: new Y.Doc(), onHelp: () => helped++ });
+    await openExcalidrawHelp(api);
+    expect(helped).toBe(1);
+    expect(api.getAppState().openDialog).toBeNull();
+    expect(document.querySelector('.HelpDialog')).toBeNull();
+  });
+
+  it('leaves Excalidraw’s help alone without an onHelp (the replay viewer)', async () => {
+    const { api } = await mount({ doc: new Y.Doc() });
+    await openExcalidrawHelp(api);
+    expect(api.getAppState().openDialog).toEqual({ name: 'help' });
+  });
 });

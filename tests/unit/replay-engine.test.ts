@@ -446,8 +446,10 @@ describe('markers', () => {
       ['run', 9000, true],
     ]);
     expect(boardMarkers.markers[0]!.label).toBe('Question: Attention');
-    expect(boardMarkers.markers[2]!.label).toMatch(/Check finished \(not verified by the server\)/);
-    expect(boardMarkers.markers[5]!.label).toMatch(/Check passed \(1\/1 cases, verified by server\)/);
+    // Each run marker names who ran it first.
+    expect(boardMarkers.markers[1]!.label).toBe('Cam ran the pad: ok');
+    expect(boardMarkers.markers[2]!.label).toBe('Cam checked the pad: finished (not verified by the server)');
+    expect(boardMarkers.markers[5]!.label).toBe('Cam checked the pad: passed (1/1 cases, verified by server)');
     expect(panelMarkers.markers.map((m) => [m.kind, m.t])).toEqual([
       ['score', 3000],
       ['signal', 4000],
@@ -500,6 +502,29 @@ describe('session', () => {
     );
     expect(two.participants.map((p) => p.label)).toEqual(['An interviewer', 'Ines (interviewer)', 'Ivo (interviewer)']);
     expect(new Set(two.participants.map((p) => p.color)).size).toBe(3);
+  });
+
+  it('gives each participant their stretches in the room: reconnects overlap, a stray leave is dropped, a nameless join is aliased', () => {
+    const ev = (ts: number, kind: 'join' | 'leave', role: 'interviewer' | 'candidate', name: string) => ({ ts, kind, role, name });
+    const { participants } = participantsOf(
+      recordingWith(
+        [{ role: 'interviewer', name: 'Ines' }],
+        [
+          ev(50, 'leave', 'candidate', 'Cam'), // the log began while Cam was connected
+          ev(100, 'join', 'interviewer', ''), // before Ines typed her name: she is the one interviewer
+          ev(200, 'join', 'candidate', 'Cam'),
+          ev(300, 'join', 'candidate', 'Cam'), // a second tab
+          ev(400, 'leave', 'candidate', 'Cam'),
+          ev(500, 'leave', 'candidate', 'Cam'),
+          ev(600, 'join', 'candidate', 'Cam'),
+          ev(700, 'leave', 'interviewer', 'Ines'),
+        ],
+      ),
+    );
+    expect(participants.map((p) => [p.label, p.stints])).toEqual([
+      ['Cam (candidate)', [{ joined: 200, left: 500 }, { joined: 600, left: null }]],
+      ['Ines (interviewer)', [{ joined: 100, left: 700 }]],
+    ]);
   });
 
   it('spans events and edits, attributes each edit, and exports a file that replays the same', async () => {

@@ -40,7 +40,7 @@ describe('describeMarker', () => {
   it('names the kind once', () => {
     expect(describeMarker(m(0, 'question', 'Question: Attention'))).toBe('Question: Attention');
     expect(describeMarker(m(0, 'question', 'Question cleared'))).toBe('Question cleared');
-    expect(describeMarker(m(0, 'run', 'Run finished on cpu · Cam'))).toBe('Run finished on cpu · Cam');
+    expect(describeMarker(m(0, 'run', 'Cam ran the pad: ok on cpu'))).toBe('Cam ran the pad: ok on cpu');
     expect(describeMarker(m(0, 'join', 'Cam (candidate) joined'))).toBe('Cam (candidate) joined');
     expect(describeMarker(m(0, 'signal', 'Cam pasted 640 characters'))).toBe('Signal: Cam pasted 640 characters');
     expect(describeMarker(m(0, 'score', 'Ines: Math → 4 (q1)'))).toBe('Score: Ines: Math → 4 (q1)');
