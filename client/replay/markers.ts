@@ -15,7 +15,10 @@ import {
   panelScores,
   panelSignals,
   readCurrentQuestion,
+  readQuestionHistory,
+  readReveals,
   readVerdict,
+  type PracticeReveal,
   type RunRecord,
   type Signal,
 } from '../../shared/doc.js';
@@ -25,13 +28,14 @@ import type { AppliedUpdate } from './engine.js';
 import { RUBRIC } from '../../shared/rubric.js';
 import { runOutcome } from '../../shared/runOutcome.js';
 
-export const MARKER_KINDS = ['join', 'leave', 'question', 'run', 'signal', 'score'] as const;
+export const MARKER_KINDS = ['join', 'leave', 'question', 'reveal', 'run', 'signal', 'score'] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
 
 export const MARKER_LABELS: Record<MarkerKind, string> = {
   join: 'Joined',
   leave: 'Left',
   question: 'Question',
+  reveal: 'Guide revealed',
   run: 'Run',
   signal: 'Signal',
   score: 'Score',
@@ -99,10 +103,31 @@ function signalText(s: Signal): string {
   }
 }
 
+/**
+ * "Guide revealed: Attention (Pat, early)": a practice room's reveal, as the server recorded it.
+ * The title comes from the question on screen or, if it changed in the same update, the room's
+ * question history; a reveal recorded before reveals kept their author reads "the practiser".
+ */
+function revealMarker(doc: Y.Doc, t: number, reveal: PracticeReveal): Marker {
+  const current = readCurrentQuestion(doc);
+  const title =
+    current?.id === reveal.questionId ? current.title : (readQuestionHistory(doc).findLast((c) => c.id === reveal.questionId)?.title ?? reveal.questionId);
+  const who = reveal.name || (reveal.role ? someone(reveal.role) : 'the practiser');
+  const when = reveal.reason === 'time' ? 'time up' : 'early';
+  return {
+    kind: 'reveal',
+    t,
+    label: `Guide revealed: ${title} (${who}, ${when})`,
+    ...(reveal.role ? { who: participantKey(reveal.role, reveal.name ?? '') } : {}),
+  };
+}
+
 /** Derives markers from the board doc's updates, one update at a time, in order. */
 export class BoardMarkers {
   readonly markers: Marker[] = [];
   private questionId: string | null = null;
+  /** reveals already marked, by question, link and time (the session map keeps its latest 200) */
+  private readonly revealsSeen = new Set<string>();
   private readonly runsDone = new Set<string>();
   /** check markers still waiting for the server's verdict, by run id */
   private readonly awaitingVerdict = new Map<string, { marker: Marker; run: RunRecord }>();
@@ -122,6 +147,12 @@ export class BoardMarkers {
       if (id !== this.questionId) {
         this.questionId = id;
         this.markers.push({ kind: 'question', t, label: current ? `Question: ${current.title}` : 'Question cleared' });
+      }
+      for (const reveal of readReveals(doc)) {
+        const key = `${reveal.questionId}\u0000${reveal.linkId}\u0000${reveal.at}`;
+        if (this.revealsSeen.has(key)) continue;
+        this.revealsSeen.add(key);
+        this.markers.push(revealMarker(doc, t, reveal));
       }
     }
     if (touched(tr, boardRuns(doc))) {

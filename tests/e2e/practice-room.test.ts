@@ -105,6 +105,15 @@ describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
       expect(await history.getByTestId('history-score').textContent()).toBe(score);
       expect(await history.getByTestId('history-replay').getAttribute('href')).toMatch(/^\/replay\/[A-Za-z0-9]+$/);
 
+      // The server-recorded reveal is on the replay timeline, with the question, who and why.
+      const replayPath = (await history.getByTestId('history-replay').getAttribute('href'))!;
+      const title = (await page.getByTestId('practice-pick').locator(`option[value="${questionId}"]`).textContent())!.replace(/ \(\d+ min\)$/, '');
+      await history.goto(`${base()}${replayPath}#token=${new URL(own).hash.replace('#token=', '')}`);
+      const revealMarker = history.locator('[data-testid="replay-marker"][data-kind="reveal"]');
+      await revealMarker.waitFor({ timeout: 30_000 });
+      expect(await revealMarker.count()).toBe(1);
+      expect(await revealMarker.getAttribute('aria-label')).toContain(`Guide revealed: ${title} (Pat, early)`);
+
       const pageErrors = errors.flat().filter((e) => !/WebSocket|Failed to load resource/.test(e));
       expect(pageErrors).toEqual([]);
     } catch (err) {

@@ -268,14 +268,15 @@ function suite(store: 'sqlite' | 'postgres') {
     expect((await api(room.id, asker, 'GET', '/practice/guide')).status).toBe(200);
 
     const before = Date.now();
-    const revealed = await api(room.id, practiser, 'POST', '/practice/reveal', { reason: 'button' });
+    const revealed = await api(room.id, practiser, 'POST', '/practice/reveal', { reason: 'button', name: ' Pat\u0007 ' });
     expect(revealed.status).toBe(201);
     const guide = await api(room.id, practiser, 'GET', '/practice/guide');
     expect(guide.status).toBe(200);
     const body = (await guide.json()) as PracticeGuideResponse;
     expect(body.question.id).toBe(bank.questions[0]!.id);
     expect(body.question.guide.length).toBeGreaterThan(0);
-    expect(body.reveal).toMatchObject({ questionId: bank.questions[0]!.id, linkId: room.links.candidate!.id, reason: 'button' });
+    // Who revealed, for the replay marker: the link's role from the server, the name as cleaned.
+    expect(body.reveal).toMatchObject({ questionId: bank.questions[0]!.id, linkId: room.links.candidate!.id, reason: 'button', role: 'candidate', name: 'Pat' });
     expect(body.reveal!.at).toBeGreaterThanOrEqual(before);
 
     // The reveal is in the board's update log (replay), written by the server.
