@@ -101,6 +101,8 @@ export function usePracticeSession({ roomId, token, kind, role, linkId, name, ro
     }
   }, []);
 
+  const start = useCallback((questionId: string) => act(() => setCurrentQuestion(roomId, token, questionId)), [act, roomId, token]);
+
   // Time up: the practiser's guide opens by itself (the server checks the time, and records it).
   const timeUp = countdown?.up ?? false;
   useEffect(() => {
@@ -129,7 +131,7 @@ export function usePracticeSession({ roomId, token, kind, role, linkId, name, ro
     busy,
     panelDoc,
     raterId,
-    start: (questionId: string) => act(() => setCurrentQuestion(roomId, token, questionId)),
+    start,
     revealNow: () => act(() => revealGuide(roomId, token, 'button', name)),
     swap: () => act(() => swapRoles(roomId, token)),
   };

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { QuestionsResponse } from '../../shared/api.js';
+import { readCurrentQuestion } from '../../shared/doc.js';
 import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
 
 interface Received {
@@ -152,6 +153,51 @@ describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
       await practiser.getByTestId('guide').waitFor({ timeout: 10_000 });
       await asker.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
       expect(await asker.getByTestId('guide').count()).toBe(0);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    } finally {
+      for (const c of contexts.splice(0)) await c.close();
+    }
+  }, 240_000);
+
+  it('a plan of 3 questions: Question 1 of 3, the next one only after the self-score, then Question 2 of 3', async (ctx) => {
+    try {
+      const { page } = await newUser();
+      const { own } = await createPractice(page);
+      const roomId = new URL(own).pathname.split('/').pop()!;
+      const onScreen = () => suite.server.sync.read(roomId, 'board', readCurrentQuestion);
+      await joinRoom(page, own, 'Pat');
+      await connected(page);
+      const planStart = page.getByTestId('practice-plan-start');
+      await expect.poll(() => planStart.isEnabled(), { timeout: 10_000 }).toBe(true);
+      expect(await planStart.textContent()).toBe('Practice 3 questions');
+      await planStart.click();
+      await expect.poll(() => page.getByTestId('practice-plan-progress').textContent(), { timeout: 10_000 }).toBe('Question 1 of 3');
+      const first = (await onScreen())!;
+
+      // Not finished yet: the step to the next question waits for the reveal and a self-score.
+      const next = page.getByTestId('practice-plan-next');
+      expect(await next.textContent()).toBe('Next question (2 of 3)');
+      expect(await next.isDisabled()).toBe(true);
+      await page.getByTestId('practice-reveal').click();
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      expect(await next.isDisabled()).toBe(true);
+      await page.getByTestId('rubric-row').nth(0).getByTestId('score-3').click();
+      await expect.poll(() => next.isEnabled(), { timeout: 5000 }).toBe(true);
+      await next.click();
+
+      await expect.poll(() => page.getByTestId('practice-plan-progress').textContent(), { timeout: 10_000 }).toBe('Question 2 of 3');
+      const second = (await onScreen())!;
+      expect(second.id).not.toBe(first.id);
+      // The plan spreads over topics, and the new question starts hidden again.
+      expect(suite.server.questions.get(second.id)!.topic).not.toBe(suite.server.questions.get(first.id)!.topic);
+      await page.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('guide').count()).toBe(0);
+      expect(await page.getByTestId('practice-next').count()).toBe(0);
+
+      const pageErrors = errors.flat().filter((e) => !/WebSocket|Failed to load resource/.test(e));
+      expect(pageErrors).toEqual([]);
     } catch (err) {
       const shots = await screenshotAll(ctx.task.name, contexts);
       throw new Error(`${String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });
