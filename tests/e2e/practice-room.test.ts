@@ -1,12 +1,14 @@
 /**
  * Issue 14, practice rooms in real Chromium: a solo run (countdown, reveal, self-score, stored
  * history), with every byte the practiser's page received before the reveal (HTTP bodies and WS
- * frames) checked for guide lines; then two peers swap roles and the guide follows the asker.
+ * frames) checked for guide lines, and the reveal on the replay timeline; two peers swap roles and
+ * the guide follows the asker; a plan of three questions, the second run out to its end-of-time
+ * alert and the server-taken time-up reveal.
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { QuestionsResponse } from '../../shared/api.js';
-import { readCurrentQuestion } from '../../shared/doc.js';
+import { readCurrentQuestion, readReveals, writeCurrentQuestion } from '../../shared/doc.js';
 import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
 
 interface Received {
@@ -161,7 +163,7 @@ describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
     }
   }, 240_000);
 
-  it('a plan of 3 questions: Question 1 of 3, the next one only after the self-score, then Question 2 of 3', async (ctx) => {
+  it('a plan of 3 questions: Question 1 of 3, the next one only after the self-score, then Question 2 of 3 until its time is up (alert, guide revealed by the server)', async (ctx) => {
     try {
       const { page } = await newUser();
       const { own } = await createPractice(page);
@@ -195,6 +197,26 @@ describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
       await page.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
       expect(await page.getByTestId('guide').count()).toBe(0);
       expect(await page.getByTestId('practice-next').count()).toBe(0);
+
+      // The end of time, without waiting out its minutes: the server moves the question's start
+      // back so 5 s are left, on its own clock (which its rule for a time-up reveal reads) and so
+      // in the browser's countdown alike.
+      const startedAt = Date.now() - second.minutes * 60_000 + 5000;
+      await suite.server.sync.change(roomId, 'board', (doc) => writeCurrentQuestion(doc, { ...second, startedAt }, Date.now()));
+      await expect.poll(() => page.getByTestId('practice-countdown').textContent(), { timeout: 5000 }).toMatch(/^00:0\d left$/);
+      expect(await page.getByTestId('practice-time-up').count()).toBe(0);
+      const alert = page.getByTestId('practice-time-up');
+      await alert.waitFor({ timeout: 15_000 });
+      expect(await alert.getAttribute('role')).toBe('alert');
+      expect(await alert.textContent()).toBe(`Time is up for “${second.title}”.`);
+      expect(await page.getByTestId('practice-countdown').textContent()).toBe('Time is up');
+      // The practiser's page asks for the time-up reveal by itself; the server takes it (time is
+      // up on its clock too) and records it, so the guide opens with no button pressed.
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('practice-reveal').count()).toBe(0);
+      const reveals = await suite.server.sync.read(roomId, 'board', readReveals);
+      expect(reveals.find((r) => r.questionId === second.id)).toMatchObject({ reason: 'time', role: 'candidate', name: 'Pat' });
+      expect(await page.getByTestId('practice-error').count()).toBe(0);
 
       const pageErrors = errors.flat().filter((e) => !/WebSocket|Failed to load resource/.test(e));
       expect(pageErrors).toEqual([]);
