@@ -22,11 +22,13 @@ import {
   type RunRecord,
   type Signal,
 } from '../../shared/doc.js';
+import type { RoomKind } from '../../shared/capabilities.js';
 import type { Verdict } from '../../shared/challenge.js';
 import type { HistoryAuthor, HistoryEvent } from '../../shared/history.js';
 import type { AppliedUpdate } from './engine.js';
 import { RUBRIC } from '../../shared/rubric.js';
 import { runOutcome } from '../../shared/runOutcome.js';
+import { roleLabel } from '../lib/roles.js';
 
 export const MARKER_KINDS = ['join', 'leave', 'question', 'reveal', 'run', 'signal', 'score'] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
@@ -58,6 +60,11 @@ export function someone(role: string): string {
   return `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
 }
 
+/** A role as the timeline names it, in the room kind's words: "peer" in a pair room. */
+export function roleWord(kind: RoomKind, role: HistoryAuthor['role']): string {
+  return role === 'server' ? 'server' : roleLabel(kind, role).toLowerCase();
+}
+
 /** One person as the timeline tells them apart: role and display name. */
 export function participantKey(role: string, name: string): string {
   return `${role}\u0000${name}`;
@@ -83,13 +90,13 @@ export function runPassed(run: RunRecord, verdict: Verdict | null = null): boole
   return runOutcome(run, verdict).tone === 'pass';
 }
 
-function runLabel(run: RunRecord, verdict: Verdict | null): string {
+function runLabel(run: RunRecord, verdict: Verdict | null, kind: RoomKind): string {
   const who = run.ranBy ?? run.requestedBy;
   const what = run.kind === 'check' ? 'Check' : 'Run';
   const o = runOutcome(run, verdict);
   const outcome = o.detail ? `${o.word} (${o.passed}/${o.total} cases, verified by server)` : o.word === 'unverified' ? 'finished (not verified by the server)' : o.word;
   const backend = run.backend ? ` on ${run.backend}` : '';
-  return `${what} ${outcome}${backend} · ${who.name || who.role}`;
+  return `${what} ${outcome}${backend} · ${who.name || roleWord(kind, who.role)}`;
 }
 
 function signalText(s: Signal): string {
@@ -108,11 +115,11 @@ function signalText(s: Signal): string {
  * The title comes from the question on screen or, if it changed in the same update, the room's
  * question history; a reveal recorded before reveals kept their author reads "the practiser".
  */
-function revealMarker(doc: Y.Doc, t: number, reveal: PracticeReveal): Marker {
+function revealMarker(doc: Y.Doc, t: number, reveal: PracticeReveal, kind: RoomKind): Marker {
   const current = readCurrentQuestion(doc);
   const title =
     current?.id === reveal.questionId ? current.title : (readQuestionHistory(doc).findLast((c) => c.id === reveal.questionId)?.title ?? reveal.questionId);
-  const who = reveal.name || (reveal.role ? someone(reveal.role) : 'the practiser');
+  const who = reveal.name || (reveal.role ? someone(roleWord(kind, reveal.role)) : 'the practiser');
   const when = reveal.reason === 'time' ? 'time up' : 'early';
   return {
     kind: 'reveal',
@@ -131,6 +138,8 @@ export class BoardMarkers {
   private readonly runsDone = new Set<string>();
   /** check markers still waiting for the server's verdict, by run id */
   private readonly awaitingVerdict = new Map<string, { marker: Marker; run: RunRecord }>();
+
+  constructor(private readonly kind: RoomKind = 'interview') {}
 
   prepare = (doc: Y.Doc): void => {
     boardSession(doc);
@@ -152,7 +161,7 @@ export class BoardMarkers {
         const key = `${reveal.questionId}\u0000${reveal.linkId}\u0000${reveal.at}`;
         if (this.revealsSeen.has(key)) continue;
         this.revealsSeen.add(key);
-        this.markers.push(revealMarker(doc, t, reveal));
+        this.markers.push(revealMarker(doc, t, reveal, this.kind));
       }
     }
     if (touched(tr, boardRuns(doc))) {
@@ -162,7 +171,7 @@ export class BoardMarkers {
         const verdict = readVerdict(doc, run.id);
         const pass = runPassed(run, verdict);
         const who = run.ranBy ?? run.requestedBy;
-        const marker: Marker = { kind: 'run', t, label: runLabel(run, verdict), pass, who: participantKey(who.role, who.name) };
+        const marker: Marker = { kind: 'run', t, label: runLabel(run, verdict, this.kind), pass, who: participantKey(who.role, who.name) };
         this.markers.push(marker);
         // The verdict lands just after the record; the marker keeps the run's time and takes its outcome.
         if (run.kind === 'check' && run.status === 'ok' && !verdict) this.awaitingVerdict.set(run.id, { marker, run });
@@ -174,7 +183,7 @@ export class BoardMarkers {
         if (!verdict) continue;
         this.awaitingVerdict.delete(runId);
         marker.pass = runPassed(run, verdict);
-        marker.label = runLabel(run, verdict);
+        marker.label = runLabel(run, verdict, this.kind);
       }
     }
   };
@@ -228,11 +237,17 @@ export class PanelMarkers {
   };
 }
 
-export function eventMarkers(events: readonly HistoryEvent[]): Marker[] {
+/** "Cam (candidate)", "Ada (peer)", or "A peer" for someone who never gave a name. */
+export function personLabel(kind: RoomKind, role: HistoryAuthor['role'], name: string): string {
+  const word = roleWord(kind, role);
+  return name ? `${name} (${word})` : someone(word);
+}
+
+export function eventMarkers(events: readonly HistoryEvent[], kind: RoomKind = 'interview'): Marker[] {
   return events.map((e) => ({
     kind: e.kind,
     t: e.ts,
-    label: `${e.name ? `${e.name} (${e.role})` : someone(e.role)} ${e.kind === 'join' ? 'joined' : 'left'}`,
+    label: `${personLabel(kind, e.role, e.name)} ${e.kind === 'join' ? 'joined' : 'left'}`,
     who: participantKey(e.role, e.name),
   }));
 }

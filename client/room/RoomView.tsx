@@ -120,7 +120,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         }
       />
       {fatalCode === null && <ReconnectBanner state={state} areas={unsyncedAreas} />}
-      <QuestionStrip doc={connection?.doc ?? null} role={role} />
+      <QuestionStrip doc={connection?.doc ?? null} role={role} kind={kind} />
       {readOnly && (
         <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
           You are observing: read-only
@@ -164,6 +164,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                   doc={connection.doc}
                   awareness={connection.awareness}
                   role={role}
+                  kind={kind}
                   name={name}
                   roomId={roomId}
                   token={token}
@@ -210,6 +211,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
       <NameDialog
         open={shown === 'name'}
         role={role}
+        kind={kind}
         initialName={name}
         onSubmit={(next) => {
           setName(next);

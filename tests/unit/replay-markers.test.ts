@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocTimeline } from '../../client/replay/engine.js';
-import { BoardMarkers, MARKER_SLOT_PX, describeMarker, filterMarkers, layoutMarkers, participantKey, type Marker } from '../../client/replay/markers.js';
+import { BoardMarkers, MARKER_SLOT_PX, describeMarker, eventMarkers, filterMarkers, layoutMarkers, participantKey, personLabel, type Marker } from '../../client/replay/markers.js';
+import { participantsOf, type Recording } from '../../client/replay/session.js';
 import { boardCode, writeCurrentQuestion, writeReveal } from '../../shared/doc.js';
 import type { HistoryUpdate } from '../../shared/history.js';
 
@@ -89,5 +90,33 @@ describe('reveal markers (practice rooms)', () => {
     // Named once, and shown for its revealer (and, with no revealer known, for everyone).
     expect(describeMarker(reveals[0]!)).toBe('Guide revealed: Attention (Pat, early)');
     expect(filterMarkers(reveals, participantKey('candidate', 'Pat')).map((m) => m.t)).toEqual([3000, 7000]);
+  });
+});
+
+describe('people in the room kind\'s words', () => {
+  const recording = (kind: Recording['room']['kind']): Recording => ({
+    room: { id: 'r', title: '', createdAt: 0, ...(kind ? { kind } : {}) },
+    events: [
+      { ts: 1, kind: 'join', role: 'interviewer', name: 'Ada' },
+      { ts: 2, kind: 'join', role: 'observer', name: '' },
+    ],
+    recording: null,
+    board: { doc: 'board', authors: [], updates: [], snapshots: [] },
+    panel: null,
+  });
+
+  it('a pair room\'s interviewer link is a peer on the timeline, in the legend and in run labels', () => {
+    const rec = recording('pair');
+    expect(eventMarkers(rec.events, 'pair').map((m) => m.label)).toEqual(['Ada (peer) joined', 'A read-only joined']);
+    expect(participantsOf(rec).participants.map((p) => p.label)).toEqual(['Ada (peer)', 'A read-only']);
+    expect(personLabel('practice', 'candidate', 'Pat')).toBe('Pat (practiser)');
+    for (const text of [...eventMarkers(rec.events, 'pair').map((m) => m.label), ...participantsOf(rec).participants.map((p) => p.label)]) {
+      expect(text).not.toMatch(/interviewer/i);
+    }
+  });
+
+  it('an interview, or a file from before rooms had kinds, keeps the role names', () => {
+    expect(participantsOf(recording(undefined)).participants.map((p) => p.label)).toEqual(['Ada (interviewer)', 'An observer']);
+    expect(eventMarkers(recording('interview').events).map((m) => m.label)).toEqual(['Ada (interviewer) joined', 'An observer joined']);
   });
 });
