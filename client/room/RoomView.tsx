@@ -221,7 +221,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
       />
       <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
       {canIn(kind, role, 'links.manage') && (
-        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
+        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} kind={kind} ownLinkId={who.linkId} />
       )}
       {fatalCode !== null && <FatalError code={fatalCode} />}
     </div>

@@ -1,6 +1,7 @@
 /**
  * Issue 14, pair rooms in real Chromium: two peers on the one peer link draw and type together;
- * neither page shows any panel UI or opens a panel socket; the read-only link can't change the
+ * neither page shows any panel UI or opens a panel socket, and the room (presence, name dialog,
+ * Links dialog, replay) says peer and read-only, never interviewer; the read-only link can't change the
  * board; converting to an interview keeps the board and brings the panel.
  */
 import { describe, expect, it } from 'vitest';
@@ -66,6 +67,15 @@ describe.skipIf(!chromiumAvailable())('pair room in real browsers', () => {
         // Nobody in a pair room sets a question: no strip waiting on one.
         expect(await page.getByTestId('question-strip').count()).toBe(0);
       }
+      // The Links dialog offers the pair room's two roles only, in its words.
+      await a.getByTestId('open-links').click();
+      const dialog = a.getByTestId('links-dialog');
+      await dialog.locator('.links-role').first().waitFor({ timeout: 10_000 });
+      expect(await dialog.locator('.links-role').evaluateAll((els) => els.map((el) => el.getAttribute('data-role')))).toEqual(['interviewer', 'observer']);
+      expect(await dialog.locator('.links-role-head .role-badge').allTextContents()).toEqual(['Peer', 'Read-only']);
+      expect(await dialog.innerText()).not.toMatch(/interviewer|candidate/i);
+      await a.keyboard.press('Escape');
+      await expect.poll(() => dialog.isVisible()).toBe(false);
       const [replay] = await Promise.all([a.context().waitForEvent('page'), a.getByTestId('open-replay').click()]);
       await replay.getByTestId('replay').waitFor({ timeout: 30_000 });
       await expect.poll(async () => (await replay.getByTestId('replay-author').allTextContents()).join(' | '), { timeout: 10_000 }).toMatch(/(?=.*Ada \(peer\))(?=.*Cy \(read-only\))/s);
