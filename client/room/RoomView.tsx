@@ -148,6 +148,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                         theme={theme}
                         onError={setNotice}
                         role={role}
+                        kind={kind}
                         roomTitle={room.title}
                       />
                     ) : (
