@@ -68,7 +68,13 @@ export interface ConvertRoomResponse {
   candidate: NewLink;
 }
 
-export const RevealBody = z.object({ reason: z.enum(['button', 'time']) }).strict();
+/** `name`: the revealer's display name, as the sync socket cleans it, for the replay marker. */
+export const RevealBody = z
+  .object({
+    reason: z.enum(['button', 'time']),
+    name: z.string().transform((s) => s.replace(/\p{Cc}/gu, '').trim()).pipe(z.string().max(LIMITS.MAX_NAME_CHARS)).optional(),
+  })
+  .strict();
 
 /** GET /api/rooms/:id/practice/guide: the current question's guide, once revealed for this link. */
 export interface PracticeGuideResponse {

@@ -213,8 +213,8 @@ const PRACTICE: Table = {
   'practice.reveal': ['candidate'],
   'practice.swap': ASKER_AND_PRACTISER,
   'setup.hints': ASKER_AND_PRACTISER,
-  // The receiving canvas checks a summon against the interview column (client/canvas/signals.ts
-  // has no room kind), so only the asker may summon here, as in an interview.
+  // The asker leads the board, as an interviewer does; the practiser is pulled along, never the
+  // other way (receiving canvases check this column: client/canvas/signals.ts).
   'board.summon': ['interviewer'],
   'room.convert': NOBODY,
 };

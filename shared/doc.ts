@@ -7,6 +7,7 @@ import type { CandidateListing } from './listing.js';
 import * as Y from 'yjs';
 import type { Verdict } from './challenge.js';
 import { isScore, type PanelScores, type Score, type SubCriterionId } from './rubric.js';
+import type { Role } from './protocol.js';
 
 // ---- board ---------------------------------------------------------------
 
@@ -100,6 +101,12 @@ export interface PracticeReveal {
   at: number;
   /** 'button' for "Reveal guide", 'time' when the countdown ran out */
   reason: 'button' | 'time';
+  /**
+   * Who revealed, for the replay timeline's marker: the link's role (the server's word) and the
+   * display name the page gave. Absent on reveals recorded before they were kept.
+   */
+  role?: Role;
+  name?: string;
 }
 
 /** A room keeps its latest reveals only: 12 questions × a few swaps fit with room to spare. */

@@ -34,6 +34,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { RoomKind } from './capabilities.js';
 import type { DocName, Role } from './protocol.js';
 import { DOC_NAMES } from './protocol.js';
 
@@ -83,6 +84,8 @@ export interface HistoryRoom {
   id: string;
   title: string;
   createdAt: number;
+  /** which roles the recording's people held (a pair room's peer); absent in older files: an interview */
+  kind?: RoomKind;
 }
 
 export interface HistoryUpdate {

@@ -13,6 +13,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Role } from '../../shared/protocol.js';
+import type { RoomKind } from '../../shared/capabilities.js';
 import { mlLibraryItems } from '../diagrams/mlLibrary.js';
 import { useDiagramKit } from '../diagrams/useDiagramKit.js';
 import { CanvasBinding, elementsFromDoc } from './binding.js';
@@ -37,6 +38,8 @@ export interface CanvasProps {
   onReady?: (api: ExcalidrawImperativeAPI) => void;
   /** The viewer's role: turns on the diagram kit (templates, ML blocks, shape check, Mermaid, export). */
   role?: Role;
+  /** the room's kind: whose "Bring everyone here" this canvas follows (an interview when absent) */
+  kind?: RoomKind;
   /** for export file names */
   roomTitle?: string;
   /** Opens attn's shortcuts in place of Excalidraw's help dialog (useHelpRedirect); without it Excalidraw's shows. */
@@ -56,7 +59,7 @@ const UI_OPTIONS: Partial<UIOptions> = {
 const reconcile: ReconcileFn = (local, remote, appState) =>
   reconcileElements(local, remote as readonly RemoteExcalidrawElement[], appState);
 
-export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady, role, roomTitle, onHelp }: CanvasProps) {
+export default function Canvas({ doc, awareness, readOnly, roomId, token, theme, onError, onReady, role, kind, roomTitle, onHelp }: CanvasProps) {
   const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null);
   const [empty, setEmpty] = useState(true);
   const [sidebarOpen, setSidebarOpen] = useState(false);
@@ -92,13 +95,14 @@ export default function Canvas({ doc, awareness, readOnly, roomId, token, theme,
         else api.setToast({ message, closable: true });
       },
       onPeerEvent,
+      ...(kind ? { kind } : {}),
     });
     bindingRef.current = binding;
     return () => {
       binding.destroy();
       if (bindingRef.current === binding) bindingRef.current = null;
     };
-  }, [api, loaded, doc, awareness, readOnly, roomId, token, onPeerEvent]);
+  }, [api, loaded, doc, awareness, readOnly, roomId, token, onPeerEvent, kind]);
 
   const containerRef = useRef<HTMLDivElement | null>(null);
   const onChange = useCallback<NonNullable<ExcalidrawProps['onChange']>>((elements, appState, files) => {

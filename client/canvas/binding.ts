@@ -12,6 +12,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { Origin, boardElements, boardFiles } from '../../shared/doc.js';
 import type { FileMeta, StoredElement } from '../../shared/doc.js';
 import { LIMITS } from '../../shared/protocol.js';
+import type { RoomKind } from '../../shared/capabilities.js';
 import { bytesToDataUrl, dataUrlToBytes } from './dataUrl.js';
 import { FileStoreError, FileTooLargeError, fileTooLargeMessage } from './fileStore.js';
 import type { FileStore } from './fileStore.js';
@@ -47,6 +48,8 @@ export interface CanvasBindingOptions {
   /** a sentence for the user (upload refused, image failed to load) */
   onError?: (message: string) => void;
   presenceThrottleMs?: number;
+  /** the room's kind, for who may summon (signals.ts) */
+  kind?: RoomKind;
   /** a peer inserted a diagram or summoned everyone (presence.ts) */
   onPeerEvent?: (event: PeerEvent) => void;
 }
@@ -145,6 +148,7 @@ export class CanvasBinding {
       ? new CanvasPresence({
           awareness: options.awareness,
           api: this.api,
+          ...(options.kind ? { kind: options.kind } : {}),
           ...(options.presenceThrottleMs !== undefined ? { throttleMs: options.presenceThrottleMs } : {}),
           ...(options.onPeerEvent ? { onPeerEvent: options.onPeerEvent } : {}),
         })

@@ -4,6 +4,7 @@
  * remote selections, the avatar list with follow mode).
  */
 import type { Awareness } from 'y-protocols/awareness';
+import type { RoomKind } from '../../shared/capabilities.js';
 import type { AwarenessState, CanvasPointer, ViewportBounds } from '../../shared/doc.js';
 import type {
   AppState,
@@ -204,6 +205,8 @@ export interface CanvasPresenceOptions {
   awareness: Awareness;
   api: ExcalidrawApiLike;
   throttleMs?: number;
+  /** the room's kind, for who may summon (signals.ts); an interview when absent */
+  kind?: RoomKind;
   /** A peer inserted a diagram or brought everyone to their view (after the view has moved). */
   onPeerEvent?: (event: PeerEvent) => void;
 }
@@ -229,7 +232,7 @@ export class CanvasPresence {
   private following: number | null = null;
   private appliedFollowViewport: ViewportBounds | null = null;
   private readonly unsubscribeFollow: (() => void) | null;
-  private readonly signals = new PeerSignals();
+  private readonly signals: PeerSignals;
   private readonly onPeerEvent: ((event: PeerEvent) => void) | undefined;
   private destroyed = false;
 
@@ -238,6 +241,7 @@ export class CanvasPresence {
     this.api = options.api;
     this.throttleMs = options.throttleMs ?? PRESENCE_THROTTLE_MS;
     this.onPeerEvent = options.onPeerEvent;
+    this.signals = new PeerSignals(options.kind);
     this.awareness.on('change', this.onAwarenessChange);
     this.unsubscribeFollow = this.api.onUserFollow?.((payload) => this.onUserFollow(payload)) ?? null;
     this.renderRemote();

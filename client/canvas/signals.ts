@@ -6,7 +6,7 @@
  * first state we get from them) is only recorded: a late joiner is not toasted about, or pulled
  * to, something that happened before they came.
  */
-import { can } from '../../shared/capabilities.js';
+import { canIn, type RoomKind } from '../../shared/capabilities.js';
 import type { AwarenessState, ViewportBounds } from '../../shared/doc.js';
 import { ROLES, type Role } from '../../shared/protocol.js';
 
@@ -38,6 +38,9 @@ interface Seen {
 export class PeerSignals {
   private readonly seen = new Map<number, Seen>();
 
+  /** `kind`: the room's kind, whose column says who may summon (every peer in a pair room). */
+  constructor(private readonly kind: RoomKind = 'interview') {}
+
   /** The events in `states` since the last call, for everyone but `localClientId`. */
   read(states: ReadonlyMap<number, AwarenessState>, localClientId: number): PeerEvent[] {
     const events: PeerEvent[] = [];
@@ -57,8 +60,8 @@ export class PeerSignals {
         if (bounds) events.push({ kind: 'inserted', clientId, name, what, bounds });
       }
       if (summon !== null && summon !== before.summon) {
-        // Awareness is relayed unchecked: only a role holding board.summon may move other people.
-        const allowed = typeof role === 'string' && (ROLES as readonly string[]).includes(role) && can(role as Role, 'board.summon');
+        // Awareness is relayed unchecked: only a role holding board.summon in this kind of room may move other people.
+        const allowed = typeof role === 'string' && (ROLES as readonly string[]).includes(role) && canIn(this.kind, role as Role, 'board.summon');
         const viewport = validBounds(state.viewport);
         if (allowed && viewport) events.push({ kind: 'summon', clientId, name, viewport });
       }

@@ -124,8 +124,10 @@ export async function fetchPracticeBank(roomId: string, token: string): Promise<
   return (await request<PracticeBankResponse>('GET', `${roomPath(roomId)}/practice/bank`, { token })).questions;
 }
 
-export async function revealGuide(roomId: string, token: string, reason: PracticeReveal['reason']): Promise<PracticeReveal> {
-  return (await request<{ reveal: PracticeReveal }>('POST', `${roomPath(roomId)}/practice/reveal`, { token, body: { reason } })).reveal;
+/** `name`: this page's display name, which the replay timeline's reveal marker shows. */
+export async function revealGuide(roomId: string, token: string, reason: PracticeReveal['reason'], name: string | null): Promise<PracticeReveal> {
+  const body = name ? { reason, name } : { reason };
+  return (await request<{ reveal: PracticeReveal }>('POST', `${roomPath(roomId)}/practice/reveal`, { token, body })).reveal;
 }
 
 export function fetchPracticeGuide(roomId: string, token: string): Promise<PracticeGuideResponse> {

@@ -24,7 +24,8 @@ const KIND_ROLE_TEXT: Record<Exclude<RoomKind, 'interview'>, Partial<Record<Role
     observer: { label: 'Read-only', description: 'Watches the board live, changes nothing.' },
   },
   practice: {
-    candidate: { label: 'You', description: 'Your practice link: pick questions, answer against the clock, reveal the guide, score yourself.' },
+    // Not "You": the label also names other people (presence, "joining as …", the replay).
+    candidate: { label: 'Practiser', description: 'Your practice link: pick questions, answer against the clock, reveal the guide, score yourself.' },
     interviewer: { label: 'Peer who asks', description: 'For a friend who asks the questions and sees the guide; swap roles any time.' },
     observer: { label: 'Observer', description: 'Watches the board and the self-scores, read-only; never sees the guide.' },
   },

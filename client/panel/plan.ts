@@ -88,3 +88,11 @@ export function addPlanItem(plan: Y.Array<string>, id: string): void {
 export function removePlanItem(plan: Y.Array<string>, id: string): void {
   transact(plan, () => removeAll(plan, id));
 }
+
+/** Makes the plan exactly `ids` (each once), in one transaction: a practice room's "Practice N questions". */
+export function replacePlan(plan: Y.Array<string>, ids: readonly string[]): void {
+  transact(plan, () => {
+    if (plan.length > 0) plan.delete(0, plan.length);
+    plan.push(normalizePlan(ids));
+  });
+}

@@ -4,17 +4,13 @@
  * that would have been asked and the self-score on the same rubric grid the interview panel uses.
  * RoomView lazy-loads it for practice rooms only; its state lives in usePracticeSession.
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type * as Y from 'yjs';
 import type { RoomKind } from '../../shared/capabilities.js';
-import { readPanelScores } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
-import { weightedScore } from '../../shared/rubric.js';
-import { formatScore } from '../lib/scoreFormat.js';
-import { GuideView } from '../panel/QuestionDetails.js';
-import { RubricGrid } from '../panel/RubricGrid.js';
-import { useYVersion } from '../panel/useYVersion.js';
-import { panelScores } from '../../shared/doc.js';
+import { PlanNext, PlanStart } from './PracticePlan.js';
+import { Revealed } from './Revealed.js';
+import { usePracticePlan } from './usePracticePlan.js';
 import { usePracticeSession } from './usePracticeSession.js';
 import './practice.css';
 
@@ -33,7 +29,9 @@ export default function PracticeColumn(props: PracticeColumnProps) {
   const s = usePracticeSession(props);
   const [picked, setPicked] = useState('');
   const asking = !s.canReveal;
-  const next = s.bank && s.current ? s.bank[s.bank.findIndex((q) => q.id === s.current!.id) + 1] : undefined;
+  const plan = usePracticePlan({ panelDoc: s.panelDoc, roomId: props.roomId, bank: s.bank, currentId: s.current?.id ?? null, raterId: s.raterId, asking, start: s.start });
+  // Outside a plan, Next walks the bank in order; inside one, the plan decides (PlanNext).
+  const next = s.bank && s.current && !plan.progress ? s.bank[s.bank.findIndex((q) => q.id === s.current!.id) + 1] : undefined;
 
   return (
     <aside className="panel practice" data-testid="practice" aria-label="Practice">
@@ -66,10 +64,16 @@ export default function PracticeColumn(props: PracticeColumnProps) {
             </button>
           )}
         </div>
+        <PlanStart max={s.bank?.length ?? 0} disabled={!plan.ready || s.busy} onBegin={(n) => void plan.begin(n)} />
       </section>
 
       {s.current && s.countdown && (
         <section className="practice-section" aria-label="Countdown">
+          {plan.progress && (
+            <p className="practice-plan-progress" data-testid="practice-plan-progress">
+              Question {plan.progress.position} of {plan.progress.total}
+            </p>
+          )}
           <p className={`practice-countdown${s.countdown.up ? ' practice-countdown-up' : ''}`} data-testid="practice-countdown" aria-live="off">
             {s.countdown.label}
           </p>
@@ -94,6 +98,8 @@ export default function PracticeColumn(props: PracticeColumnProps) {
         <Revealed doc={s.panelDoc} raterId={s.raterId} questionId={s.current.id} guide={s.guide} />
       )}
 
+      {plan.progress && <PlanNext progress={plan.progress} finished={plan.finished} disabled={s.busy} onNext={(id) => void s.start(id)} />}
+
       <section className="practice-section actions">
         <button type="button" className="button" data-testid="practice-swap" disabled={s.busy} onClick={() => void s.swap()}>
           Swap roles
@@ -108,38 +114,5 @@ export default function PracticeColumn(props: PracticeColumnProps) {
         </p>
       )}
     </aside>
-  );
-}
-
-function Revealed({ doc, raterId, questionId, guide }: { doc: Y.Doc; raterId: string; questionId: string; guide: import('../../shared/api.js').QuestionFull }) {
-  const version = useYVersion(useMemo(() => panelScores(doc), [doc]));
-  const result = useMemo(() => {
-    void version;
-    return weightedScore(readPanelScores(doc)[raterId]?.[questionId] ?? {});
-  }, [doc, raterId, questionId, version]);
-  return (
-    <>
-      <section className="practice-section" aria-label="Your score">
-        <p className="practice-score">
-          Your score: <strong data-testid="practice-score">{formatScore(result.score)}</strong>
-          <span className="muted small"> ({result.scored} of {result.total} scored)</span>
-        </p>
-        <RubricGrid doc={doc} questionId={questionId} raterId={raterId} editable hints={guide.rubricHints} />
-      </section>
-      <section className="practice-section" aria-label="What a complete answer contains">
-        <h3>What a complete answer contains</h3>
-        <GuideView question={guide} />
-      </section>
-      {guide.followUps.length > 0 && (
-        <section className="practice-section" aria-label="Follow-ups">
-          <h3>Follow-ups you would have been asked</h3>
-          <ul data-testid="practice-followups">
-            {guide.followUps.map((f, i) => (
-              <li key={i}>{f}</li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </>
   );
 }

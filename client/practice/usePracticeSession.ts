@@ -101,11 +101,13 @@ export function usePracticeSession({ roomId, token, kind, role, linkId, name, ro
     }
   }, []);
 
+  const start = useCallback((questionId: string) => act(() => setCurrentQuestion(roomId, token, questionId)), [act, roomId, token]);
+
   // Time up: the practiser's guide opens by itself (the server checks the time, and records it).
   const timeUp = countdown?.up ?? false;
   useEffect(() => {
-    if (timeUp && canReveal && !reveal) void act(() => revealGuide(roomId, token, 'time'));
-  }, [timeUp, canReveal, reveal, act, roomId, token]);
+    if (timeUp && canReveal && !reveal) void act(() => revealGuide(roomId, token, 'time', name));
+  }, [timeUp, canReveal, reveal, act, roomId, token, name]);
 
   // Self-scores → history, for whoever scores in this browser.
   const scores = useMemo(() => (panelDoc ? panelScores(panelDoc) : null), [panelDoc]);
@@ -129,8 +131,8 @@ export function usePracticeSession({ roomId, token, kind, role, linkId, name, ro
     busy,
     panelDoc,
     raterId,
-    start: (questionId: string) => act(() => setCurrentQuestion(roomId, token, questionId)),
-    revealNow: () => act(() => revealGuide(roomId, token, 'button')),
+    start,
+    revealNow: () => act(() => revealGuide(roomId, token, 'button', name)),
     swap: () => act(() => swapRoles(roomId, token)),
   };
 }

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import type * as Y from 'yjs';
-import { can } from '../../shared/capabilities.js';
+import { canIn, rolesWithIn, type RoomKind } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
 import { Markdown } from '../lib/Markdown.js';
+import { roleLabel } from '../lib/roles.js';
 import { ListingView } from './ListingView.js';
 import { readTimer } from './timer.js';
 import { useCurrentQuestion } from './useCurrentQuestion.js';
@@ -11,6 +12,15 @@ import { useTicker } from './useTicker.js';
 interface QuestionStripProps {
   doc: Y.Doc | null;
   role: Role;
+  kind: RoomKind;
+}
+
+/** What the empty strip says: who picks the next question, in the room kind's words. */
+function waitingText(kind: RoomKind, role: Role): string {
+  if (canIn(kind, role, 'practice.swap') && canIn(kind, role, 'question.set')) return 'Pick a question in the Practice column';
+  if (canIn(kind, role, 'question.set')) return 'Pick a question from the plan';
+  const setters = rolesWithIn(kind, 'question.set');
+  return setters.length === 1 ? `Waiting for the ${roleLabel(kind, setters[0]!).toLowerCase()} to pick a question` : 'Waiting for a question';
 }
 
 /**
@@ -18,18 +28,20 @@ interface QuestionStripProps {
  * ever shows what the board's session holds, which the server fills with the candidate-safe
  * part of a question (title and prompt), so it is the same for every role.
  */
-export function QuestionStrip({ doc, role }: QuestionStripProps) {
+export function QuestionStrip({ doc, role, kind }: QuestionStripProps) {
   const current = useCurrentQuestion(doc);
   // Folding is per question: the next question always arrives unfolded, so nobody misses it.
   const [foldedId, setFoldedId] = useState<string | null>(null);
   const promptId = useId();
 
   if (!current) {
+    // A room where nobody may set a question (pair) has no strip to wait on.
+    if (rolesWithIn(kind, 'question.set').length === 0) return null;
     return (
       <section className="question-strip question-strip-empty" data-testid="question-strip" aria-label="Current question">
         <span className="question-strip-label">Question</span>
         <span className="muted" data-testid="question-empty">
-          {can(role, 'question.set') ? 'Pick a question from the plan' : 'Waiting for the interviewer to pick a question'}
+          {waitingText(kind, role)}
         </span>
       </section>
     );

@@ -4,7 +4,7 @@
  * progress, then hands over to ReplayView.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { can } from '../../shared/capabilities.js';
+import { canIn } from '../../shared/capabilities.js';
 import { HistoryFormatError, SESSION_FILE_EXTENSION } from '../../shared/history.js';
 import type { Role } from '../../shared/protocol.js';
 import { ApiRequestError, whoAmI } from '../lib/api.js';
@@ -79,7 +79,7 @@ export default function ReplayPage({ roomId }: { roomId: string | null }) {
       if (generation.current !== gen) return;
       setPhase({ kind: 'loading', progress: null });
       // The server decides (a candidate gets 403 here); the panel is asked for only where it may be read.
-      const recording = await loadRecording(roomId, token, can(who.role, 'panel.read'), (progress) => {
+      const recording = await loadRecording(roomId, token, canIn(who.room.kind, who.role, 'panel.read'), (progress) => {
         if (generation.current === gen) setPhase({ kind: 'loading', progress });
       });
       if (generation.current !== gen) return;

@@ -10,7 +10,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import { can } from '../../shared/capabilities.js';
+import { canIn } from '../../shared/capabilities.js';
 import { boardRuns, readCurrentQuestion, readVerdicts } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
@@ -249,7 +249,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
   const lastBy = lastEdit && lastEdit.who !== 'server' ? session.participant(lastEdit.who) : undefined;
   const markers = useMemo(() => filterMarkers(session.markers, who), [session, who]);
   // A file opened from disk (no role) shows whatever panel it holds.
-  const showPanel = panelDoc !== null && (role === null || can(role, 'panel.read'));
+  const showPanel = panelDoc !== null && (role === null || canIn(room.kind ?? 'interview', role, 'panel.read'));
 
   return (
     <div
@@ -308,7 +308,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
           end={
             <div className="replay-pad-column">
               {view ? <CodePad doc={view.doc} awareness={view.awareness} readOnly /> : <PaneLoading label="Loading the pad…" />}
-              <RunsList runs={runs} verdicts={verdicts} />
+              <RunsList runs={runs} verdicts={verdicts} kind={room.kind ?? 'interview'} />
             </div>
           }
         />

@@ -1,6 +1,8 @@
 import type { Verdict } from '../../shared/challenge.js';
 import type { RunRecord } from '../../shared/doc.js';
+import type { RoomKind } from '../../shared/capabilities.js';
 import { runOutcome } from '../../shared/runOutcome.js';
+import { roleWord } from './markers.js';
 
 /** The same word and colour as the live console's badge (shared/runOutcome.ts). */
 function outcome(run: RunRecord, verdict: Verdict | null): { text: string; tone: 'pass' | 'fail' | 'pending' | 'muted' } {
@@ -11,7 +13,7 @@ function outcome(run: RunRecord, verdict: Verdict | null): { text: string; tone:
 }
 
 /** The runs console as it stood at the playhead, newest first: who, backend, time, output. */
-export function RunsList({ runs, verdicts }: { runs: readonly RunRecord[]; verdicts: ReadonlyMap<string, Verdict> }) {
+export function RunsList({ runs, verdicts, kind }: { runs: readonly RunRecord[]; verdicts: ReadonlyMap<string, Verdict>; kind: RoomKind }) {
   return (
     <section className="replay-runs" data-testid="replay-runs" aria-label="Runs at the playhead">
       <header className="pane-header">
@@ -31,7 +33,7 @@ export function RunsList({ runs, verdicts }: { runs: readonly RunRecord[]; verdi
                   <strong>{run.kind === 'check' ? 'Check' : 'Run'}</strong> {o.text}
                   <span className="muted">
                     {' '}
-                    · {by.name || by.role}
+                    · {by.name || roleWord(kind, by.role)}
                     {run.backend ? ` · ${run.backend}` : ''}
                     {run.durationMs !== undefined ? ` · ${Math.round(run.durationMs)} ms` : ''}
                   </span>

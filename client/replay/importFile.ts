@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { decodeSessionFile, HistoryFormatError, type DocHistory, type SessionFile } from '../../shared/history.js';
 import { LIMITS, ROLES } from '../../shared/protocol.js';
+import { ROOM_KINDS } from '../../shared/capabilities.js';
 import type { Recording } from './session.js';
 
 /** More than a day of joins and leaves; a file with more is not one of ours. */
@@ -23,6 +24,7 @@ const SessionMetaSchema = z.object({
     id: z.string().min(1).max(64),
     title: z.string().max(LIMITS.MAX_TITLE_CHARS * 2),
     createdAt: time,
+    kind: z.enum(ROOM_KINDS).optional(),
   }),
   events: z
     .array(z.object({ ts: time, kind: z.enum(['join', 'leave']), role: z.enum(ROLES), name }))

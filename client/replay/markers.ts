@@ -15,23 +15,29 @@ import {
   panelScores,
   panelSignals,
   readCurrentQuestion,
+  readQuestionHistory,
+  readReveals,
   readVerdict,
+  type PracticeReveal,
   type RunRecord,
   type Signal,
 } from '../../shared/doc.js';
+import type { RoomKind } from '../../shared/capabilities.js';
 import type { Verdict } from '../../shared/challenge.js';
 import type { HistoryAuthor, HistoryEvent } from '../../shared/history.js';
 import type { AppliedUpdate } from './engine.js';
 import { RUBRIC } from '../../shared/rubric.js';
 import { runOutcome } from '../../shared/runOutcome.js';
+import { roleLabel } from '../lib/roles.js';
 
-export const MARKER_KINDS = ['join', 'leave', 'question', 'run', 'signal', 'score'] as const;
+export const MARKER_KINDS = ['join', 'leave', 'question', 'reveal', 'run', 'signal', 'score'] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
 
 export const MARKER_LABELS: Record<MarkerKind, string> = {
   join: 'Joined',
   leave: 'Left',
   question: 'Question',
+  reveal: 'Guide revealed',
   run: 'Run',
   signal: 'Signal',
   score: 'Score',
@@ -52,6 +58,11 @@ export interface Marker {
 /** "An interviewer", "A candidate": a person who never gave a name. */
 export function someone(role: string): string {
   return `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
+}
+
+/** A role as the timeline names it, in the room kind's words: "peer" in a pair room. */
+export function roleWord(kind: RoomKind, role: HistoryAuthor['role']): string {
+  return role === 'server' ? 'server' : roleLabel(kind, role).toLowerCase();
 }
 
 /** One person as the timeline tells them apart: role and display name. */
@@ -80,13 +91,13 @@ export function runPassed(run: RunRecord, verdict: Verdict | null = null): boole
 }
 
 /** "Cam ran the pad: ok on cpu", "Cam checked the pad: failed (0/6 cases, …)": who comes first, as in every other marker. */
-function runLabel(run: RunRecord, verdict: Verdict | null): string {
+function runLabel(run: RunRecord, verdict: Verdict | null, kind: RoomKind): string {
   const who = run.ranBy ?? run.requestedBy;
   const what = run.kind === 'check' ? 'checked the pad' : 'ran the pad';
   const o = runOutcome(run, verdict);
   const outcome = o.detail ? `${o.word} (${o.passed}/${o.total} cases, verified by server)` : o.word === 'unverified' ? 'finished (not verified by the server)' : o.word;
   const backend = run.backend ? ` on ${run.backend}` : '';
-  return `${who.name || someone(who.role)} ${what}: ${outcome}${backend}`;
+  return `${who.name || someone(roleWord(kind, who.role))} ${what}: ${outcome}${backend}`;
 }
 
 function signalText(s: Signal): string {
@@ -100,13 +111,36 @@ function signalText(s: Signal): string {
   }
 }
 
+/**
+ * "Guide revealed: Attention (Pat, early)": a practice room's reveal, as the server recorded it.
+ * The title comes from the question on screen or, if it changed in the same update, the room's
+ * question history; a reveal recorded before reveals kept their author reads "the practiser".
+ */
+function revealMarker(doc: Y.Doc, t: number, reveal: PracticeReveal, kind: RoomKind): Marker {
+  const current = readCurrentQuestion(doc);
+  const title =
+    current?.id === reveal.questionId ? current.title : (readQuestionHistory(doc).findLast((c) => c.id === reveal.questionId)?.title ?? reveal.questionId);
+  const who = reveal.name || (reveal.role ? someone(roleWord(kind, reveal.role)) : 'the practiser');
+  const when = reveal.reason === 'time' ? 'time up' : 'early';
+  return {
+    kind: 'reveal',
+    t,
+    label: `Guide revealed: ${title} (${who}, ${when})`,
+    ...(reveal.role ? { who: participantKey(reveal.role, reveal.name ?? '') } : {}),
+  };
+}
+
 /** Derives markers from the board doc's updates, one update at a time, in order. */
 export class BoardMarkers {
   readonly markers: Marker[] = [];
   private questionId: string | null = null;
+  /** reveals already marked, by question, link and time (the session map keeps its latest 200) */
+  private readonly revealsSeen = new Set<string>();
   private readonly runsDone = new Set<string>();
   /** check markers still waiting for the server's verdict, by run id */
   private readonly awaitingVerdict = new Map<string, { marker: Marker; run: RunRecord }>();
+
+  constructor(private readonly kind: RoomKind = 'interview') {}
 
   prepare = (doc: Y.Doc): void => {
     boardSession(doc);
@@ -124,6 +158,12 @@ export class BoardMarkers {
         this.questionId = id;
         this.markers.push({ kind: 'question', t, label: current ? `Question: ${current.title}` : 'Question cleared' });
       }
+      for (const reveal of readReveals(doc)) {
+        const key = `${reveal.questionId}\u0000${reveal.linkId}\u0000${reveal.at}`;
+        if (this.revealsSeen.has(key)) continue;
+        this.revealsSeen.add(key);
+        this.markers.push(revealMarker(doc, t, reveal, this.kind));
+      }
     }
     if (touched(tr, boardRuns(doc))) {
       for (const run of boardRuns(doc).toArray()) {
@@ -132,7 +172,7 @@ export class BoardMarkers {
         const verdict = readVerdict(doc, run.id);
         const pass = runPassed(run, verdict);
         const who = run.ranBy ?? run.requestedBy;
-        const marker: Marker = { kind: 'run', t, label: runLabel(run, verdict), pass, who: participantKey(who.role, who.name) };
+        const marker: Marker = { kind: 'run', t, label: runLabel(run, verdict, this.kind), pass, who: participantKey(who.role, who.name) };
         this.markers.push(marker);
         // The verdict lands just after the record; the marker keeps the run's time and takes its outcome.
         if (run.kind === 'check' && run.status === 'ok' && !verdict) this.awaitingVerdict.set(run.id, { marker, run });
@@ -144,7 +184,7 @@ export class BoardMarkers {
         if (!verdict) continue;
         this.awaitingVerdict.delete(runId);
         marker.pass = runPassed(run, verdict);
-        marker.label = runLabel(run, verdict);
+        marker.label = runLabel(run, verdict, this.kind);
       }
     }
   };
@@ -198,11 +238,17 @@ export class PanelMarkers {
   };
 }
 
-export function eventMarkers(events: readonly HistoryEvent[]): Marker[] {
+/** "Cam (candidate)", "Ada (peer)", or "A peer" for someone who never gave a name. */
+export function personLabel(kind: RoomKind, role: HistoryAuthor['role'], name: string): string {
+  const word = roleWord(kind, role);
+  return name ? `${name} (${word})` : someone(word);
+}
+
+export function eventMarkers(events: readonly HistoryEvent[], kind: RoomKind = 'interview'): Marker[] {
   return events.map((e) => ({
     kind: e.kind,
     t: e.ts,
-    label: `${e.name ? `${e.name} (${e.role})` : someone(e.role)} ${e.kind === 'join' ? 'joined' : 'left'}`,
+    label: `${personLabel(kind, e.role, e.name)} ${e.kind === 'join' ? 'joined' : 'left'}`,
     who: participantKey(e.role, e.name),
   }));
 }

@@ -21,7 +21,7 @@ import {
   PanelMarkers,
   panelActivity,
   participantKey,
-  someone,
+  personLabel,
   sortMarkers,
   type ActivityKind,
   type Marker,
@@ -98,7 +98,8 @@ export class ReplaySession {
 
     const { participants, alias } = participantsOf(recording);
     const keyOf = (role: string, name: string) => (role === 'server' ? 'server' : alias(participantKey(role, name)));
-    const boardMarkers = new BoardMarkers();
+    const kind = recording.room.kind ?? 'interview';
+    const boardMarkers = new BoardMarkers(kind);
     const boardEdits: Edit[] = [];
     const boardAuthors = recording.board.authors.map((a) => keyOf(a.role, a.name));
     const board = new DocTimeline(recording.board, {
@@ -136,7 +137,7 @@ export class ReplaySession {
         await yieldToPage();
       }
     }
-    const markers = sortMarkers([...eventMarkers(recording.events), ...boardMarkers.markers, ...(panelMarkers?.markers ?? [])]);
+    const markers = sortMarkers([...eventMarkers(recording.events, kind), ...boardMarkers.markers, ...(panelMarkers?.markers ?? [])]);
     for (const m of markers) if (m.who !== undefined) m.who = alias(m.who);
     return new ReplaySession(recording, board, panel, markers, mergeByTime(boardEdits, panelEdits), participants);
   }
@@ -226,7 +227,7 @@ export function participantsOf(recording: Recording): { participants: Participan
       const k = perRole.get(role) ?? 0;
       perRole.set(role, k + 1);
       const palette = role === 'server' ? [SERVER_COLOR] : ROLE_PALETTES[role];
-      return { key, role, name, label: name ? `${name} (${role})` : someone(role), color: palette[k % palette.length]!, stints: [] as Stint[] };
+      return { key, role, name, label: personLabel(recording.room.kind ?? 'interview', role, name), color: palette[k % palette.length]!, stints: [] as Stint[] };
     });
   const alias = (key: string) => aliases.get(key) ?? key;
   const stints = stintsOf(recording.events, alias);

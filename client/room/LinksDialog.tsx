@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState, type CSSProperties } from 'react';
 import type { LinkInfo } from '../../shared/api.js';
-import { ROLES, type Role } from '../../shared/protocol.js';
+import { KIND_ROLES, type RoomKind } from '../../shared/capabilities.js';
+import type { Role } from '../../shared/protocol.js';
 import { ApiRequestError, createLink, listLinks, revokeLink } from '../lib/api.js';
 import { ROLE_COLOR } from '../lib/colors.js';
 import { CopyField } from '../lib/CopyField.js';
 import { Dialog } from '../lib/Dialog.js';
-import { ROLE_DESCRIPTION, ROLE_LABEL } from '../lib/roles.js';
+import { roleDescription, roleLabel } from '../lib/roles.js';
 import { REMEMBER_LINKS_MS, loadSavedLinks, rememberLinks, remembersLinks, saveLinks, type SavedLinks } from '../lib/savedLinks.js';
 
 interface LinksDialogProps {
@@ -13,6 +14,8 @@ interface LinksDialogProps {
   onClose: () => void;
   roomId: string;
   token: string;
+  /** the room's kind: which roles it mints links for (the server refuses the others), and their names */
+  kind: RoomKind;
   /** the link this interviewer is using, so revoking it can be called out */
   ownLinkId: string;
 }
@@ -30,7 +33,7 @@ type Load = { phase: 'loading' } | { phase: 'failed'; message: string } | { phas
 const errorText = (error: unknown) =>
   error instanceof ApiRequestError ? error.message : 'Something went wrong. Try again.';
 
-function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open' | 'onClose'>) {
+function LinksManager({ roomId, token, kind, ownLinkId }: Omit<LinksDialogProps, 'open' | 'onClose'>) {
   const [load, setLoad] = useState<Load>({ phase: 'loading' });
   const [saved, setSaved] = useState<SavedLinks>(() => loadSavedLinks(roomId));
   const [remember, setRemember] = useState(() => remembersLinks(roomId));
@@ -124,7 +127,7 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
         />{' '}
         Remember links on this device for {REMEMBER_LINKS_MS / (24 * 60 * 60 * 1000)} days
       </label>
-      {ROLES.map((role) => {
+      {KIND_ROLES[kind].map((role) => {
         // Active links first, newest first within each group.
         const links = load.links
           .filter((link) => link.role === role)
@@ -133,9 +136,9 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
           <section key={role} className="links-role" data-role={role}>
             <header className="links-role-head">
               <span className="role-badge" style={{ '--role-color': ROLE_COLOR[role] } as CSSProperties}>
-                {ROLE_LABEL[role]}
+                {roleLabel(kind, role)}
               </span>
-              <span className="muted small">{ROLE_DESCRIPTION[role]}</span>
+              <span className="muted small">{roleDescription(kind, role)}</span>
               <button
                 type="button"
                 className="button button-small"
@@ -147,7 +150,7 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
                 {busy === `new-${role}` ? 'Creating…' : 'New link'}
               </button>
             </header>
-            {links.length === 0 && <p className="muted small">No {role} links.</p>}
+            {links.length === 0 && <p className="muted small">No {roleLabel(kind, role).toLowerCase()} links.</p>}
             <ul className="links-rows">
               {links.map((link) => {
                 const url = saved[link.id]?.url;
@@ -186,7 +189,7 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
                     </div>
                     {!revoked &&
                       (url ? (
-                        <CopyField value={url} label={`${ROLE_LABEL[role]} link`} testId="link-url" copyTestId="copy-link" />
+                        <CopyField value={url} label={`${roleLabel(kind, role)} link`} testId="link-url" copyTestId="copy-link" />
                       ) : (
                         <p className="muted small">Created in another browser or tab; its address can’t be shown again here.</p>
                       ))}
@@ -195,7 +198,7 @@ function LinksManager({ roomId, token, ownLinkId }: Omit<LinksDialogProps, 'open
                         <p>
                           {own
                             ? 'This is the link you are using: revoking it disconnects you too.'
-                            : `Anyone using this ${role} link is disconnected at once and can't rejoin with it.`}
+                            : `Anyone using this ${roleLabel(kind, role).toLowerCase()} link is disconnected at once and can't rejoin with it.`}
                         </p>
                         <div className="actions">
                           <button

@@ -1,19 +1,22 @@
 import { useState, type FormEvent } from 'react';
+import type { RoomKind } from '../../shared/capabilities.js';
 import { LIMITS, type Role } from '../../shared/protocol.js';
 import { Dialog } from '../lib/Dialog.js';
-import { ROLE_LABEL } from '../lib/roles.js';
+import { roleLabel } from '../lib/roles.js';
 import { normalizeName } from '../lib/names.js';
 
 interface NameDialogProps {
   open: boolean;
   role: Role;
+  /** the room's kind, which names the role (a pair room's peer) */
+  kind: RoomKind;
   initialName: string | null;
   onSubmit: (name: string) => void;
   onClose: () => void;
 }
 
 /** Asks for the name others see next to your cursor. Required on the first visit. */
-export function NameDialog({ open, role, initialName, onSubmit, onClose }: NameDialogProps) {
+export function NameDialog({ open, role, kind, initialName, onSubmit, onClose }: NameDialogProps) {
   return (
     <Dialog
       open={open}
@@ -22,12 +25,12 @@ export function NameDialog({ open, role, initialName, onSubmit, onClose }: NameD
       dismissable={initialName !== null}
       testId="name-dialog"
     >
-      <NameForm role={role} initialName={initialName} onSubmit={onSubmit} />
+      <NameForm role={role} kind={kind} initialName={initialName} onSubmit={onSubmit} />
     </Dialog>
   );
 }
 
-function NameForm({ role, initialName, onSubmit }: Pick<NameDialogProps, 'role' | 'initialName' | 'onSubmit'>) {
+function NameForm({ role, kind, initialName, onSubmit }: Pick<NameDialogProps, 'role' | 'kind' | 'initialName' | 'onSubmit'>) {
   const [value, setValue] = useState(initialName ?? '');
   const name = normalizeName(value);
   const submit = (event: FormEvent) => {
@@ -37,7 +40,7 @@ function NameForm({ role, initialName, onSubmit }: Pick<NameDialogProps, 'role' 
   return (
     <form className="stack" onSubmit={submit}>
       <p className="muted">
-        You are joining as <strong>{ROLE_LABEL[role].toLowerCase()}</strong>. Your name appears next to your cursor
+        You are joining as <strong>{roleLabel(kind, role).toLowerCase()}</strong>. Your name appears next to your cursor
         and in the list of people.
       </p>
       <input

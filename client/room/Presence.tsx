@@ -1,6 +1,7 @@
 import type { CSSProperties, ReactNode } from 'react';
+import type { RoomKind } from '../../shared/capabilities.js';
 import { initials } from '../lib/colors.js';
-import { ROLE_LABEL } from '../lib/roles.js';
+import { roleLabel } from '../lib/roles.js';
 import type { PresenceEntry } from './presence.js';
 
 /** This many people get a name next to their avatar; the rest collapse to avatars only. */
@@ -8,6 +9,8 @@ const NAMED_AVATARS = 4;
 
 interface PresenceProps {
   entries: PresenceEntry[];
+  /** the room's kind: a pair room's `interviewer` is a peer */
+  kind: RoomKind;
   onEditSelf: () => void;
   /** A control beside each person (the board's Follow / Bring everyone here). */
   renderAction?: (entry: PresenceEntry) => ReactNode;
@@ -17,13 +20,14 @@ interface PresenceProps {
  * Everyone in the room. The strip has a fixed height and a capped width (styles.css), so
  * people joining or leaving never shift the rest of the layout.
  */
-export function Presence({ entries, onEditSelf, renderAction }: PresenceProps) {
+export function Presence({ entries, kind, onEditSelf, renderAction }: PresenceProps) {
   return (
-    <ul className="presence" data-testid="presence" aria-label="People in this interview">
+    <ul className="presence" data-testid="presence" aria-label="People in this room">
       {entries.map((entry, index) => {
         const { user, isSelf } = entry;
         const compact = index >= NAMED_AVATARS;
-        const label = `${user.name}${isSelf ? ' (you)' : ''}, ${ROLE_LABEL[user.role]}`;
+        const role = roleLabel(kind, user.role);
+        const label = `${user.name}${isSelf ? ' (you)' : ''}, ${role}`;
         const body = (
           <>
             <span className="avatar" aria-hidden="true">
@@ -34,7 +38,7 @@ export function Presence({ entries, onEditSelf, renderAction }: PresenceProps) {
                 {user.name}
                 {isSelf && <span className="muted"> (you)</span>}
               </span>
-              <span className={`role-badge role-badge-small role-${user.role}`}>{user.role}</span>
+              <span className={`role-badge role-badge-small role-${user.role}`}>{role}</span>
             </span>
           </>
         );

@@ -120,7 +120,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         }
       />
       {fatalCode === null && <ReconnectBanner state={state} areas={unsyncedAreas} />}
-      <QuestionStrip doc={connection?.doc ?? null} role={role} />
+      <QuestionStrip doc={connection?.doc ?? null} role={role} kind={kind} />
       {readOnly && (
         <div className="banner banner-readonly" data-testid="readonly-banner" role="note">
           You are observing: read-only
@@ -148,6 +148,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                         theme={theme}
                         onError={setNotice}
                         role={role}
+                        kind={kind}
                         roomTitle={room.title}
                         onHelp={openShortcuts}
                       />
@@ -165,6 +166,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
                   doc={connection.doc}
                   awareness={connection.awareness}
                   role={role}
+                  kind={kind}
                   name={name}
                   roomId={roomId}
                   token={token}
@@ -211,6 +213,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
       <NameDialog
         open={shown === 'name'}
         role={role}
+        kind={kind}
         initialName={name}
         onSubmit={(next) => {
           setName(next);
@@ -220,7 +223,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
       />
       <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
       {canIn(kind, role, 'links.manage') && (
-        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} ownLinkId={who.linkId} />
+        <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} kind={kind} ownLinkId={who.linkId} />
       )}
       {fatalCode !== null && <FatalError code={fatalCode} />}
     </div>

@@ -42,7 +42,7 @@ export function TopBar(props: TopBarProps) {
         {title}
       </h1>
       <div className="topbar-center">{props.center}</div>
-      <Presence entries={presence} onEditSelf={props.onEditName} {...(props.presenceAction ? { renderAction: props.presenceAction } : {})} />
+      <Presence entries={presence} kind={props.kind} onEditSelf={props.onEditName} {...(props.presenceAction ? { renderAction: props.presenceAction } : {})} />
       <ConnectionIndicator state={connection} unsynced={unsynced} />
       <div className="topbar-actions">
         {props.actions}

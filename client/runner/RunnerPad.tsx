@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { Extension } from '@codemirror/state';
 import type { EditorView } from '@codemirror/view';
-import { can } from '../../shared/capabilities.js';
+import { can, type RoomKind } from '../../shared/capabilities.js';
 import { boardCode, type RunRecord } from '../../shared/doc.js';
 import type { Role } from '../../shared/protocol.js';
 import { Dialog } from '../lib/Dialog.js';
@@ -25,6 +25,8 @@ interface RunnerPadProps {
   doc: Y.Doc;
   awareness: Awareness;
   role: Role;
+  /** the room's kind, which names a role in the runs console (a pair room's peer) */
+  kind: RoomKind;
   name: string | null;
   roomId: string;
   token: string;
@@ -40,14 +42,14 @@ const PRESENCE_SETTLE_MS = 3_000;
  * console below, the error line in the editor, and (on a candidate's screen) the notice while
  * an interviewer's run executes on this machine.
  */
-export function RunnerPad({ doc, awareness, role, name, roomId, token, extensions }: RunnerPadProps) {
+export function RunnerPad({ doc, awareness, role, kind, name, roomId, token, extensions }: RunnerPadProps) {
   const readOnly = !can(role, 'board.write');
   const view = useRef<EditorView | null>(null);
   const actions = useRef<PadActions | null>(null);
   const runnerExtensions = useMemo(() => runnerPadExtensions(view, actions), []);
   const padExtensions = useMemo(() => [...runnerExtensions, ...(extensions ?? [])], [runnerExtensions, extensions]);
 
-  const { controller, state } = useRunnerController(doc, awareness, role, roomId, token, name);
+  const { controller, state } = useRunnerController(doc, awareness, role, kind, roomId, token, name);
   const runs = useRuns(doc);
   const verdicts = useVerdicts(doc);
   const { targets, present } = useRoomRunners(awareness);
@@ -177,7 +179,7 @@ export function RunnerPad({ doc, awareness, role, name, roomId, token, extension
             />
           )
         }
-        below={<RunsConsole runs={runs} verdicts={verdicts} present={presenceSettled ? present : null} onShowLine={showLine} />}
+        below={<RunsConsole kind={kind} runs={runs} verdicts={verdicts} present={presenceSettled ? present : null} onShowLine={showLine} />}
       />
       <Dialog open={confirmStarter} title="Replace the pad's code?" onClose={() => setConfirmStarter(false)} testId="starter-dialog">
         <p>The pad is not empty. Replace everything in it with the challenge&apos;s starter code? Everyone in the room sees the change.</p>

@@ -3,12 +3,14 @@ import type { Tolerance, Verdict } from '../../shared/challenge.js';
 import type { RunRecord } from '../../shared/doc.js';
 import { runOutcome } from '../../shared/runOutcome.js';
 import { userColor } from '../lib/colors.js';
-import { ROLE_LABEL } from '../lib/roles.js';
+import type { RoomKind } from '../../shared/capabilities.js';
+import { roleLabel } from '../lib/roles.js';
 import { checkView, type CheckView } from './checkView.js';
 import { isTerminal } from './runRecords.js';
 import './runner.css';
 
 interface RunsConsoleProps {
+  kind: RoomKind;
   runs: RunRecord[];
   /** the server's verdicts (board `verdicts`), by run id: the only source of a check's pass */
   verdicts: ReadonlyMap<string, Verdict>;
@@ -18,7 +20,7 @@ interface RunsConsoleProps {
 }
 
 /** Everyone's runs, newest first: who ran it where, on what, for how long, and what came out. */
-export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, onShowLine }: RunsConsoleProps) {
+export const RunsConsole = memo(function RunsConsole({ kind, runs, verdicts, present, onShowLine }: RunsConsoleProps) {
   const [collapsed, setCollapsed] = useState(false);
   const newestFirst = [...runs].reverse();
   return (
@@ -34,7 +36,7 @@ export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, 
           {newestFirst.length === 0 ? (
             <p className="runs-empty muted small">Runs show here for everyone: output, returned value, errors and checks.</p>
           ) : (
-            newestFirst.map((run) => <RunRecordView key={run.id} run={run} check={checkView(run, verdicts.get(run.id))} verdict={verdicts.get(run.id)} present={present} onShowLine={onShowLine} />)
+            newestFirst.map((run) => <RunRecordView key={run.id} kind={kind} run={run} check={checkView(run, verdicts.get(run.id))} verdict={verdicts.get(run.id)} present={present} onShowLine={onShowLine} />)
           )}
         </div>
       )}
@@ -42,7 +44,7 @@ export const RunsConsole = memo(function RunsConsole({ runs, verdicts, present, 
   );
 });
 
-function RunRecordView({ run, check, verdict, present, onShowLine }: { run: RunRecord; check: CheckView; verdict: Verdict | undefined; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
+function RunRecordView({ kind, run, check, verdict, present, onShowLine }: { kind: RoomKind; run: RunRecord; check: CheckView; verdict: Verdict | undefined; present: ReadonlySet<number> | null; onShowLine: (line: number) => void }) {
   const executor = run.ranBy ?? (run.target === undefined ? run.requestedBy : null);
   const executorId = run.target ?? run.requestedBy.clientId;
   // A run whose browser left can never report; say so instead of spinning forever.
@@ -61,7 +63,7 @@ function RunRecordView({ run, check, verdict, present, onShowLine }: { run: RunR
     >
       <header className="run-head">
         <StatusChip run={run} verdict={verdict} orphaned={orphaned} />
-        <span className="run-who" title={ROLE_LABEL[who.role]}>
+        <span className="run-who" title={roleLabel(kind, who.role)}>
           <span className="run-dot" style={{ background: userColor(who.role, who.clientId).color }} aria-hidden="true" />
           {who.name}
         </span>

@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { can } from '../../shared/capabilities.js';
+import { can, type RoomKind } from '../../shared/capabilities.js';
 import type { Verdict } from '../../shared/challenge.js';
 import { boardRuns, boardVerdicts, readVerdicts, type RunRecord } from '../../shared/doc.js';
 import { fetchChallenge, verifyCheck } from '../lib/api.js';
-import { ROLE_LABEL } from '../lib/roles.js';
+import { roleLabel } from '../lib/roles.js';
 import { StorageKey, readStored, writeStored } from '../lib/storage.js';
 import { isBackendChoice } from './backend.js';
 import { DEFAULT_TIMEOUT_MS, RunnerPool } from './pool.js';
@@ -57,6 +57,7 @@ export function useRunnerController(
   doc: Y.Doc,
   awareness: Awareness,
   role: RunnerRole | 'observer',
+  kind: RoomKind,
   roomId: string,
   token: string,
   name: string | null,
@@ -75,7 +76,7 @@ export function useRunnerController(
         doc,
         awareness,
         role,
-        getName: () => nameRef.current ?? ROLE_LABEL[role],
+        getName: () => nameRef.current ?? roleLabel(kind, role),
         fetchChallenge: (challengeId) => fetchChallenge(roomId, token, challengeId),
         verifyCheck: (challengeId, runId, outputs) => verifyCheck(roomId, token, challengeId, runId, outputs),
         allowRemote: readStoredAllowRemote(),
@@ -96,7 +97,7 @@ export function useRunnerController(
       created?.destroy();
       setController(null);
     };
-  }, [doc, awareness, role, roomId, token]);
+  }, [doc, awareness, role, kind, roomId, token]);
 
   const state = useSyncExternalStore(controller?.subscribe ?? noSubscription, controller?.getState ?? (() => NOT_RUNNING));
   return { controller, state };

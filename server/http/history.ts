@@ -73,7 +73,7 @@ export function historyRouter({ store, recordingsUrl }: { store: Store; recordin
     const page: HistoryPage = {
       meta: {
         format: HISTORY_FORMAT,
-        room: { id: room.id, title: room.title, createdAt: room.createdAt },
+        room: { id: room.id, title: room.title, createdAt: room.createdAt, kind: room.kind },
         doc,
         log,
         snapshots: index,

@@ -50,7 +50,8 @@ export function practiceRouter({ store, sync, questions, attachments }: Practice
       throw new HttpError(409, 'time_not_up', 'The time for this question is not up yet; press "Reveal guide" to reveal it early.');
     }
     // Recorded for the question read above, even if someone changes the question meanwhile.
-    const wanted: PracticeReveal = { questionId: current.id, linkId: link.id, at: now, reason: body.data.reason };
+    const { reason, name } = body.data;
+    const wanted: PracticeReveal = { questionId: current.id, linkId: link.id, at: now, reason, role: link.role, ...(name ? { name } : {}) };
     let recorded = wanted;
     await sync.change(room.id, 'board', (doc) => {
       recorded = writeReveal(doc, wanted);

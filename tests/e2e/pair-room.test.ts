@@ -1,6 +1,7 @@
 /**
  * Issue 14, pair rooms in real Chromium: two peers on the one peer link draw and type together;
- * neither page shows any panel UI or opens a panel socket; the read-only link can't change the
+ * neither page shows any panel UI or opens a panel socket, and the room (presence, name dialog,
+ * Links dialog, replay) says peer and read-only, never interviewer; the read-only link can't change the
  * board; converting to an interview keeps the board and brings the panel.
  */
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,8 @@ describe.skipIf(!chromiumAvailable())('pair room in real browsers', () => {
       expect(await a.getByTestId('link-candidate').count()).toBe(0);
       expect(await a.locator('.links-card').getAttribute('data-kind')).toBe('pair');
 
+      await a.goto(peerLink);
+      await expect.poll(() => a.getByTestId('name-dialog').innerText(), { timeout: 15_000 }).toContain('You are joining as peer.');
       await joinRoom(a, peerLink, 'Ada');
       await connected(a);
       const b = await newUser();
@@ -52,6 +55,34 @@ describe.skipIf(!chromiumAvailable())('pair room in real browsers', () => {
       await connected(watcher);
       await expect.poll(() => elementCount(watcher), { timeout: 10_000 }).toBe(1);
       expect(await watcher.locator('[data-testid="pad"] .cm-content').getAttribute('contenteditable')).toBe('false');
+
+      // The room names a pair room's links in its own words: peers and read-only, never "interviewer".
+      for (const page of [a, b, watcher]) {
+        await expect.poll(async () => (await page.getByTestId('presence-user').allTextContents()).join(' | '), { timeout: 10_000 }).toMatch(
+          /(?=.*Ada.*Peer)(?=.*Bo.*Peer)(?=.*Cy.*Read-only)/s,
+        );
+        const titles = await page.getByTestId('presence-user').evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''));
+        expect(titles.join(' | ')).toContain('Ada');
+        expect(`${await page.locator('.room-topbar').innerText()} ${titles.join(' ')}`).not.toMatch(/interviewer/i);
+        // Nobody in a pair room sets a question: no strip waiting on one.
+        expect(await page.getByTestId('question-strip').count()).toBe(0);
+      }
+      // The Links dialog offers the pair room's two roles only, in its words.
+      await a.getByTestId('open-links').click();
+      const dialog = a.getByTestId('links-dialog');
+      await dialog.locator('.links-role').first().waitFor({ timeout: 10_000 });
+      expect(await dialog.locator('.links-role').evaluateAll((els) => els.map((el) => el.getAttribute('data-role')))).toEqual(['interviewer', 'observer']);
+      expect(await dialog.locator('.links-role-head .role-badge').allTextContents()).toEqual(['Peer', 'Read-only']);
+      expect(await dialog.innerText()).not.toMatch(/interviewer|candidate/i);
+      await a.keyboard.press('Escape');
+      await expect.poll(() => dialog.isVisible()).toBe(false);
+      const [replay] = await Promise.all([a.context().waitForEvent('page'), a.getByTestId('open-replay').click()]);
+      await replay.getByTestId('replay').waitFor({ timeout: 30_000 });
+      await expect.poll(async () => (await replay.getByTestId('replay-author').allTextContents()).join(' | '), { timeout: 10_000 }).toMatch(/(?=.*Ada \(peer\))(?=.*Cy \(read-only\))/s);
+      const joins = await replay.locator('[data-testid="replay-marker"][data-kind="join"]').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+      expect(joins.join(' | ')).toContain('Bo (peer) joined');
+      expect(`${joins.join(' ')} ${(await replay.getByTestId('replay-author').allTextContents()).join(' ')}`).not.toMatch(/interviewer/i);
+      await replay.close();
 
       for (const page of [a, b, watcher]) {
         expect(await page.getByTestId('panel').count()).toBe(0);

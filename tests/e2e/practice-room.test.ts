@@ -1,11 +1,14 @@
 /**
  * Issue 14, practice rooms in real Chromium: a solo run (countdown, reveal, self-score, stored
  * history), with every byte the practiser's page received before the reveal (HTTP bodies and WS
- * frames) checked for guide lines; then two peers swap roles and the guide follows the asker.
+ * frames) checked for guide lines, and the reveal on the replay timeline; two peers swap roles and
+ * the guide follows the asker; a plan of three questions, the second run out to its end-of-time
+ * alert and the server-taken time-up reveal.
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { QuestionsResponse } from '../../shared/api.js';
+import { readCurrentQuestion, readReveals, writeCurrentQuestion } from '../../shared/doc.js';
 import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
 
 interface Received {
@@ -105,6 +108,15 @@ describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
       expect(await history.getByTestId('history-score').textContent()).toBe(score);
       expect(await history.getByTestId('history-replay').getAttribute('href')).toMatch(/^\/replay\/[A-Za-z0-9]+$/);
 
+      // The server-recorded reveal is on the replay timeline, with the question, who and why.
+      const replayPath = (await history.getByTestId('history-replay').getAttribute('href'))!;
+      const title = (await page.getByTestId('practice-pick').locator(`option[value="${questionId}"]`).textContent())!.replace(/ \(\d+ min\)$/, '');
+      await history.goto(`${base()}${replayPath}#token=${new URL(own).hash.replace('#token=', '')}`);
+      const revealMarker = history.locator('[data-testid="replay-marker"][data-kind="reveal"]');
+      await revealMarker.waitFor({ timeout: 30_000 });
+      expect(await revealMarker.count()).toBe(1);
+      expect(await revealMarker.getAttribute('aria-label')).toContain(`Guide revealed: ${title} (Pat, early)`);
+
       const pageErrors = errors.flat().filter((e) => !/WebSocket|Failed to load resource/.test(e));
       expect(pageErrors).toEqual([]);
     } catch (err) {
@@ -143,6 +155,71 @@ describe.skipIf(!chromiumAvailable())('practice room in real browsers', () => {
       await practiser.getByTestId('guide').waitFor({ timeout: 10_000 });
       await asker.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
       expect(await asker.getByTestId('guide').count()).toBe(0);
+    } catch (err) {
+      const shots = await screenshotAll(ctx.task.name, contexts);
+      throw new Error(`${String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+    } finally {
+      for (const c of contexts.splice(0)) await c.close();
+    }
+  }, 240_000);
+
+  it('a plan of 3 questions: Question 1 of 3, the next one only after the self-score, then Question 2 of 3 until its time is up (alert, guide revealed by the server)', async (ctx) => {
+    try {
+      const { page } = await newUser();
+      const { own } = await createPractice(page);
+      const roomId = new URL(own).pathname.split('/').pop()!;
+      const onScreen = () => suite.server.sync.read(roomId, 'board', readCurrentQuestion);
+      await joinRoom(page, own, 'Pat');
+      await connected(page);
+      const planStart = page.getByTestId('practice-plan-start');
+      await expect.poll(() => planStart.isEnabled(), { timeout: 10_000 }).toBe(true);
+      expect(await planStart.textContent()).toBe('Practice 3 questions');
+      await planStart.click();
+      await expect.poll(() => page.getByTestId('practice-plan-progress').textContent(), { timeout: 10_000 }).toBe('Question 1 of 3');
+      const first = (await onScreen())!;
+
+      // Not finished yet: the step to the next question waits for the reveal and a self-score.
+      const next = page.getByTestId('practice-plan-next');
+      expect(await next.textContent()).toBe('Next question (2 of 3)');
+      expect(await next.isDisabled()).toBe(true);
+      await page.getByTestId('practice-reveal').click();
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      expect(await next.isDisabled()).toBe(true);
+      await page.getByTestId('rubric-row').nth(0).getByTestId('score-3').click();
+      await expect.poll(() => next.isEnabled(), { timeout: 5000 }).toBe(true);
+      await next.click();
+
+      await expect.poll(() => page.getByTestId('practice-plan-progress').textContent(), { timeout: 10_000 }).toBe('Question 2 of 3');
+      const second = (await onScreen())!;
+      expect(second.id).not.toBe(first.id);
+      // The plan spreads over topics, and the new question starts hidden again.
+      expect(suite.server.questions.get(second.id)!.topic).not.toBe(suite.server.questions.get(first.id)!.topic);
+      await page.getByTestId('practice-reveal').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('guide').count()).toBe(0);
+      expect(await page.getByTestId('practice-next').count()).toBe(0);
+
+      // The end of time, without waiting out its minutes: the server moves the question's start
+      // back so 5 s are left, on its own clock (which its rule for a time-up reveal reads) and so
+      // in the browser's countdown alike.
+      const startedAt = Date.now() - second.minutes * 60_000 + 5000;
+      await suite.server.sync.change(roomId, 'board', (doc) => writeCurrentQuestion(doc, { ...second, startedAt }, Date.now()));
+      await expect.poll(() => page.getByTestId('practice-countdown').textContent(), { timeout: 5000 }).toMatch(/^00:0\d left$/);
+      expect(await page.getByTestId('practice-time-up').count()).toBe(0);
+      const alert = page.getByTestId('practice-time-up');
+      await alert.waitFor({ timeout: 15_000 });
+      expect(await alert.getAttribute('role')).toBe('alert');
+      expect(await alert.textContent()).toBe(`Time is up for “${second.title}”.`);
+      expect(await page.getByTestId('practice-countdown').textContent()).toBe('Time is up');
+      // The practiser's page asks for the time-up reveal by itself; the server takes it (time is
+      // up on its clock too) and records it, so the guide opens with no button pressed.
+      await page.getByTestId('guide').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('practice-reveal').count()).toBe(0);
+      const reveals = await suite.server.sync.read(roomId, 'board', readReveals);
+      expect(reveals.find((r) => r.questionId === second.id)).toMatchObject({ reason: 'time', role: 'candidate', name: 'Pat' });
+      expect(await page.getByTestId('practice-error').count()).toBe(0);
+
+      const pageErrors = errors.flat().filter((e) => !/WebSocket|Failed to load resource/.test(e));
+      expect(pageErrors).toEqual([]);
     } catch (err) {
       const shots = await screenshotAll(ctx.task.name, contexts);
       throw new Error(`${String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });

@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvertRoomResponse, CreateAnyRoomResponse, NewLink, PracticeBankResponse, PracticeGuideResponse, SwapRolesResponse } from '../../shared/api.js';
-import type { RoomKind } from '../../shared/capabilities.js';
+import { KIND_ROLES, type RoomKind } from '../../shared/capabilities.js';
 import { boardCode, readReveals, readRoleSwaps } from '../../shared/doc.js';
-import { CloseCode, type Role } from '../../shared/protocol.js';
+import { CloseCode, ROLES, type Role } from '../../shared/protocol.js';
 import { lazySchema, requirePostgres, type TestSchema } from '../support/postgres.js';
 import { connect, eventually, nextClose, startTestServer, waitSynced, type Client, type TestServer } from '../support/server.js';
 
@@ -204,6 +204,26 @@ function suite(store: 'sqlite' | 'postgres') {
         });
       }
 
+      it('mints a new link only for a role the kind has (the Links dialog offers those), and stores none for the others', async () => {
+        const manager = room.links.interviewer ?? room.links.candidate!;
+        const before = (await (await api(room.id, manager.token, 'GET', '/links')).json()) as { links: unknown[] };
+        let minted = 0;
+        for (const role of ROLES) {
+          const res = await api(room.id, manager.token, 'POST', '/links', { role });
+          if (KIND_ROLES[kind].includes(role)) {
+            expect(res.status, role).toBe(201);
+            minted++;
+          } else {
+            expect(res.status, role).toBe(400);
+            const body = (await res.json()) as { error: string; message: string };
+            expect(body.error).toBe('bad_role');
+            expect(body.message).toContain(`A ${kind} room has no ${role} links`);
+          }
+        }
+        const after = (await (await api(room.id, manager.token, 'GET', '/links')).json()) as { links: unknown[] };
+        expect(after.links.length).toBe(before.links.length + minted);
+      });
+
       it('opens or refuses each document socket by kind and role', async () => {
         for (const [role, docs] of Object.entries(SOCKETS[kind]) as [Role, Record<'board' | 'panel', 'open' | number>][]) {
           for (const doc of ['board', 'panel'] as const) {
@@ -274,14 +294,15 @@ function suite(store: 'sqlite' | 'postgres') {
     expect((await api(room.id, asker, 'GET', '/practice/guide')).status).toBe(200);
 
     const before = Date.now();
-    const revealed = await api(room.id, practiser, 'POST', '/practice/reveal', { reason: 'button' });
+    const revealed = await api(room.id, practiser, 'POST', '/practice/reveal', { reason: 'button', name: ' Pat\u0007 ' });
     expect(revealed.status).toBe(201);
     const guide = await api(room.id, practiser, 'GET', '/practice/guide');
     expect(guide.status).toBe(200);
     const body = (await guide.json()) as PracticeGuideResponse;
     expect(body.question.id).toBe(bank.questions[0]!.id);
     expect(body.question.guide.length).toBeGreaterThan(0);
-    expect(body.reveal).toMatchObject({ questionId: bank.questions[0]!.id, linkId: room.links.candidate!.id, reason: 'button' });
+    // Who revealed, for the replay marker: the link's role from the server, the name as cleaned.
+    expect(body.reveal).toMatchObject({ questionId: bank.questions[0]!.id, linkId: room.links.candidate!.id, reason: 'button', role: 'candidate', name: 'Pat' });
     expect(body.reveal!.at).toBeGreaterThanOrEqual(before);
 
     // The reveal is in the board's update log (replay), written by the server.

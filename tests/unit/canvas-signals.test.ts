@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AwarenessState } from '../../shared/doc.js';
 import { PeerSignals, nextSeq, validBounds } from '../../client/canvas/signals.js';
+import { KIND_ROLES, ROOM_KINDS, canIn } from '../../shared/capabilities.js';
+import type { Role } from '../../shared/protocol.js';
 
 const viewport = { minX: 0, minY: 0, maxX: 800, maxY: 600 };
 const bounds = { minX: 900, minY: 0, maxX: 1400, maxY: 300 };
@@ -38,6 +40,27 @@ describe('PeerSignals', () => {
     expect(events).toEqual([{ kind: 'summon', clientId: 1, name: 'Ines', viewport }]);
     const broken = signals.read(new Map([[1, { ...ines({ summon: { seq: 2 } }), viewport: { minX: Number.NaN } as never }]]), 9);
     expect(broken).toEqual([]);
+  });
+
+  it('honours a summon by the room kind\'s column: every peer in a pair room, only the asker in practice', () => {
+    const summoner = (role: Role, extra: Partial<AwarenessState> = {}): AwarenessState => ({
+      user: { name: role, role, color: '#123456', colorLight: '#123456' },
+      viewport,
+      ...extra,
+    });
+    const honoured = (kind: (typeof ROOM_KINDS)[number], role: Role) => {
+      const signals = new PeerSignals(kind);
+      signals.read(new Map([[1, summoner(role)]]), 9);
+      return signals.read(new Map([[1, summoner(role, { summon: { seq: 1 } })]]), 9).length === 1;
+    };
+    for (const kind of ROOM_KINDS) {
+      for (const role of KIND_ROLES[kind]) expect(honoured(kind, role), `${kind} ${role}`).toBe(canIn(kind, role, 'board.summon'));
+    }
+    // In the kinds' own words: a pair room's peers move each other, its read-only link nobody.
+    expect(honoured('pair', 'interviewer')).toBe(true);
+    expect(honoured('pair', 'observer')).toBe(false);
+    expect(honoured('practice', 'interviewer')).toBe(true);
+    expect(honoured('practice', 'candidate')).toBe(false);
   });
 
   it('forgets a peer who left, so a rejoin starts silent again', () => {

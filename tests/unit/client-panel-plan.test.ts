@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { panelPlan } from '../../shared/doc.js';
-import { addPlanItem, dropIndex, moveItem, movePlanItem, normalizePlan, removePlanItem, reorderTarget } from '../../client/panel/plan.js';
+import { addPlanItem, dropIndex, moveItem, movePlanItem, normalizePlan, removePlanItem, reorderTarget, replacePlan } from '../../client/panel/plan.js';
 
 function planDoc(ids: string[]): { doc: Y.Doc; plan: Y.Array<string> } {
   const doc = new Y.Doc();
@@ -100,5 +100,18 @@ describe('plan edits on the Y.Array', () => {
     sync(a, b);
     expect(normalizePlan(panelPlan(a).toArray()).sort()).toEqual(['q1', 'q2', 'q7']);
     expect(panelPlan(a).toArray()).toEqual(panelPlan(b).toArray());
+  });
+});
+
+describe('replacePlan', () => {
+  it('makes the plan exactly the given ids, each once, in one transaction', () => {
+    const { doc, plan } = planDoc(['q1', 'q2', 'q1']);
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    replacePlan(plan, ['q3', 'q4', 'q3', 'q5']);
+    expect(plan.toArray()).toEqual(['q3', 'q4', 'q5']);
+    expect(transactions).toBe(1);
+    replacePlan(plan, []);
+    expect(plan.toArray()).toEqual([]);
   });
 });

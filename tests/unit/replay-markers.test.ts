@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MARKER_SLOT_PX, describeMarker, layoutMarkers, type Marker } from '../../client/replay/markers.js';
+import * as Y from 'yjs';
+import { DocTimeline } from '../../client/replay/engine.js';
+import { BoardMarkers, MARKER_SLOT_PX, describeMarker, eventMarkers, filterMarkers, layoutMarkers, participantKey, personLabel, type Marker } from '../../client/replay/markers.js';
+import { participantsOf, type Recording } from '../../client/replay/session.js';
+import { boardCode, writeCurrentQuestion, writeReveal } from '../../shared/doc.js';
+import type { HistoryUpdate } from '../../shared/history.js';
 
 const m = (t: number, kind: Marker['kind'] = 'run', label = `at ${t}`): Marker => ({ kind, t, label });
 
@@ -44,5 +49,74 @@ describe('describeMarker', () => {
     expect(describeMarker(m(0, 'join', 'Cam (candidate) joined'))).toBe('Cam (candidate) joined');
     expect(describeMarker(m(0, 'signal', 'Cam pasted 640 characters'))).toBe('Signal: Cam pasted 640 characters');
     expect(describeMarker(m(0, 'score', 'Ines: Math → 4 (q1)'))).toBe('Score: Ines: Math → 4 (q1)');
+  });
+});
+
+describe('reveal markers (practice rooms)', () => {
+  /** A board doc whose every update is logged one second apart, as the server logs them. */
+  const recorded = () => {
+    const doc = new Y.Doc();
+    const updates: HistoryUpdate[] = [];
+    let ts = 1000;
+    doc.on('update', (bytes: Uint8Array) => updates.push({ seq: updates.length + 1, ts: (ts += 1000), author: 0, bytes }));
+    return { doc, updates };
+  };
+  const markersOf = (updates: HistoryUpdate[]) => {
+    const markers = new BoardMarkers();
+    new DocTimeline({ doc: 'board', authors: [{ role: 'server', name: '' }], updates, snapshots: [] }, { onApplied: markers.onApplied, prepare: markers.prepare });
+    return markers.markers;
+  };
+
+  it('marks each recorded reveal once, at its update, with the question, who and why', () => {
+    const { doc, updates } = recorded();
+    writeCurrentQuestion(doc, { id: 'q1', title: 'Attention', prompt: '', minutes: 10, startedAt: 0 }, 0);
+    writeReveal(doc, { questionId: 'q1', linkId: 'L1', at: 5, reason: 'button', role: 'candidate', name: 'Pat' });
+    // A repeated reveal of the same question keeps the first: no update, no second marker.
+    writeReveal(doc, { questionId: 'q1', linkId: 'L1', at: 6, reason: 'time', role: 'candidate', name: 'Pat' });
+    boardCode(doc).insert(0, 'x');
+    writeCurrentQuestion(doc, { id: 'q2', title: 'KV cache', prompt: '', minutes: 10, startedAt: 0 }, 0);
+    writeReveal(doc, { questionId: 'q2', linkId: 'L1', at: 7, reason: 'time', role: 'candidate' });
+    // Recorded before reveals kept who revealed.
+    writeReveal(doc, { questionId: 'q1', linkId: 'L2', at: 8, reason: 'button' });
+
+    const reveals = markersOf(updates).filter((m) => m.kind === 'reveal');
+    expect(reveals.map((m) => [m.t, m.label])).toEqual([
+      [3000, 'Guide revealed: Attention (Pat, early)'],
+      [6000, 'Guide revealed: KV cache (A candidate, time up)'],
+      // q1 is no longer on screen: its title comes from the question history.
+      [7000, 'Guide revealed: Attention (the practiser, early)'],
+    ]);
+    expect(reveals.map((m) => m.who)).toEqual([participantKey('candidate', 'Pat'), participantKey('candidate', ''), undefined]);
+    // Named once, and shown for its revealer (and, with no revealer known, for everyone).
+    expect(describeMarker(reveals[0]!)).toBe('Guide revealed: Attention (Pat, early)');
+    expect(filterMarkers(reveals, participantKey('candidate', 'Pat')).map((m) => m.t)).toEqual([3000, 7000]);
+  });
+});
+
+describe('people in the room kind\'s words', () => {
+  const recording = (kind: Recording['room']['kind']): Recording => ({
+    room: { id: 'r', title: '', createdAt: 0, ...(kind ? { kind } : {}) },
+    events: [
+      { ts: 1, kind: 'join', role: 'interviewer', name: 'Ada' },
+      { ts: 2, kind: 'join', role: 'observer', name: '' },
+    ],
+    recording: null,
+    board: { doc: 'board', authors: [], updates: [], snapshots: [] },
+    panel: null,
+  });
+
+  it('a pair room\'s interviewer link is a peer on the timeline, in the legend and in run labels', () => {
+    const rec = recording('pair');
+    expect(eventMarkers(rec.events, 'pair').map((m) => m.label)).toEqual(['Ada (peer) joined', 'A read-only joined']);
+    expect(participantsOf(rec).participants.map((p) => p.label)).toEqual(['Ada (peer)', 'A read-only']);
+    expect(personLabel('practice', 'candidate', 'Pat')).toBe('Pat (practiser)');
+    for (const text of [...eventMarkers(rec.events, 'pair').map((m) => m.label), ...participantsOf(rec).participants.map((p) => p.label)]) {
+      expect(text).not.toMatch(/interviewer/i);
+    }
+  });
+
+  it('an interview, or a file from before rooms had kinds, keeps the role names', () => {
+    expect(participantsOf(recording(undefined)).participants.map((p) => p.label)).toEqual(['Ada (interviewer)', 'An observer']);
+    expect(eventMarkers(recording('interview').events).map((m) => m.label)).toEqual(['Ada (interviewer) joined', 'An observer joined']);
   });
 });
