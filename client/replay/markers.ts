@@ -60,6 +60,10 @@ export function someone(role: string): string {
   return `${/^[aeiou]/.test(role) ? 'An' : 'A'} ${role}`;
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** A role as the timeline names it, in the room kind's words: "peer" in a pair room. */
 export function roleWord(kind: RoomKind, role: HistoryAuthor['role']): string {
   return role === 'server' ? 'server' : roleLabel(kind, role).toLowerCase();
@@ -195,7 +199,10 @@ export class PanelMarkers {
   readonly markers: Marker[] = [];
   private readonly signalsSeen = new Set<string>();
 
-  constructor(private readonly authors: readonly HistoryAuthor[]) {}
+  constructor(
+    private readonly authors: readonly HistoryAuthor[],
+    private readonly kind: RoomKind = 'interview',
+  ) {}
 
   prepare = (doc: Y.Doc): void => {
     panelSignals(doc);
@@ -222,7 +229,9 @@ export class PanelMarkers {
       for (const key of keys) {
         if (key === null) continue;
         const [raterId = '', questionId = '', sub = ''] = key.split('/');
-        rater ||= panelRaters(doc).get(raterId)?.name ?? author?.name ?? 'An interviewer';
+        // A nameless rater is named by the role that wrote the score, in the room kind's words
+        // (a practiser scoring themselves is not "an interviewer").
+        rater ||= panelRaters(doc).get(raterId)?.name || author?.name || capitalize(someone(roleWord(this.kind, author && author.role !== 'server' ? author.role : 'interviewer')));
         const value = scores.get(key);
         parts.push(`${SUB_LABELS.get(sub) ?? sub} ${value === undefined ? 'cleared' : `→ ${value}`} (${questionId})`);
       }

@@ -119,7 +119,7 @@ export class ReplaySession {
 
     let panel: DocTimeline | null = null;
     const panelEdits: Edit[] = [];
-    const panelMarkers = recording.panel ? new PanelMarkers(recording.panel.authors) : null;
+    const panelMarkers = recording.panel ? new PanelMarkers(recording.panel.authors, kind) : null;
     if (recording.panel && panelMarkers) {
       const panelAuthors = recording.panel.authors.map((a) => keyOf(a.role, a.name));
       panel = new DocTimeline(recording.panel, {

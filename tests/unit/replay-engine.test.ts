@@ -471,6 +471,20 @@ describe('markers', () => {
     expect(nextTarget(singles, 3000)).toBe(3500);
     expect(prevTarget(targets, targets[0]!)).toBeNull();
   });
+
+  it('names a nameless scorer by the role that wrote the score, in the room kind\'s words', () => {
+    const panel = new Y.Doc();
+    const updates: HistoryUpdate[] = [];
+    panel.on('update', (bytes: Uint8Array) => updates.push({ seq: updates.length + 1, ts: 1000 * (updates.length + 1), author: 0, bytes }));
+    // A practiser scoring themselves before giving a name: no rater entry, no author name.
+    panelScores(panel).set(scoreKey('self', 'q1', 'math-understanding'), 3);
+    const practice = new PanelMarkers([{ role: 'candidate', name: '' }], 'practice');
+    new DocTimeline({ doc: 'panel', authors: [{ role: 'candidate', name: '' }], updates, snapshots: [] }, { onApplied: practice.onApplied, prepare: practice.prepare });
+    expect(practice.markers[0]!.label).toBe('A practiser: Mathematical understanding → 3 (q1)');
+    const interview = new PanelMarkers([{ role: 'interviewer', name: '' }]);
+    new DocTimeline({ doc: 'panel', authors: [{ role: 'interviewer', name: '' }], updates, snapshots: [] }, { onApplied: interview.onApplied, prepare: interview.prepare });
+    expect(interview.markers[0]!.label).toBe('An interviewer: Mathematical understanding → 3 (q1)');
+  });
 });
 
 describe('session', () => {
