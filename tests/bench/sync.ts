@@ -8,6 +8,7 @@
  * This is a report, never a pass/fail test: timings on a shared 2-core machine are too noisy
  * to gate a build on, but the ratio between two servers under the same load is informative.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -228,9 +229,13 @@ interface Target {
 }
 
 const ATTN_MAIN = 'server/main.ts';
+/** What `npm start` runs: the server compiled by `npm run build:server`. */
+const ATTN_COMPILED = 'dist/server/main.js';
 /**
- * attn is measured as `npm start` runs it, flags included (tests/unit/bench-flags.test.ts keeps
- * the two in step); the reference relay runs with Node's defaults, as its own docs start it.
+ * attn is measured as `npm start` runs it, compiled and with its flags (tests/unit/bench-flags.test.ts
+ * keeps the two in step); the reference relay runs with Node's defaults, as its own docs start it.
+ * Under tsx the server paid for the loader, esbuild's name-keeping helpers in every closure and
+ * source-mapped stack traces, none of which `npm start` has.
  */
 export const ATTN_NODE_FLAGS = ['--max-semi-space-size=64'];
 
@@ -239,10 +244,12 @@ export const ATTN_NODE_FLAGS = ['--max-semi-space-size=64'];
  * one unless given: the crash bench restarts a killed server on the same directory).
  */
 export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: string; dataDir?: string } = {}) {
+  await buildServerOnce();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
   const server = await ServerProcess.start({
     name: 'attn',
-    script: ATTN_MAIN,
+    script: ATTN_COMPILED,
+    loader: 'none',
     env: {
       ...process.env,
       PORT: '0',
@@ -267,6 +274,19 @@ export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: str
     throw err;
   });
   return { server, dataDir };
+}
+
+let built: Promise<void> | undefined;
+/** Compiles the server once per bench process, so what is measured is what the sources say now. */
+function buildServerOnce(): Promise<void> {
+  built ??= new Promise<void>((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'build:server'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build:server failed (${code}): ${err.slice(-500)}`))));
+  });
+  return built;
 }
 
 export const attnTarget: Target = {
