@@ -40,6 +40,13 @@ describe('diagram templates and question front matter', () => {
     }
     expect(prefixes.size).toBe(templates.length);
   });
+
+  // Moving the templates into their question folders must not change a single element: the fixture
+  // is the `templates` export as it was before the move.
+  it('templates equal the pre-move snapshot', () => {
+    const snapshot: unknown = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/diagram-templates.snapshot.json'), 'utf8'));
+    expect(JSON.parse(JSON.stringify(templates))).toStrictEqual(snapshot);
+  });
 });
 
 /** Issue 16's diagram errors: each template says what its guide says. */
