@@ -13,8 +13,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChallengeDefinition } from '../../questions/_lib/define.js';
 import type { DiagramTemplateView } from '../../shared/api.js';
-import { templates as builtInTemplates, type DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
-import { BUILT_IN_CHALLENGES } from '../../questions/index.js';
+import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import { BUILT_IN_CHALLENGES, templates as builtInTemplates } from '../../questions/index.js';
 import { QuestionBankError, defaultQuestionsDir, loadQuestionBank, type QuestionBank } from './load.js';
 
 export interface BankChallenge {

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatShape, shapesOfLabel } from '../../client/canvas/shapes.js';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
-import { libraryItems, templates } from '../../questions/_lib/diagrams/index.js';
-import { Q2_D_MODEL, Q2_HEADS } from '../../questions/_lib/diagrams/templates.js';
+import { libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { BUILT_IN_DIAGRAMS, templates } from '../../questions/index.js';
+import { Q2_D_MODEL, Q2_HEADS } from '../../questions/q02-long-sequence-transformer/long-sequence-transformer.diagram.js';
 
 const questions = loadQuestionBank(defaultQuestionsDir()).list();
 const byId = new Map(templates.map((t) => [t.id, t]));
