@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatShape, shapesOfLabel } from '../../client/canvas/shapes.js';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
@@ -41,12 +42,40 @@ describe('diagram templates and question front matter', () => {
     }
     expect(prefixes.size).toBe(templates.length);
   });
+});
 
-  // Moving the templates into their question folders must not change a single element: the fixture
-  // is the `templates` export as it was before the move.
-  it('templates equal the pre-move snapshot', () => {
-    const snapshot: unknown = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/diagram-templates.snapshot.json'), 'utf8'));
-    expect(JSON.parse(JSON.stringify(templates))).toStrictEqual(snapshot);
+/**
+ * Issue 16's structure: each built-in template lives in the folder of the question it serves, as
+ * `<slug>/<id>.diagram.ts`, and questions/index.ts registers every such file.
+ */
+describe('diagram modules in question folders', () => {
+  const dir = defaultQuestionsDir();
+  const moduleFiles = fs
+    .readdirSync(dir)
+    .filter((folder) => !folder.startsWith('_') && fs.statSync(path.join(dir, folder)).isDirectory())
+    .flatMap((folder) => fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.diagram.ts')).map((f) => `${folder}/${f}`));
+
+  it('questions/index.ts registers every *.diagram.ts in the question folders, and nothing else', () => {
+    expect(moduleFiles.length).toBeGreaterThanOrEqual(5);
+    expect([...moduleFiles].sort()).toEqual(BUILT_IN_DIAGRAMS.map((d) => d.file).sort());
+    expect(templates).toEqual(BUILT_IN_DIAGRAMS.map((d) => d.template));
+  });
+
+  it('each diagram file is named after its id, says it serves the question.md beside it, which names it back', async () => {
+    for (const file of moduleFiles) {
+      const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: (typeof templates)[number] };
+      const template = mod.default;
+      expect(`${template.id}.diagram.ts`, file).toBe(path.basename(file));
+      expect(template.question, file).toBe(`${path.dirname(file)}/question.md`);
+      const question = questions.find((q) => q.file === template.question);
+      expect(question?.diagram, file).toBe(template.id);
+    }
+  });
+
+  it('every question that names a built-in diagram has that diagram file in its own folder', () => {
+    for (const q of questions.filter((q) => q.diagram !== undefined)) {
+      expect(moduleFiles, q.file).toContain(`${path.dirname(q.file)}/${q.diagram}.diagram.ts`);
+    }
   });
 });
 
