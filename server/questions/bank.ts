@@ -2,9 +2,9 @@
  * A whole bank: the question folders (./load.ts) plus the code attachments that live beside them,
  * challenge modules and diagram templates. `QUESTIONS_DIR` replaces all three together.
  *
- * The built-in bank's modules are TypeScript, registered by static import in questions/index.ts,
- * so the compiled server (plain node on dist/) and tsx load them alike. A custom bank's modules are
- * found by name in each folder and loaded by dynamic import: `<id>.challenge.mjs` or `.js` always,
+ * The built-in bank's modules (challenges and diagrams) are TypeScript, registered by static
+ * import in questions/index.ts, so the compiled server (plain node on dist/) and tsx load them
+ * alike. A custom bank's modules are found by name in each folder and loaded by dynamic import: `<id>.challenge.mjs` or `.js` always,
  * `<id>.challenge.ts` only when the server itself runs under tsx (`npm run dev`); a diagram is data,
  * `<id>.diagram.json`. questions/README.md documents both.
  */
