@@ -4,9 +4,10 @@
  *
  * The built-in bank's modules (challenges and diagrams) are TypeScript, registered by static
  * import in questions/index.ts, so the compiled server (plain node on dist/) and tsx load them
- * alike. A custom bank's modules are found by name in each folder and loaded by dynamic import: `<id>.challenge.mjs` or `.js` always,
- * `<id>.challenge.ts` only when the server itself runs under tsx (`npm run dev`); a diagram is data,
- * `<id>.diagram.json`. questions/README.md documents both.
+ * alike. A custom bank's modules are found by name in each folder and loaded by dynamic import:
+ * `<id>.challenge.mjs` or `.js` always, `<id>.challenge.ts` only when the server itself runs
+ * under tsx (`npm run dev`); a diagram is data, `<id>.diagram.json`. questions/README.md
+ * documents both.
  */
 import fs from 'node:fs';
 import path from 'node:path';
