@@ -1,14 +1,21 @@
 /**
- * The built-in bank's code attachments, by static import so tsx, vitest and the compiled server
- * (plain node on dist/) resolve them alike. Each question's files live in its own folder,
- * questions/<slug>/; this index only lists the TypeScript modules among them.
+ * The built-in bank's code attachments (challenges and diagram templates), by static import so
+ * tsx, vitest and the compiled server (plain node on dist/) resolve them alike. Each question's
+ * files live in its own folder, questions/<slug>/; this index only lists the TypeScript modules
+ * among them.
  *
  * Adding a challenge to a question: write questions/<slug>/<challenge-id>.challenge.ts (import
  * builders from '../_lib/define.js'), add one import and one `challenge(...)` line below, and name
  * it in that folder's question.md front matter (`challenge: <challenge-id>`).
  * tests/unit/challenges.test.ts fails if a *.challenge.ts file is missing from this list.
+ *
+ * Adding a diagram: write questions/<slug>/<diagram-id>.diagram.ts (default-export a
+ * DiagramTemplate built with '../_lib/diagrams/blocks.js'), add one import and one `diagram(...)`
+ * line below, and name it in that folder's question.md (`diagram: <diagram-id>`).
+ * tests/unit/diagram-templates.test.ts fails if a *.diagram.ts file is missing or misplaced.
  */
 import type { ChallengeDefinition } from './_lib/define.js';
+import type { DiagramTemplate } from './_lib/diagrams/define.js';
 import scaledDotProductAttention from './q01-self-attention/scaled-dot-product-attention.challenge.js';
 import multiHeadAttention from './q01-self-attention/multi-head-attention.challenge.js';
 import rmsnorm from './q01-self-attention/rmsnorm.challenge.js';
@@ -32,6 +39,11 @@ import parallelismMemory from './q11-training-100b-models/parallelism-memory.cha
 import speculativeAcceptance from './q12-efficient-multimodal-inference/speculative-acceptance.challenge.js';
 import kvCacheRopeGqa from './q12-efficient-multimodal-inference/kv-cache-rope-gqa.challenge.js';
 import topKTopPSampling from './q12-efficient-multimodal-inference/top-k-top-p-sampling.challenge.js';
+import longSequenceTransformer from './q02-long-sequence-transformer/long-sequence-transformer.diagram.js';
+import rlhfPpoLoop from './q04-rlhf-70b/rlhf-ppo-loop.diagram.js';
+import ddpmDdimSampling from './q05-ddpm-vs-ddim/ddpm-ddim-sampling.diagram.js';
+import multimodalFusion from './q07-multimodal-architecture/multimodal-fusion.diagram.js';
+import speculativeDecoding from './q12-efficient-multimodal-inference/speculative-decoding.diagram.js';
 
 /** A challenge module and where it lives, relative to questions/ (its reference source is served from there). */
 export interface RegisteredChallenge {
@@ -81,3 +93,30 @@ export const NON_CHALLENGE_MODULES = ['define', 'index', 'relations', 'rng'] as 
 export function builtInChallengeFile(id: string): string | undefined {
   return BUILT_IN_CHALLENGES.find((c) => c.definition.id === id)?.file;
 }
+
+/** A diagram module and where it lives, relative to questions/. */
+export interface RegisteredDiagram {
+  template: DiagramTemplate;
+  /** `<slug>/<id>.diagram.ts` */
+  file: string;
+}
+
+const diagram = (folder: string, template: DiagramTemplate): RegisteredDiagram => ({
+  template,
+  file: `${folder}/${template.id}.diagram.ts`,
+});
+
+/**
+ * In the order the board's Diagram menu has always listed them (architecture questions first),
+ * not question order, so moving them into their folders changed nothing a user sees.
+ */
+export const BUILT_IN_DIAGRAMS: readonly RegisteredDiagram[] = [
+  diagram('q02-long-sequence-transformer', longSequenceTransformer),
+  diagram('q07-multimodal-architecture', multimodalFusion),
+  diagram('q05-ddpm-vs-ddim', ddpmDdimSampling),
+  diagram('q04-rlhf-70b', rlhfPpoLoop),
+  diagram('q12-efficient-multimodal-inference', speculativeDecoding),
+];
+
+/** The built-in bank's diagram templates (what GET /api/rooms/:id/diagrams serves by default). */
+export const templates: readonly DiagramTemplate[] = BUILT_IN_DIAGRAMS.map((d) => d.template);

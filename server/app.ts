@@ -24,7 +24,7 @@ import { roomsRouter } from './http/rooms.js';
 import { runnerHostRouter } from './http/runnerHost.js';
 import { setAppPageHeaders } from './http/csp.js';
 import { clientStatic, tfjsWasmRouter } from './http/static.js';
-import { templates as builtInTemplates } from '../questions/_lib/diagrams/index.js';
+import { templates as builtInTemplates } from '../questions/index.js';
 import { validateAttachments, type AttachmentContext } from './questions/attachments.js';
 import { loadBank, templateViews } from './questions/bank.js';
 import type { QuestionBank } from './questions/load.js';

@@ -72,7 +72,7 @@ export interface CurrentQuestion {
   minutes: number;
   /** the coding challenge that goes with it, if any (its id only: the spec comes over REST) */
   challenge?: string;
-  /** the diagram template its front matter names (questions/_lib/diagrams/templates.ts), if any */
+  /** the diagram template its front matter names (questions/<slug>/<id>.diagram.ts), if any */
   diagram?: string;
   /** spot the bug: the code to review (never its defects: those stay on the server and the panel) */
   listing?: CandidateListing;

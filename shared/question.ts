@@ -122,7 +122,7 @@ export const QuestionFrontMatterSchema = z.strictObject({
     )
     .min(1, 'must name at least one rubric sub-criterion')
     .refine((ids) => new Set(ids).size === ids.length, 'names the same sub-criterion twice'),
-  /** Diagram template (questions/_lib/diagrams/) the interviewer can drop onto the canvas. */
+  /** Diagram template (a <id>.diagram.ts module in the question's folder) the interviewer can drop onto the canvas. */
   diagram: slug('diagram template id').optional(),
   /** Coding challenge (a <id>.challenge.ts module in the question's folder) with server-side test vectors. */
   challenge: slug('challenge id').optional(),

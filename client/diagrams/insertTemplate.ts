@@ -15,7 +15,7 @@ import { freeSpot, type Box } from './placement.js';
 /**
  * What the board inserts: a template the server serves from the bank (GET /diagrams, via
  * useBoardTemplates) or the current question's listing (listingTemplate.ts). The built-in
- * templates in questions/_lib/diagrams have this shape too.
+ * templates in questions/<slug>/<id>.diagram.ts have this shape too.
  */
 export interface BoardTemplate {
   id: string;

@@ -2,19 +2,20 @@
  * A whole bank: the question folders (./load.ts) plus the code attachments that live beside them,
  * challenge modules and diagram templates. `QUESTIONS_DIR` replaces all three together.
  *
- * The built-in bank's modules are TypeScript, registered by static import in questions/index.ts,
- * so the compiled server (plain node on dist/) and tsx load them alike. A custom bank's modules are
- * found by name in each folder and loaded by dynamic import: `<id>.challenge.mjs` or `.js` always,
- * `<id>.challenge.ts` only when the server itself runs under tsx (`npm run dev`); a diagram is data,
- * `<id>.diagram.json`. questions/README.md documents both.
+ * The built-in bank's modules (challenges and diagrams) are TypeScript, registered by static
+ * import in questions/index.ts, so the compiled server (plain node on dist/) and tsx load them
+ * alike. A custom bank's modules are found by name in each folder and loaded by dynamic import:
+ * `<id>.challenge.mjs` or `.js` always, `<id>.challenge.ts` only when the server itself runs
+ * under tsx (`npm run dev`); a diagram is data, `<id>.diagram.json`. questions/README.md
+ * documents both.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChallengeDefinition } from '../../questions/_lib/define.js';
 import type { DiagramTemplateView } from '../../shared/api.js';
-import { templates as builtInTemplates, type DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
-import { BUILT_IN_CHALLENGES } from '../../questions/index.js';
+import type { DiagramTemplate } from '../../questions/_lib/diagrams/index.js';
+import { BUILT_IN_CHALLENGES, templates as builtInTemplates } from '../../questions/index.js';
 import { QuestionBankError, defaultQuestionsDir, loadQuestionBank, type QuestionBank } from './load.js';
 
 export interface BankChallenge {

@@ -2,7 +2,7 @@
  * Loads the question bank: one folder per question, `<dir>/<slug>/`, holding `question.md` (a YAML
  * front matter block followed by exactly two sections, `## Prompt` and `## Interviewer guide`) and
  * optional attachments: `listing.yaml` (spot the bug), `<id>.challenge.ts|.mjs|.js` and
- * `<id>.diagram.json`. Folders whose name starts with `_` or `.` are helpers (questions/_lib/),
+ * `<id>.diagram.ts` (built-in bank) or `<id>.diagram.json` (custom bank). Folders whose name starts with `_` or `.` are helpers (questions/_lib/),
  * not questions. Challenge and diagram modules load in ./bank.ts; the links between a question and
  * its attachments are checked in ./attachments.ts.
  *

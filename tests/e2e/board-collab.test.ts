@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { AwarenessState, StoredElement, ViewportBounds } from '../../shared/doc.js';
 import { boardElements } from '../../shared/doc.js';
-import { templates } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 import { PLACEMENT_GAP } from '../../client/diagrams/placement.js';
 import { connect, createRoom, waitSynced, type Client } from '../support/server.js';
 import { browserAndServer, chromiumAvailable, drawRectangle, joinRoom, screenshotAll, watchPage } from '../support/browser.js';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { templates as builtIn } from '../../questions/_lib/diagrams/index.js';
+import { templates as builtIn } from '../../questions/index.js';
 import { boardElements } from '../../shared/doc.js';
 import { browserAndServer, chromiumAvailable, CLIENT_DIR, elementCount, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
 import { connect, createRoom, waitSynced, type Client } from '../support/server.js';

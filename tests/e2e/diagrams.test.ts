@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CreateRoomResponse } from '../../shared/api.js';
-import { templates } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { templates as builtIn } from '../../questions/_lib/diagrams/index.js';
+import { templates as builtIn } from '../../questions/index.js';
 import type { CreateRoomResponse, DiagramTemplatesResponse } from '../../shared/api.js';
 import { rolesWithIn } from '../../shared/capabilities.js';
 import { createRoom, startTestServer, type TestServer } from '../support/server.js';

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compareValues, type ChallengeCase, type SerializedTensor, type SerializedValue } from '../../shared/challenge.js';
 import { ChallengeValueError, compactFloat32, fromCallValue, tensorsIn, toCallArgs, type Tf } from '../../shared/challengeSpec.js';
 import { list, num, numbers, strings, tensor, type ChallengeDefinition } from '../../questions/_lib/define.js';
-import { BUILT_IN_CHALLENGES, CHALLENGES, builtInChallengeFile } from '../../questions/index.js';
+import { BUILT_IN_CHALLENGES, CHALLENGES, builtInChallengeFile, templates } from '../../questions/index.js';
 import { caseSeed, createRng, mulberry32 } from '../../questions/_lib/rng.js';
 import {
   ChallengeDefinitionError,
@@ -17,7 +17,6 @@ import {
   validateChallenges,
 } from '../../server/challenges/registry.js';
 import { computeCases, cpuTf, runReference } from '../../server/challenges/vectors.js';
-import { templates } from '../../questions/_lib/diagrams/index.js';
 import { validateAttachments, type AttachmentContext } from '../../server/questions/attachments.js';
 import { defaultQuestionsDir, loadQuestionBank, questionBankFrom } from '../../server/questions/load.js';
 

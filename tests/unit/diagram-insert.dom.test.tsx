@@ -16,7 +16,8 @@ import { indicesAbove, insertTemplate, templateElements, viewportCenter } from '
 import { formatMathInSelection, mathLabel } from '../../client/diagrams/mathLabels.js';
 import { mlLibraryItems } from '../../client/diagrams/mlLibrary.js';
 import { shapeReport, type ReportElement } from '../../client/diagrams/shapeReport.js';
-import { templates, libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 import { templateViews } from '../../server/questions/bank.js';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
 import type { DiagramTemplatesResponse } from '../../shared/api.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ShapeCheckElement } from '../../client/canvas/shapes.js';
 import { formatCount, formatFlops, formatRatio } from '../../client/diagrams/format.js';
 import { kindOfLabel, shapeReport } from '../../client/diagrams/shapeReport.js';
-import { templates } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 
 const block = (id: string, text: string, customData?: Record<string, unknown>): ShapeCheckElement => ({
   id,

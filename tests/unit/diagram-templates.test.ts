@@ -4,11 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatShape, shapesOfLabel } from '../../client/canvas/shapes.js';
 import { defaultQuestionsDir, loadQuestionBank } from '../../server/questions/load.js';
-import { libraryItems, templates } from '../../questions/_lib/diagrams/index.js';
-import { Q2_D_MODEL, Q2_HEADS } from '../../questions/_lib/diagrams/templates.js';
+import { libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { BUILT_IN_DIAGRAMS, templates } from '../../questions/index.js';
+import { Q2_D_MODEL, Q2_HEADS } from '../../questions/q02-long-sequence-transformer/long-sequence-transformer.diagram.js';
 
 const questions = loadQuestionBank(defaultQuestionsDir()).list();
 const byId = new Map(templates.map((t) => [t.id, t]));
@@ -39,6 +41,41 @@ describe('diagram templates and question front matter', () => {
       prefixes.add(prefix);
     }
     expect(prefixes.size).toBe(templates.length);
+  });
+});
+
+/**
+ * Issue 16's structure: each built-in template lives in the folder of the question it serves, as
+ * `<slug>/<id>.diagram.ts`, and questions/index.ts registers every such file.
+ */
+describe('diagram modules in question folders', () => {
+  const dir = defaultQuestionsDir();
+  const moduleFiles = fs
+    .readdirSync(dir)
+    .filter((folder) => !folder.startsWith('_') && fs.statSync(path.join(dir, folder)).isDirectory())
+    .flatMap((folder) => fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.diagram.ts')).map((f) => `${folder}/${f}`));
+
+  it('questions/index.ts registers every *.diagram.ts in the question folders, and nothing else', () => {
+    expect(moduleFiles.length).toBeGreaterThanOrEqual(5);
+    expect([...moduleFiles].sort()).toEqual(BUILT_IN_DIAGRAMS.map((d) => d.file).sort());
+    expect(templates).toEqual(BUILT_IN_DIAGRAMS.map((d) => d.template));
+  });
+
+  it('each diagram file is named after its id, says it serves the question.md beside it, which names it back', async () => {
+    for (const file of moduleFiles) {
+      const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: (typeof templates)[number] };
+      const template = mod.default;
+      expect(`${template.id}.diagram.ts`, file).toBe(path.basename(file));
+      expect(template.question, file).toBe(`${path.dirname(file)}/question.md`);
+      const question = questions.find((q) => q.file === template.question);
+      expect(question?.diagram, file).toBe(template.id);
+    }
+  });
+
+  it('every question that names a built-in diagram has that diagram file in its own folder', () => {
+    for (const q of questions.filter((q) => q.diagram !== undefined)) {
+      expect(moduleFiles, q.file).toContain(`${path.dirname(q.file)}/${q.diagram}.diagram.ts`);
+    }
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { convertToExcalidrawElements, restoreElements } from '@excalidraw/excalidraw';
-import { blockFamilies, blocks, libraryItems, templates } from '../../questions/_lib/diagrams/index.js';
+import { blockFamilies, blocks, libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
 import { checkShapes } from '../../client/canvas/shapes.js';
 import type { ShapeCheckElement } from '../../client/canvas/shapes.js';

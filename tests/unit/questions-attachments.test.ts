@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { templates } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 import { createChallengeRegistry } from '../../server/challenges/registry.js';
 import {
   ATTACHMENT_KINDS,

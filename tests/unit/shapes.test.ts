@@ -12,7 +12,8 @@ import {
   shapesOfLabel,
 } from '../../client/canvas/shapes.js';
 import type { ShapeCheckElement } from '../../client/canvas/shapes.js';
-import { blocks, libraryItems, templates } from '../../questions/_lib/diagrams/index.js';
+import { blocks, libraryItems } from '../../questions/_lib/diagrams/index.js';
+import { templates } from '../../questions/index.js';
 
 describe('parseShape', () => {
   it('reads numbers, symbols and bound symbols', () => {
