@@ -9,6 +9,9 @@
  * A dimension is a number (`768`, `1_000_000`, `1M`, `512K`, `7B`), a symbol (`B`, `T`, `d`,
  * `dₖ`), a symbol bound to a number (`T=1M`), or the wildcard `*` (any size).
  */
+import type { EstimateParams } from '../../shared/estimate.js';
+
+export type { EstimateParams } from '../../shared/estimate.js';
 
 export type Dim =
   | { kind: 'num'; value: number }
@@ -169,18 +172,6 @@ export function checkShapes(elements: readonly ShapeCheckElement[]): ShapeMismat
   }
   return mismatches;
 }
-
-/**
- * Parameters for the estimator. d is the model width, T the sequence length, w the window.
- */
-export type EstimateParams =
-  | { kind: 'linear'; dIn: number; dOut: number; T?: number; bias?: boolean }
-  | { kind: 'ffn'; d: number; dFf?: number; T?: number }
-  | { kind: 'mha'; d: number; heads: number; T: number }
-  | { kind: 'sliding-window'; d: number; heads: number; w: number; T: number }
-  | { kind: 'linear-attention'; d: number; heads: number; T: number }
-  | { kind: 'layernorm'; d: number; T?: number }
-  | { kind: 'embedding'; vocab: number; d: number; T?: number };
 
 export interface Estimate {
   /** Trainable parameters, biases included. */

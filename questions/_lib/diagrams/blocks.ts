@@ -6,7 +6,7 @@
  * `[in] → [out]` declares both. Names never contain square brackets, which would read as shapes.
  */
 import type { ExcalidrawElementSkeleton } from '@excalidraw/excalidraw/data/transform';
-import type { EstimateParams } from '../../../client/canvas/shapes.js';
+import type { EstimateParams } from '../../../shared/estimate.js';
 
 export const blockFamilies = {
   embedding: { label: 'Embeddings', backgroundColor: '#ffec99', strokeColor: '#e67700' },
