@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MARKER_SLOT_PX, describeMarker, layoutMarkers, type Marker } from '../../client/replay/markers.js';
+import * as Y from 'yjs';
+import { DocTimeline } from '../../client/replay/engine.js';
+import { BoardMarkers, MARKER_SLOT_PX, describeMarker, layoutMarkers, questionLabel, type Marker } from '../../client/replay/markers.js';
+import { writeCurrentQuestion } from '../../shared/doc.js';
+import type { HistoryUpdate } from '../../shared/history.js';
 
 const m = (t: number, kind: Marker['kind'] = 'run', label = `at ${t}`): Marker => ({ kind, t, label });
 
@@ -44,5 +48,39 @@ describe('describeMarker', () => {
     expect(describeMarker(m(0, 'join', 'Cam (candidate) joined'))).toBe('Cam (candidate) joined');
     expect(describeMarker(m(0, 'signal', 'Cam pasted 640 characters'))).toBe('Signal: Cam pasted 640 characters');
     expect(describeMarker(m(0, 'score', 'Ines: Math → 4 (q1)'))).toBe('Score: Ines: Math → 4 (q1)');
+  });
+});
+
+describe('question markers', () => {
+  const attention = { id: 'q1', title: 'Attention', prompt: '', minutes: 10, startedAt: 0 };
+  const diffusion = { id: 'q2', title: 'Diffusion', prompt: '', minutes: 10, startedAt: 0 };
+
+  it('name who set or cleared the question, by display name or else by role', () => {
+    expect(questionLabel(attention, { role: 'interviewer', name: 'Ada' })).toBe('Ada set the question: Attention');
+    expect(questionLabel(null, { role: 'interviewer', name: 'Ada' })).toBe('Ada cleared the question');
+    // The interviewer's link had no socket open (a REST call alone): the role is all that is known.
+    expect(questionLabel(attention, { role: 'interviewer', name: '' })).toBe('An interviewer set the question: Attention');
+    expect(questionLabel(null, { role: 'peer', name: '' })).toBe('A peer cleared the question');
+    // A recording from before the server kept who: nobody is named.
+    expect(questionLabel(attention, undefined)).toBe('Question: Attention');
+    expect(questionLabel(null, undefined)).toBe('Question cleared');
+  });
+
+  it('take the person from the history entry the server wrote with each change, and say "question" once', () => {
+    const board = new Y.Doc();
+    const updates: HistoryUpdate[] = [];
+    board.on('update', (bytes: Uint8Array) => updates.push({ seq: updates.length + 1, ts: 1000 * (updates.length + 1), author: 0, bytes }));
+    writeCurrentQuestion(board, attention, 0, { role: 'interviewer', name: 'Ada' });
+    writeCurrentQuestion(board, diffusion, 0, { role: 'interviewer', name: 'Ines' });
+    writeCurrentQuestion(board, null, 0, { role: 'interviewer', name: '' });
+    writeCurrentQuestion(board, attention, 0);
+    const markers = new BoardMarkers();
+    // The log's author for these updates is attn itself, as the server records its own changes.
+    new DocTimeline({ doc: 'board', authors: [{ role: 'server', name: 'attn' }], updates, snapshots: [] }, { onApplied: markers.onApplied, prepare: markers.prepare });
+    const labels = markers.markers.map((m) => describeMarker(m));
+    expect(labels).toEqual(['Ada set the question: Attention', 'Ines set the question: Diffusion', 'An interviewer cleared the question', 'Question: Attention']);
+    for (const label of labels) expect(label.match(/question/gi)?.length, label).toBe(1);
+    // Question changes stay room-wide: the participant filter never hides them.
+    expect(markers.markers.every((m) => m.who === undefined)).toBe(true);
   });
 });
