@@ -60,7 +60,8 @@ describe('question markers', () => {
     expect(questionLabel(null, { role: 'interviewer', name: 'Ada' })).toBe('Ada cleared the question');
     // The interviewer's link had no socket open (a REST call alone): the role is all that is known.
     expect(questionLabel(attention, { role: 'interviewer', name: '' })).toBe('An interviewer set the question: Attention');
-    expect(questionLabel(null, { role: 'peer', name: '' })).toBe('A peer cleared the question');
+    // A practice room's practiser (a candidate link) picks their own questions.
+    expect(questionLabel(null, { role: 'candidate', name: '' })).toBe('A candidate cleared the question');
     // A recording from before the server kept who: nobody is named.
     expect(questionLabel(attention, undefined)).toBe('Question: Attention');
     expect(questionLabel(null, undefined)).toBe('Question cleared');
