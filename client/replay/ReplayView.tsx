@@ -60,8 +60,7 @@ function initialTime(session: ReplaySession): number {
 /** Keys that belong to a focused control, not to the timeline. */
 function ownsKeys(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  // An open dialog (the shortcuts list) is modal: Space there must not play the recording behind it.
-  if (target.closest('.cm-editor, dialog')) return true;
+  if (target.closest('.cm-editor')) return true;
   if (target.getAttribute('role') === 'separator') return key.startsWith('Arrow') || key === 'Home' || key === 'End';
   if (target instanceof HTMLTextAreaElement || target.isContentEditable) return true;
   if (target instanceof HTMLSelectElement) return key !== ' ';
@@ -195,6 +194,9 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      // A modal dialog (the shortcuts list, an export) is open: Space or ← there must not play or
+      // move the recording behind it, wherever in the dialog the focus is (even on its body).
+      if (document.querySelector('dialog[open]')) return;
       if (ownsKeys(event.target, event.key)) return;
       switch (event.key) {
         case ' ':

@@ -157,6 +157,10 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
         expect(await replay.locator('.HelpDialog').count(), via).toBe(0);
         expect(await replay.locator('a[href*="excalidraw.com"]').count(), via).toBe(0);
         if (via === '?') await shot(replay, 'replay-shortcuts');
+        // the recording's keys stay asleep while the list is up, wherever its focus is
+        await dialog.getByRole('heading', { name: 'Keyboard shortcuts' }).click();
+        await replay.keyboard.press(' ');
+        await replay.keyboard.press('ArrowRight');
         await replay.keyboard.press('Escape');
         await dialog.waitFor({ state: 'hidden' });
       };
