@@ -6,8 +6,8 @@
 import type { CandidateListing } from './listing.js';
 import * as Y from 'yjs';
 import type { Verdict } from './challenge.js';
-import { isScore, type PanelScores, type Score, type SubCriterionId } from './rubric.js';
 import type { Role } from './protocol.js';
+import { isScore, type PanelScores, type Score, type SubCriterionId } from './rubric.js';
 
 // ---- board ---------------------------------------------------------------
 
@@ -85,6 +85,17 @@ export interface QuestionChange {
   id: string | null;
   title: string;
   at: number;
+  /**
+   * Who changed it: their link's role and the display name its sockets used ('' when none was
+   * open). The server writes the change, so the update log's author is attn itself; this is the
+   * only record of the person. Absent in rooms recorded before it was kept.
+   */
+  by?: QuestionSetter;
+}
+
+export interface QuestionSetter {
+  role: Role;
+  name: string;
 }
 
 export const SESSION_KEYS = { current: 'current', history: 'history', templatesForAnyone: 'templatesForAnyone', reveals: 'reveals', roleSwaps: 'roleSwaps' } as const;
@@ -150,12 +161,13 @@ export function readCurrentQuestion(doc: Y.Doc): CurrentQuestion | null {
 export function readQuestionHistory(doc: Y.Doc): QuestionChange[] {
   return (boardSession(doc).get(SESSION_KEYS.history) as QuestionChange[] | undefined) ?? [];
 }
-/** Server-side only: sets the current question and appends to the history in one transaction. */
-export function writeCurrentQuestion(doc: Y.Doc, current: CurrentQuestion | null, at: number): void {
+/** Server-side only: sets the current question and appends to the history (with who did it) in one transaction. */
+export function writeCurrentQuestion(doc: Y.Doc, current: CurrentQuestion | null, at: number, by?: QuestionSetter): void {
   doc.transact(() => {
     const session = boardSession(doc);
     session.set(SESSION_KEYS.current, current);
-    session.set(SESSION_KEYS.history, [...readQuestionHistory(doc), { id: current?.id ?? null, title: current?.title ?? '', at }]);
+    const change: QuestionChange = { id: current?.id ?? null, title: current?.title ?? '', at, ...(by ? { by } : {}) };
+    session.set(SESSION_KEYS.history, [...readQuestionHistory(doc), change]);
   }, Origin.server);
 }
 /** Server-side: replaces the pad's whole text in one transaction (an interviewer put a listing or starter on it). */

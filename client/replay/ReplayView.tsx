@@ -16,6 +16,7 @@ import type { Role } from '../../shared/protocol.js';
 import { useSystemTheme } from '../lib/useSystemTheme.js';
 import { CodePad } from '../pad/CodePad.js';
 import { CanvasErrorBoundary } from '../room/CanvasErrorBoundary.js';
+import { ShortcutsDialog } from '../room/ShortcutsDialog.js';
 import { SplitPane } from '../room/SplitPane.js';
 import { useSplitRatio } from '../room/useSplitRatio.js';
 import { TimelineCursor } from './engine.js';
@@ -27,10 +28,12 @@ import { ReplayPanel } from './ReplayPanel.js';
 import { ReplayPeople } from './ReplayPeople.js';
 import { ReplayQuestion } from './ReplayQuestion.js';
 import { RecordingSlot } from './RecordingSlot.js';
+import { REPLAY_SHORTCUTS } from './replayShortcuts.js';
 import { RunsList } from './RunsList.js';
 import type { ReplaySession } from './session.js';
 import { formatOffset, parseOffset } from './time.js';
 import { Timeline } from './Timeline.js';
+import { useReplayShortcuts } from './useReplayShortcuts.js';
 import { saveBytes } from '../lib/download.js';
 
 const Canvas = lazy(() => import('../canvas/Canvas.js'));
@@ -88,6 +91,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
   const [who, setWho] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null);
+  const shortcuts = useReplayShortcuts();
   const tRef = useRef(t);
   const playingRef = useRef(false);
   const scrolledToContent = useRef(false);
@@ -190,6 +194,9 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      // A modal dialog (the shortcuts list, an export) is open: Space or ← there must not play or
+      // move the recording behind it, wherever in the dialog the focus is (even on its body).
+      if (document.querySelector('dialog[open]')) return;
       if (ownsKeys(event.target, event.key)) return;
       switch (event.key) {
         case ' ':
@@ -274,6 +281,9 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
           Export session
         </button>
         <OpenFileButton onFile={onOpenFile} small />
+        <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="open-shortcuts" onClick={shortcuts.show}>
+          ?
+        </button>
       </header>
       <ReplayQuestion question={question} t={t} />
       <main className="room-main">
@@ -299,6 +309,8 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
                       // Read-only: the Diagram menu offers Check shapes and Export (of this instant).
                       role="observer"
                       roomTitle={room.title}
+                      // Excalidraw's help links out to excalidraw.com; the replay's own list opens instead.
+                      onHelp={shortcuts.show}
                     />
                   )}
                 </Suspense>
@@ -383,6 +395,7 @@ export function ReplayView({ session, role, from, token, onOpenFile }: ReplayVie
         </div>
         <Timeline session={session} t={t} idle={idle} markers={markers} who={who} onSeek={seek} />
       </footer>
+      <ShortcutsDialog open={shortcuts.open} onClose={shortcuts.close} sections={REPLAY_SHORTCUTS} />
       {notice && (
         <div className="toast" role="alert" data-testid="notice">
           <span>{notice}</span>

@@ -18,7 +18,9 @@ import {
   readQuestionHistory,
   readReveals,
   readVerdict,
+  type CurrentQuestion,
   type PracticeReveal,
+  type QuestionSetter,
   type RunRecord,
   type Signal,
 } from '../../shared/doc.js';
@@ -104,6 +106,17 @@ function runLabel(run: RunRecord, verdict: Verdict | null, kind: RoomKind): stri
   return `${who.name || someone(roleWord(kind, who.role))} ${what}: ${outcome}${backend}`;
 }
 
+/**
+ * "Ada set the question: Attention", "An interviewer cleared the question": who comes first, as
+ * in every other marker, from the history entry the server wrote with the change. Rooms recorded
+ * before the server kept who did it say "Question: …" / "Question cleared" and name nobody.
+ */
+export function questionLabel(current: Pick<CurrentQuestion, 'title'> | null, by: QuestionSetter | undefined, kind: RoomKind = 'interview'): string {
+  if (!by) return current ? `Question: ${current.title}` : 'Question cleared';
+  const who = by.name || someone(roleWord(kind, by.role));
+  return current ? `${who} set the question: ${current.title}` : `${who} cleared the question`;
+}
+
 function signalText(s: Signal): string {
   switch (s.kind) {
     case 'paste':
@@ -160,7 +173,8 @@ export class BoardMarkers {
       const id = current?.id ?? null;
       if (id !== this.questionId) {
         this.questionId = id;
-        this.markers.push({ kind: 'question', t, label: current ? `Question: ${current.title}` : 'Question cleared' });
+        // Room-wide (no `who`): the participant filter keeps question changes for everyone.
+        this.markers.push({ kind: 'question', t, label: questionLabel(current, readQuestionHistory(doc).at(-1)?.by, this.kind) });
       }
       for (const reveal of readReveals(doc)) {
         const key = `${reveal.questionId}\u0000${reveal.linkId}\u0000${reveal.at}`;
@@ -289,8 +303,9 @@ export function filterMarkers(markers: readonly Marker[], who: string | null): M
 }
 
 /**
- * The marker's sentence, naming its kind once: question labels already read "Question: …" and
- * join/leave/run labels say who did what, so only signals and scores get a kind prefix.
+ * The marker's sentence, naming its kind once: question labels already read "Ada set the
+ * question: …" (or "Question: …") and join/leave/run labels say who did what, so only signals
+ * and scores get a kind prefix.
  */
 export function describeMarker(m: Pick<Marker, 'kind' | 'label'>): string {
   const kind = MARKER_LABELS[m.kind];

@@ -15,6 +15,7 @@ import { FatalError } from './FatalError.js';
 import { LinksDialog } from './LinksDialog.js';
 import { NameDialog } from './NameDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { roomShortcuts } from './shortcuts.js';
 import { SplitPane } from './SplitPane.js';
 import type { PanelMode } from './layout.js';
 import { ReconnectBanner } from './ReconnectBanner.js';
@@ -221,7 +222,7 @@ export function RoomView({ roomId, token, who }: RoomViewProps) {
         }}
         onClose={close}
       />
-      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} role={role} />
+      <ShortcutsDialog open={shown === 'shortcuts'} onClose={close} sections={roomShortcuts(role)} />
       {canIn(kind, role, 'links.manage') && (
         <LinksDialog open={shown === 'links'} onClose={close} roomId={roomId} token={token} kind={kind} ownLinkId={who.linkId} />
       )}

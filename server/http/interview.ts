@@ -91,7 +91,10 @@ export function interviewRouter({ store, sync, questions, attachments }: Intervi
       // Attachments add their candidate slice (a listing's code, never its defects) via the registry.
       current = { ...view, minutes: full.minutes, startedAt: Date.now(), ...candidateAttachments(full) };
     }
-    await sync.change(req.authed!.room.id, 'board', (doc) => writeCurrentQuestion(doc, current, Date.now()));
+    // The replay names who changed the question from this (the update itself is attn's).
+    const { link } = req.authed!;
+    const by = { role: link.role, name: sync.nameForLink(link.id) ?? '' };
+    await sync.change(req.authed!.room.id, 'board', (doc) => writeCurrentQuestion(doc, current, Date.now(), by));
     res.json({ current });
   });
 

@@ -4,6 +4,8 @@
  * the playhead; joins and the question change are on the timeline, and who took part is listed
  * (name, role, colour, join time) without hovering; the session exports to one
  * file that a fresh browser replays with no server round trip; a candidate gets the 403 screen.
+ * `?`, the canvas menu's Help and the toolbar open the replay's shortcuts, never Excalidraw's
+ * help, and the question marker names who set the question.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,6 +67,9 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       for (const page of [interviewer, candidate]) {
         await expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('connected');
       }
+      // Ines's name reaches the server with her awareness, which it relays on: once Cam sees her,
+      // the question change below is recorded as hers.
+      await expect.poll(() => candidate.getByTestId('presence').textContent(), { timeout: 15_000 }).toContain('Ines');
       const asked = await fetch(`${base}/api/rooms/${id}/session/current`, {
         method: 'POST',
         headers: { authorization: `Bearer ${room.links.interviewer.token}`, 'content-type': 'application/json' },
@@ -140,6 +145,38 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
       const start = Number(await root.getAttribute('data-start-ms'));
       const end = Number(await root.getAttribute('data-end-ms'));
       expect(end - start).toBeGreaterThan(1500);
+
+      // --- the replay's own shortcuts: `?` over the canvas, Excalidraw's menu's Help and the toolbar's
+      // `?` open them; Excalidraw's help (with its links out to excalidraw.com) never does
+      const playheadBefore = await root.getAttribute('data-playhead-ms');
+      const expectReplayHelp = async (via: string) => {
+        const dialog = replay.getByTestId('shortcuts-dialog');
+        await dialog.waitFor({ state: 'visible' });
+        expect(await replay.getByTestId('shortcuts-replay').innerText(), via).toMatch(/Play, pause\s+Space/);
+        expect(await replay.getByTestId('shortcuts-canvas').innerText(), via).not.toMatch(/Rectangle/);
+        expect(await replay.locator('.HelpDialog').count(), via).toBe(0);
+        expect(await replay.locator('a[href*="excalidraw.com"]').count(), via).toBe(0);
+        if (via === '?') await shot(replay, 'replay-shortcuts');
+        // the recording's keys stay asleep while the list is up, wherever its focus is
+        await dialog.getByRole('heading', { name: 'Keyboard shortcuts' }).click();
+        await replay.keyboard.press(' ');
+        await replay.keyboard.press('ArrowRight');
+        await replay.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+      };
+      const canvasBox = (await replay.locator('[data-testid="canvas"] canvas.interactive').boundingBox())!;
+      await replay.mouse.click(canvasBox.x + canvasBox.width / 2, canvasBox.y + canvasBox.height / 2);
+      await replay.keyboard.press('?');
+      await expectReplayHelp('?');
+      // View mode has no footer (so no help icon); its main menu still offers Help.
+      await replay.locator('[data-testid="canvas"] [data-testid="main-menu-trigger"]').click();
+      await replay.getByTestId('help-menu-item').click();
+      await expectReplayHelp('main menu');
+      await replay.getByTestId('open-shortcuts').click();
+      await expectReplayHelp('toolbar');
+      // none of it played or moved the recording
+      expect(await root.getAttribute('data-playhead-ms')).toBe(playheadBefore);
+      expect(await replay.getByTestId('replay-play').getAttribute('aria-pressed')).toBe('false');
 
       // who took part is on screen before any hover: name, role, colour, when they joined
       expect(await replay.getByTestId('replay-tooltip').count()).toBe(0);
@@ -243,9 +280,10 @@ describe.skipIf(!hasBrowser)('replay in real browsers', () => {
         await marker.click();
         expect(Number(await root.getAttribute('data-playhead-ms')) - start, kind).toBe(Number(await marker.getAttribute('data-t-ms')));
       }
-      // labels name their kind once, and say who
+      // labels name their kind once, and say who (the question's setter from the server's record)
       const questionLabel = (await replay.locator('[data-testid="replay-marker"][data-kind="question"]').getAttribute('aria-label')) ?? '';
-      expect(questionLabel.match(/Question/g)?.length, questionLabel).toBe(1);
+      expect(questionLabel).toMatch(/^\d\d:\d\d Ines set the question: Self-attention/);
+      expect(questionLabel.match(/question/gi)?.length, questionLabel).toBe(1);
       expect(await replay.locator('[data-testid="replay-marker"][data-kind="join"]').first().getAttribute('aria-label')).toMatch(/(Ines|Cam) \((interviewer|candidate)\) joined/);
       // → goes marker to marker; Shift+→ stops at the single edits in between (rectangle A after the question)
       await replay.locator('[data-testid="replay-marker"][data-kind="question"]').click();

@@ -166,6 +166,27 @@ describe('current question', () => {
     expect((await call('interviewer', 'POST', '/session/current', { question: 'q1' })).status).toBe(400);
   });
 
+  it('records who changed the question: the link’s role and the name its sockets use', async () => {
+    const fresh = await createRoom(server.url, 'who set it');
+    const set = (questionId: string | null) =>
+      fetch(`${server.url}/api/rooms/${fresh.room.id}/session/current`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fresh.links.interviewer.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ questionId }),
+      });
+    const cand = connect(server.url, fresh.room.id, 'board', fresh.links.candidate.token, { name: 'Cleo' });
+    clients.push(cand);
+    await waitSynced(cand);
+    // No socket of the interviewer's link is open: only the role is known.
+    expect((await set('q1')).status).toBe(200);
+    await eventually(() => expect(readQuestionHistory(cand.doc).at(-1)?.by).toEqual({ role: 'interviewer', name: '' }));
+    const iv = connect(server.url, fresh.room.id, 'board', fresh.links.interviewer.token, { name: 'Ada' });
+    clients.push(iv);
+    await waitSynced(iv);
+    expect((await set(null)).status).toBe(200);
+    await eventually(() => expect(readQuestionHistory(cand.doc).at(-1)).toMatchObject({ id: null, by: { role: 'interviewer', name: 'Ada' } }));
+  });
+
   it('refuses a client that writes the server-only session or signals, and keeps them intact', async () => {
     await call('interviewer', 'POST', '/session/current', { questionId: 'q3' });
     const cand = open('board', room.links.candidate.token);

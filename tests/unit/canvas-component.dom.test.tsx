@@ -137,9 +137,15 @@ describe('Canvas', () => {
     expect(document.querySelector('.HelpDialog')).toBeNull();
   });
 
-  it('leaves Excalidraw’s help alone without an onHelp (the replay viewer)', async () => {
-    const { api } = await mount({ doc: new Y.Doc() });
+  it('opens the replay’s shortcuts from the view-only canvas the replay mounts, never Excalidraw’s help', async () => {
+    let helped = 0;
+    // As ReplayView mounts it: view-only, the observer's Diagram menu, and its own onHelp.
+    const { api } = await mount({ doc: new Y.Doc(), readOnly: true, role: 'observer', onHelp: () => helped++ });
+    expect(api.getAppState().viewModeEnabled).toBe(true);
     await openExcalidrawHelp(api);
-    expect(api.getAppState().openDialog).toEqual({ name: 'help' });
+    expect(helped).toBe(1);
+    expect(api.getAppState().openDialog).toBeNull();
+    expect(document.querySelector('.HelpDialog')).toBeNull();
+    expect(document.querySelector('a[href*="excalidraw.com"]')).toBeNull();
   });
 });

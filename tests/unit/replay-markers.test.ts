@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocTimeline } from '../../client/replay/engine.js';
-import { BoardMarkers, MARKER_SLOT_PX, describeMarker, eventMarkers, filterMarkers, layoutMarkers, participantKey, personLabel, type Marker } from '../../client/replay/markers.js';
+import { BoardMarkers, MARKER_SLOT_PX, describeMarker, eventMarkers, filterMarkers, layoutMarkers, participantKey, personLabel, questionLabel, type Marker } from '../../client/replay/markers.js';
 import { participantsOf, type Recording } from '../../client/replay/session.js';
 import { boardCode, writeCurrentQuestion, writeReveal } from '../../shared/doc.js';
 import type { HistoryUpdate } from '../../shared/history.js';
@@ -118,5 +118,41 @@ describe('people in the room kind\'s words', () => {
   it('an interview, or a file from before rooms had kinds, keeps the role names', () => {
     expect(participantsOf(recording(undefined)).participants.map((p) => p.label)).toEqual(['Ada (interviewer)', 'An observer']);
     expect(eventMarkers(recording('interview').events).map((m) => m.label)).toEqual(['Ada (interviewer) joined', 'An observer joined']);
+  });
+});
+
+describe('question markers', () => {
+  const attention = { id: 'q1', title: 'Attention', prompt: '', minutes: 10, startedAt: 0 };
+  const diffusion = { id: 'q2', title: 'Diffusion', prompt: '', minutes: 10, startedAt: 0 };
+
+  it('name who set or cleared the question, by display name or else by role', () => {
+    expect(questionLabel(attention, { role: 'interviewer', name: 'Ada' })).toBe('Ada set the question: Attention');
+    expect(questionLabel(null, { role: 'interviewer', name: 'Ada' })).toBe('Ada cleared the question');
+    // The interviewer's link had no socket open (a REST call alone): the role is all that is known.
+    expect(questionLabel(attention, { role: 'interviewer', name: '' })).toBe('An interviewer set the question: Attention');
+    // A practice room's practiser (a candidate link) picks their own questions, named in that kind's words.
+    expect(questionLabel(null, { role: 'candidate', name: '' }, 'practice')).toBe('A practiser cleared the question');
+    expect(questionLabel(attention, { role: 'interviewer', name: '' }, 'pair')).toBe('A peer set the question: Attention');
+    // A recording from before the server kept who: nobody is named.
+    expect(questionLabel(attention, undefined)).toBe('Question: Attention');
+    expect(questionLabel(null, undefined)).toBe('Question cleared');
+  });
+
+  it('take the person from the history entry the server wrote with each change, and say "question" once', () => {
+    const board = new Y.Doc();
+    const updates: HistoryUpdate[] = [];
+    board.on('update', (bytes: Uint8Array) => updates.push({ seq: updates.length + 1, ts: 1000 * (updates.length + 1), author: 0, bytes }));
+    writeCurrentQuestion(board, attention, 0, { role: 'interviewer', name: 'Ada' });
+    writeCurrentQuestion(board, diffusion, 0, { role: 'interviewer', name: 'Ines' });
+    writeCurrentQuestion(board, null, 0, { role: 'interviewer', name: '' });
+    writeCurrentQuestion(board, attention, 0);
+    const markers = new BoardMarkers();
+    // The log's author for these updates is attn itself, as the server records its own changes.
+    new DocTimeline({ doc: 'board', authors: [{ role: 'server', name: 'attn' }], updates, snapshots: [] }, { onApplied: markers.onApplied, prepare: markers.prepare });
+    const labels = markers.markers.map((m) => describeMarker(m));
+    expect(labels).toEqual(['Ada set the question: Attention', 'Ines set the question: Diffusion', 'An interviewer cleared the question', 'Question: Attention']);
+    for (const label of labels) expect(label.match(/question/gi)?.length, label).toBe(1);
+    // Question changes stay room-wide: the participant filter never hides them.
+    expect(markers.markers.every((m) => m.who === undefined)).toBe(true);
   });
 });
