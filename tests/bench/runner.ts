@@ -33,6 +33,8 @@ export interface CheckTiming {
   warmMs: number | null;
   warmWallMs: number | null;
   warmSamples: number[];
+  /** per case (in the challenge's order): median over the warm repeats of the case's in-worker ms */
+  warmCaseMs: number[];
   /** whether the warm checks ran on the cold check's worker (a tag on tfjs's backend object survived) */
   reused: boolean;
   error?: string;
@@ -73,8 +75,19 @@ async function setPad(page: Page, code: string) {
   await page.keyboard.insertText(code);
 }
 
-export async function runRunnerBench(options: { repeats?: number } = {}): Promise<RunnerBenchResult> {
+export interface RunnerBenchOptions {
+  /** measured runs per attention cell */
+  repeats?: number;
+  /** warm checks per backend (the median is reported); at least 3 so one noisy sample does not decide the ratio */
+  checkRepeats?: number;
+  /** only the Check part (cold and warm checks), on these backend choices; skips the attention table */
+  checksOnly?: readonly (typeof CHECK_BACKENDS)[number][];
+}
+
+export async function runRunnerBench(options: RunnerBenchOptions = {}): Promise<RunnerBenchResult> {
   const repeats = options.repeats ?? 3;
+  const checkRepeats = Math.max(3, options.checkRepeats ?? 5);
+  const checkBackends = options.checksOnly ?? CHECK_BACKENDS;
   if (!chromiumAvailable())
     return { skipped: 'no Chromium', chromium: '', adapter: '', coldReadyMs: NaN, warmRunMs: { median: NaN, samples: [] }, attention: [], checks: [], webgpuOverWasm: null };
   requireBuiltClient();
@@ -133,7 +146,7 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
     for (let i = 0; i < 5; i++) warm.push((await runOnce('return 1;', 'auto')).wallMs);
 
     const attention: RunnerBenchResult['attention'] = [];
-    for (const backend of BACKENDS) {
+    for (const backend of options.checksOnly ? [] : BACKENDS) {
       for (const seq of SEQS) {
         const samples: number[] = [];
         let actualBackend = '';
@@ -153,7 +166,7 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
       }
     }
     const checks: CheckTiming[] = [];
-    for (const backend of CHECK_BACKENDS) {
+    for (const backend of checkBackends) {
       const tag = `tag-${backend}`;
       // the tag goes on tfjs's backend object (no global, so it survives the reset between runs)
       const cold = await runOnce(`tf.backend().attnBenchTag = '${tag}';\n${CHECK_CODE}`, backend, 'check');
@@ -167,12 +180,14 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
         warmMs: null,
         warmWallMs: null,
         warmSamples: [],
+        warmCaseMs: [],
         reused: false,
         ...(cold.rec.status === 'ok' ? {} : { error: cold.rec.error?.message ?? cold.rec.status }),
       };
       if (cold.rec.status === 'ok') {
         const wall: number[] = [];
-        for (let i = 0; i < repeats; i++) {
+        const caseMs: number[][] = [];
+        for (let i = 0; i < checkRepeats; i++) {
           const warm = await runOnce(`${CHECK_CODE}\nif (tf.backend().attnBenchTag !== '${tag}') throw new Error('fresh worker');`, backend, 'check');
           if (warm.rec.status !== 'ok') {
             timing.error = warm.rec.error?.message ?? warm.rec.status;
@@ -180,8 +195,10 @@ export async function runRunnerBench(options: { repeats?: number } = {}): Promis
           }
           timing.warmSamples.push(warm.rec.durationMs ?? NaN);
           wall.push(warm.wallMs);
+          (warm.rec.checks ?? []).forEach((c, j) => (caseMs[j] ??= []).push(c.ms ?? NaN));
         }
-        timing.reused = timing.warmSamples.length === repeats;
+        timing.reused = timing.warmSamples.length === checkRepeats;
+        timing.warmCaseMs = caseMs.map(median);
         timing.warmMs = timing.warmSamples.length ? median(timing.warmSamples) : null;
         timing.warmWallMs = wall.length ? median(wall) : null;
       }
