@@ -43,7 +43,7 @@ class FakeWorker implements RunnerWorker {
       if (message.code.includes('hang')) return;
       const slow = /slow:(\d+)/.exec(message.code);
       if (slow) {
-        setTimeout(() => !this.terminated && this.onmessage?.({ data: { type: 'result', id: message.id, status: 'ok', console: [], value: 'slow', durationMs: Number(slow[1]), reusable: true } } as MessageEvent<FromWorker>), Number(slow[1]));
+        setTimeout(() => !this.terminated && this.onmessage?.({ data: { type: 'result', id: message.id, status: 'ok', console: [], value: 'slow', durationMs: Number(slow[1]), reusable: true } } as unknown as MessageEvent<FromWorker>), Number(slow[1]));
         return;
       }
       this.send({ type: 'result', id: message.id, status: 'ok', console: [{ level: 'log', text: 'started' }], value: `ran: ${message.code}`, durationMs: 3, reusable: !message.code.includes('dirty') });
