@@ -14,11 +14,11 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
-import '@tensorflow/tfjs-backend-webgpu';
+import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { compareValues, type CaseResult, type SerializedValue } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
-import { CPU_ADAPTER, autoSkipReason, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type Attempt, type BackendSelection } from './backend.js';
+import { CPU_ADAPTER, autoSkipReason, describeGpuAdapter, describeWasm, describeWebglRenderer, isSoftwareAdapter, selectBackend, type Attempt, type BackendSelection } from './backend.js';
 import { formatConsoleArgs, formatValue, tensorsIn, type TensorLike } from './format.js';
 import { MAX_ERROR_CHARS, OutputBuffer, clip } from './output.js';
 import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
@@ -138,6 +138,7 @@ const attemptFor =
         if (skip) return skip;
         if (!(await tf.setBackend('webgpu'))) return "tf.setBackend('webgpu') returned false (the device could not be created)";
         if (tf.getBackend() !== 'webgpu') return `tfjs is on ${tf.getBackend()} after setBackend('webgpu')`;
+        if (isSoftwareAdapter(described)) useSoftwareMatMul();
         current = { backend, adapter: described };
         return null;
       }
@@ -154,6 +155,17 @@ const attemptFor =
         return attemptOther(backend);
     }
   };
+
+/**
+ * On a software adapter every matMul uses tfjs's tiled ("packed") program. tfjs picks a
+ * workgroup-reduction program for outputs of 128 elements or fewer, good on a GPU, but its
+ * barriers make it the slowest kernel on SwiftShader: a [1,4,8]×[1,8,6] matMul took 25-40 ms
+ * there, the packed program ~3 ms (4 of the attention challenge's 6 cases hit it twice each).
+ * The result is the same product; only the order of the float32 sums differs.
+ */
+function useSoftwareMatMul(): void {
+  tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', webgpu_util.MatMulProgramType.MatMulPackedProgram);
+}
 
 async function attemptOther(backend: 'wasm' | 'cpu'): Promise<string | null> {
   switch (backend) {
