@@ -95,6 +95,14 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       const maxError = Number((await failing.first().getByTestId('check-max-error').textContent())!.replace(/[^0-9.e+-]/gi, ''));
       expect(maxError).toBeGreaterThan(1e-4);
 
+      // --- on the software adapter every matMul takes tfjs's packed program (3, MatMulPackedProgram):
+      // its small-output reduction program is the slowest kernel on SwiftShader
+      await setPad(cand, "return 'matmul program ' + tf.env().get('WEBGPU_MATMUL_PROGRAM_TYPE');");
+      await cand.getByTestId('run').click();
+      const program = await finished(cand);
+      expect(await program.getAttribute('data-backend')).toBe('webgpu');
+      expect(await program.getByTestId('run-value').textContent()).toContain('matmul program 3');
+
       // --- an infinite loop is stopped by the timeout; the next run works
       await (await runControl(cand, 'backend-select')).selectOption('cpu');
       await (await runControl(cand, 'timeout-input')).fill('2');
