@@ -156,15 +156,46 @@ const attemptFor =
     }
   };
 
+/** tfjs-backend-webgpu picks its workgroup-reduction matMul program for outputs this small (BatchMatMul_impl). */
+const REDUCE_MATMUL_MAX_OUTPUT = 128;
+let softwareMatMul = false;
+
 /**
- * On a software adapter every matMul uses tfjs's tiled ("packed") program. tfjs picks a
- * workgroup-reduction program for outputs of 128 elements or fewer, good on a GPU, but its
- * barriers make it the slowest kernel on SwiftShader: a [1,4,8]×[1,8,6] matMul took 25-40 ms
- * there, the packed program ~3 ms (4 of the attention challenge's 6 cases hit it twice each).
- * The result is the same product; only the order of the float32 sums differs.
+ * On a software adapter, a matMul whose output is small enough for tfjs's workgroup-reduction
+ * program gets its small-output program instead. The reduction program suits a GPU, but its
+ * barriers make it the slowest kernel on SwiftShader: a [1,4,8]x[1,8,6] matMul took 25-40 ms
+ * there against ~3 ms, and 4 of the attention challenge's 6 cases hit it twice each. Larger
+ * products keep tfjs's own choice (forcing one program for every size made attention at seq
+ * 1024 4x slower, or, with the tiled program, compiled ~10 pipelines per check instead of 2).
+ * The product is the same; only the order of the float32 sums differs.
  */
 function useSoftwareMatMul(): void {
-  tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', webgpu_util.MatMulProgramType.MatMulPackedProgram);
+  if (softwareMatMul) return;
+  softwareMatMul = true;
+  const flag = 'WEBGPU_MATMUL_PROGRAM_TYPE';
+  const smallOutput = webgpu_util.MatMulProgramType.MatMulSmallOutputSizeProgram;
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const original = tf.getKernel(name, 'webgpu');
+    if (!original) continue;
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        const { a, b } = args.inputs as { a?: tf.TensorInfo; b?: tf.TensorInfo };
+        const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+        if (!a || !b || a.shape.length < 2 || b.shape.length < 2 || tf.env().get(flag) !== -1) return original.kernelFunc(args);
+        const rows = a.shape[transposeA ? a.shape.length - 1 : a.shape.length - 2]!;
+        const cols = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1]!;
+        const batch = Math.max(tf.util.sizeFromShape(a.shape.slice(0, -2)), tf.util.sizeFromShape(b.shape.slice(0, -2)));
+        if (batch * rows * cols > REDUCE_MATMUL_MAX_OUTPUT) return original.kernelFunc(args);
+        tf.env().set(flag, smallOutput);
+        try {
+          return original.kernelFunc(args);
+        } finally {
+          tf.env().set(flag, -1);
+        }
+      },
+    });
+  }
 }
 
 async function attemptOther(backend: 'wasm' | 'cpu'): Promise<string | null> {
