@@ -296,8 +296,12 @@ export class RunnerPool {
         cannotStart(slot.failure);
         return;
       }
-      timers.push(setTimeout(() => slot.fail(`no answer within ${Math.round(startTimeoutMs / 1000)} s`), startTimeoutMs));
+      const startTimer = setTimeout(() => slot.fail(`no answer within ${Math.round(startTimeoutMs / 1000)} s`), startTimeoutMs);
+      timers.push(startTimer);
       void slot.ready.then(() => {
+        // Started: from here only the run's own timeout applies (a check that compiles shaders
+        // for over a minute on a software adapter was failed as "could not start" otherwise).
+        clearTimeout(startTimer);
         if (done || slot.failure) return;
         // The timeout counts from here: a worker's start-up is not the snippet's time.
         active.startedAt = this.now();

@@ -14,17 +14,17 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
-import '@tensorflow/tfjs-backend-webgpu';
+import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { compareValues, type CaseResult, type SerializedValue } from '../../shared/challenge.js';
 import type { RunBackend, RunConsoleLine } from '../../shared/doc.js';
-import { CPU_ADAPTER, autoSkipReason, describeGpuAdapter, describeWasm, describeWebglRenderer, selectBackend, type Attempt, type BackendSelection } from './backend.js';
+import { CPU_ADAPTER, autoSkipReason, describeGpuAdapter, describeWasm, describeWebglRenderer, isSoftwareAdapter, selectBackend, type Attempt, type BackendSelection } from './backend.js';
 import { formatConsoleArgs, formatValue, tensorsIn, type TensorLike } from './format.js';
 import { MAX_ERROR_CHARS, OutputBuffer, clip } from './output.js';
 import type { BackendChoice, BackendInfo, ChallengeJob, FromWorker, ReadbackMemo, ToWorker, WasmFiles } from './protocol.js';
 import { PROBE_BODY, SNIPPET_PARAMS, compileSnippet, describeThrown, headerLinesFromProbe } from './transform.js';
 import { compactFloat32, toCallArgs } from '../../shared/challengeSpec.js';
-import { UnserializableValueError, fromRuntime } from './values.js';
+import { UnserializableValueError, fromRuntime, type ReadTensor } from './values.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -138,6 +138,7 @@ const attemptFor =
         if (skip) return skip;
         if (!(await tf.setBackend('webgpu'))) return "tf.setBackend('webgpu') returned false (the device could not be created)";
         if (tf.getBackend() !== 'webgpu') return `tfjs is on ${tf.getBackend()} after setBackend('webgpu')`;
+        if (isSoftwareAdapter(described)) useSoftwareMatMul();
         current = { backend, adapter: described };
         return null;
       }
@@ -154,6 +155,48 @@ const attemptFor =
         return attemptOther(backend);
     }
   };
+
+/** tfjs-backend-webgpu picks its workgroup-reduction matMul program for outputs this small (BatchMatMul_impl). */
+const REDUCE_MATMUL_MAX_OUTPUT = 128;
+let softwareMatMul = false;
+
+/**
+ * On a software adapter, a matMul whose output is small enough for tfjs's workgroup-reduction
+ * program gets its small-output program instead. The reduction program suits a GPU, but its
+ * barriers make it the slowest kernel on SwiftShader: a [1,4,8]x[1,8,6] matMul took 25-40 ms
+ * there against ~3 ms, and 4 of the attention challenge's 6 cases hit it twice each. Larger
+ * products keep tfjs's own choice (forcing one program for every size made attention at seq
+ * 1024 4x slower, or, with the tiled program, compiled ~10 pipelines per check instead of 2).
+ * The product is the same; only the order of the float32 sums differs.
+ */
+function useSoftwareMatMul(): void {
+  if (softwareMatMul) return;
+  softwareMatMul = true;
+  const flag = 'WEBGPU_MATMUL_PROGRAM_TYPE';
+  const smallOutput = webgpu_util.MatMulProgramType.MatMulSmallOutputSizeProgram;
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const original = tf.getKernel(name, 'webgpu');
+    if (!original) continue;
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        const { a, b } = args.inputs as { a?: tf.TensorInfo; b?: tf.TensorInfo };
+        const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+        if (!a || !b || a.shape.length < 2 || b.shape.length < 2 || tf.env().get(flag) !== -1) return original.kernelFunc(args);
+        const rows = a.shape[transposeA ? a.shape.length - 1 : a.shape.length - 2]!;
+        const cols = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1]!;
+        const batch = Math.max(tf.util.sizeFromShape(a.shape.slice(0, -2)), tf.util.sizeFromShape(b.shape.slice(0, -2)));
+        if (batch * rows * cols > REDUCE_MATMUL_MAX_OUTPUT) return original.kernelFunc(args);
+        tf.env().set(flag, smallOutput);
+        try {
+          return original.kernelFunc(args);
+        } finally {
+          tf.env().set(flag, -1);
+        }
+      },
+    });
+  }
+}
 
 async function attemptOther(backend: 'wasm' | 'cpu'): Promise<string | null> {
   switch (backend) {
@@ -396,13 +439,26 @@ async function settleTensors(value: unknown): Promise<void> {
   await Promise.all(tensorsIn(value).map((t) => (t.isDisposed ? undefined : (t as unknown as tf.Tensor).data().catch(() => undefined))));
 }
 
-const readTensor = (t: TensorLike) => (t as unknown as tf.Tensor).data();
+const readTensor: ReadTensor = (t) => (t as unknown as tf.Tensor).data();
+
+/** A case that ran: its output's values on the way (reads already issued), or what it threw. */
+interface PendingCase {
+  /** the case's call, performance.now() at its start and end */
+  calledAt: number;
+  returnedAt: number;
+  outcome: Promise<{ value: SerializedValue; arrivedAt: number } | { thrown: unknown }>;
+}
 
 /**
  * Runs the candidate's function on every case's inputs. What counts is `outputs`, which the page
  * sends to the server to judge: snippet code shares this worker and could forge anything else.
  * `checks` is the local comparison where this page has an expected output (example cases, or
  * every case on an interviewer's page), and the timing and error of every case.
+ *
+ * Every case is called first, each output's read issued as soon as its call returns, and the
+ * values awaited after the last call. On a GPU backend a read is a queue submit plus a map of a
+ * staging buffer: awaiting it before the next call left the GPU idle while JavaScript queued the
+ * next case, and paid the round trip once per case. The cases' work is the same on every backend.
  */
 async function runChecks(
   fn: unknown,
@@ -412,39 +468,89 @@ async function runChecks(
   if (typeof fn !== 'function') {
     throw new Error(`No function ${challenge.functionName} in the pad: define it as \`export function ${challenge.functionName}(…)\`.`);
   }
-  const checks: CaseResult[] = [];
-  const outputs: (SerializedValue | null)[] = [];
+  const pending: PendingCase[] = [];
   for (const c of challenge.cases) {
-    // A scope per case frees its tensors; it stays correct across the function's awaits
-    // because the cases run one after another.
+    // A scope per case frees its intermediate tensors; it stays correct across the function's
+    // awaits because the cases are called one after another. Its output moves to the run's scope
+    // (freed when the run ends), so the read in flight still has a tensor to read.
     tf.engine().startScope();
-    let started = performance.now();
+    let out: unknown;
+    let calledAt = performance.now();
     try {
       // The same conversion the server used to run the reference (shared/challengeSpec.ts).
       const inputs = toCallArgs(tf, c.inputs);
-      started = performance.now();
-      let out: unknown = (fn as (...args: unknown[]) => unknown)(...inputs);
+      calledAt = performance.now();
+      out = (fn as (...args: unknown[]) => unknown)(...inputs);
       if (out instanceof Promise) out = await out;
-      const actual = compactOutput(await fromRuntime(out, readTensor));
-      const ms = performance.now() - started;
-      outputs.push(actual);
-      if (c.expected) {
-        const compared = compareValues(actual, c.expected, c.tolerance);
-        checks.push({ name: c.name, pass: compared.pass, maxAbsError: compared.maxAbsError, tolerance: c.tolerance, ms, ...(compared.message ? { message: clip(compared.message, 500) } : {}) });
-      } else {
-        checks.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms, message: HIDDEN_CASE_NOTE });
-      }
-    } catch (error) {
+      const returnedAt = performance.now();
+      pending.push({ calledAt, returnedAt, outcome: readOutput(out) });
+    } catch (thrown) {
+      out = undefined;
+      pending.push({ calledAt, returnedAt: performance.now(), outcome: Promise.resolve({ thrown }) });
+    } finally {
+      endCaseScope(out);
+    }
+  }
+  const checks: CaseResult[] = [];
+  const outputs: (SerializedValue | null)[] = [];
+  // A case's ms: its own call, plus how long the run then waited for its values beyond the last
+  // call and the previous case's values (a GPU runs the queued cases in order). Values that
+  // arrived while later cases were being called cost no wait: that time is in those calls. The
+  // cases' ms add up to the time the run spent on them.
+  let waitedUntil = pending.length ? pending[pending.length - 1]!.returnedAt : 0;
+  for (const [i, c] of challenge.cases.entries()) {
+    const { calledAt, returnedAt, outcome } = pending[i]!;
+    const settled = await outcome;
+    const arrivedAt = 'value' in settled ? settled.arrivedAt : returnedAt;
+    const ms = returnedAt - calledAt + Math.max(0, arrivedAt - waitedUntil);
+    waitedUntil = Math.max(waitedUntil, arrivedAt);
+    if ('thrown' in settled) {
       // A value that can't be compared is the candidate's mistake, said plainly (no class name).
-      const described = error instanceof UnserializableValueError ? { message: error.message } : describe(error);
+      const described = settled.thrown instanceof UnserializableValueError ? { message: settled.thrown.message } : describe(settled.thrown);
       const where = described.line ? ` (line ${described.line})` : '';
       outputs.push(null);
-      checks.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms: performance.now() - started, message: clip(described.message + where, 500) });
-    } finally {
-      tf.engine().endScope();
+      checks.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms, message: clip(described.message + where, 500) });
+      continue;
+    }
+    const actual = compactOutput(settled.value);
+    outputs.push(actual);
+    if (c.expected) {
+      const compared = compareValues(actual, c.expected, c.tolerance);
+      checks.push({ name: c.name, pass: compared.pass, maxAbsError: compared.maxAbsError, tolerance: c.tolerance, ms, ...(compared.message ? { message: clip(compared.message, 500) } : {}) });
+    } else {
+      checks.push({ name: c.name, pass: false, maxAbsError: null, tolerance: c.tolerance, ms, message: HIDDEN_CASE_NOTE });
     }
   }
   return { checks, outputs };
+}
+
+/** Ends a case's scope, keeping the tensors of its output (however nested) for the reads in flight. */
+function endCaseScope(out: unknown): void {
+  try {
+    tf.engine().endScope(out as tf.TensorContainer);
+  } catch {
+    // tfjs walks the output before it changes anything; an output it cannot walk (a getter that
+    // throws) keeps nothing, and its serialisation reports the disposed tensor.
+    tf.engine().endScope();
+  }
+}
+
+/**
+ * Issues the reads of every tensor in a case's output now and serialises it when they arrive.
+ * Never rejects (a rejection nobody awaits yet would reach the snippet's console as unhandled).
+ */
+function readOutput(out: unknown): PendingCase['outcome'] {
+  const reads = new Map<TensorLike, ReturnType<ReadTensor>>();
+  for (const t of tensorsIn(out)) {
+    if (t.isDisposed || reads.has(t)) continue;
+    const read = readTensor(t);
+    read.catch(() => undefined); // awaited (and reported) through fromRuntime below
+    reads.set(t, read);
+  }
+  return fromRuntime(out, (t) => reads.get(t) ?? readTensor(t)).then(
+    (value) => ({ value, arrivedAt: performance.now() }),
+    (thrown: unknown) => ({ thrown }),
+  );
 }
 
 /** Shown for a hidden case until the server's verdict replaces it. */

@@ -129,7 +129,7 @@ const SUITES: BenchSuite[] = [
     name: 'runner',
     description: 'snippet runner in Chromium: worker cold/warm start, attention (seq 256 and 1024, d 64) per backend',
     async run(options) {
-      const data = await runRunnerBench({ repeats: options.quick ? 1 : 3 });
+      const data = await runRunnerBench({ repeats: options.quick ? 1 : 3, checkRepeats: options.quick ? 3 : 5 });
       return { text: formatRunnerText(data), markdown: formatRunnerMarkdown(data), data };
     },
   },

@@ -3,7 +3,8 @@
  * The challenge brief is on screen before any Check; auto passes over the software adapter for
  * wasm and says why; one warm worker takes a second run (its tfjs backend, and so every compiled
  * shader, survives) while the first run's globals do not; a check that fails cases is a red
- * "failed" badge, a passing one green. One browser and one server for the file.
+ * "failed" badge, a passing one green; Check calls every case before waiting for outputs. One
+ * browser and one server for the file.
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -17,6 +18,18 @@ const CORRECT = ATTENTION_CORRECT;
 // Returns zeros of the right shape: runs fine, fails every case.
 const ALL_WRONG = `export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
   return tf.zeros([q.shape[0], q.shape[1], v.shape[2]]) as tf.Tensor3D;
+}`;
+
+// The correct answer, logging each call and when that call's output values arrive.
+const PIPELINE_PROBE = `${CORRECT.replace('export function scaledDotProductAttention', 'function attention')}
+let calls = 0;
+export function scaledDotProductAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  const n = ++calls;
+  console.log('call ' + n);
+  const out = attention(q, k, v, mask);
+  const data = out.data.bind(out);
+  out.data = () => data().then((values) => (console.log('arrived ' + n), values));
+  return out;
 }`;
 
 describe.skipIf(!hasBrowser)("the runner's first impression", () => {
@@ -106,6 +119,15 @@ describe.skipIf(!hasBrowser)("the runner's first impression", () => {
       expect(await passedBadge.getAttribute('data-tone')).toBe('pass');
       expect((await passedBadge.textContent())?.trim()).toBe('passed');
       expect(await passedBadge.evaluate((el) => getComputedStyle(el).color)).not.toBe(red);
+
+      // --- Check calls every case before it waits for any output (a GPU queues them back to
+      // back, one wait instead of one per case); each case's values still arrive and pass
+      await setPad(cand, PIPELINE_PROBE);
+      const probed = await runAndWait(cand, 'check');
+      await expect.poll(() => probed.getAttribute('data-verified'), { timeout: 15_000 }).toBe('true');
+      expect(await probed.locator('[data-testid="check-case"][data-pass="false"]').count()).toBe(0);
+      const order = (await probed.getByTestId('run-console').textContent())!.match(/(call|arrived) \d/g);
+      expect(order).toEqual([1, 2, 3, 4, 5, 6].map((i) => `call ${i}`).concat([1, 2, 3, 4, 5, 6].map((i) => `arrived ${i}`)));
     } catch (err) {
       const shots = await screenshotAll(ctx.task.name, contexts);
       throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });

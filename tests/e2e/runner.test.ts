@@ -95,6 +95,16 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       const maxError = Number((await failing.first().getByTestId('check-max-error').textContent())!.replace(/[^0-9.e+-]/gi, ''));
       expect(maxError).toBeGreaterThan(1e-4);
 
+      // --- on the software adapter a tiny matMul avoids tfjs's workgroup-reduction program (the
+      // slowest kernel on SwiftShader): after the check's 6 cases and one more, no pipeline of it exists
+      await setPad(cand, "await tf.matMul(tf.ones([1, 4, 8]), tf.ones([1, 8, 6])).data();\nreturn 'programs ' + [...new Set(Object.keys(tf.backend().pipelineCache).filter((k) => k.startsWith('matMul')).map((k) => k.split('_')[0]))].sort().join(',');");
+      await cand.getByTestId('run').click();
+      const program = await finished(cand);
+      expect(await program.getAttribute('data-backend')).toBe('webgpu');
+      const programs = await program.getByTestId('run-value').textContent();
+      expect(programs).toContain('matMulSmallOutputSize');
+      expect(programs).not.toContain('matMulReduce');
+
       // --- an infinite loop is stopped by the timeout; the next run works
       await (await runControl(cand, 'backend-select')).selectOption('cpu');
       await (await runControl(cand, 'timeout-input')).fill('2');

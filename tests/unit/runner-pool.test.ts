@@ -41,6 +41,11 @@ class FakeWorker implements RunnerWorker {
     } else if (message.type === 'run') {
       this.send({ type: 'console', id: message.id, line: { level: 'log', text: 'started' } });
       if (message.code.includes('hang')) return;
+      const slow = /slow:(\d+)/.exec(message.code);
+      if (slow) {
+        setTimeout(() => !this.terminated && this.onmessage?.({ data: { type: 'result', id: message.id, status: 'ok', console: [], value: 'slow', durationMs: Number(slow[1]), reusable: true } } as unknown as MessageEvent<FromWorker>), Number(slow[1]));
+        return;
+      }
       this.send({ type: 'result', id: message.id, status: 'ok', console: [{ level: 'log', text: 'started' }], value: `ran: ${message.code}`, durationMs: 3, reusable: !message.code.includes('dirty') });
     }
   }
@@ -123,6 +128,13 @@ describe('RunnerPool', () => {
     expect(FakeWorker.all[0]!.terminated).toBe(true);
     // the next run works, on a fresh worker
     expect((await pool.run({ id: 'r2', code: 'ok', backend: 'auto', timeoutMs: 1000 })).status).toBe('ok');
+    pool.dispose();
+  });
+
+  it('lets a started run take its own timeout, longer than the start-up limit', async () => {
+    const pool = new RunnerPool({ createWorker: () => new FakeWorker(), fetchWasm: noWasm, startTimeoutMs: 40 });
+    const outcome = await pool.run({ id: 'r1', code: 'slow:120', backend: 'auto', timeoutMs: 1000 });
+    expect(outcome).toMatchObject({ status: 'ok', value: 'slow' });
     pool.dispose();
   });
 
