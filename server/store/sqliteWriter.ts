@@ -235,6 +235,8 @@ export class SqliteWriter {
 
   /** Commits what was sent, checkpoints, and stops the thread. */
   async close(): Promise<void> {
+    // Referenced while it closes, or a process whose last task is this close would exit first.
+    this.checkpointer.ref();
     this.checkpointer.postMessage('close');
     await this.checkpointerExited;
     this.worker.ref();
