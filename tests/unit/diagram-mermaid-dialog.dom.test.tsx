@@ -6,7 +6,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import type { ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConvertedDiagram } from '../../client/diagrams/mermaidConvert.js';
 
 const convert = vi.hoisted(() => ({
@@ -22,17 +22,6 @@ vi.mock('../../client/diagrams/mermaidConvert.js', async (importOriginal) => ({
 const { default: MermaidDialog } = await import('../../client/diagrams/MermaidDialog.js');
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-beforeAll(() => {
-  // jsdom has <dialog> but not its modal methods.
-  const proto = HTMLDialogElement.prototype as { showModal?: () => void; close?: () => void };
-  proto.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-  proto.close ??= function (this: HTMLDialogElement) {
-    this.removeAttribute('open');
-  };
-});
 
 const mounted: { root: Root; container: HTMLElement }[] = [];
 afterEach(async () => {

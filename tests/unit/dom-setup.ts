@@ -40,3 +40,12 @@ if (!('fonts' in document)) {
   });
   Object.defineProperty(document, 'fonts', { value: fonts, configurable: true });
 }
+
+// jsdom has <dialog> but not its modal methods; the app's dialogs call both.
+const dialogProto = HTMLDialogElement.prototype as { showModal?: () => void; close?: () => void };
+dialogProto.showModal ??= function (this: HTMLDialogElement) {
+  this.setAttribute('open', '');
+};
+dialogProto.close ??= function (this: HTMLDialogElement) {
+  this.removeAttribute('open');
+};

@@ -4,24 +4,13 @@
  */
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ShortcutsDialog } from '../../client/room/ShortcutsDialog.js';
 import { roomShortcuts, type ShortcutSection } from '../../client/room/shortcuts.js';
 import { REPLAY_SHORTCUTS } from '../../client/replay/replayShortcuts.js';
 import type { Role } from '../../shared/protocol.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-beforeAll(() => {
-  // jsdom has <dialog> but not its modal methods.
-  const proto = HTMLDialogElement.prototype as { showModal?: () => void; close?: () => void };
-  proto.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-  proto.close ??= function (this: HTMLDialogElement) {
-    this.removeAttribute('open');
-  };
-});
 
 const mounted: { root: Root; container: HTMLElement }[] = [];
 afterEach(async () => {
