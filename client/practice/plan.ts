@@ -3,23 +3,13 @@
  * stands. The plan itself is the panel doc's plan array, written through client/panel/plan.ts
  * like the interview panel's, so both peers of a practice room see the same plan.
  */
-import { mulberry32 } from '../../questions/_lib/rng.js';
+import { fnv1a, mulberry32 } from '../../questions/_lib/rng.js';
 
 export const DEFAULT_PLAN_SIZE = 3;
 
 export interface PlanCandidate {
   id: string;
   topic: string;
-}
-
-/** FNV-1a of a string: the seed a room id gives, so the same room gets the same plan. */
-function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
@@ -37,7 +27,8 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
  * A pure function of the bank, `n` and `seed`.
  */
 export function pickPracticePlan(bank: readonly PlanCandidate[], n: number, seed: string): string[] {
-  const random = mulberry32(seedOf(seed));
+  // The seed is the room id: the same room gets the same plan.
+  const random = mulberry32(fnv1a(seed));
   const byTopic = new Map<string, string[]>();
   for (const q of shuffled(bank, random)) {
     const list = byTopic.get(q.topic);

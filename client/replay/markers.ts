@@ -71,6 +71,11 @@ export function roleWord(kind: RoomKind, role: HistoryAuthor['role']): string {
   return role === 'server' ? 'server' : roleLabel(kind, role).toLowerCase();
 }
 
+/** Who did something, as a marker's subject: their name, or "A peer" for someone who gave none. */
+function subject(kind: RoomKind, role: HistoryAuthor['role'], name: string | undefined): string {
+  return name || someone(roleWord(kind, role));
+}
+
 /** One person as the timeline tells them apart: role and display name. */
 export function participantKey(role: string, name: string): string {
   return `${role}\u0000${name}`;
@@ -103,7 +108,7 @@ function runLabel(run: RunRecord, verdict: Verdict | null, kind: RoomKind): stri
   const o = runOutcome(run, verdict);
   const outcome = o.detail ? `${o.word} (${o.passed}/${o.total} cases, verified by server)` : o.word === 'unverified' ? 'finished (not verified by the server)' : o.word;
   const backend = run.backend ? ` on ${run.backend}` : '';
-  return `${who.name || someone(roleWord(kind, who.role))} ${what}: ${outcome}${backend}`;
+  return `${subject(kind, who.role, who.name)} ${what}: ${outcome}${backend}`;
 }
 
 /**
@@ -113,7 +118,7 @@ function runLabel(run: RunRecord, verdict: Verdict | null, kind: RoomKind): stri
  */
 export function questionLabel(current: Pick<CurrentQuestion, 'title'> | null, by: QuestionSetter | undefined, kind: RoomKind = 'interview'): string {
   if (!by) return current ? `Question: ${current.title}` : 'Question cleared';
-  const who = by.name || someone(roleWord(kind, by.role));
+  const who = subject(kind, by.role, by.name);
   return current ? `${who} set the question: ${current.title}` : `${who} cleared the question`;
 }
 
@@ -137,7 +142,7 @@ function revealMarker(doc: Y.Doc, t: number, reveal: PracticeReveal, kind: RoomK
   const current = readCurrentQuestion(doc);
   const title =
     current?.id === reveal.questionId ? current.title : (readQuestionHistory(doc).findLast((c) => c.id === reveal.questionId)?.title ?? reveal.questionId);
-  const who = reveal.name || (reveal.role ? someone(roleWord(kind, reveal.role)) : 'the practiser');
+  const who = reveal.role ? subject(kind, reveal.role, reveal.name) : reveal.name || 'the practiser';
   const when = reveal.reason === 'time' ? 'time up' : 'early';
   return {
     kind: 'reveal',
@@ -245,7 +250,7 @@ export class PanelMarkers {
         const [raterId = '', questionId = '', sub = ''] = key.split('/');
         // A nameless rater is named by the role that wrote the score, in the room kind's words
         // (a practiser scoring themselves is not "an interviewer").
-        rater ||= panelRaters(doc).get(raterId)?.name || author?.name || capitalize(someone(roleWord(this.kind, author && author.role !== 'server' ? author.role : 'interviewer')));
+        rater ||= panelRaters(doc).get(raterId)?.name || author?.name || capitalize(subject(this.kind, author && author.role !== 'server' ? author.role : 'interviewer', ''));
         const value = scores.get(key);
         parts.push(`${SUB_LABELS.get(sub) ?? sub} ${value === undefined ? 'cleared' : `→ ${value}`} (${questionId})`);
       }
@@ -263,8 +268,7 @@ export class PanelMarkers {
 
 /** "Cam (candidate)", "Ada (peer)", or "A peer" for someone who never gave a name. */
 export function personLabel(kind: RoomKind, role: HistoryAuthor['role'], name: string): string {
-  const word = roleWord(kind, role);
-  return name ? `${name} (${word})` : someone(word);
+  return name ? `${name} (${roleWord(kind, role)})` : subject(kind, role, name);
 }
 
 export function eventMarkers(events: readonly HistoryEvent[], kind: RoomKind = 'interview'): Marker[] {

@@ -52,11 +52,14 @@ export function createRng(seed: number): Rng {
  * index, so adding a case or reordering challenges leaves every other case's vectors unchanged.
  */
 export function caseSeed(seed: number, challengeId: string, caseIndex: number): number {
-  // FNV-1a over the UTF-16 code units of "seed/id/index".
+  return fnv1a(`${seed >>> 0}/${challengeId}/${caseIndex}`);
+}
+
+/** FNV-1a over a string's UTF-16 code units: a 32-bit seed from any text. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
-  const key = `${seed >>> 0}/${challengeId}/${caseIndex}`;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
