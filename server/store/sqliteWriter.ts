@@ -225,11 +225,8 @@ export class SqliteWriter {
     this.outboxScheduled = false;
     const batch = this.outbox;
     this.outbox = [];
-    if (batch.length === 0) return;
-    if (this.failed) {
-      for (const r of batch) this.waiting.get(r.id)?.reject(this.failed);
-      return;
-    }
+    // After a failure `fail` has rejected every waiting write, these included.
+    if (batch.length === 0 || this.failed) return;
     this.worker.postMessage(batch);
   };
 

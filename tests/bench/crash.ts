@@ -132,7 +132,7 @@ export async function runCrashBench(options: CrashBenchOptions = {}, log: (line:
       return readKeys({ ...endpoint, serverUrl: newWsUrl + endpoint.serverUrl.slice(oldWsUrl.length) });
     });
     result.roomsRead = served.length;
-    const madeKeys = new Set<string>();
+    const storedUnreceived = new Set<string>();
     for (let r = 0; r < config.rooms; r++) {
       const stored = served[r]!;
       const received = new Set(receivedByRoom.get(r) ?? []);
@@ -141,10 +141,10 @@ export async function runCrashBench(options: CrashBenchOptions = {}, log: (line:
         if (stored.has(key)) result.stored++;
         else result.missing++;
       }
-      for (const key of stored) if (!received.has(key)) madeKeys.add(key);
+      for (const key of stored) if (!received.has(key)) storedUnreceived.add(key);
     }
     result.inFlight = result.made - result.received;
-    result.inFlightStored = madeKeys.size;
+    result.inFlightStored = storedUnreceived.size;
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
   } finally {
