@@ -39,4 +39,23 @@ describe('awareness filtering', () => {
     const arr = encodeAwarenessUpdate([{ clientId: 1, clock: 1, state: [1] as unknown as Record<string, unknown> }]);
     expect(() => decodeAwarenessUpdate(arr)).toThrow(/object or null/);
   });
+
+  it('skips the states of entries it is told are unwanted without parsing them, and still catches a truncated one', () => {
+    const entries = Array.from({ length: 50 }, (_, i) => ({ clientId: i + 1, clock: 1, state: { user: { name: `n${i}` } } }));
+    const bytes = encodeAwarenessUpdate(entries);
+    // Break the JSON of every entry but the first two: only parsing them could notice.
+    const text = new TextDecoder().decode(bytes);
+    const broken = new TextEncoder().encode(text.replace(/"n([2-9]|[1-4][0-9])"/g, (m) => m.replace(/"/g, '{')));
+    expect(broken.byteLength).toBe(bytes.byteLength);
+    expect(() => decodeAwarenessUpdate(broken)).toThrow();
+    const asked: number[] = [];
+    const kept = decodeAwarenessUpdate(broken, (id) => {
+      asked.push(id);
+      return id <= 2;
+    });
+    expect(kept.map((e) => e.clientId)).toEqual([1, 2]);
+    expect(kept[1]!.state).toEqual({ user: { name: 'n1' } });
+    expect(asked).toHaveLength(50);
+    expect(() => decodeAwarenessUpdate(bytes.subarray(0, bytes.byteLength - 3), (id) => id === 1)).toThrow(/past the end/);
+  });
 });
