@@ -7,7 +7,10 @@
  * deletions that wait on a clock the server does not have (pending state slips past the other
  * checks and would reach snapshots and joiners). `precheckUpdate` finds what it can from the
  * decoded update alone, so most hostile updates cost a decode; `applyClientUpdate` applies and
- * checks what only the applied transaction shows, and the caller rolls back on a refusal.
+ * checks everything again on the applied transaction (the authoritative gate: the caller rolls
+ * back on a refusal, which reloads the doc). A connection that has synced skips the precheck
+ * (see LiveDoc.handleSync): its updates build on what the server holds, and a refusal after
+ * applying costs its link a cooldown.
  */
 import * as Y from 'yjs';
 import { CloseCode, type DocName } from '../../shared/protocol.js';
@@ -139,7 +142,10 @@ export function applyClientUpdate(doc: Y.Doc, docName: DocName, origin: object, 
   let hostileKey: string | null = null;
   const inspect = (tr: Y.Transaction) => {
     if (tr.origin !== origin) return;
-    if (protectedTypes.some((t) => tr.changed.has(t))) touchedProtected = true;
+    // Walks up from every changed type: an item added to a map nested under a server-only one
+    // changes only the nested map, and a type created in this transaction is absent from
+    // tr.changed but its holder is not. So this check stands alone, with or without the precheck.
+    if (!touchedProtected) for (const t of tr.changed.keys()) if (underAny(t, protectedTypes)) touchedProtected = true;
     hostileKey ??= hostileKeyIn(tr);
   };
   doc.on('update', capture);

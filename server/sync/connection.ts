@@ -70,6 +70,11 @@ export interface Session {
   leaveRecorded: boolean;
   /** set once this connection's awareness went past its cap (so the log says it once) */
   awarenessCapped?: boolean;
+  /**
+   * an accepted sync step 2 came from it: it has sent the server its whole state, so its updates
+   * build on what the server holds and skip the precheck (see LiveDoc.handleSync)
+   */
+  synced?: boolean;
   /** this connection's updates that wait on structs the server does not have yet, merged */
   parked?: Uint8Array[];
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { boardCode, boardElements, panelNotes } from '../../shared/doc.js';
+import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { CloseCode, MessageType } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import {
@@ -220,6 +220,73 @@ function frame(type: number, payload: Uint8Array): Uint8Array {
   encoding.writeVarUint8Array(enc, payload);
   return encoding.toUint8Array(enc);
 }
+
+describe('a synced connection (its updates skip the precheck)', () => {
+  /** A stock client that has synced, a bystander, and the log as it was before the attack. */
+  async function setup() {
+    const bystander = open('board', room.links.interviewer.token);
+    const attacker = open('board', room.links.candidate.token, 'Cam');
+    await Promise.all([waitSynced(bystander), waitSynced(attacker)]);
+    boardCode(attacker.doc).insert(0, 'honest');
+    await eventually(() => expect(boardCode(bystander.doc).toString()).toBe('honest'));
+    const logBefore = await server.store.listUpdates(room.room.id, 'board', 0, 1000);
+    return { bystander, attacker, logBefore };
+  }
+
+  async function expectRolledBack(bystander: Client, logBefore: unknown[]) {
+    expect(await server.sync.read(room.room.id, 'board', (d) => ({ current: readCurrentQuestion(d), code: boardCode(d).toString(), keys: [...boardElements(d).keys()] }))).toEqual({
+      current: null,
+      code: 'honest',
+      keys: [],
+    });
+    expect(await server.store.listUpdates(room.room.id, 'board', 0, 1000)).toHaveLength(logBefore.length);
+    expect(readCurrentQuestion(bystander.doc)).toBeNull();
+    const joiner = open('board', room.links.observer.token);
+    await waitSynced(joiner);
+    expect(readCurrentQuestion(joiner.doc)).toBeNull();
+    expect(boardCode(joiner.doc).toString()).toBe('honest');
+  }
+
+  it('is refused after applying a server-only write: closed 4403, the doc rolled back, nothing relayed or stored, the link cooled down', async () => {
+    const { bystander, attacker, logBefore } = await setup();
+    const closed = nextClose(attacker);
+    boardSession(attacker.doc).set(SESSION_KEYS.current, { id: 'forged', title: 'FORGED', prompt: '', minutes: 1, startedAt: 1 });
+    expect(await closed).toBe(CloseCode.Forbidden);
+    await expectRolledBack(bystander, logBefore);
+    // The refusal cost a reload, so the link waits before it may come back.
+    const retry = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    expect((await closeCodeOf(retry)).code).toBe(CloseCode.TooManySockets);
+  });
+
+  it('is refused after applying a __proto__ key, and after an update that waits on a clock the server lacks', async () => {
+    const { bystander, attacker, logBefore } = await setup();
+    const closed = nextClose(attacker);
+    boardElements(attacker.doc).set('__proto__', { polluted: true } as never);
+    expect(await closed).toBe(CloseCode.Malformed);
+    await expectRolledBack(bystander, logBefore);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+    // A second link of the same room, synced, then a raw frame that builds on a missing clock.
+    const other = open('board', room.links.interviewer.token, 'Ida');
+    await waitSynced(other);
+    const ghost = new Y.Doc();
+    Y.applyUpdate(ghost, Y.encodeStateAsUpdate(other.doc));
+    const parts: Uint8Array[] = [];
+    ghost.on('update', (u: Uint8Array) => parts.push(u));
+    boardElements(ghost).set('dep', { id: 'dep' } as never);
+    boardElements(ghost).set('needs-dep', { id: 'x' } as never);
+    boardCode(ghost).insert(0, '>');
+    const otherClosed = nextClose(other);
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.Sync);
+    encoding.writeVarUint(enc, 2);
+    encoding.writeVarUint8Array(enc, Y.mergeUpdates(parts.slice(1)));
+    other.provider.ws!.send(encoding.toUint8Array(enc));
+    expect(await otherClosed).toBe(CloseCode.Malformed);
+    expect(await server.sync.read(room.room.id, 'board', (d) => d.store.pendingStructs)).toBeNull();
+    await expectRolledBack(bystander, logBefore);
+  });
+});
 
 describe('joining', () => {
   it('a joiner after an edit gets the edit, though the joiner before it was answered from the cached whole doc', async () => {

@@ -102,3 +102,34 @@ describe('the update gate', () => {
     expect(() => precheckUpdate(server, 'board', new Uint8Array([255, 255, 255, 255, 1]))).toThrow(MalformedMessageError);
   });
 });
+
+describe('the update gate after applying (what a synced connection gets, without the precheck)', () => {
+  const conn = { kind: 'conn' };
+
+  it('refuses a write into a map the server nested under a server-only one', () => {
+    const server = new Y.Doc();
+    const nested = new Y.Map<unknown>();
+    server.transact(() => boardSession(server).set('notes', nested));
+    nested.set('by', 'server');
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    const updates: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => updates.push(u));
+    (boardSession(client).get('notes') as Y.Map<unknown>).set('by', 'forged');
+    const update = Y.mergeUpdates(updates);
+    expect(applyClientUpdate(server, 'board', conn, update).refusal).toBe('protected');
+  });
+
+  it('refuses a new nested map under a server-only type, and a deletion there', () => {
+    const { server, client, take } = serverAndClient();
+    boardSession(client).set('current', new Y.Map());
+    expect(applyClientUpdate(server, 'board', conn, take()).refusal).toBe('protected');
+
+    const second = serverAndClient();
+    second.server.transact(() => boardSession(second.server).set('current', { id: 'real' }));
+    Y.applyUpdate(second.client, Y.encodeStateAsUpdate(second.server));
+    second.take();
+    boardSession(second.client).delete('current');
+    expect(applyClientUpdate(second.server, 'board', conn, second.take()).refusal).toBe('protected');
+  });
+});
