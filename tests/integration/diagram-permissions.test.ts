@@ -93,12 +93,15 @@ describe('PUT /session/templates', () => {
 
 describe('the current question names its template', () => {
   it('a question with `diagram:` puts the template id in the board doc; one without leaves it out', async () => {
-    const cand = open(room.links.candidate.token);
+    // A room of its own: the candidate link of the shared one is cooling down after the refused write above.
+    const own = await createRoom(server.url, 'Templates by question');
+    const cand = connect(server.url, own.room.id, 'board', own.links.candidate.token);
+    clients.push(cand);
     await waitSynced(cand);
     const set = (questionId: string) =>
-      fetch(`${server.url}/api/rooms/${room.room.id}/session/current`, {
+      fetch(`${server.url}/api/rooms/${own.room.id}/session/current`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${room.links.interviewer.token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${own.links.interviewer.token}` },
         body: JSON.stringify({ questionId }),
       });
     expect((await set('q2')).status).toBe(200);

@@ -133,3 +133,61 @@ describe('the update gate after applying (what a synced connection gets, without
     expect(applyClientUpdate(second.server, 'board', conn, second.take()).refusal).toBe('protected');
   });
 });
+
+describe('what the gate hands back to store and relay', () => {
+  const conn = { kind: 'conn' };
+
+  it('is the client’s own bytes (a copy) when every struct in them was new', () => {
+    const { server, client, take } = serverAndClient();
+    boardCode(client).insert(0, 'fresh');
+    const frame = new Uint8Array([9, 9, ...take(), 9]);
+    const update = frame.subarray(2, frame.byteLength - 1);
+    const admitted = applyClientUpdate(server, 'board', conn, update);
+    expect(admitted.refusal).toBeNull();
+    expect(admitted.asSent).toBe(true);
+    expect(admitted.captured).toHaveLength(1);
+    expect([...admitted.captured[0]!]).toEqual([...update]);
+    // its own buffer, not a window onto the socket's
+    expect(admitted.captured[0]!.byteOffset).toBe(0);
+    expect(admitted.captured[0]!.buffer.byteLength).toBe(update.byteLength);
+  });
+
+  it('is the client’s bytes for a deletion alone, and nothing for an update the doc already holds', () => {
+    const { server, client, take } = serverAndClient();
+    boardCode(client).insert(0, 'abc');
+    const insert = take();
+    expect(applyClientUpdate(server, 'board', conn, insert).asSent).toBe(true);
+    boardCode(client).delete(0, 1);
+    const deletion = take();
+    const admitted = applyClientUpdate(server, 'board', conn, deletion);
+    expect(admitted).toMatchObject({ refusal: null, asSent: true });
+    expect([...admitted.captured[0]!]).toEqual([...deletion]);
+    expect(boardCode(server).toString()).toBe('bc');
+    expect(applyClientUpdate(server, 'board', conn, insert)).toEqual({ refusal: null, captured: [], asSent: false });
+  });
+
+  it('is Yjs’s re-encoding of what it applied when the update overlaps what the doc holds, so forged copies of known structs go nowhere', () => {
+    const { server, client, take } = serverAndClient();
+    boardCode(client).insert(0, 'real');
+    const real = take();
+    applyClientUpdate(server, 'board', conn, real);
+    // Another doc under the same client id writes different text at the same clocks, then more:
+    // FAKE occupies the clocks of "real"; "!" comes after them, new to the server.
+    const liar = new Y.Doc();
+    liar.clientID = client.clientID;
+    const liarUpdates: Uint8Array[] = [];
+    liar.on('update', (u: Uint8Array) => liarUpdates.push(u));
+    boardCode(liar).insert(0, 'FAKE');
+    boardCode(liar).insert(4, '!');
+    const forged = Y.mergeUpdates(liarUpdates);
+    expect(Y.parseUpdateMeta(forged).from.get(client.clientID)).toBe(0);
+    const admitted = applyClientUpdate(server, 'board', conn, forged);
+    expect(admitted.refusal).toBeNull();
+    expect(admitted.asSent).toBe(false);
+    expect(boardCode(server).toString()).toBe('real!');
+    // A peer that has only the seed (still syncing) gets no trace of FAKE from what is relayed.
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.mergeUpdates(admitted.captured));
+    expect(boardCode(peer).toString()).not.toContain('FAKE');
+  });
+});
