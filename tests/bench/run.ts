@@ -121,7 +121,11 @@ const SUITES: BenchSuite[] = [
     name: 'abuse',
     description: 'p99 of a healthy room while one client abuses another room on the same instance vs alone, as a ratio (goal: within 2x)',
     async run(options) {
-      const data = await runAbuseBench({ seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined), profileDir: options.profileDir });
+      const data = await runAbuseBench({
+        seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined),
+        rounds: options.quick ? 1 : undefined,
+        profileDir: options.profileDir,
+      });
       return { text: formatAbuseText(data), markdown: formatAbuseMarkdown(data), data };
     },
   },

@@ -40,4 +40,27 @@ describe('SqliteWriter', () => {
     expect(tail.map((u) => u.seq)).toEqual(seqs);
     await store.close();
   });
+
+  it('moves big byte arrays to the thread as copies: the caller keeps its own, and what is stored is whole', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attn-writer-'));
+    dirs.push(dir);
+    const store = new SqliteStore(path.join(dir, 'attn.sqlite'));
+    await store.createRoom({ id: 'room0002', title: 'T', createdAt: 1 }, []);
+    const big = new Uint8Array(300 * 1024).map((_, i) => i % 251);
+    const small = new Uint8Array([1, 2, 3]);
+    const seq = await store.appendUpdate({ roomId: 'room0002', doc: 'board', ts: 1, authorRole: 'candidate', authorName: 'C', bytes: big });
+    await store.appendUpdate({ roomId: 'room0002', doc: 'board', ts: 2, authorRole: 'candidate', authorName: 'C', bytes: small });
+    const snapshot = new Uint8Array(200 * 1024).fill(9);
+    await store.putSnapshot({ roomId: 'room0002', doc: 'board', seq, ts: 3, bytes: snapshot });
+    // not detached: the relay and the joiners' cache still read these after the write
+    expect(big.byteLength).toBe(300 * 1024);
+    expect(big[1000]).toBe(1000 % 251);
+    expect(snapshot.byteLength).toBe(200 * 1024);
+    const rows = await store.listUpdates('room0002', 'board', 0, 10);
+    expect(rows.map((r) => r.bytes.byteLength)).toEqual([300 * 1024, 3]);
+    expect(Buffer.from(rows[0]!.bytes).equals(Buffer.from(big))).toBe(true);
+    const { snapshot: stored } = await store.loadDoc('room0002', 'board');
+    expect(stored?.bytes.byteLength).toBe(200 * 1024);
+    await store.close();
+  });
 });
