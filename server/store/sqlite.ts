@@ -61,6 +61,8 @@ export class SqliteStore implements Store {
     this.writer = file === ':memory:' || !writerThread ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
     // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
     if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
+    const writer = this.writer;
+    if (writer) this.buildSnapshot = (roomId, doc, seq) => writer.buildSnapshot(roomId, doc, seq);
     this.stmt = {
       insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at, kind) VALUES (?, ?, ?, ?)'),
       getRoom: this.db.prepare<[string], RoomRow>('SELECT id, title, created_at, kind FROM rooms WHERE id = ?'),
@@ -205,6 +207,9 @@ export class SqliteStore implements Store {
     }
     this.stmt.insertSnapshot.run(s.roomId, s.doc, s.seq, s.ts, s.bytes);
   }
+
+  /** Present only with the writer thread (its maintenance thread builds it): see UpdateLogStore. */
+  readonly buildSnapshot?: (roomId: string, doc: DocName, seq: number) => Promise<Uint8Array>;
 
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
     const snap = this.stmt.latestSnapshot.get(roomId, doc);

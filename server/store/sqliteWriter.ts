@@ -126,8 +126,10 @@ parentPort.on('message', (msg) => {
 `;
 
 /**
- * The third thread: WAL checkpoints on a connection of their own, once the writer has committed
- * CHECKPOINT_AFTER_BYTES since the last one, and every CHECKPOINT_IDLE_MS in any case.
+ * The third thread, maintenance, on a connection of its own: WAL checkpoints, once the writer has
+ * committed CHECKPOINT_AFTER_BYTES since the last one and every CHECKPOINT_IDLE_MS in any case;
+ * and snapshot builds (see buildSnapshot), which only read, so the writer never waits on them.
+ * The snapshot they build goes back through the main thread to the writer like any other write.
  *
  * Why not in the writer: a checkpoint copies the WAL's pages into the database file and syncs
  * both, and on the writer thread every commit queued behind it waited for that. The abuse bench
@@ -147,6 +149,31 @@ db.pragma('wal_autocheckpoint = 0');
 const checkpoint = () => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 };
+const Y = await import(workerData.yjs);
+const latestSnapshot = db.prepare('SELECT seq, bytes FROM snapshots WHERE room_id = ? AND doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
+const logRange = db.prepare('SELECT seq, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? AND seq <= ? ORDER BY seq');
+// A doc as of seq, from the store alone: its latest snapshot at or before seq plus the log up to
+// it, read in one read transaction (WAL: the writer carries on meanwhile).
+const readAsOf = db.transaction((roomId, doc, seq) => {
+  const snap = latestSnapshot.get(roomId, doc, seq);
+  return { snap, rows: logRange.all(roomId, doc, snap ? snap.seq : 0, seq) };
+});
+function buildSnapshot({ roomId, doc, seq }) {
+  const { snap, rows } = readAsOf.deferred(roomId, doc, seq);
+  const from = snap ? snap.seq : 0;
+  if (rows.length !== seq - from || (rows.length > 0 && rows[rows.length - 1].seq !== seq)) {
+    throw new Error('the log has a gap below seq ' + seq);
+  }
+  const d = new Y.Doc();
+  Y.transact(d, () => {
+    if (snap) Y.applyUpdate(d, snap.bytes);
+    for (const r of rows) Y.applyUpdate(d, r.bytes);
+  });
+  if (d.store.pendingStructs !== null || d.store.pendingDs !== null) throw new Error('the log leaves structs pending');
+  const bytes = Y.encodeStateAsUpdate(d);
+  d.destroy();
+  return bytes;
+}
 // The writer adds what it commits to this counter (it only grows; wrapping is harmless).
 const written = new Int32Array(workerData.written);
 let checkpointedAt = Atomics.load(written, 0);
@@ -161,7 +188,15 @@ const timer = setInterval(() => {
   checkpoint();
 }, workerData.pollMs);
 parentPort.on('message', (msg) => {
-  if (msg !== 'close') return;
+  if (msg !== 'close') {
+    try {
+      const bytes = buildSnapshot(msg);
+      parentPort.postMessage({ id: msg.id, bytes }, [bytes.buffer]);
+    } catch (err) {
+      parentPort.postMessage({ id: msg.id, error: String(err && err.message || err) });
+    }
+    return;
+  }
   clearInterval(timer);
   db.close();
   parentPort.close();
@@ -184,6 +219,7 @@ export class SqliteWriter {
   private readonly worker: Worker;
   private readonly checkpointer: Worker;
   private readonly checkpointerExited: Promise<void>;
+  private readonly building = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: number | null) => void; reject: (e: Error) => void }>();
   private failed: Error | null = null;
@@ -201,18 +237,33 @@ export class SqliteWriter {
   constructor(file: string, maxEventsPerRoom: number) {
     const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
     const written = new SharedArrayBuffer(4);
+    const yjs = pathToFileURL(createRequire(import.meta.url).resolve('yjs')).href;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { file, driver, maxEventsPerRoom, written },
     });
     this.checkpointer = new Worker(CHECKPOINTER_SOURCE, {
       eval: true,
-      workerData: { file, driver, written, afterBytes: CHECKPOINT_AFTER_BYTES, idleMs: CHECKPOINT_IDLE_MS, pollMs: CHECKPOINT_POLL_MS },
+      workerData: { file, driver, yjs, written, afterBytes: CHECKPOINT_AFTER_BYTES, idleMs: CHECKPOINT_IDLE_MS, pollMs: CHECKPOINT_POLL_MS },
+    });
+    this.checkpointer.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {
+      const w = this.building.get(id);
+      if (!w) return;
+      this.building.delete(id);
+      if (this.building.size === 0) this.checkpointer.unref();
+      if (bytes) w.resolve(bytes);
+      else w.reject(new Error(error ?? 'snapshot build failed'));
     });
     // It only tidies the WAL: it never keeps the process alive, and if it dies the writer's
     // final checkpoint at close still runs (the WAL just grows meanwhile).
     this.checkpointer.unref();
-    this.checkpointerExited = new Promise((resolve) => this.checkpointer.once('exit', () => resolve()));
+    this.checkpointerExited = new Promise((resolve) =>
+      this.checkpointer.once('exit', () => {
+        for (const w of this.building.values()) w.reject(new Error('the store maintenance thread exited'));
+        this.building.clear();
+        resolve();
+      }),
+    );
     this.checkpointer.on('error', () => undefined);
     // Idle, the thread does not keep the process alive (a script that forgets to close its store
     // still exits); with writes in flight it does, or their promises would be dropped at exit.
@@ -233,6 +284,22 @@ export class SqliteWriter {
         this.fail(new Error('the store writer thread exited'));
         resolve();
       });
+    });
+  }
+
+  /**
+   * The doc as of `seq`, encoded on the maintenance thread from the store alone (its latest
+   * snapshot at or before `seq` plus the log up to it). Rejects when the log has a gap below
+   * `seq` or leaves structs pending. Encoding a doc on the main thread stalled every room: 39 ms
+   * for a 12 MB board in the abuse bench, and a doc may grow to the 50 MB cap.
+   */
+  buildSnapshot(roomId: string, doc: string, seq: number): Promise<Uint8Array> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.building.size === 0) this.checkpointer.ref();
+      this.building.set(id, { resolve, reject });
+      this.checkpointer.postMessage({ id, roomId, doc, seq });
     });
   }
 

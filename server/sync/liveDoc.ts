@@ -610,21 +610,29 @@ export class LiveDoc {
   }
 
   /**
-   * Encodes the doc as of the watermark now (no gap may be open) and writes it in the background;
-   * `snapshotting` settles when the write did. A failed write is logged: the update log still
+   * Snapshots the doc as of the watermark now (no gap may be open) in the background;
+   * `snapshotting` settles when the write did. A failed snapshot is logged: the update log still
    * holds everything, so the next snapshot simply covers more.
+   *
+   * A store that can build the snapshot itself, off this thread, does (SQLite's maintenance
+   * thread rebuilds the doc from its snapshot and log): encoding a big doc here held every room's
+   * frames, 39 ms for a 12 MB board in the abuse bench. Otherwise the in-memory doc is encoded.
    */
   private startSnapshot(): void {
     // Pending structs must never be stored: they would be integrated on reload, unchecked.
     if (this.poisoned || this.applied.hasGap || hasPending(this.doc)) return;
-    const record = { roomId: this.roomId, doc: this.name, seq: this.applied.seq, ts: Date.now(), bytes: this.encodeWhole() };
+    const { roomId, name: doc } = this;
+    const seq = this.applied.seq;
+    const ts = Date.now();
+    const build = this.opts.store.buildSnapshot?.bind(this.opts.store);
+    const bytes = build ? null : this.encodeWhole();
     this.sinceSnapshot = 0;
     const previous = this.snapshotting;
     const put: Promise<void> = (async () => {
       await previous;
-      await this.opts.store.putSnapshot(record);
+      await this.opts.store.putSnapshot({ roomId, doc, seq, ts, bytes: bytes ?? (await build!(roomId, doc, seq)) });
     })()
-      .catch((err: unknown) => this.opts.log.error('snapshot failed', { room: this.roomId, doc: this.name, err: String(err) }))
+      .catch((err: unknown) => this.opts.log.error('snapshot failed', { room: roomId, doc, err: String(err) }))
       .finally(() => {
         if (this.snapshotting === put) this.snapshotting = null;
       });

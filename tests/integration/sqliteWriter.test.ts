@@ -1,13 +1,14 @@
 /**
  * The SQLite writer's threads (server/store/sqliteWriter.ts): appends commit on the writer thread,
- * and the checkpointer thread keeps the WAL from growing without bound, with no checkpoint on the
- * writer's path.
+ * the maintenance thread keeps the WAL from growing without bound, with no checkpoint on the
+ * writer's path, and builds snapshots from the store.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../server/store/sqlite.js';
+import * as Y from 'yjs';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,6 +62,39 @@ describe('SqliteWriter', () => {
     expect(Buffer.from(rows[0]!.bytes).equals(Buffer.from(big))).toBe(true);
     const { snapshot: stored } = await store.loadDoc('room0002', 'board');
     expect(stored?.bytes.byteLength).toBe(200 * 1024);
+    await store.close();
+  });
+
+  it('builds a snapshot as of a seq on its maintenance thread, from the latest snapshot plus the log, and refuses past the log', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attn-writer-'));
+    dirs.push(dir);
+    const store = new SqliteStore(path.join(dir, 'attn.sqlite'));
+    await store.createRoom({ id: 'room0003', title: 'S', createdAt: 1 }, []);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    const text = doc.getText('code');
+    const append = (bytes: Uint8Array) => store.appendUpdate({ roomId: 'room0003', doc: 'board', ts: 1, authorRole: 'candidate', authorName: 'C', bytes });
+    for (const piece of ['one ', 'two ', 'three ']) text.insert(text.length, piece);
+    for (const u of updates.splice(0)) await append(u);
+    const asOf = (bytes: Uint8Array) => {
+      const d = new Y.Doc();
+      Y.applyUpdate(d, bytes);
+      return d.getText('code').toString();
+    };
+    expect(store.buildSnapshot).toBeDefined();
+    expect(asOf(await store.buildSnapshot!('room0003', 'board', 2))).toBe('one two ');
+    const at3 = await store.buildSnapshot!('room0003', 'board', 3);
+    expect(asOf(at3)).toBe('one two three ');
+    // From a stored snapshot on: the snapshot at 3 plus a deletion and an insert after it.
+    await store.putSnapshot({ roomId: 'room0003', doc: 'board', seq: 3, ts: 2, bytes: at3 });
+    text.delete(0, 4);
+    text.insert(text.length, 'four');
+    for (const u of updates.splice(0)) await append(u);
+    const at5 = await store.buildSnapshot!('room0003', 'board', 5);
+    expect(asOf(at5)).toBe('two three four');
+    expect(Buffer.from(at5).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true);
+    await expect(store.buildSnapshot!('room0003', 'board', 9)).rejects.toThrow(/gap/);
     await store.close();
   });
 });
