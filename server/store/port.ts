@@ -165,12 +165,12 @@ export interface UpdateLogStore {
   appendUpdate(update: NewUpdate): Promise<number>;
   putSnapshot(snapshot: SnapshotRecord): Promise<void>;
   /**
-   * Optional: the doc as of `seq` encoded from what the store holds (its latest snapshot at or
-   * before `seq` plus the log up to it), built off the caller's thread. Rejects when the store
-   * cannot (a gap in the log below `seq`). A store without it leaves LiveDoc to encode its
-   * in-memory doc on the main thread.
+   * Optional: stores the snapshot of the doc as of `seq`, built from what the store holds (its
+   * latest snapshot at or before `seq` plus the log up to it) off the caller's thread. Rejects
+   * when the store cannot (a gap in the log below `seq`). A store without it leaves LiveDoc to
+   * encode its in-memory doc on the main thread and `putSnapshot` that.
    */
-  buildSnapshot?(roomId: string, doc: DocName, seq: number): Promise<Uint8Array>;
+  snapshotFromLog?(roomId: string, doc: DocName, seq: number, ts: number): Promise<void>;
   loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc>;
   /** Up to `limit` updates with seq > afterSeq, in seq order (playback pages through the log with these). */
   listUpdates(roomId: string, doc: DocName, afterSeq: number, limit: number): Promise<UpdateRecord[]>;

@@ -62,7 +62,13 @@ export class SqliteStore implements Store {
     // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
     if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     const writer = this.writer;
-    if (writer) this.buildSnapshot = (roomId, doc, seq) => writer.buildSnapshot(roomId, doc, seq);
+    if (writer) {
+      this.snapshotFromLog = async (roomId, doc, seq, ts) => {
+        const bytes = await writer.buildSnapshot(roomId, doc, seq);
+        // Nobody else holds these bytes: they move on to the writer thread uncopied.
+        await writer.write({ op: 'snapshot', s: { roomId, doc, seq, ts, bytes } }, { handOver: true });
+      };
+    }
     this.stmt = {
       insertRoom: this.db.prepare('INSERT INTO rooms (id, title, created_at, kind) VALUES (?, ?, ?, ?)'),
       getRoom: this.db.prepare<[string], RoomRow>('SELECT id, title, created_at, kind FROM rooms WHERE id = ?'),
@@ -209,9 +215,13 @@ export class SqliteStore implements Store {
   }
 
   /** Present only with the writer thread (its maintenance thread builds it): see UpdateLogStore. */
-  readonly buildSnapshot?: (roomId: string, doc: DocName, seq: number) => Promise<Uint8Array>;
+  readonly snapshotFromLog?: (roomId: string, doc: DocName, seq: number, ts: number) => Promise<void>;
 
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
+    if (this.writer) {
+      const { snapshot, tail } = await this.writer.loadDoc(roomId, doc);
+      return { snapshot: snapshot ? { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes } : null, tail: tail.map(toUpdate) };
+    }
     const snap = this.stmt.latestSnapshot.get(roomId, doc);
     const snapshot: SnapshotRecord | null = snap
       ? { roomId, doc, seq: snap.seq, ts: snap.ts, bytes: toBytes(snap.bytes) }

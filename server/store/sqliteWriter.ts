@@ -22,15 +22,24 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewUpdate, PresenceEvent, SnapshotRecord } from './port.js';
+import type { UpdateRow } from './rows.js';
 
 export type WriteOp =
   | { op: 'append'; u: NewUpdate }
   | { op: 'snapshot'; s: SnapshotRecord }
   | { op: 'event'; e: PresenceEvent };
 
+/** What the maintenance thread reads for loadDoc: rows as the main connection's statements give them. */
+export interface LoadedRows {
+  snapshot: { seq: number; ts: number; bytes: Uint8Array } | null;
+  tail: UpdateRow[];
+}
+
 interface Request {
   id: number;
   w: WriteOp;
+  /** the caller gives up the op's bytes: they are moved to the thread as they are, not copied */
+  handOver?: boolean;
 }
 
 interface Reply {
@@ -187,9 +196,26 @@ const timer = setInterval(() => {
   lastAt = Date.now();
   checkpoint();
 }, workerData.pollMs);
+const docSnapshot = db.prepare('SELECT seq, ts, bytes FROM snapshots WHERE room_id = ? AND doc = ? ORDER BY seq DESC LIMIT 1');
+const docTail = db.prepare(
+  'SELECT room_id, doc, seq, ts, author_role, author_name, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq');
+const readDoc = db.transaction((roomId, doc) => {
+  const snapshot = docSnapshot.get(roomId, doc) ?? null;
+  return { snapshot, tail: docTail.all(roomId, doc, snapshot ? snapshot.seq : 0) };
+});
+// Big blobs move to the main thread; small ones are cheaper cloned than listed for transfer.
+const moved = (list, bytes) => { if (bytes.byteLength >= 65536) list.push(bytes.buffer); };
 parentPort.on('message', (msg) => {
   if (msg !== 'close') {
     try {
+      if (msg.kind === 'load') {
+        const loaded = readDoc.deferred(msg.roomId, msg.doc);
+        const transfer = [];
+        if (loaded.snapshot) moved(transfer, loaded.snapshot.bytes);
+        for (const r of loaded.tail) moved(transfer, r.bytes);
+        parentPort.postMessage({ id: msg.id, loaded }, transfer);
+        return;
+      }
       const bytes = buildSnapshot(msg);
       parentPort.postMessage({ id: msg.id, bytes }, [bytes.buffer]);
     } catch (err) {
@@ -219,7 +245,8 @@ export class SqliteWriter {
   private readonly worker: Worker;
   private readonly checkpointer: Worker;
   private readonly checkpointerExited: Promise<void>;
-  private readonly building = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (e: Error) => void }>();
+  /** requests to the maintenance thread awaiting its answer */
+  private readonly building = new Map<number, { resolve: (answer: { bytes?: Uint8Array; loaded?: LoadedRows }) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: number | null) => void; reject: (e: Error) => void }>();
   private failed: Error | null = null;
@@ -246,13 +273,13 @@ export class SqliteWriter {
       eval: true,
       workerData: { file, driver, yjs, written, afterBytes: CHECKPOINT_AFTER_BYTES, idleMs: CHECKPOINT_IDLE_MS, pollMs: CHECKPOINT_POLL_MS },
     });
-    this.checkpointer.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {
+    this.checkpointer.on('message', ({ id, error, ...answer }: { id: number; error?: string; bytes?: Uint8Array; loaded?: LoadedRows }) => {
       const w = this.building.get(id);
       if (!w) return;
       this.building.delete(id);
       if (this.building.size === 0) this.checkpointer.unref();
-      if (bytes) w.resolve(bytes);
-      else w.reject(new Error(error ?? 'snapshot build failed'));
+      if (error === undefined) w.resolve(answer);
+      else w.reject(new Error(error));
     });
     // It only tidies the WAL: it never keeps the process alive, and if it dies the writer's
     // final checkpoint at close still runs (the WAL just grows meanwhile).
@@ -293,24 +320,40 @@ export class SqliteWriter {
    * `seq` or leaves structs pending. Encoding a doc on the main thread stalled every room: 39 ms
    * for a 12 MB board in the abuse bench, and a doc may grow to the 50 MB cap.
    */
-  buildSnapshot(roomId: string, doc: string, seq: number): Promise<Uint8Array> {
+  async buildSnapshot(roomId: string, doc: string, seq: number): Promise<Uint8Array> {
+    return (await this.ask({ kind: 'build', roomId, doc, seq })).bytes!;
+  }
+
+  /**
+   * A doc's latest snapshot and the log after it, read on the maintenance thread (in one read
+   * transaction) and moved here: read on the main thread, a 12 MB board's rows held every room
+   * for 39 ms while it loaded.
+   */
+  async loadDoc(roomId: string, doc: string): Promise<LoadedRows> {
+    return (await this.ask({ kind: 'load', roomId, doc })).loaded!;
+  }
+
+  private ask(request: { kind: 'build' | 'load'; roomId: string; doc: string; seq?: number }): Promise<{ bytes?: Uint8Array; loaded?: LoadedRows }> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.building.size === 0) this.checkpointer.ref();
       this.building.set(id, { resolve, reject });
-      this.checkpointer.postMessage({ id, roomId, doc, seq });
+      this.checkpointer.postMessage({ id, ...request });
     });
   }
 
-  /** Resolves once the transaction holding it has committed. */
-  write(w: WriteOp): Promise<number | null> {
+  /**
+   * Resolves once the transaction holding it has committed. With `handOver`, the caller gives up
+   * the op's byte array (it is detached once sent) and it moves to the thread uncopied.
+   */
+  write(w: WriteOp, { handOver = false }: { handOver?: boolean } = {}): Promise<number | null> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
-      this.outbox.push({ id, w });
+      this.outbox.push(handOver ? { id, w, handOver } : { id, w });
       if (!this.outboxScheduled) {
         this.outboxScheduled = true;
         setImmediate(this.sendOutbox);
@@ -357,6 +400,10 @@ const TRANSFER_BYTES = 64 * 1024;
 
 function withOwnedBytes(r: Request, transfer: ArrayBuffer[]): Request {
   const own = (bytes: Uint8Array): Uint8Array => {
+    if (r.handOver && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+      transfer.push(bytes.buffer);
+      return bytes;
+    }
     const copy = bytes.slice();
     transfer.push(copy.buffer);
     return copy;
@@ -364,5 +411,5 @@ function withOwnedBytes(r: Request, transfer: ArrayBuffer[]): Request {
   const w = r.w;
   if (w.op === 'append' && w.u.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'append', u: { ...w.u, bytes: own(w.u.bytes) } } };
   if (w.op === 'snapshot' && w.s.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'snapshot', s: { ...w.s, bytes: own(w.s.bytes) } } };
-  return r;
+  return { id: r.id, w: r.w };
 }

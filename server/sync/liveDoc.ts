@@ -624,13 +624,14 @@ export class LiveDoc {
     const { roomId, name: doc } = this;
     const seq = this.applied.seq;
     const ts = Date.now();
-    const build = this.opts.store.buildSnapshot?.bind(this.opts.store);
-    const bytes = build ? null : this.encodeWhole();
+    const store = this.opts.store;
+    const bytes = store.snapshotFromLog ? null : this.encodeWhole();
     this.sinceSnapshot = 0;
     const previous = this.snapshotting;
     const put: Promise<void> = (async () => {
       await previous;
-      await this.opts.store.putSnapshot({ roomId, doc, seq, ts, bytes: bytes ?? (await build!(roomId, doc, seq)) });
+      if (bytes) await store.putSnapshot({ roomId, doc, seq, ts, bytes });
+      else await store.snapshotFromLog!(roomId, doc, seq, ts);
     })()
       .catch((err: unknown) => this.opts.log.error('snapshot failed', { room: roomId, doc, err: String(err) }))
       .finally(() => {

@@ -82,19 +82,22 @@ describe('SqliteWriter', () => {
       Y.applyUpdate(d, bytes);
       return d.getText('code').toString();
     };
-    expect(store.buildSnapshot).toBeDefined();
-    expect(asOf(await store.buildSnapshot!('room0003', 'board', 2))).toBe('one two ');
-    const at3 = await store.buildSnapshot!('room0003', 'board', 3);
-    expect(asOf(at3)).toBe('one two three ');
-    // From a stored snapshot on: the snapshot at 3 plus a deletion and an insert after it.
-    await store.putSnapshot({ roomId: 'room0003', doc: 'board', seq: 3, ts: 2, bytes: at3 });
+    const built = async (seq: number) => {
+      await store.snapshotFromLog!('room0003', 'board', seq, 2);
+      return (await store.getSnapshot('room0003', 'board', seq))!.bytes;
+    };
+    expect(store.snapshotFromLog).toBeDefined();
+    expect(asOf(await built(2))).toBe('one two ');
+    expect(asOf(await built(3))).toBe('one two three ');
+    // From the stored snapshot at 3 on: a deletion and an insert after it.
     text.delete(0, 4);
     text.insert(text.length, 'four');
     for (const u of updates.splice(0)) await append(u);
-    const at5 = await store.buildSnapshot!('room0003', 'board', 5);
+    const at5 = await built(5);
     expect(asOf(at5)).toBe('two three four');
     expect(Buffer.from(at5).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true);
-    await expect(store.buildSnapshot!('room0003', 'board', 9)).rejects.toThrow(/gap/);
+    expect((await store.listSnapshots('room0003', 'board')).map((x) => x.seq)).toEqual([2, 3, 5]);
+    await expect(store.snapshotFromLog!('room0003', 'board', 9, 3)).rejects.toThrow(/gap/);
     await store.close();
   });
 });
