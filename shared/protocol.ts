@@ -56,6 +56,11 @@ export const CloseCode = {
   // ---- resource limits (issue 12) ----
   /** Too many sockets from this address, or into this room (ATTN_MAX_SOCKETS_PER_IP / _PER_ROOM). */
   TooManySockets: 4429,
+  /**
+   * The room is over its byte budget (ATTN_MAX_ROOM_BYTES_PER_SEC): a new socket would be sent
+   * the whole document on top of it. Not fatal: the client reconnects once the debt is paid.
+   */
+  RoomBusy: 4430,
   /** The update would grow the document past ATTN_MAX_DOC_BYTES; resending it can never succeed. */
   DocTooLarge: 4507,
   /** The `name` parameter is longer than LIMITS.MAX_NAME_CHARS: say so, not "invalid token". */
@@ -85,6 +90,7 @@ export const CLOSE_REASONS: Record<CloseCode, string> = {
   [CloseCode.PersistFailed]: 'the server could not save an update',
   [CloseCode.ServerShutdown]: 'server shutting down',
   [CloseCode.TooManySockets]: 'too many connections from this address or to this room',
+  [CloseCode.RoomBusy]: 'this room is over its traffic budget; try again in a moment',
   [CloseCode.DocTooLarge]: 'the document is at its size limit',
   [CloseCode.NameTooLong]: 'name too long',
 };

@@ -31,6 +31,12 @@ export class ByteBudget {
     return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.bytesPerSec) * 1000);
   }
 
+  /** Spent past empty: the room's senders are paused until this is repaid. */
+  get inDebt(): boolean {
+    this.refill();
+    return this.tokens < 0;
+  }
+
   /** Back to a full bucket: nothing remembered, safe to forget. */
   get full(): boolean {
     this.refill();

@@ -215,6 +215,7 @@ export class SyncServer {
         return;
       }
       if (this.coolingDown(ws, decision.linkId, decision.roomId)) return;
+      if (this.overBudget(ws, decision.roomId)) return;
       if (!this.claimSocket(ws, ip, decision.roomId)) return;
       this.accept(ws, decision).catch((err) => {
         this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
@@ -252,6 +253,20 @@ export class SyncServer {
     if (!p || p.until <= Date.now()) return false;
     this.opts.log.info('sync refused: link cooling down after a refused update', { room: roomId, retryInMs: p.until - Date.now() });
     ws.close(CloseCode.TooManySockets, CLOSE_REASONS[CloseCode.TooManySockets]);
+    return true;
+  }
+
+  /**
+   * A room in debt on its byte budget takes no new socket until the debt is repaid: each joiner is
+   * sent the whole document, which the budget charges but cannot stop once the socket is in. The
+   * abuse bench's socket flood had a 12-40 MB board sent to ~60 joiners a second that way. The
+   * close is not fatal, so a real joiner's client simply retries (with backoff) a moment later.
+   */
+  private overBudget(ws: WebSocket, roomId: string): boolean {
+    if (!this.budgets.get(roomId)?.inDebt) return false;
+    // debug, not warn: under a flood this would be a line per attempt
+    this.opts.log.debug('sync refused: room over its byte budget', { room: roomId });
+    ws.close(CloseCode.RoomBusy, CLOSE_REASONS[CloseCode.RoomBusy]);
     return true;
   }
 

@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardCode } from '../../shared/doc.js';
-import { CloseCode, LIMITS, MessageType } from '../../shared/protocol.js';
+import { CloseCode, FATAL_CLOSE_CODES, LIMITS, MessageType } from '../../shared/protocol.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from '../../server/sync/awareness.js';
 import type { Config } from '../../server/config.js';
 import {
@@ -166,6 +166,35 @@ describe('sockets per address and per room (ATTN_MAX_SOCKETS_PER_IP / _PER_ROOM)
     const elsewhere = connect(server.url, other.room.id, 'board', other.links.candidate.token);
     clients.push(elsewhere);
     await waitSynced(elsewhere);
+  });
+});
+
+describe('room byte budget (ATTN_MAX_ROOM_BYTES_PER_SEC)', () => {
+  it('closes a new socket into a room in debt with 4430 (not fatal), and takes it once the debt is repaid; other rooms are unaffected', async () => {
+    // 64 kB/s and a 64 kB burst: 80 kB of edits in, and relayed to one peer, put the room a second in debt.
+    await start({ maxRoomBytesPerSec: 64 * 1024, maxMessageBytes: 16 * 1024 });
+    const writer = connect(server.url, room.room.id, 'board', room.links.interviewer.token);
+    const peer = connect(server.url, room.room.id, 'board', room.links.candidate.token);
+    clients.push(writer, peer);
+    await Promise.all([waitSynced(writer), waitSynced(peer)]);
+    for (let i = 0; i < 8; i++) boardCode(writer.doc).insert(0, 'x'.repeat(10 * 1024));
+    await eventually(() => expect(boardCode(peer.doc).length).toBe(80 * 1024));
+    const refused = await rawSocket(server.url, room.room.id, 'board', room.links.observer.token);
+    sockets.push(refused);
+    expect((await closeCodeOf(refused)).code).toBe(CloseCode.RoomBusy);
+    expect(FATAL_CLOSE_CODES.has(CloseCode.RoomBusy)).toBe(false);
+    // Another room is not in debt.
+    const other = await createRoom(server.url, 'other');
+    const elsewhere = connect(server.url, other.room.id, 'board', other.links.observer.token);
+    clients.push(elsewhere);
+    await waitSynced(elsewhere);
+    // Once repaid (the debt is at most one burst: a second here), the same link gets in.
+    await eventually(async () => {
+      const late = connect(server.url, room.room.id, 'board', room.links.observer.token);
+      clients.push(late);
+      await waitSynced(late, 1000);
+      expect(boardCode(late.doc).length).toBe(80 * 1024);
+    }, 5000, 200);
   });
 });
 

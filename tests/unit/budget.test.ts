@@ -21,4 +21,17 @@ describe('ByteBudget (per-room sync throughput)', () => {
     now += 4001;
     expect(budget.spend(1)).toBe(0);
   });
+
+  it('is in debt from the first byte past empty until the debt is repaid', () => {
+    let now = 0;
+    const budget = new ByteBudget(1000, 4000, () => now);
+    budget.spend(4000);
+    expect(budget.inDebt).toBe(false);
+    budget.spend(1000);
+    expect(budget.inDebt).toBe(true);
+    now += 999;
+    expect(budget.inDebt).toBe(true);
+    now += 2;
+    expect(budget.inDebt).toBe(false);
+  });
 });
