@@ -196,6 +196,14 @@ export const SYNC_LIMITS = {
    * client has one (its Y.Doc's clientID); a few more cover a reloaded doc on a kept socket.
    */
   MAX_AWARENESS_PER_CONN: 4,
+  /**
+   * The most presence entries one awareness message may list; more closes the socket with 4400.
+   * A y-websocket client lists its own state and echoes the changes it hears, so an honest
+   * message names at most the room's states: 64 sockets × 4 ids = 256 per instance, 1,024 with
+   * four instances on one room. Walking 10,000 entries only to drop them cost the abuse bench
+   * 10–47 ms of main thread per message.
+   */
+  MAX_AWARENESS_ENTRIES_PER_MESSAGE: 1024,
   /** ATTN_MAX_SOCKETS_PER_IP: open sync sockets from one remote address (0 = no limit). */
   MAX_SOCKETS_PER_IP: 128,
   /** ATTN_MAX_SOCKETS_PER_ROOM: open sync sockets into one room, both documents together (0 = no limit). */

@@ -5,7 +5,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Role } from '../../shared/protocol.js';
+import { SYNC_LIMITS, type Role } from '../../shared/protocol.js';
 
 export interface AwarenessEntry {
   clientId: number;
@@ -23,7 +23,9 @@ export interface AwarenessEntry {
 export function decodeAwarenessUpdate(update: Uint8Array, wanted?: (clientId: number, clock: number) => boolean): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  if (count > 10_000) throw new Error('awareness update lists too many clients');
+  if (count > SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE) {
+    throw new Error(`awareness update lists ${count} clients (at most ${SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE})`);
+  }
   const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);

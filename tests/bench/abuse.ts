@@ -4,7 +4,7 @@
  * One attn instance with its default limits. A healthy room — C clients, W of them writing U
  * edits/s — is measured twice, side by side in one run: alone, then while a worker thread
  * (abuseWorker.ts) attacks a second room on the same instance with everything the issue measured
- * (the doc grown towards 50 MB, 10,000-entry awareness messages, a socket flood, hostile
+ * (the doc grown towards 50 MB, awareness messages of as many entries as allowed, a socket flood, hostile
  * updates). Every receiver in the healthy room records how long each edit took to reach it. The
  * headline is p99 under abuse ÷ p99 alone (the goal: within 2x). A report, never a pass/fail test.
  *
@@ -280,7 +280,7 @@ function abuseLine(result: AbuseBenchResult): string {
     .join(', ');
   return (
     `abuse (one worker, another room, all rounds): ${(a.growBytesSent / 1024 / 1024).toFixed(0)} MiB of doc growth sent, ` +
-    `${a.awarenessMessages} awareness messages of 10,000 ids, ${a.socketsOpened} sockets opened, ${a.hostileSent} hostile updates; ` +
+    `${a.awarenessMessages} awareness messages of ${SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE} ids, ${a.socketsOpened} sockets opened, ${a.hostileSent} hostile updates; ` +
     `server closes: ${closes || 'none'}`
   );
 }

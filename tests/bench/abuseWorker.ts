@@ -1,6 +1,6 @@
 /**
  * The abusive client of the abuse bench, in a worker thread so that its own CPU (encoding
- * megabyte updates, 10,000-entry awareness messages) never lands in the event loop that measures
+ * megabyte updates, awareness messages as long as the server takes) never lands in the event loop that measures
  * the healthy room. It runs, all at once and for as long as it is told, every attack issue 12
  * measured against one room: growing the doc towards 50 MB, flooding awareness ids, opening
  * sockets until refused, and sending hostile updates (a __proto__ key, a pending struct).
@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { boardCode, boardSession } from '../../shared/doc.js';
-import { MessageType } from '../../shared/protocol.js';
+import { MessageType, SYNC_LIMITS } from '../../shared/protocol.js';
 import { encodeAwarenessUpdate } from '../../server/sync/awareness.js';
 
 export interface AbuseInit {
@@ -83,7 +83,9 @@ const GROW_UPDATES = Array.from({ length: 48 }, (_, n) => {
   return updateFrame(Y.encodeStateAsUpdate(d));
 });
 const AWARENESS_FRAMES = Array.from({ length: 30 }, (_, m) => {
-  const entries = Array.from({ length: 10_000 }, (_, i) => ({ clientId: m * 10_000 + i + 1, clock: 1, state: { user: { name: 'bot' } } }));
+  // As many entries as one message may list (more is closed at once): the most work a message can ask.
+  const n = SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE;
+  const entries = Array.from({ length: n }, (_, i) => ({ clientId: m * n + i + 1, clock: 1, state: { user: { name: 'bot' } } }));
   return frame(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(entries)));
 });
 

@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardCode } from '../../shared/doc.js';
-import { CloseCode, FATAL_CLOSE_CODES, LIMITS, MessageType } from '../../shared/protocol.js';
+import { CloseCode, FATAL_CLOSE_CODES, LIMITS, MessageType, SYNC_LIMITS } from '../../shared/protocol.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from '../../server/sync/awareness.js';
 import type { Config } from '../../server/config.js';
 import {
@@ -113,7 +113,7 @@ describe('awareness entries per connection (ATTN_MAX_AWARENESS_PER_CONN)', () =>
     await start({ maxAwarenessPerConn: 4, maxMessageBytes: 512 * 1024 });
     const ws = await open('board', room.links.candidate.token);
     const TOTAL = 300_000;
-    const PER_MESSAGE = 10_000;
+    const PER_MESSAGE = SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE;
     for (let first = 1; first <= TOTAL; first += PER_MESSAGE) {
       const entries: AwarenessEntry[] = [];
       for (let id = first; id < first + PER_MESSAGE; id++) entries.push({ clientId: id, clock: 1, state: { user: { name: `bot ${id}` } } });
@@ -132,6 +132,21 @@ describe('awareness entries per connection (ATTN_MAX_AWARENESS_PER_CONN)', () =>
     expect(ws.readyState).toBe(WebSocket.OPEN);
     expect(server.logs.filter((l) => l.includes('dropped awareness entries past the per-connection cap'))).toHaveLength(1);
   }, 60_000);
+
+  it('closes a socket with 4400 for one message listing more presence entries than a room can hold', async () => {
+    await start({ maxMessageBytes: 512 * 1024 });
+    const ws = await open('board', room.links.candidate.token);
+    const closed = closeCodeOf(ws);
+    const entries: AwarenessEntry[] = [];
+    for (let id = 1; id <= SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE + 1; id++) entries.push({ clientId: id, clock: 1, state: { user: { name: 'bot' } } });
+    ws.send(frame(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(entries))));
+    expect((await closed).code).toBe(CloseCode.Malformed);
+    // a client of another room is untouched
+    const other = await createRoom(server.url, 'other');
+    const fine = connect(server.url, other.room.id, 'board', other.links.candidate.token);
+    clients.push(fine);
+    await waitSynced(fine);
+  });
 });
 
 describe('sockets per address and per room (ATTN_MAX_SOCKETS_PER_IP / _PER_ROOM)', () => {
