@@ -59,7 +59,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     applySqliteMigrations(this.db);
     this.writer = file === ':memory:' || !writerThread ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
-    // Checkpoints belong to the writer thread: one here would stall the event loop (issue 15).
+    // Checkpoints belong to the writer's maintenance thread: one here would stall the event loop (issue 15).
     if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     const writer = this.writer;
     if (writer) {

@@ -6,8 +6,8 @@
  * checkpoints run inside whichever commit crosses the threshold, and those stalled the event loop
  * for 100–300 ms at 1000 rooms (issue 15): every room's relay waited on them. Here the main thread
  * only decodes, checks and relays; this thread owns its own connection, commits whatever arrived
- * since its last commit as one transaction; a third thread runs the checkpoints (see
- * CHECKPOINTER_SOURCE). Each append is acknowledged
+ * since its last commit as one transaction; a third thread runs the checkpoints, document loads
+ * and snapshot builds (see CHECKPOINTER_SOURCE). Each append is acknowledged
  * after the transaction that holds it commits, so "persist before relay" is unchanged: LiveDoc
  * relays an update only once its promise resolves.
  *
@@ -159,24 +159,26 @@ const checkpoint = () => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 };
 const Y = await import(workerData.yjs);
-const latestSnapshot = db.prepare('SELECT seq, bytes FROM snapshots WHERE room_id = ? AND doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
-const logRange = db.prepare('SELECT seq, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? AND seq <= ? ORDER BY seq');
-// A doc as of seq, from the store alone: its latest snapshot at or before seq plus the log up to
-// it, read in one read transaction (WAL: the writer carries on meanwhile).
+const snapshotAsOf = db.prepare('SELECT seq, ts, bytes FROM snapshots WHERE room_id = ? AND doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
+const logAsOf = db.prepare(
+  'SELECT room_id, doc, seq, ts, author_role, author_name, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? AND seq <= ? ORDER BY seq');
+// A doc as of seq, from the store alone: its latest snapshot at or before seq plus the log after
+// it up to seq, read in one read transaction (WAL: the writer carries on meanwhile). A load asks
+// for the latest (no bound); a snapshot build for the watermark it was asked about.
 const readAsOf = db.transaction((roomId, doc, seq) => {
-  const snap = latestSnapshot.get(roomId, doc, seq);
-  return { snap, rows: logRange.all(roomId, doc, snap ? snap.seq : 0, seq) };
+  const snapshot = snapshotAsOf.get(roomId, doc, seq) ?? null;
+  return { snapshot, tail: logAsOf.all(roomId, doc, snapshot ? snapshot.seq : 0, seq) };
 });
 function buildSnapshot({ roomId, doc, seq }) {
-  const { snap, rows } = readAsOf.deferred(roomId, doc, seq);
-  const from = snap ? snap.seq : 0;
-  if (rows.length !== seq - from || (rows.length > 0 && rows[rows.length - 1].seq !== seq)) {
+  const { snapshot, tail } = readAsOf.deferred(roomId, doc, seq);
+  const from = snapshot ? snapshot.seq : 0;
+  if (tail.length !== seq - from || (tail.length > 0 && tail[tail.length - 1].seq !== seq)) {
     throw new Error('the log has a gap below seq ' + seq);
   }
   const d = new Y.Doc();
   Y.transact(d, () => {
-    if (snap) Y.applyUpdate(d, snap.bytes);
-    for (const r of rows) Y.applyUpdate(d, r.bytes);
+    if (snapshot) Y.applyUpdate(d, snapshot.bytes);
+    for (const r of tail) Y.applyUpdate(d, r.bytes);
   });
   if (d.store.pendingStructs !== null || d.store.pendingDs !== null) throw new Error('the log leaves structs pending');
   const bytes = Y.encodeStateAsUpdate(d);
@@ -196,20 +198,13 @@ const timer = setInterval(() => {
   lastAt = Date.now();
   checkpoint();
 }, workerData.pollMs);
-const docSnapshot = db.prepare('SELECT seq, ts, bytes FROM snapshots WHERE room_id = ? AND doc = ? ORDER BY seq DESC LIMIT 1');
-const docTail = db.prepare(
-  'SELECT room_id, doc, seq, ts, author_role, author_name, bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? ORDER BY seq');
-const readDoc = db.transaction((roomId, doc) => {
-  const snapshot = docSnapshot.get(roomId, doc) ?? null;
-  return { snapshot, tail: docTail.all(roomId, doc, snapshot ? snapshot.seq : 0) };
-});
 // Big blobs move to the main thread; small ones are cheaper cloned than listed for transfer.
 const moved = (list, bytes) => { if (bytes.byteLength >= 65536) list.push(bytes.buffer); };
 parentPort.on('message', (msg) => {
   if (msg !== 'close') {
     try {
       if (msg.kind === 'load') {
-        const loaded = readDoc.deferred(msg.roomId, msg.doc);
+        const loaded = readAsOf.deferred(msg.roomId, msg.doc, Number.MAX_SAFE_INTEGER);
         const transfer = [];
         if (loaded.snapshot) moved(transfer, loaded.snapshot.bytes);
         for (const r of loaded.tail) moved(transfer, r.bytes);
@@ -281,8 +276,8 @@ export class SqliteWriter {
       if (error === undefined) w.resolve(answer);
       else w.reject(new Error(error));
     });
-    // It only tidies the WAL: it never keeps the process alive, and if it dies the writer's
-    // final checkpoint at close still runs (the WAL just grows meanwhile).
+    // Idle, it never keeps the process alive (`ask` refs it while a load or build is pending); if
+    // it dies, the writer's final checkpoint at close still runs (the WAL just grows meanwhile).
     this.checkpointer.unref();
     this.checkpointerExited = new Promise((resolve) =>
       this.checkpointer.once('exit', () => {
