@@ -69,15 +69,24 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
       // an image through Excalidraw's own image tool
       const [chooser] = await Promise.all([iv.waitForEvent('filechooser'), iv.locator('[data-testid="toolbar-image"]').click({ force: true })]);
       await chooser.setFiles(IMAGE);
+      // Excalidraw adds the image to the scene as a pending element once it has read the file; a
+      // click before that places nothing (the element then waits for a click, unplaced and not
+      // uploaded). On a loaded CI machine the click once came first, so wait for the element.
+      await expect.poll(() => elementCount(iv), { timeout: 15_000 }).toBe(2);
       await iv.mouse.click(box.x + 400, box.y + 250);
       await expect.poll(() => elementCount(cand), { timeout: 15_000 }).toBe(2);
       const fileUrl = new RegExp(`/api/rooms/${room.room.id}/files/[A-Za-z0-9_-]+$`);
-      await expect
-        .poll(() => responses.some((r) => r.who === 'Ines' && r.method === 'PUT' && fileUrl.test(r.url) && r.status === 201), { timeout: 10_000 })
-        .toBe(true);
-      await expect
-        .poll(() => responses.some((r) => r.who === 'Cam' && r.method === 'GET' && fileUrl.test(r.url) && r.status === 200), { timeout: 10_000 })
-        .toBe(true);
+      // Excalidraw resizes and re-encodes the picture before it hands the file over, which took
+      // over 10 s once on a loaded CI machine: wait for the upload itself, then check its status,
+      // so a refused upload fails with the server's status rather than a timeout.
+      const fileCalls = (who: string, method: string) => responses.filter((r) => r.who === who && r.method === method && fileUrl.test(r.url));
+      const diagnose = async () =>
+        `file calls: ${JSON.stringify(responses.filter((r) => fileUrl.test(r.url)))}; ` +
+        `board messages: ${JSON.stringify(await iv.locator('.Toast, .ErrorDialog, [role="alert"]').allInnerTexts())}`;
+      await expect.poll(() => fileCalls('Ines', 'PUT').length, { timeout: 30_000, message: 'the upload never happened' }).toBeGreaterThan(0);
+      expect(fileCalls('Ines', 'PUT').map((r) => r.status), await diagnose()).toEqual([201]);
+      await expect.poll(() => fileCalls('Cam', 'GET').length, { timeout: 30_000, message: 'the candidate never fetched the image' }).toBeGreaterThan(0);
+      expect(fileCalls('Cam', 'GET').map((r) => r.status), await diagnose()).toEqual([200]);
       const stored = responses.find((r) => r.who === 'Ines' && r.method === 'PUT' && fileUrl.test(r.url))!;
       const fileId = stored.url.split('/').pop()!;
       // Excalidraw re-encodes the picture before it reaches us, so compare with what was served
