@@ -399,7 +399,7 @@ function withOwnedBytes(r: Request, transfer: ArrayBuffer[]): Request {
       transfer.push(bytes.buffer);
       return bytes;
     }
-    const copy = bytes.slice();
+    const copy = exactCopy(bytes);
     transfer.push(copy.buffer);
     return copy;
   };
@@ -408,3 +408,9 @@ function withOwnedBytes(r: Request, transfer: ArrayBuffer[]): Request {
   if (w.op === 'snapshot' && w.s.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'snapshot', s: { ...w.s, bytes: own(w.s.bytes) } } };
   return { id: r.id, w: r.w };
 }
+
+/**
+ * Not `bytes.slice()`: on a Buffer that is another view of the same memory, and moving its
+ * ArrayBuffer would detach every other Buffer in the pool it came from.
+ */
+const exactCopy = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes);

@@ -62,6 +62,17 @@ describe('SqliteWriter', () => {
     expect(Buffer.from(rows[0]!.bytes).equals(Buffer.from(big))).toBe(true);
     const { snapshot: stored } = await store.loadDoc('room0002', 'board');
     expect(stored?.bytes.byteLength).toBe(200 * 1024);
+
+    // A Buffer that views part of a larger buffer (as a socket frame does): its `slice()` is
+    // another view, so moving that would detach the whole buffer under its neighbours.
+    const frame = Buffer.alloc(400 * 1024, 5);
+    const update = frame.subarray(100 * 1024, 200 * 1024);
+    const neighbour = frame.subarray(300 * 1024);
+    const seq2 = await store.appendUpdate({ roomId: 'room0002', doc: 'board', ts: 4, authorRole: 'candidate', authorName: 'C', bytes: update });
+    expect(frame.byteLength).toBe(400 * 1024);
+    expect(neighbour[0]).toBe(5);
+    const [row] = await store.listUpdates('room0002', 'board', seq2 - 1, 1);
+    expect(row!.bytes.byteLength).toBe(100 * 1024);
     await store.close();
   });
 
