@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { createRoom, testConfig } from '../support/server.js';
-import { chromiumAvailable, CLIENT_DIR, elementCount, freePort, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, elementCount, freePort, joinRoom, launch, requireBuiltClient, withScreenshots } from '../support/browser.js';
 
 const IMAGE = path.resolve(import.meta.dirname, '../fixtures/gradient-64.png');
 const hasBrowser = chromiumAvailable();
@@ -53,7 +53,7 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
   });
 
   it('an image goes through the file store to the other user and survives a restart; no external requests', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const room = await createRoom(`http://127.0.0.1:${port}`, 'Assets');
       const iv = await join(room.links.interviewer.url, 'Ines');
       const cand = await join(room.links.candidate.url, 'Cam');
@@ -114,9 +114,6 @@ describe.skipIf(!hasBrowser)('images and fonts', () => {
         return !['127.0.0.1', 'localhost'].includes(u.hostname) && !['blob:', 'data:'].includes(u.protocol);
       });
       expect(foreign).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   });
 });

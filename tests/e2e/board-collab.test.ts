@@ -15,7 +15,7 @@ import { boardElements } from '../../shared/doc.js';
 import { templates } from '../../questions/index.js';
 import { PLACEMENT_GAP } from '../../client/diagrams/placement.js';
 import { connect, createRoom, waitSynced, type Client } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, drawRectangle, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, drawRectangle, joinRoom, withScreenshots, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const Q2 = 'long-sequence-transformer';
@@ -125,7 +125,7 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
   };
 
   it('works for two and three real users', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const room = await createRoom(suite.server.url, 'Board e2e');
       const setQuestion = await fetch(`${suite.server.url}/api/rooms/${room.room.id}/session/current`, {
         method: 'POST',
@@ -218,78 +218,74 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       expect(await late.getByTestId('board-toast-text').textContent()).toBe('Ivy brought everyone to their view');
 
       for (const list of errors) expect(list).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   }, 150_000);
   it('a Mermaid diagram waits for the font, lands beside existing work, and the other user is told, with Show', async (ctx) => {
     const room = await createRoom(suite.server.url, 'Mermaid placement e2e');
     const watcher = connect(suite.server.url, room.room.id, 'board', room.links.observer.token);
     try {
-      await waitSynced(watcher);
-      const live = () => [...boardElements(watcher.doc).values()].filter((e) => !(e as Stored).isDeleted) as Stored[];
-      const awareOf = (name: string) => [...watcher.provider.awareness.getStates().values()].find((s: AwarenessState) => s.user?.name === name);
-      // Fonts held back, as for the template: the conversion must wait for them (fonts.ts).
-      const fonts = fontGate();
-      const iv = await join(room.links.interviewer.url, 'Ida', fonts.hold);
-      const cand = await join(room.links.candidate.url, 'Cy');
-      await expect.poll(() => awareOf('Ida') !== undefined && awareOf('Cy')?.viewport !== undefined, { timeout: 10_000 }).toBe(true);
+      await withScreenshots(ctx.task.name, contexts, async () => {
+        await waitSynced(watcher);
+        const live = () => [...boardElements(watcher.doc).values()].filter((e) => !(e as Stored).isDeleted) as Stored[];
+        const awareOf = (name: string) => [...watcher.provider.awareness.getStates().values()].find((s: AwarenessState) => s.user?.name === name);
+        // Fonts held back, as for the template: the conversion must wait for them (fonts.ts).
+        const fonts = fontGate();
+        const iv = await join(room.links.interviewer.url, 'Ida', fonts.hold);
+        const cand = await join(room.links.candidate.url, 'Cy');
+        await expect.poll(() => awareOf('Ida') !== undefined && awareOf('Cy')?.viewport !== undefined, { timeout: 10_000 }).toBe(true);
 
-      // --- existing work across the middle of the interviewer's view, where the diagram would go on an empty board
-      const canvasBox = (await iv.locator('[data-testid="canvas"] canvas.interactive').boundingBox())!;
-      await drawRectangle(iv, Math.max(330, canvasBox.width / 2 - 60), canvasBox.height / 2 - 40);
-      await expect.poll(() => live().length, { timeout: 10_000 }).toBe(1);
-      const drawing = boundsOf(live());
-      const drawingId = live()[0]!.id;
-      // the candidate looks somewhere else entirely
-      await wheel(cand, 900, 900);
-      await expect.poll(() => !overlaps(awareOf('Cy')!.viewport!, drawing), { timeout: 10_000 }).toBe(true);
+        // --- existing work across the middle of the interviewer's view, where the diagram would go on an empty board
+        const canvasBox = (await iv.locator('[data-testid="canvas"] canvas.interactive').boundingBox())!;
+        await drawRectangle(iv, Math.max(330, canvasBox.width / 2 - 60), canvasBox.height / 2 - 40);
+        await expect.poll(() => live().length, { timeout: 10_000 }).toBe(1);
+        const drawing = boundsOf(live());
+        const drawingId = live()[0]!.id;
+        // the candidate looks somewhere else entirely
+        await wheel(cand, 900, 900);
+        await expect.poll(() => !overlaps(awareOf('Cy')!.viewport!, drawing), { timeout: 10_000 }).toBe(true);
 
-      // --- the interviewer inserts a Mermaid flowchart
-      await iv.getByTestId('diagram-menu-button').click();
-      await iv.getByTestId('diagram-mermaid').click();
-      await iv.getByTestId('mermaid-dialog').waitFor({ state: 'visible', timeout: 15_000 });
-      // A broken definition first: its error shows once Mermaid has loaded and parsed (parsing
-      // needs no font), so the next conversion is only waiting for the font.
-      await iv.getByTestId('mermaid-input').fill('flowchart LR\n  a[open --> b');
-      await iv.getByTestId('mermaid-error').waitFor({ timeout: 30_000 });
-      await iv.getByTestId('mermaid-input').fill(MERMAID);
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(fonts.held()).toBeGreaterThan(0);
-      expect(await iv.locator('[data-testid="mermaid-preview"] svg').count(), 'converted before the font arrived').toBe(0);
-      fonts.release();
-      await iv.locator('[data-testid="mermaid-preview"] svg').waitFor({ timeout: 30_000 });
-      await iv.getByTestId('mermaid-input').press('Control+Enter');
-      await iv.getByTestId('mermaid-dialog').waitFor({ state: 'hidden', timeout: 10_000 });
-      await expect.poll(() => live().length, { timeout: 15_000 }).toBe(1 + MERMAID_ELEMENTS);
-      // every label measured with the real font
-      const texts = live().filter((e) => e.type === 'text');
-      expect(texts.length).toBe(3);
-      const remeasured = await measureTexts(iv, texts.map((t) => ({ text: t.text ?? '', fontSize: t.fontSize ?? 20, fontFamily: t.fontFamily ?? 5 })), true);
-      texts.forEach((t, i) => expect(widthMatches(t.width, remeasured[i]!), `${t.text}: ${t.width} vs ${remeasured[i]}`).toBe(true));
+        // --- the interviewer inserts a Mermaid flowchart
+        await iv.getByTestId('diagram-menu-button').click();
+        await iv.getByTestId('diagram-mermaid').click();
+        await iv.getByTestId('mermaid-dialog').waitFor({ state: 'visible', timeout: 15_000 });
+        // A broken definition first: its error shows once Mermaid has loaded and parsed (parsing
+        // needs no font), so the next conversion is only waiting for the font.
+        await iv.getByTestId('mermaid-input').fill('flowchart LR\n  a[open --> b');
+        await iv.getByTestId('mermaid-error').waitFor({ timeout: 30_000 });
+        await iv.getByTestId('mermaid-input').fill(MERMAID);
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(fonts.held()).toBeGreaterThan(0);
+        expect(await iv.locator('[data-testid="mermaid-preview"] svg').count(), 'converted before the font arrived').toBe(0);
+        fonts.release();
+        await iv.locator('[data-testid="mermaid-preview"] svg').waitFor({ timeout: 30_000 });
+        await iv.getByTestId('mermaid-input').press('Control+Enter');
+        await iv.getByTestId('mermaid-dialog').waitFor({ state: 'hidden', timeout: 10_000 });
+        await expect.poll(() => live().length, { timeout: 15_000 }).toBe(1 + MERMAID_ELEMENTS);
+        // every label measured with the real font
+        const texts = live().filter((e) => e.type === 'text');
+        expect(texts.length).toBe(3);
+        const remeasured = await measureTexts(iv, texts.map((t) => ({ text: t.text ?? '', fontSize: t.fontSize ?? 20, fontFamily: t.fontFamily ?? 5 })), true);
+        texts.forEach((t, i) => expect(widthMatches(t.width, remeasured[i]!), `${t.text}: ${t.width} vs ${remeasured[i]}`).toBe(true));
 
-      // --- beside the drawing: nothing on top of it, and no further off than the placement gap
-      const inserted = live().filter((e) => e.id !== drawingId);
-      for (const e of inserted) expect(overlaps(boundsOf([e]), drawing), `${e.type} ${e.id}`).toBe(false);
-      const diagram = boundsOf(inserted);
-      const separation = Math.max(diagram.minX - drawing.maxX, drawing.minX - diagram.maxX, diagram.minY - drawing.maxY, drawing.minY - diagram.maxY);
-      expect(separation).toBeGreaterThan(0);
-      expect(separation).toBeLessThanOrEqual(PLACEMENT_GAP + 10);
+        // --- beside the drawing: nothing on top of it, and no further off than the placement gap
+        const inserted = live().filter((e) => e.id !== drawingId);
+        for (const e of inserted) expect(overlaps(boundsOf([e]), drawing), `${e.type} ${e.id}`).toBe(false);
+        const diagram = boundsOf(inserted);
+        const separation = Math.max(diagram.minX - drawing.maxX, drawing.minX - diagram.maxX, diagram.minY - drawing.maxY, drawing.minY - diagram.maxY);
+        expect(separation).toBeGreaterThan(0);
+        expect(separation).toBeLessThanOrEqual(PLACEMENT_GAP + 10);
 
-      // --- the candidate gets the toast; Show brings the diagram into their view
-      expect(contains(awareOf('Cy')!.viewport!, centreOf(diagram))).toBe(false);
-      await cand.getByTestId('board-toast').waitFor({ timeout: 10_000 });
-      expect(await cand.getByTestId('board-toast-text').textContent()).toBe('Ida inserted a diagram');
-      await cand.getByTestId('board-toast-show').click();
-      await expect.poll(() => cand.getByTestId('board-toast').count()).toBe(0);
-      await expect.poll(() => contains(awareOf('Cy')!.viewport!, centreOf(diagram)), { timeout: 10_000 }).toBe(true);
-      // no toast for one's own insert
-      expect(await iv.getByTestId('board-toast').count()).toBe(0);
-      for (const list of errors) expect(list).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+        // --- the candidate gets the toast; Show brings the diagram into their view
+        expect(contains(awareOf('Cy')!.viewport!, centreOf(diagram))).toBe(false);
+        await cand.getByTestId('board-toast').waitFor({ timeout: 10_000 });
+        expect(await cand.getByTestId('board-toast-text').textContent()).toBe('Ida inserted a diagram');
+        await cand.getByTestId('board-toast-show').click();
+        await expect.poll(() => cand.getByTestId('board-toast').count()).toBe(0);
+        await expect.poll(() => contains(awareOf('Cy')!.viewport!, centreOf(diagram)), { timeout: 10_000 }).toBe(true);
+        // no toast for one's own insert
+        expect(await iv.getByTestId('board-toast').count()).toBe(0);
+        for (const list of errors) expect(list).toEqual([]);
+      });
     } finally {
       watcher.destroy();
     }

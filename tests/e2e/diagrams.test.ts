@@ -11,7 +11,7 @@ import { templates } from '../../questions/index.js';
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { browserAndServer, chromiumAvailable, elementCount, joinRoom, RESULTS_DIR, screenshotAll, watchPage } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, elementCount, joinRoom, RESULTS_DIR, withScreenshots, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 const Q2 = 'long-sequence-transformer';
@@ -54,7 +54,7 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
   };
 
   it('insert, sync, permission, and a flagged shape mismatch', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const res = await fetch(`${suite.server.url}/api/rooms`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -149,9 +149,6 @@ describe.skipIf(!hasBrowser)('diagram kit', () => {
       await expect.poll(async () => (await checkShapes(cand)).summary, { timeout: 15_000 }).toBe(`${Q2_EDGES * 2} edges checked: 3 mismatches.`);
 
       expect(problems.flat().filter((p) => p.startsWith('pageerror'))).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   });
 });

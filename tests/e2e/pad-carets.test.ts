@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { boardCode } from '../../shared/doc.js';
 import { connect, createRoom, waitSynced, type Client } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, watchPage } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, withScreenshots, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -25,7 +25,7 @@ describe.skipIf(!hasBrowser)('pad remote carets', () => {
   };
 
   it('keeps IME and insertText input next to a remote caret out of the label', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const room = await createRoom(suite.server.url, 'Carets');
       probe = connect(suite.server.url, room.room.id, 'board', room.links.observer.token);
       await waitSynced(probe);
@@ -86,9 +86,6 @@ describe.skipIf(!hasBrowser)('pad remote carets', () => {
       }
       expect(code()).not.toMatch(/Cory|Ines|\u2060/);
       expect(ivErrors).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   }, 90_000);
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CreateRoomResponse } from '../../shared/api.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, withScreenshots } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -37,7 +37,7 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
     page.locator(`[data-testid="rater-score"][data-rater-name="${name}"] td`).first().textContent();
 
   it('two interviewers score live; the candidate sees the prompt and nothing else', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const res = await fetch(`${suite.server.url}/api/rooms`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -114,9 +114,6 @@ describe.skipIf(!hasBrowser)('the interviewers’ panel', () => {
       const forbidden = ['CONFIDENTIAL-NOTE', adaRater, q1.guide.slice(0, 60), q1.guide.slice(-60), ...q1.followUps, ...q1.probing];
       expect(forbidden.filter((s) => all.includes(Buffer.from(s)))).toEqual([]);
       expect(all.includes(Buffer.from(q1.title))).toBe(true); // it did receive the question itself
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   });
 });

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AwarenessState } from '../../shared/doc.js';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { connect, createRoom, testConfig, waitSynced, type Client } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, screenshotAll } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, withScreenshots } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -41,7 +41,7 @@ describe.skipIf(!hasBrowser)('presence between real browsers', () => {
   });
 
   it('shows pointers, the laser, named pad cursors and follow mode', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const room = await createRoom(server.url, 'Presence');
       probe = connect(server.url, room.room.id, 'board', room.links.observer.token);
       await waitSynced(probe);
@@ -101,9 +101,6 @@ describe.skipIf(!hasBrowser)('presence between real browsers', () => {
         .poll(() => iv.locator('[data-testid="pad"] .cm-ySelectionInfo').evaluateAll((els) => els.map((el) => el.getAttribute('data-name'))), { timeout: 10_000 })
         .toContain('Cam');
       await expect.poll(() => iv.locator('[data-testid="pad"] .cm-ySelection').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { testConfig } from '../support/server.js';
-import { chromiumAvailable, CLIENT_DIR, drawRectangle, elementCount, freePort, joinRoom, launch, requireBuiltClient, screenshotAll, watchPage } from '../support/browser.js';
+import { chromiumAvailable, CLIENT_DIR, drawRectangle, elementCount, freePort, joinRoom, launch, requireBuiltClient, withScreenshots, watchPage } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -54,7 +54,7 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
   });
 
   it('interviewer, candidate and observer share the board and the pad; the observer is read-only; a restart keeps both', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       // --- create a room through the landing page
       const interviewer = await newUser();
       await interviewer.goto(`http://127.0.0.1:${port}/`);
@@ -136,9 +136,6 @@ describe.skipIf(!hasBrowser)('room in real browsers', () => {
 
       const pageErrors = problems.flat().filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource|status of 410/.test(e));
       expect(pageErrors).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   });
 });

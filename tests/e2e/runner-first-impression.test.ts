@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, runControl, screenshotAll } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, runControl, withScreenshots } from '../support/browser.js';
 import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const hasBrowser = chromiumAvailable();
@@ -55,7 +55,7 @@ describe.skipIf(!hasBrowser)("the runner's first impression", () => {
   };
 
   it('shows the brief before Check, picks wasm over SwiftShader, reuses a warm worker without its globals, colours checks by their verdict', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const room = await createRoom(suite.server.url.replace('localhost', '127.0.0.1'), 'First impression');
       await fetch(`${suite.server.url}/api/rooms/${room.room.id}/session/current`, {
         method: 'POST',
@@ -128,9 +128,6 @@ describe.skipIf(!hasBrowser)("the runner's first impression", () => {
       expect(await probed.locator('[data-testid="check-case"][data-pass="false"]').count()).toBe(0);
       const order = (await probed.getByTestId('run-console').textContent())!.match(/(call|arrived) \d/g);
       expect(order).toEqual([1, 2, 3, 4, 5, 6].map((i) => `call ${i}`).concat([1, 2, 3, 4, 5, 6].map((i) => `arrived ${i}`)));
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   }, 300_000);
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, runControl } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, withScreenshots, runControl } from '../support/browser.js';
 import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const hasBrowser = chromiumAvailable();
@@ -46,7 +46,7 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
   };
 
   it('checks attention on webgpu, times out loops, blocks the network, runs remotely, keeps references server-side', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const room = await createRoom(suite.server.url.replace('localhost', '127.0.0.1'), 'Runner');
       await fetch(`${suite.server.url}/api/rooms/${room.room.id}/session/current`, {
         method: 'POST',
@@ -165,9 +165,6 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
       expect(lines.length).toBeGreaterThan(3);
       const all = Buffer.concat(candBodies);
       expect(lines.filter((l) => all.includes(Buffer.from(l)))).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   }, 300_000);
 });

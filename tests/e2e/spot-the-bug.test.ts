@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardElements } from '../../shared/doc.js';
-import { browserAndServer, chromiumAvailable, elementCount, joinRoom, screenshotAll } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, elementCount, joinRoom, withScreenshots } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -16,7 +16,7 @@ describe.skipIf(!hasBrowser)('spot the bug', () => {
   const contexts: BrowserContext[] = [];
 
   it('the candidate reviews the listing; only the interviewer sees the defects', async (ctx) => {
-    try {
+    await withScreenshots(ctx.task.name, contexts, async () => {
       const res = await fetch(`${suite.server.url}/api/rooms`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -80,9 +80,6 @@ describe.skipIf(!hasBrowser)('spot the bug', () => {
       expect(all.includes(Buffer.from(lines[first.line - 1]!.trim()))).toBe(true);
       const secrets = listing.defects.flatMap((d) => [d.defect.slice(0, 50), d.fix, d.followUp.slice(0, 50)]);
       expect(secrets.filter((s) => all.includes(Buffer.from(s)))).toEqual([]);
-    } catch (err) {
-      const shots = await screenshotAll(ctx.task.name, contexts);
-      throw new Error(`${(err as Error).message}\nscreenshots: ${shots.join(', ')}`, { cause: err });
-    }
+    });
   });
 });

@@ -123,6 +123,19 @@ export async function screenshotAll(label: string, contexts: BrowserContext[]): 
   return saved;
 }
 
+/**
+ * Runs a test's body; if it fails, screenshots every page of `contexts` (before any `finally`
+ * closes them) and rethrows with the files named in the message.
+ */
+export async function withScreenshots(label: string, contexts: BrowserContext[], body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const shots = await screenshotAll(label, contexts);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nscreenshots: ${shots.join(', ')}`, { cause: err });
+  }
+}
+
 /** Collects console errors and failed requests so a test can assert a clean run (CSP violations fail the test anyway). */
 export function watchPage(page: Page): { errors: string[] } {
   const errors: string[] = [];
