@@ -30,6 +30,19 @@ type Stored = StoredElement & { type: string; x: number; y: number; width: numbe
 
 const centreOf = (v: ViewportBounds) => ({ x: (v.minX + v.maxX) / 2, y: (v.minY + v.maxY) / 2 });
 const contains = (v: ViewportBounds, p: { x: number; y: number }) => p.x >= v.minX && p.x <= v.maxX && p.y >= v.minY && p.y <= v.maxY;
+
+/**
+ * The watcher is told of the insert with `text`, and Show brings `target` into their view (read
+ * from their awareness); the inserter gets no toast for their own insert.
+ */
+async function toastShowsInsert(watcher: Page, inserter: Page, text: string, viewport: () => ViewportBounds, target: ViewportBounds) {
+  await watcher.getByTestId('board-toast').waitFor({ timeout: 10_000 });
+  expect(await watcher.getByTestId('board-toast-text').textContent()).toBe(text);
+  await watcher.getByTestId('board-toast-show').click();
+  await expect.poll(() => watcher.getByTestId('board-toast').count()).toBe(0);
+  await expect.poll(() => contains(viewport(), centreOf(target)), { timeout: 10_000 }).toBe(true);
+  expect(await inserter.getByTestId('board-toast').count()).toBe(0);
+}
 const overlaps = (a: ViewportBounds, b: ViewportBounds) => a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY;
 function boundsOf(elements: readonly Stored[]): ViewportBounds {
   return {
@@ -177,13 +190,7 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
       texts.forEach((t, i) => expect(widthMatches(t.width, remeasured[i]!), `${t.text}: ${t.width} vs ${remeasured[i]}`).toBe(true));
 
       // --- the candidate is told, and Show brings the diagram into view
-      await cand.getByTestId('board-toast').waitFor({ timeout: 10_000 });
-      expect(await cand.getByTestId('board-toast-text').textContent()).toBe('Ivy inserted a template');
-      await cand.getByTestId('board-toast-show').click();
-      await expect.poll(() => cand.getByTestId('board-toast').count()).toBe(0);
-      await expect.poll(() => contains(stateOf('Cleo')!.viewport!, centreOf(insertedBounds)), { timeout: 10_000 }).toBe(true);
-      // and the interviewer gets no toast for their own insert
-      expect(await iv.getByTestId('board-toast').count()).toBe(0);
+      await toastShowsInsert(cand, iv, 'Ivy inserted a template', () => stateOf('Cleo')!.viewport!, insertedBounds);
 
       // --- a late joiner lands looking at the content, not at an empty area
       const late = await join(room.links.candidate.url, 'Lena');
@@ -277,13 +284,7 @@ describe.skipIf(!hasBrowser)('board: insert placement, fonts, toast, fit on join
 
         // --- the candidate gets the toast; Show brings the diagram into their view
         expect(contains(awareOf('Cy')!.viewport!, centreOf(diagram))).toBe(false);
-        await cand.getByTestId('board-toast').waitFor({ timeout: 10_000 });
-        expect(await cand.getByTestId('board-toast-text').textContent()).toBe('Ida inserted a diagram');
-        await cand.getByTestId('board-toast-show').click();
-        await expect.poll(() => cand.getByTestId('board-toast').count()).toBe(0);
-        await expect.poll(() => contains(awareOf('Cy')!.viewport!, centreOf(diagram)), { timeout: 10_000 }).toBe(true);
-        // no toast for one's own insert
-        expect(await iv.getByTestId('board-toast').count()).toBe(0);
+        await toastShowsInsert(cand, iv, 'Ida inserted a diagram', () => awareOf('Cy')!.viewport!, diagram);
         for (const list of errors) expect(list).toEqual([]);
       });
     } finally {
