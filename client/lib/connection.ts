@@ -57,10 +57,6 @@ const FATAL_MESSAGES: Partial<Record<number, FatalMessage>> = {
     title: 'Too many connections from your network, or to this interview.',
     action: 'Close other tabs of this interview and reload the page.',
   },
-  [CloseCode.RoomBusy]: {
-    title: 'This interview is handling a burst of traffic.',
-    action: 'Wait a moment: the page reconnects by itself.',
-  },
   [CloseCode.DocTooLarge]: {
     title: 'This interview has reached its size limit, so your last change was not saved.',
     action: 'Reload the page; remove large drawings or pasted text to make room.',
