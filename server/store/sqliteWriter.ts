@@ -199,7 +199,7 @@ const timer = setInterval(() => {
   checkpoint();
 }, workerData.pollMs);
 // Big blobs move to the main thread; small ones are cheaper cloned than listed for transfer.
-const moved = (list, bytes) => { if (bytes.byteLength >= 65536) list.push(bytes.buffer); };
+const moved = (list, bytes) => { if (bytes.byteLength >= workerData.transferBytes) list.push(bytes.buffer); };
 parentPort.on('message', (msg) => {
   if (msg !== 'close') {
     try {
@@ -266,7 +266,7 @@ export class SqliteWriter {
     });
     this.checkpointer = new Worker(CHECKPOINTER_SOURCE, {
       eval: true,
-      workerData: { file, driver, yjs, written, afterBytes: CHECKPOINT_AFTER_BYTES, idleMs: CHECKPOINT_IDLE_MS, pollMs: CHECKPOINT_POLL_MS },
+      workerData: { file, driver, yjs, written, afterBytes: CHECKPOINT_AFTER_BYTES, idleMs: CHECKPOINT_IDLE_MS, pollMs: CHECKPOINT_POLL_MS, transferBytes: TRANSFER_BYTES },
     });
     this.checkpointer.on('message', ({ id, error, ...answer }: { id: number; error?: string; bytes?: Uint8Array; loaded?: LoadedRows }) => {
       const w = this.building.get(id);
