@@ -56,7 +56,7 @@ const EnvSchema = z.object({
     .optional(),
   ATTN_MAX_MESSAGE_BYTES: intFrom(1024, 64 * 1024 * 1024).default(LIMITS.MAX_MESSAGE_BYTES),
   ATTN_SNAPSHOT_EVERY_UPDATES: intFrom(1, 1_000_000).default(500),
-  ATTN_SQLITE_WRITER: z.enum(['thread', 'inline']).default('thread'),
+  ATTN_SQLITE_WRITER: z.enum(['journal', 'thread', 'inline']).default('journal'),
   ATTN_ROOM_IDLE_MS: intFrom(0, 24 * 60 * 60 * 1000).default(30_000),
   ATTN_PING_INTERVAL_MS: intFrom(1000, 10 * 60 * 1000).default(30_000),
   ATTN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -125,7 +125,7 @@ export interface Config {
   maxMessageBytes: number;
   snapshotEveryUpdates: number;
   /** SQLite only: commit updates, snapshots and events on a writer thread (default) or inline on the main thread */
-  sqliteWriter: 'thread' | 'inline';
+  sqliteWriter: 'journal' | 'thread' | 'inline';
   roomIdleMs: number;
   pingIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';

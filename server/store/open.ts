@@ -15,7 +15,7 @@ export class StoreUnavailableError extends Error {
 
 export async function openStore(config: Config, log?: Logger): Promise<Store> {
   const limits = { maxEventsPerRoom: config.maxEventsPerRoom };
-  if (!config.databaseUrl) return SqliteStore.open(config.dataDir, limits, { writerThread: config.sqliteWriter === 'thread' });
+  if (!config.databaseUrl) return SqliteStore.open(config.dataDir, limits, { writer: config.sqliteWriter });
   const url = config.databaseUrl;
   try {
     return await PostgresStore.connect(url, { poolSize: config.databasePoolSize, limits, ...(log ? { log } : {}) });

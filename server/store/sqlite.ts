@@ -1,11 +1,18 @@
 /**
  * The embedded store: one SQLite file (WAL) under ATTN_DATA_DIR.
  *
- * Updates, snapshots and presence events are committed by a second thread (sqliteWriter.ts) with
- * group commit, which also runs the WAL checkpoints; appendUpdate resolves once the transaction
- * holding the update has committed. Everything else (rooms, links, files, reads) runs here,
- * synchronously. synchronous=NORMAL in WAL mode survives a killed process (the case we test and
- * promise); an OS crash or power cut may lose the last commits, as with most databases' defaults.
+ * How updates reach it depends on ATTN_SQLITE_WRITER:
+ * - `journal` (default): appendUpdate writes the update to a journal file and returns its seq at
+ *   once; a second thread commits the journal to SQLite in batches (updateJournal.ts). This mode
+ *   needs the database to itself: it holds `attn.sqlite.lock` while open.
+ * - `thread`: each update is committed by the second thread (sqliteWriter.ts, group commit of
+ *   whatever queued) before appendUpdate resolves; several stores may share the file.
+ * - `inline`: everything is committed here, on the calling thread.
+ * Snapshots and presence events go to the second thread in both threaded modes, and a third
+ * thread runs WAL checkpoints, document loads and snapshot builds. Everything else (rooms, links,
+ * files, reads) runs here, synchronously. Neither the journal nor synchronous=NORMAL in WAL mode
+ * syncs to disk per update: both survive a killed process (the case we test and promise); an OS
+ * crash or power cut may lose the last updates, as with most databases' defaults.
  * An in-memory database (tests) has no second connection, so it commits everything here.
  */
 import fs from 'node:fs';
@@ -32,9 +39,12 @@ import type {
 import { DEFAULT_STORE_LIMITS } from './port.js';
 import { applySqliteMigrations } from './sqliteMigrations.js';
 import { SqliteWriter } from './sqliteWriter.js';
+import { recoverJournal, UpdateJournal } from './updateJournal.js';
 import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
 import type { RoomKind } from '../../shared/capabilities.js';
 import type { Role } from '../../shared/protocol.js';
+
+export type SqliteWriterMode = 'journal' | 'thread' | 'inline';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -44,26 +54,54 @@ export class SqliteStore implements Store {
 
   /** the hot writes' thread; null for an in-memory database (no second connection can see it) */
   private readonly writer: SqliteWriter | null;
+  /** journal mode: where appends go first (see updateJournal.ts), and the lock that makes it ours */
+  private readonly journal: UpdateJournal | null = null;
+  private readonly lock: Database.Database | null = null;
 
   constructor(
     readonly file: string,
     private readonly limits: StoreLimits = DEFAULT_STORE_LIMITS,
-    /** false: commit everything on the calling thread (ATTN_SQLITE_WRITER=inline, to compare) */
-    { writerThread = true }: { writerThread?: boolean } = {},
+    /** how updates are committed (ATTN_SQLITE_WRITER); an in-memory database is always inline */
+    options: { writer?: SqliteWriterMode } = {},
   ) {
+    const mode: SqliteWriterMode = file === ':memory:' ? 'inline' : (options.writer ?? 'journal');
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Taken before anything is read: a second process would hand out the same seqs.
+    if (mode === 'journal') this.lock = holdExclusively(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     applySqliteMigrations(this.db);
-    this.writer = file === ':memory:' || !writerThread ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
+    if (mode === 'journal') {
+      // What a killed process had journaled but not committed (INSERT OR IGNORE: its last batch may have committed).
+      const insert = this.db.prepare(
+        'INSERT OR IGNORE INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      recoverJournal(file, (rows) =>
+        this.db.transaction(() => {
+          for (const u of rows) insert.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
+        })(),
+      );
+    }
+    this.writer = mode === 'inline' ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
     // Checkpoints belong to the writer's maintenance thread: one here would stall the event loop (issue 15).
     if (this.writer) this.db.pragma('wal_autocheckpoint = 0');
     const writer = this.writer;
+    if (writer && mode === 'journal') {
+      const lastSeq = this.db.prepare<[string, string], { last: number | null }>('SELECT MAX(seq) AS last FROM updates WHERE room_id = ? AND doc = ?');
+      this.journal = new UpdateJournal(file, {
+        commit: async (rows, segment, last) => {
+          await writer.write({ op: 'rows', rows, segment, last });
+        },
+        lastSeq: (roomId, doc) => lastSeq.get(roomId, doc)?.last ?? 0,
+      });
+    }
     if (writer) {
       this.snapshotFromLog = async (roomId, doc, seq, ts) => {
+        // The maintenance thread reads the log from SQLite: the journal's batch must be there first.
+        await this.journal?.flushed();
         const bytes = await writer.buildSnapshot(roomId, doc, seq);
         // Nobody else holds these bytes: they move on to the writer thread uncopied.
         await writer.write({ op: 'snapshot', s: { roomId, doc, seq, ts, bytes } }, { handOver: true });
@@ -156,7 +194,7 @@ export class SqliteStore implements Store {
   }
 
   /** Opens (or creates) the store in a data directory. */
-  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS, options: { writerThread?: boolean } = {}): SqliteStore {
+  static open(dataDir: string, limits: StoreLimits = DEFAULT_STORE_LIMITS, options: { writer?: SqliteWriterMode } = {}): SqliteStore {
     return new SqliteStore(path.join(dataDir, 'attn.sqlite'), limits, options);
   }
 
@@ -202,6 +240,7 @@ export class SqliteStore implements Store {
 
   async appendUpdate(u: NewUpdate): Promise<number> {
     if (this.closed) throw new Error('store is closed');
+    if (this.journal) return this.journal.append(u);
     if (this.writer) return (await this.writer.write({ op: 'append', u })) as number;
     return this.stmt.insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc)!.seq;
   }
@@ -218,6 +257,7 @@ export class SqliteStore implements Store {
   readonly snapshotFromLog?: (roomId: string, doc: DocName, seq: number, ts: number) => Promise<void>;
 
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
+    await this.journal?.flushed();
     if (this.writer) {
       const { snapshot, tail } = await this.writer.loadDoc(roomId, doc);
       return { snapshot: snapshot ? { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes } : null, tail: tail.map(toUpdate) };
@@ -231,10 +271,12 @@ export class SqliteStore implements Store {
   }
 
   async listUpdates(roomId: string, doc: DocName, afterSeq: number, limit: number): Promise<UpdateRecord[]> {
+    await this.journal?.flushed();
     return this.stmt.page.all(roomId, doc, afterSeq, limit).map(toUpdate);
   }
 
   async updateLogStats(roomId: string, doc: DocName): Promise<UpdateLogStats> {
+    await this.journal?.flushed();
     const { n, last } = this.stmt.logCount.get(roomId, doc)!;
     if (n === 0) return { updates: 0, lastSeq: 0, firstTs: null, lastTs: null };
     return {
@@ -305,7 +347,31 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.journal?.close();
     await this.writer?.close();
     this.db.close();
+    this.lock?.close();
   }
+}
+
+/**
+ * Holds `<file>.lock` with an exclusive SQLite lock for as long as the returned connection is
+ * open: the kernel drops it when the process dies, kill -9 included, so a restart never finds a
+ * stale lock. A second store on the file, in this process or another, is refused with one line.
+ */
+function holdExclusively(file: string): Database.Database {
+  const lock = new Database(`${file}.lock`, { timeout: 0 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new Error(
+        `${file} is in use by another attn process; ATTN_SQLITE_WRITER=journal needs the database to itself (use ATTN_SQLITE_WRITER=thread, or Postgres, for several instances on one database)`,
+      );
+    }
+    throw err;
+  }
+  return lock;
 }

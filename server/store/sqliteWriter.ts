@@ -1,6 +1,8 @@
 /**
  * The embedded store's hot writes (update log, snapshots, presence events) on a second thread,
- * with group commit.
+ * with group commit. In journal mode (the default) the update log arrives here as batches of rows
+ * already durable in a journal segment, which this thread deletes once they are committed
+ * (updateJournal.ts); in thread mode as one append per update, as described below.
  *
  * Why: on the main thread, a commit per update was cheap on average (~25 µs) but SQLite's WAL
  * checkpoints run inside whichever commit crosses the threshold, and those stalled the event loop
@@ -23,9 +25,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewUpdate, PresenceEvent, SnapshotRecord } from './port.js';
 import type { UpdateRow } from './rows.js';
+import type { JournaledUpdate } from './updateJournal.js';
 
 export type WriteOp =
   | { op: 'append'; u: NewUpdate }
+  /** a journal batch (see updateJournal.ts): its rows, seqs given; the segment's last batch deletes its file */
+  | { op: 'rows'; rows: JournaledUpdate[]; segment: string; last: boolean }
   | { op: 'snapshot'; s: SnapshotRecord }
   | { op: 'event'; e: PresenceEvent };
 
@@ -54,6 +59,7 @@ const WORKER_SOURCE = `
 (async () => {
 // import(), not require: eval code runs as a module where the process runs eval as one (--input-type).
 const { parentPort, workerData } = await import('node:worker_threads');
+const { unlinkSync } = await import('node:fs');
 const Database = (await import(workerData.driver)).default;
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -64,6 +70,8 @@ db.pragma('wal_autocheckpoint = 0');
 const insertUpdate = db.prepare(
   'INSERT INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes) ' +
   'SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ? FROM updates WHERE room_id = ? AND doc = ? RETURNING seq');
+const insertRow = db.prepare(
+  'INSERT INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)');
 const insertSnapshot = db.prepare('INSERT OR REPLACE INTO snapshots (room_id, doc, seq, ts, bytes) VALUES (?, ?, ?, ?, ?)');
 const insertEvent = db.prepare('INSERT INTO events (room_id, ts, kind, role, name, doc) VALUES (?, ?, ?, ?, ?, ?)');
 // Bytes committed so far, for the checkpointer to decide when the WAL is worth copying back.
@@ -76,6 +84,13 @@ function run(w) {
       const u = w.u;
       Atomics.add(written, 0, u.bytes.byteLength);
       return insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc).seq;
+    }
+    case 'rows': {
+      for (const u of w.rows) {
+        insertRow.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
+        Atomics.add(written, 0, u.bytes.byteLength);
+      }
+      return null;
     }
     case 'snapshot': {
       const s = w.s;
@@ -95,6 +110,10 @@ function run(w) {
 let queue = [];
 let scheduled = false;
 let closing = false;
+// A journal segment is deleted only once the transaction holding its rows has committed.
+function committed(w) {
+  if (w.op === 'rows' && w.last) try { unlinkSync(w.segment); } catch {}
+}
 function flush() {
   scheduled = false;
   const batch = queue;
@@ -102,11 +121,14 @@ function flush() {
   let replies;
   try {
     replies = db.transaction(() => batch.map((r) => ({ id: r.id, value: run(r.w) })))();
+    for (const r of batch) committed(r.w);
   } catch {
     // One bad write must not fail the others: retry each in its own transaction.
     replies = batch.map((r) => {
       try {
-        return { id: r.id, value: db.transaction(() => run(r.w))() };
+        const value = db.transaction(() => run(r.w))();
+        committed(r.w);
+        return { id: r.id, value };
       } catch (err) {
         return { id: r.id, error: String(err && err.message || err) };
       }
@@ -404,6 +426,9 @@ function withOwnedBytes(r: Request, transfer: ArrayBuffer[]): Request {
     return copy;
   };
   const w = r.w;
+  if (w.op === 'rows' && w.rows.some((u) => u.bytes.byteLength >= TRANSFER_BYTES)) {
+    return { id: r.id, w: { ...w, rows: w.rows.map((u) => (u.bytes.byteLength >= TRANSFER_BYTES ? { ...u, bytes: own(u.bytes) } : u)) } };
+  }
   if (w.op === 'append' && w.u.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'append', u: { ...w.u, bytes: own(w.u.bytes) } } };
   if (w.op === 'snapshot' && w.s.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'snapshot', s: { ...w.s, bytes: own(w.s.bytes) } } };
   return { id: r.id, w: r.w };

@@ -85,6 +85,7 @@ describe('cross-instance sync over an unreliable bus (seeded fuzz)', () => {
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: three instances, six writers, reordering and outages; all converge, each update stored once`, async () => {
       const rng = mulberry32(seed);
+      // Three instances share one SQLite file: the writer mode that lets several stores append to one database.
       const dbFile = path.join(tempDir(), 'attn.sqlite');
       const shared = new LocalBus();
       const buses: UnreliableBus[] = [];
@@ -92,7 +93,7 @@ describe('cross-instance sync over an unreliable bus (seeded fuzz)', () => {
         const bus = new UnreliableBus(shared, mulberry32(seed * 100 + i), 30, { on: false });
         buses.push(bus);
         servers.push(
-          await startAttn(testConfig({ snapshotEveryUpdates: seed === 3 ? 100_000 : 13 }), { store: new SqliteStore(dbFile), bus, instanceId: `inst-${i}` }),
+          await startAttn(testConfig({ snapshotEveryUpdates: seed === 3 ? 100_000 : 13 }), { store: new SqliteStore(dbFile, undefined, { writer: 'thread' }), bus, instanceId: `inst-${i}` }),
         );
       }
       const room = await createRoom(servers[0]!.url, 'fuzz');

@@ -23,15 +23,33 @@ interface Opened {
   reopen: () => Promise<Store>;
   /** The same database for another process: an SQLite file, or a Postgres URL naming the schema. */
   location: string;
+  /** SQLite: the writer mode another process opens it with */
+  writer?: string;
 }
 
-const adapters: Array<{ name: string; skip: boolean; open: (limits?: StoreLimits) => Promise<Opened> }> = [
+/**
+ * `exclusive`: the adapter needs its database to itself (SQLite's journal mode allocates seqs in
+ * memory), so the cases with several stores on one database check that a second is refused instead.
+ */
+const adapters: Array<{ name: string; skip: boolean; exclusive?: boolean; open: (limits?: StoreLimits) => Promise<Opened> }> = [
   {
+    // ATTN_SQLITE_WRITER=journal (the default): appends go to a journal file, committed in batches.
     name: 'sqlite',
     skip: false,
+    exclusive: true,
     open: async (limits) => {
       const file = path.join(tempDir(), 'attn.sqlite');
       return { store: new SqliteStore(file, limits), reopen: async () => new SqliteStore(file, limits), location: file };
+    },
+  },
+  {
+    // ATTN_SQLITE_WRITER=thread: each append committed on the writer thread before it resolves.
+    name: 'sqlite-thread',
+    skip: false,
+    open: async (limits) => {
+      const file = path.join(tempDir(), 'attn.sqlite');
+      const open = () => new SqliteStore(file, limits, { writer: 'thread' });
+      return { store: open(), reopen: async () => open(), location: file, writer: 'thread' };
     },
   },
   {
@@ -40,8 +58,8 @@ const adapters: Array<{ name: string; skip: boolean; open: (limits?: StoreLimits
     skip: false,
     open: async (limits) => {
       const file = path.join(tempDir(), 'attn.sqlite');
-      const open = () => new SqliteStore(file, limits, { writerThread: false });
-      return { store: open(), reopen: async () => open(), location: file };
+      const open = () => new SqliteStore(file, limits, { writer: 'inline' });
+      return { store: open(), reopen: async () => open(), location: file, writer: 'inline' };
     },
   },
   {
@@ -63,12 +81,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * Runs `rounds` bursts of `burst` concurrent appends to room0001/board in a child process, once the
  * parent says go on stdin (so several children append at the same time); resolves with the seqs.
  */
-function appendInChild(location: string, who: string, rounds: number, burst: number): { ready: Promise<void>; go: () => void; seqs: Promise<number[]> } {
+function appendInChild(location: string, who: string, rounds: number, burst: number, writer = ''): { ready: Promise<void>; go: () => void; seqs: Promise<number[]> } {
   const script = `
     const loc = process.env.STORE_AT;
     const store = loc.startsWith('postgres')
       ? await (await import('./server/store/postgres.ts')).PostgresStore.connect(loc, { poolSize: 4 })
-      : new (await import('./server/store/sqlite.ts')).SqliteStore(loc);
+      : new (await import('./server/store/sqlite.ts')).SqliteStore(loc, undefined, { writer: process.env.STORE_WRITER || undefined });
     process.stdout.write('ready\\n');
     await new Promise((r) => process.stdin.once('data', r));
     process.stdin.destroy();
@@ -84,7 +102,7 @@ function appendInChild(location: string, who: string, rounds: number, burst: num
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: ROOT,
-    env: { ...process.env, STORE_AT: location },
+    env: { ...process.env, STORE_AT: location, STORE_WRITER: writer },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -115,6 +133,10 @@ afterEach(async () => {
 
 for (const adapter of adapters) {
   describe.skipIf(adapter.skip)(`store contract: ${adapter.name}`, () => {
+    /** a case with several stores on one database: for an exclusive adapter, the case below instead */
+    const whenShared = (name: string, body: () => Promise<void>, timeout?: number) => {
+      if (!adapter.exclusive) it(name, body, timeout);
+    };
     const setup = async (limits?: StoreLimits) => {
       const h = await adapter.open(limits);
       opened.push(h.store);
@@ -315,7 +337,7 @@ for (const adapter of adapters) {
       expect(await store.getFile('other001', 'file0001')).toBeNull();
     });
 
-    it('two instances on one database appending to one doc get dense, distinct seqs, each update stored once', async () => {
+    whenShared('two instances on one database appending to one doc get dense, distinct seqs, each update stored once', async () => {
       const { store, reopen } = await setup();
       const other = await reopen();
       opened.push(other);
@@ -346,11 +368,11 @@ for (const adapter of adapters) {
       expect(await other.appendUpdate(up('b', 999))).toBe(total + 2);
     });
 
-    it('three processes appending to one doc at once get dense, distinct seqs', async () => {
-      const { store, location } = await setup();
+    whenShared('three processes appending to one doc at once get dense, distinct seqs', async () => {
+      const { store, location, writer } = await setup();
       const ROUNDS = 10;
       const BURST = 10;
-      const children = ['p', 'q', 'r'].map((who) => appendInChild(location, who, ROUNDS, BURST));
+      const children = ['p', 'q', 'r'].map((who) => appendInChild(location, who, ROUNDS, BURST, writer));
       await Promise.all(children.map((c) => c.ready));
       for (const c of children) c.go();
       const perChild = await Promise.all(children.map((c) => c.seqs));
@@ -384,7 +406,7 @@ for (const adapter of adapters) {
       same((await store.listEvents('room0001'))[0]?.name, nul);
     });
 
-    it('opening the store again, or twice at once, migrates nothing new and keeps the data', async () => {
+    whenShared('opening the store again, or twice at once, migrates nothing new and keeps the data', async () => {
       const { store, reopen } = await setup();
       expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array([1]) })).toBe(1);
       await store.close();
@@ -400,6 +422,25 @@ for (const adapter of adapters) {
         [2, 2],
       ]);
     });
+
+    if (adapter.exclusive) {
+      it('a second store on the database is refused with one line, in this process and in another; once closed it opens and keeps the data', async () => {
+        const { store, reopen, location } = await setup();
+        expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array([1]) })).toBe(1);
+        await expect(reopen()).rejects.toThrow(/in use by another attn process.*ATTN_SQLITE_WRITER=thread/);
+        const child = appendInChild(location, 'x', 1, 1);
+        child.seqs.catch(() => undefined);
+        await expect(child.ready).rejects.toThrow(/in use by another attn process/);
+        await store.close();
+        const again = await reopen();
+        opened.push(again);
+        expect(await again.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'server', authorName: '', bytes: new Uint8Array([2]) })).toBe(2);
+        expect((await again.loadDoc('room0001', 'board')).tail.map((u) => [u.seq, ...u.bytes])).toEqual([
+          [1, 1],
+          [2, 2],
+        ]);
+      });
+    }
   });
 }
 

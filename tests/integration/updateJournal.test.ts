@@ -1,0 +1,182 @@
+/**
+ * The update journal (server/store/updateJournal.ts) behind SqliteStore's default writer mode: an
+ * update is durable once it is in the journal file, reaches SQLite in a batch, and what a killed
+ * process left in the journal is in the store after the next start.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../server/store/sqlite.js';
+import { decodeSegment, encodeRecord, segmentsOf, type JournaledUpdate } from '../../server/store/updateJournal.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function dbFile(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'attn-journal-'));
+  dirs.push(dir);
+  return path.join(dir, 'attn.sqlite');
+}
+
+const row = (seq: number, bytes: Uint8Array, name = 'Ada'): JournaledUpdate => ({
+  roomId: 'room0001',
+  doc: 'board',
+  seq,
+  ts: 1_700_000_000_000 + seq,
+  authorRole: 'candidate',
+  authorName: name,
+  bytes,
+});
+
+const record = (r: JournaledUpdate): Buffer => Buffer.concat(encodeRecord(r));
+
+/** rows committed to SQLite, read on a connection of our own (the store's batches are invisible until committed) */
+function committedSeqs(file: string): number[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare<[], { seq: number }>("SELECT seq FROM updates WHERE room_id = 'room0001' AND doc = 'board' ORDER BY seq").all().map((r) => r.seq);
+  } finally {
+    db.close();
+  }
+}
+
+describe('update journal records', () => {
+  it('round-trip every field, and reading stops at a torn or corrupted record without losing the ones before it', () => {
+    const rows = [row(1, new Uint8Array([1, 2, 3])), row(2, new Uint8Array(0), 'Zoë 🧪'), row(3, new Uint8Array(70_000).fill(9), '')];
+    const whole = Buffer.concat(rows.map(record));
+    expect(decodeSegment(whole)).toEqual({ rows, torn: false });
+
+    // cut anywhere inside the last record: the first two survive
+    for (const cut of [1, 7, 8, 100, 69_999]) {
+      expect(decodeSegment(whole.subarray(0, whole.byteLength - cut))).toEqual({ rows: rows.slice(0, 2), torn: true });
+    }
+    // a flipped byte in the second record's body fails its checksum: only the first is read
+    const flipped = Buffer.from(whole);
+    const second = record(rows[0]!).byteLength + 10;
+    flipped[second] = flipped[second]! ^ 0xff;
+    expect(decodeSegment(flipped)).toEqual({ rows: rows.slice(0, 1), torn: true });
+    expect(decodeSegment(new Uint8Array(0))).toEqual({ rows: [], torn: false });
+  });
+});
+
+describe('SqliteStore in journal mode', () => {
+  it('hands out seqs at once, commits them in batches, a read waits for the batch, and an idle segment is deleted', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.createRoom({ id: 'room0001', title: 'J', createdAt: 1 }, []);
+    const seqs = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: i, authorRole: 'candidate', authorName: 'C', bytes: new Uint8Array([i]) })),
+    );
+    expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    // durable in the journal, not yet in SQLite
+    const [segment] = segmentsOf(file);
+    expect(segment).toBeDefined();
+    expect(decodeSegment(readFileSync(segment!)).rows.map((r) => r.seq)).toEqual(seqs);
+    expect(committedSeqs(file)).toEqual([]);
+    // a read sees every appended update: it waits for the batch to commit
+    expect((await store.listUpdates('room0001', 'board', 0, 100)).map((u) => [u.seq, ...u.bytes])).toEqual(seqs.map((s) => [s, s - 1]));
+    expect(committedSeqs(file)).toEqual(seqs);
+    // without a read, the next batch commits by itself within a few BATCH_MS
+    expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'server', authorName: '', bytes: new Uint8Array([99]) })).toBe(26);
+    await expect.poll(() => committedSeqs(file).length, { timeout: 2000 }).toBe(26);
+    // a segment nothing is appended to any more is deleted once its rows are committed
+    await expect.poll(() => existsSync(segment!), { timeout: 5000 }).toBe(false);
+    expect(segmentsOf(file)).toEqual([]);
+    // the next append starts a new one, and close leaves none behind
+    expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 3, authorRole: 'server', authorName: '', bytes: new Uint8Array([100]) })).toBe(27);
+    expect(segmentsOf(file)).toHaveLength(1);
+    await store.close();
+    expect(segmentsOf(file)).toEqual([]);
+    expect(committedSeqs(file)).toHaveLength(27);
+  });
+
+  it('after kill -9, everything appended is in the store, a torn tail is dropped, and seqs carry on', async () => {
+    const file = dbFile();
+    const setup = new SqliteStore(file);
+    await setup.createRoom({ id: 'room0001', title: 'K', createdAt: 1 }, []);
+    await setup.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array([0]) });
+    await setup.close();
+
+    // The child appends 40 updates (every 8th one 100 kB), says so, then blocks its event loop so
+    // no batch can be handed over: whatever survives the kill is in the journal alone.
+    const script = `
+      const { SqliteStore } = await import('./server/store/sqlite.ts');
+      const store = new SqliteStore(process.env.STORE_AT);
+      const seqs = [];
+      for (let i = 1; i <= 40; i++) {
+        const bytes = i % 8 === 0 ? new Uint8Array(100_000).fill(i) : new Uint8Array([i, i]);
+        seqs.push(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: i, authorRole: 'candidate', authorName: 'c' + i, bytes }));
+      }
+      process.stdout.write(JSON.stringify(seqs) + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, STORE_AT: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const said = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.endsWith('\n')) resolve(out);
+      });
+      child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${err}`)));
+    });
+    expect(JSON.parse(said)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+    expect(committedSeqs(file)).toEqual([1]);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    // A half-written record after the last one, as a power cut could leave.
+    const segments = segmentsOf(file);
+    expect(segments.length).toBeGreaterThan(0);
+    appendFileSync(segments.at(-1)!, record(row(42, new Uint8Array(500).fill(1))).subarray(0, 300));
+    // and a stray file that only looks like a segment is left alone
+    writeFileSync(`${file}.log-notanumber`, 'x');
+
+    const store = new SqliteStore(file);
+    const { tail } = await store.loadDoc('room0001', 'board');
+    expect(tail.map((u) => u.seq)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
+    for (const u of tail.slice(1)) {
+      const i = u.seq - 1;
+      expect(u.authorName).toBe(`c${i}`);
+      expect(u.bytes.byteLength).toBe(i % 8 === 0 ? 100_000 : 2);
+      expect(u.bytes.every((b) => b === i)).toBe(true);
+    }
+    expect(segmentsOf(file)).toEqual([]);
+    expect(existsSync(`${file}.log-notanumber`)).toBe(true);
+    expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 50, authorRole: 'server', authorName: '', bytes: new Uint8Array([7]) })).toBe(42);
+    await store.close();
+  }, 60_000);
+
+  it('a batch that cannot commit stops further appends with a clear error and keeps its rows in the journal', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.createRoom({ id: 'room0001', title: 'F', createdAt: 1 }, []);
+    expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'server', authorName: '', bytes: new Uint8Array([1]) })).toBe(1);
+    await store.listUpdates('room0001', 'board', 0, 10);
+    // Something that ignored the lock wrote seq 2 behind the store's back: the journal's seq 2 cannot commit.
+    const intruder = new Database(file);
+    intruder.prepare("INSERT INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes) VALUES ('room0001', 'board', 2, 0, 'server', '', x'00')").run();
+    intruder.close();
+    expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'server', authorName: 'mine', bytes: new Uint8Array([2]) })).toBe(2);
+    await expect(store.listUpdates('room0001', 'board', 0, 10)).rejects.toThrow(/update journal stopped: .*UNIQUE/);
+    await expect(store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 3, authorRole: 'server', authorName: '', bytes: new Uint8Array([3]) })).rejects.toThrow(
+      /update journal stopped/,
+    );
+    const kept = segmentsOf(file).flatMap((s) => decodeSegment(readFileSync(s)).rows);
+    // (the segment also still holds seq 1, committed already: a replay skips what is stored)
+    expect(kept.map((r) => [r.seq, r.authorName])).toContainEqual([2, 'mine']);
+    await store.close();
+  });
+});
