@@ -63,6 +63,8 @@ export interface Session {
   ackTimer: NodeJS.Timeout | null;
   /** when the oldest unacknowledged durable update of this connection was stored */
   ackPendingSince: number | null;
+  /** when the acknowledgement is due (the timer, armed earlier, re-arms itself until then) */
+  ackDue?: number;
   /** when the connection was accepted into its document (ms, server clock) */
   joinedAt: number;
   /** playback's presence record: whether this connection's join / leave is in the store yet */

@@ -577,22 +577,33 @@ export class LiveDoc {
     });
   }
 
-  /** Writers learn what the server holds (a sync step 1) shortly after their updates are durable. */
+  /**
+   * Writers learn what the server holds (a sync step 1) shortly after their updates are durable.
+   * Each update pushes the due time back; the one timer, armed for the earliest due time, re-arms
+   * itself for what is left instead of being replaced per update: a writer typing 5 edits/s had
+   * a timer cleared and created per edit (1,000 a second under the 200×3 bench), now ~one a second.
+   */
   private scheduleAck(conn: Conn): void {
     if (conn.socket.closed) return;
     const now = Date.now();
     conn.ackPendingSince ??= now;
-    if (conn.ackTimer) clearTimeout(conn.ackTimer);
-    const delay = Math.max(0, Math.min(ACK_IDLE_MS, conn.ackPendingSince + ACK_MAX_WAIT_MS - now));
-    conn.ackTimer = setTimeout(() => {
-      conn.ackTimer = null;
-      conn.ackPendingSince = null;
-      if (conn.socket.closed) return;
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MessageType.Sync);
-      syncProtocol.writeSyncStep1(enc, this.doc);
-      send(conn, encoding.toUint8Array(enc));
-    }, delay);
+    conn.ackDue = Math.min(now + ACK_IDLE_MS, conn.ackPendingSince + ACK_MAX_WAIT_MS);
+    if (!conn.ackTimer) conn.ackTimer = setTimeout(() => this.ackWhenDue(conn), conn.ackDue - now);
+  }
+
+  private ackWhenDue(conn: Conn): void {
+    conn.ackTimer = null;
+    if (conn.socket.closed) return;
+    const left = (conn.ackDue ?? 0) - Date.now();
+    if (left > 0) {
+      conn.ackTimer = setTimeout(() => this.ackWhenDue(conn), left);
+      return;
+    }
+    conn.ackPendingSince = null;
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.Sync);
+    syncProtocol.writeSyncStep1(enc, this.doc);
+    send(conn, encoding.toUint8Array(enc));
   }
 
   /**

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
-import { CloseCode, MessageType } from '../../shared/protocol.js';
+import { CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import {
   closeCodeOf,
@@ -86,6 +86,35 @@ describe('y-websocket compatibility', () => {
       expect(sv.get(a.doc.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID));
     });
   });
+});
+
+describe('acknowledgements while typing', () => {
+  it('come at most every MAX_WAIT_MS to a writer who keeps typing, and IDLE_MS after the last edit, never one per edit', async () => {
+    const a = open('board', room.links.interviewer.token);
+    await waitSynced(a);
+    const acks: number[] = [];
+    a.provider.ws!.addEventListener('message', (e: MessageEvent) => {
+      const m = new Uint8Array(e.data as ArrayBuffer);
+      if (m[0] === MessageType.Sync && m[1] === 0) acks.push(Date.now());
+    });
+    const start = Date.now();
+    // an edit every 200 ms for 3.2 s: the idle timer alone would never fire
+    for (let i = 0; i < 16; i++) {
+      boardCode(a.doc).insert(0, 'x');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const stopped = Date.now();
+    await eventually(() => expect(acks.filter((t) => t > stopped).length).toBeGreaterThan(0), 5000);
+    const during = acks.filter((t) => t <= stopped);
+    // the first while typing: no sooner than the idle wait, no later than the max wait (plus slack)
+    expect(during.length).toBeGreaterThanOrEqual(1);
+    expect(during.length).toBeLessThanOrEqual(2);
+    expect(during[0]! - start).toBeGreaterThanOrEqual(SYNC_ACK.IDLE_MS - 50);
+    expect(during[0]! - start).toBeLessThan(SYNC_ACK.MAX_WAIT_MS + 1000);
+    // and one after the last edit, about the idle wait later
+    const after = acks.find((t) => t > stopped)!;
+    expect(after - stopped).toBeLessThan(SYNC_ACK.IDLE_MS + 1500);
+  }, 20_000);
 });
 
 function readVarBytes(frame: Uint8Array, offset: number): Uint8Array {
