@@ -124,7 +124,7 @@ export interface Config {
   recordingsUrl?: string | undefined;
   maxMessageBytes: number;
   snapshotEveryUpdates: number;
-  /** SQLite only: commit updates, snapshots and events on a writer thread (default) or inline on the main thread */
+  /** SQLite only: journal updates and commit them in batches (default), commit each on a writer thread, or all inline (see SqliteStore) */
   sqliteWriter: 'journal' | 'thread' | 'inline';
   roomIdleMs: number;
   pingIntervalMs: number;

@@ -66,15 +66,18 @@ export class SqliteStore implements Store {
   ) {
     const mode: SqliteWriterMode = file === ':memory:' ? 'inline' : (options.writer ?? 'journal');
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Taken before anything is read: a second process would hand out the same seqs.
-    if (mode === 'journal') this.lock = holdExclusively(file);
+    // Taken before anything is read: a second process would hand out the same seqs. The other
+    // modes take it only while they replay a journal left behind (a killed journal-mode process,
+    // then a restart in another mode), waiting a moment for other processes doing the same.
+    const lock = file === ':memory:' ? null : holdExclusively(file, mode === 'journal' ? 0 : 5000);
+    if (mode === 'journal') this.lock = lock;
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     applySqliteMigrations(this.db);
-    if (mode === 'journal') {
+    if (lock) {
       // What a killed process had journaled but not committed (INSERT OR IGNORE: its last batch may have committed).
       const insert = this.db.prepare(
         'INSERT OR IGNORE INTO updates (room_id, doc, seq, ts, author_role, author_name, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -84,6 +87,7 @@ export class SqliteStore implements Store {
           for (const u of rows) insert.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
         })(),
       );
+      if (mode !== 'journal') lock.close();
     }
     this.writer = mode === 'inline' ? null : new SqliteWriter(file, limits.maxEventsPerRoom);
     // Checkpoints belong to the writer's maintenance thread: one here would stall the event loop (issue 15).
@@ -359,8 +363,8 @@ export class SqliteStore implements Store {
  * open: the kernel drops it when the process dies, kill -9 included, so a restart never finds a
  * stale lock. A second store on the file, in this process or another, is refused with one line.
  */
-function holdExclusively(file: string): Database.Database {
-  const lock = new Database(`${file}.lock`, { timeout: 0 });
+function holdExclusively(file: string, waitMs: number): Database.Database {
+  const lock = new Database(`${file}.lock`, { timeout: waitMs });
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');

@@ -159,6 +159,28 @@ describe('SqliteStore in journal mode', () => {
     await store.close();
   }, 60_000);
 
+  it('a journal left behind is replayed by whichever writer mode opens the database next', async () => {
+    for (const writer of ['thread', 'inline'] as const) {
+      const file = dbFile();
+      const setup = new SqliteStore(file);
+      await setup.createRoom({ id: 'room0001', title: 'M', createdAt: 1 }, []);
+      await setup.close();
+      // what a killed journal-mode process leaves: two segments, nothing committed
+      writeFileSync(`${file}.log-1`, Buffer.concat([record(row(1, new Uint8Array([1]))), record(row(2, new Uint8Array([2])))]));
+      writeFileSync(`${file}.log-2`, record(row(3, new Uint8Array([3]))));
+      const store = new SqliteStore(file, undefined, { writer });
+      expect((await store.listUpdates('room0001', 'board', 0, 10)).map((u) => [u.seq, ...u.bytes])).toEqual([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]);
+      expect(segmentsOf(file)).toEqual([]);
+      // and its own appends carry on after them
+      expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 4, authorRole: 'server', authorName: '', bytes: new Uint8Array([4]) })).toBe(4);
+      await store.close();
+    }
+  });
+
   it('a batch that cannot commit stops further appends with a clear error and keeps its rows in the journal', async () => {
     const file = dbFile();
     const store = new SqliteStore(file);
