@@ -26,6 +26,7 @@ import { Worker } from 'node:worker_threads';
 import type { NewUpdate, PresenceEvent, SnapshotRecord } from './port.js';
 import type { UpdateRow } from './rows.js';
 import type { JournaledUpdate } from './updateJournal.js';
+import { TurnBatch } from './turnBatch.js';
 
 export type WriteOp =
   | { op: 'append'; u: NewUpdate }
@@ -275,8 +276,7 @@ export class SqliteWriter {
    * turn. The wait is the rest of the current poll phase, not a timer: I/O callbacks that arrive
    * together (one per socket with data) share a batch, and the thread commits them as one.
    */
-  private outbox: Request[] = [];
-  private outboxScheduled = false;
+  private readonly outbox = new TurnBatch<Request>((batch) => this.sendOutbox(batch));
 
   constructor(file: string, maxEventsPerRoom: number) {
     const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
@@ -371,22 +371,15 @@ export class SqliteWriter {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
       this.outbox.push(handOver ? { id, w, handOver } : { id, w });
-      if (!this.outboxScheduled) {
-        this.outboxScheduled = true;
-        setImmediate(this.sendOutbox);
-      }
     });
   }
 
-  private readonly sendOutbox = (): void => {
-    this.outboxScheduled = false;
-    const batch = this.outbox;
-    this.outbox = [];
+  private sendOutbox(batch: Request[]): void {
     // After a failure `fail` has rejected every waiting write, these included.
-    if (batch.length === 0 || this.failed) return;
+    if (this.failed) return;
     const transfer: ArrayBuffer[] = [];
     this.worker.postMessage(batch.map((r) => withOwnedBytes(r, transfer)), transfer);
-  };
+  }
 
   /** Commits what was sent, checkpoints, and stops the thread. */
   async close(): Promise<void> {
@@ -395,7 +388,7 @@ export class SqliteWriter {
     this.checkpointer.postMessage('close');
     await this.checkpointerExited;
     this.worker.ref();
-    this.sendOutbox();
+    this.outbox.flush();
     if (!this.failed) this.worker.postMessage('close');
     await this.exited;
   }

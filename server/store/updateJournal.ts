@@ -26,10 +26,18 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as decoding from 'lib0/decoding';
 import type { NewUpdate } from './port.js';
+import { TurnBatch } from './turnBatch.js';
 import type { Role } from '../../shared/protocol.js';
 
 export interface JournaledUpdate extends NewUpdate {
   seq: number;
+}
+
+/** an appended update waiting for this turn's write */
+interface Unwritten {
+  row: JournaledUpdate;
+  resolve: (seq: number) => void;
+  reject: (err: Error) => void;
 }
 
 /** Where a journal's batches go: the writer thread, which deletes the segment after committing. */
@@ -202,9 +210,8 @@ export class UpdateJournal {
   private segmentSince = 0;
   private retireTimer: NodeJS.Timeout | null = null;
   /** appended in this event-loop turn, written together at its end */
-  private unwritten: Array<{ row: JournaledUpdate; resolve: (seq: number) => void; reject: (err: Error) => void }> = [];
+  private readonly unwritten = new TurnBatch<Unwritten>((pending) => this.writeUnwritten(pending));
   private readonly records = new RecordWriter();
-  private writeScheduled = false;
   private batch: JournaledUpdate[] = [];
   private batchBytes = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -236,21 +243,11 @@ export class UpdateJournal {
     const row: JournaledUpdate = { roomId: u.roomId, doc: u.doc, seq: ++head.seq, ts: u.ts, authorRole: u.authorRole, authorName: u.authorName, bytes: u.bytes };
     head.inFlight++;
     this.records.add(row);
-    return new Promise((resolve, reject) => {
-      this.unwritten.push({ row, resolve, reject });
-      if (!this.writeScheduled) {
-        this.writeScheduled = true;
-        setImmediate(this.writeUnwritten);
-      }
-    });
+    return new Promise((resolve, reject) => this.unwritten.push({ row, resolve, reject }));
   }
 
   /** Writes this turn's updates to the segment in one write, then answers them. */
-  private readonly writeUnwritten = (): void => {
-    this.writeScheduled = false;
-    const pending = this.unwritten;
-    this.unwritten = [];
-    if (pending.length === 0) return;
+  private writeUnwritten(pending: Unwritten[]): void {
     const bytes = this.records.bytes();
     this.records.clear();
     if (this.failed) {
@@ -279,11 +276,11 @@ export class UpdateJournal {
       // Nothing is lost if the process exits with a batch waiting: the next start replays it.
       this.timer.unref();
     }
-  };
+  }
 
   /** Resolves once everything appended so far is committed to SQLite; rejects if it cannot be. */
   async flushed(): Promise<void> {
-    this.writeUnwritten();
+    this.unwritten.flush();
     this.seal();
     await this.committed;
     if (this.failed) throw this.failed;
@@ -291,7 +288,7 @@ export class UpdateJournal {
 
   /** Hands the last batch over and waits for it; the journal is empty afterwards unless a commit failed. */
   async close(): Promise<void> {
-    this.writeUnwritten();
+    this.unwritten.flush();
     this.handOver(true);
     await this.committed;
   }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { TurnBatch } from '../../server/store/turnBatch.js';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('TurnBatch', () => {
+  it('hands over everything pushed in one event-loop turn together, at its end, and the next turn apart', async () => {
+    const handed: number[][] = [];
+    const batch = new TurnBatch<number>((items) => handed.push(items));
+    batch.push(1);
+    batch.push(2);
+    await Promise.resolve();
+    batch.push(3); // a microtask later: still the same turn
+    expect(handed).toEqual([]);
+    await nextTurn();
+    expect(handed).toEqual([[1, 2, 3]]);
+    batch.push(4);
+    await nextTurn();
+    expect(handed).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('flush hands over at once; the scheduled run then finds nothing, and an empty flush hands over nothing', async () => {
+    const handed: string[][] = [];
+    const batch = new TurnBatch<string>((items) => handed.push(items));
+    batch.flush();
+    batch.push('a');
+    batch.flush();
+    expect(handed).toEqual([['a']]);
+    await nextTurn();
+    expect(handed).toEqual([['a']]);
+    batch.push('b');
+    await nextTurn();
+    expect(handed).toEqual([['a'], ['b']]);
+  });
+});
