@@ -45,6 +45,8 @@ interface BenchOptions {
   retries: number | undefined;
   /** write a CPU profile of each server run here */
   profileDir: string | undefined;
+  /** sync: alternating rounds per configuration, ratios from medians; abuse: alone/abused rounds */
+  rounds: number | undefined;
 }
 
 interface SuiteReport {
@@ -78,6 +80,7 @@ const SUITES: BenchSuite[] = [
         // Quick means quick: no second attempts at noisy windows unless asked for.
         retries: options.retries ?? (options.quick ? 0 : undefined),
         profileDir: options.profileDir,
+        rounds: options.rounds,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
     },
@@ -123,7 +126,7 @@ const SUITES: BenchSuite[] = [
     async run(options) {
       const data = await runAbuseBench({
         seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined),
-        rounds: options.quick ? 1 : undefined,
+        rounds: options.rounds ?? (options.quick ? 1 : undefined),
         profileDir: options.profileDir,
       });
       return { text: formatAbuseText(data), markdown: formatAbuseMarkdown(data), data };
@@ -181,6 +184,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       workers: { type: 'string' },
       retries: { type: 'string' },
       'profile-dir': { type: 'string' },
+      rounds: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -200,12 +204,13 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       workers: wholeNumber('--workers / BENCH_WORKERS', values.workers ?? env.BENCH_WORKERS) || undefined,
       retries: wholeNumber('--retries / BENCH_RETRIES', values.retries ?? env.BENCH_RETRIES),
       profileDir: values['profile-dir'] ?? (env.BENCH_PROFILE_DIR || undefined),
+      rounds: wholeNumber('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS) || undefined,
     },
   };
 }
 
 const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--drain-ms N]
-                          [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--profile-dir DIR] [--out DIR]
+                          [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--profile-dir DIR] [--out DIR]
 suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`;
 

@@ -66,6 +66,12 @@ export interface SyncBenchOptions {
   retries?: number;
   /** when set, each server runs with --cpu-prof, writing into <dir>/<target>-<config>/ */
   profileDir?: string;
+  /**
+   * Rounds per configuration, the targets alternating within each (attn, reference, attn, ...);
+   * the ratios and the goal use each server's median over the rounds. On the 2-core machine the
+   * relay's own CPU per edit moved 158–233 µs between single runs of one load.
+   */
+  rounds?: number;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -79,6 +85,7 @@ const DEFAULT_CONNECT_BATCH = 100;
 /** One load thread per core: the server under test gets its own process on the same cores. */
 const DEFAULT_WORKERS = Math.max(1, Math.min(2, os.cpus().length));
 const DEFAULT_RETRIES = 1;
+const DEFAULT_ROUNDS = 1;
 const DEFAULT_SEED = 0x5eed;
 /** A batch of sockets that has not synced by then is reported as a failed ramp-up. */
 const CONNECT_BATCH_TIMEOUT_MS = 30_000;
@@ -134,6 +141,8 @@ export function parseConfigSpec(spec: string): SyncConfig {
 
 export interface SyncTargetResult {
   server: TargetName;
+  /** 1-based, when the configuration ran in several rounds */
+  round?: number;
   status: 'ok' | 'failed' | 'skipped';
   /** why it failed or was skipped */
   error?: string;
@@ -196,12 +205,29 @@ function cpuPerEditUs(r: SyncTargetResult): number {
   return (r.serverCpuSeconds * 1e6) / Math.max(1, r.sent);
 }
 
+/** Each measure's median over several runs of one server (each measure on its own). */
+function medianResult(runs: SyncTargetResult[]): { latencyMs: { p50: number; p99: number; max: number }; serverCpuSeconds: number; cpuPerEdit: number; serverPeakRssMb: number } {
+  const med = (pick: (r: SyncTargetResult) => number): number => {
+    const v = runs.map(pick).sort((a, b) => a - b);
+    const mid = Math.floor(v.length / 2);
+    return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  };
+  return {
+    latencyMs: { p50: med((r) => r.latencyMs.p50), p99: med((r) => r.latencyMs.p99), max: med((r) => r.latencyMs.max) },
+    serverCpuSeconds: med((r) => r.serverCpuSeconds),
+    cpuPerEdit: med(cpuPerEditUs),
+    serverPeakRssMb: med((r) => r.serverPeakRssMb),
+  };
+}
+
 export interface SyncConfigResult {
   config: SyncConfig;
   label: string;
   results: SyncTargetResult[];
-  /** attn / reference; present when both ran */
+  /** attn / reference, from each server's median over the rounds; present when both ran */
   ratio?: SyncRatio;
+  /** with several rounds: each round's p99 and CPU-per-edit ratio, in order */
+  roundRatios?: Array<{ p99: number; cpuPerEdit: number }>;
   /** issue 15's goal: attn p99 no worse than the reference, CPU per edit ≤ 1.3×, no stall > 50 ms, zero loss */
   goal?: { met: boolean; reasons: string[] };
 }
@@ -655,6 +681,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     workers: options.workers ?? DEFAULT_WORKERS,
     retries: options.retries ?? DEFAULT_RETRIES,
     profileDir: options.profileDir,
+    rounds: options.rounds ?? DEFAULT_ROUNDS,
     seed: options.seed ?? DEFAULT_SEED,
   };
 
@@ -690,37 +717,56 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     const label = describeConfig(config);
     log(`sync ${label}, ${opts.seconds} s`);
     const entry: SyncConfigResult = { config, label, results: [] };
-    for (const name of targets) {
-      let result = await runOnce(TARGETS[name], config, opts, `c${index}`, log);
-      // A concurrent build on a shared machine ruins a window; try again and keep the cleanest.
-      const retryable = (r: SyncTargetResult) => r.status === 'ok' && r.otherCpuPercentOfCore > OTHER_CPU_WARN_PERCENT;
-      for (let attempt = 1; attempt <= opts.retries && retryable(result); attempt++) {
-        log(`  ${name}: other processes took ${fixed(result.otherCpuPercentOfCore, 0)}% of a core during the window; measuring again`);
-        const again = await runOnce(TARGETS[name], config, opts, `c${index}r${attempt}`, log);
-        if (again.status === 'ok' && again.otherCpuPercentOfCore < result.otherCpuPercentOfCore) result = again;
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const name of targets) {
+        const tag = opts.rounds > 1 ? `c${index}n${round}` : `c${index}`;
+        let result = await runOnce(TARGETS[name], config, opts, tag, log);
+        // A concurrent build on a shared machine ruins a window; try again and keep the cleanest.
+        const retryable = (r: SyncTargetResult) => r.status === 'ok' && r.otherCpuPercentOfCore > OTHER_CPU_WARN_PERCENT;
+        for (let attempt = 1; attempt <= opts.retries && retryable(result); attempt++) {
+          log(`  ${name}: other processes took ${fixed(result.otherCpuPercentOfCore, 0)}% of a core during the window; measuring again`);
+          const again = await runOnce(TARGETS[name], config, opts, `${tag}r${attempt}`, log);
+          if (again.status === 'ok' && again.otherCpuPercentOfCore < result.otherCpuPercentOfCore) result = again;
+        }
+        if (result.status === 'failed') log(`  ${name} FAILED: ${result.error}`);
+        for (const warning of result.warnings) log(`  ${name}: ${warning}`);
+        if (opts.rounds > 1) result.round = round;
+        entry.results.push(result);
       }
-      if (result.status === 'failed') log(`  ${name} FAILED: ${result.error}`);
-      for (const warning of result.warnings) log(`  ${name}: ${warning}`);
-      entry.results.push(result);
     }
-    const attn = entry.results.find((r) => r.server === 'attn' && r.status === 'ok');
-    const reference = entry.results.find((r) => r.server === 'reference' && r.status === 'ok');
-    if (attn && reference) {
+    const okOf = (server: TargetName) => entry.results.filter((r) => r.server === server && r.status === 'ok');
+    const attnRuns = okOf('attn');
+    const referenceRuns = okOf('reference');
+    if (attnRuns.length > 0 && referenceRuns.length > 0) {
+      const attn = medianResult(attnRuns);
+      const reference = medianResult(referenceRuns);
       entry.ratio = {
         p50: attn.latencyMs.p50 / reference.latencyMs.p50,
         p99: attn.latencyMs.p99 / reference.latencyMs.p99,
         max: attn.latencyMs.max / reference.latencyMs.max,
         cpu: attn.serverCpuSeconds / reference.serverCpuSeconds,
-        cpuPerEdit: cpuPerEditUs(attn) / cpuPerEditUs(reference),
+        cpuPerEdit: attn.cpuPerEdit / reference.cpuPerEdit,
         peakRss: attn.serverPeakRssMb / reference.serverPeakRssMb,
       };
-      const reasons: string[] = [];
-      if (attn.latencyMs.p99 > reference.latencyMs.p99) {
-        reasons.push(`p99 ${fixed(attn.latencyMs.p99)} ms > reference ${fixed(reference.latencyMs.p99)} ms`);
+      if (opts.rounds > 1) {
+        entry.roundRatios = [];
+        for (let round = 1; round <= opts.rounds; round++) {
+          const a = attnRuns.find((r) => r.round === round);
+          const b = referenceRuns.find((r) => r.round === round);
+          if (a && b) entry.roundRatios.push({ p99: a.latencyMs.p99 / b.latencyMs.p99, cpuPerEdit: cpuPerEditUs(a) / cpuPerEditUs(b) });
+        }
       }
-      if (attn.delivered < attn.expected) reasons.push(`lost ${attn.expected - attn.delivered} of ${attn.expected}`);
-      if (entry.ratio.cpuPerEdit > GOAL_CPU_RATIO) reasons.push(`CPU per edit ${fixed(entry.ratio.cpuPerEdit, 2)}× the reference's (goal ≤ ${GOAL_CPU_RATIO}×)`);
-      if (attn.serverLoopDelayMaxMs > SERVER_STALL_WARN_MS) reasons.push(`server stalled ${fixed(attn.serverLoopDelayMaxMs)} ms (goal ≤ ${SERVER_STALL_WARN_MS} ms)`);
+      const reasons: string[] = [];
+      const median = opts.rounds > 1 ? ' (medians)' : '';
+      if (attn.latencyMs.p99 > reference.latencyMs.p99) {
+        reasons.push(`p99 ${fixed(attn.latencyMs.p99)} ms > reference ${fixed(reference.latencyMs.p99)} ms${median}`);
+      }
+      // Loss and stalls count in every round, not in the median.
+      const lost = attnRuns.reduce((n, r) => n + Math.max(0, r.expected - r.delivered), 0);
+      if (lost > 0) reasons.push(`lost ${lost} of ${attnRuns.reduce((n, r) => n + r.expected, 0)}`);
+      if (entry.ratio.cpuPerEdit > GOAL_CPU_RATIO) reasons.push(`CPU per edit ${fixed(entry.ratio.cpuPerEdit, 2)}× the reference's${median} (goal ≤ ${GOAL_CPU_RATIO}×)`);
+      const stall = Math.max(...attnRuns.map((r) => r.serverLoopDelayMaxMs));
+      if (stall > SERVER_STALL_WARN_MS) reasons.push(`server stalled ${fixed(stall)} ms (goal ≤ ${SERVER_STALL_WARN_MS} ms)`);
       entry.goal = { met: reasons.length === 0, reasons };
     }
     bench.configs.push(entry);
@@ -737,13 +783,14 @@ function tableRows(bench: SyncBenchResult): string[][] {
   const rows: string[][] = [];
   for (const entry of bench.configs) {
     for (const r of entry.results) {
+      const server = r.round ? `${r.server} #${r.round}` : r.server;
       if (r.status !== 'ok') {
-        rows.push([entry.label, r.server, r.status, '', '', '', '', '', '', '']);
+        rows.push([entry.label, server, r.status, '', '', '', '', '', '', '']);
         continue;
       }
       rows.push([
         entry.label,
-        r.server,
+        server,
         fixed(r.latencyMs.p50),
         fixed(r.latencyMs.p99),
         fixed(r.latencyMs.max),
@@ -758,7 +805,7 @@ function tableRows(bench: SyncBenchResult): string[][] {
       const x = (v: number) => `${fixed(v, 2)}×`;
       // Short here (the column is narrow); the reasons go in the notes under the table.
       const goal = entry.goal?.met ? 'goal met' : 'goal missed';
-      rows.push([entry.label, 'attn/reference', x(entry.ratio.p50), x(entry.ratio.p99), x(entry.ratio.max), goal, x(entry.ratio.cpu), x(entry.ratio.cpuPerEdit), '', x(entry.ratio.peakRss)]);
+      rows.push([entry.label, entry.roundRatios ? 'attn/ref (medians)' : 'attn/reference', x(entry.ratio.p50), x(entry.ratio.p99), x(entry.ratio.max), goal, x(entry.ratio.cpu), x(entry.ratio.cpuPerEdit), '', x(entry.ratio.peakRss)]);
     }
   }
   return rows;
@@ -774,13 +821,19 @@ function notes(bench: SyncBenchResult): string[] {
     ...bench.warnings,
   ];
   for (const entry of bench.configs) {
+    if (entry.roundRatios) {
+      const each = (pick: (x: { p99: number; cpuPerEdit: number }) => number) => entry.roundRatios!.map((x) => `${fixed(pick(x), 2)}×`).join(', ');
+      lines.push(`${entry.label}: ratios are medians over ${entry.roundRatios.length} alternating rounds; per round p99 ${each((x) => x.p99)}; CPU per edit ${each((x) => x.cpuPerEdit)}`);
+    }
+  }
+  for (const entry of bench.configs) {
     if (entry.goal && !entry.goal.met) lines.push(`${entry.label}: goal missed (p99 no worse than the reference, CPU per edit ≤ 1.3×, no server stall over 50 ms, zero loss): ${entry.goal.reasons.join('; ')}`);
   }
   for (const entry of bench.configs) {
     for (const r of entry.results) {
       if (r.status === 'ok') {
         lines.push(
-          `${entry.label} ${r.server}: setup ${fixed(r.setupMs / 1000)} s, ramp-up ${fixed(r.connectMs / 1000)} s, ` +
+          `${entry.label} ${r.server}${r.round ? ` #${r.round}` : ''}: setup ${fixed(r.setupMs / 1000)} s, ramp-up ${fixed(r.connectMs / 1000)} s, ` +
             `generator loop delay p99 ${fixed(r.generatorLoopDelayP99Ms)} ms, generator CPU ${fixed(r.generatorCpuPercentOfCore, 0)}%, ` +
             `other processes ${fixed(r.otherCpuPercentOfCore, 0)}%` +
             (r.storeBytes !== undefined ? `, store ${fixed(r.storeBytes / 2 ** 20)} MB` : '') +
