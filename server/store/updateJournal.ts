@@ -58,9 +58,9 @@ export interface JournalSink {
  * docs) wrote a page per update, and the writer thread took ~170 ms per 8,000 edits; a 500 ms
  * batch holds several updates per doc: ~40–70 ms. Reads flush at once (see `flushed`).
  */
-export const BATCH_MS = 500;
+const BATCH_MS = 500;
 /** A batch this big is handed over at once (big updates, or a burst): memory and the WAL stay small. */
-export const SEAL_BYTES = 1024 * 1024;
+const SEAL_BYTES = 1024 * 1024;
 /** A segment file takes batches for this long, or up to this size, before the next one is started. */
 const SEGMENT_MS = 1000;
 const SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -75,7 +75,7 @@ const HEADER_BYTES = 8;
  * under the 200×3 bench. The body's layout is what lib0's decoder reads (decodeSegment): varuint
  * seq, big-endian float64 ts, four varuint-length UTF-8 strings, varuint-length bytes.
  */
-export class RecordWriter {
+class RecordWriter {
   private buf = Buffer.allocUnsafe(64 * 1024);
   /** bytes encoded so far */
   length = 0;
@@ -303,10 +303,11 @@ export class UpdateJournal {
   private readonly seal = (): void => this.handOver(false);
 
   /**
-   * Hands the batch to the writer. The segment stays open for the next batches until it is a
-   * second old or SEGMENT_BYTES big (`retire`: at close, or when nothing was appended to it for
-   * SEGMENT_MS); the batch that closes it tells the writer to delete it once committed. A file per
-   * batch cost an open, a close and an unlink 50 times a second (~110 µs each open under load).
+   * Hands the batch to the writer. The segment stays open for the next batches until it is
+   * SEGMENT_MS old or SEGMENT_BYTES big (`retire`: at close, or SEGMENT_MS after its first batch
+   * when no later batch closed it); the batch that closes it tells the writer to delete it once
+   * committed. A file per batch cost an open, a close and an unlink per batch (~110 µs an open
+   * under load, at 50 ms batches).
    */
   private handOver(retire: boolean): void {
     if (this.timer) clearTimeout(this.timer);
