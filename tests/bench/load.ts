@@ -26,7 +26,7 @@ import { startAttn } from '../../server/app.js';
 import { CLIENT_DIR, chromiumAvailable, launch, requireBuiltClient } from '../support/browser.js';
 import { createRoom, testConfig } from '../support/server.js';
 import { REPO_ROOT, ServerProcess } from './serverProcess.js';
-import { fixed, markdownTable, textTable } from './stats.js';
+import { fixed, markdownTable, median, textTable } from './stats.js';
 
 const ROLES: Role[] = ['candidate', 'interviewer', 'observer'];
 const VIEWPORT = { width: 1280, height: 720 };
@@ -71,11 +71,6 @@ export interface LoadBenchResult {
   rows: LoadRow[];
   startup: StartupRow[];
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 interface NetEntry {
   url: string;

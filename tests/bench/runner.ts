@@ -15,6 +15,7 @@ import { startAttn } from '../../server/app.js';
 import { connect, createRoom, testConfig, waitSynced } from '../support/server.js';
 import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, runControl } from '../support/browser.js';
 import { ATTENTION_CORRECT } from '../support/snippets.js';
+import { median } from './stats.js';
 
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 const CHECK_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -60,11 +61,6 @@ const v = tf.randomNormal([${seq}, ${D}], 0, 1, 'float32', 3);
 const out = tf.matMul(tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(${D})), -1), v);
 const data = await out.data();
 return data.length;`;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function setPad(page: Page, code: string) {
   // The run toolbar's ⋯ menu (opened by runControl) lies over the pad: close it first.

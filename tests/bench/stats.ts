@@ -42,6 +42,12 @@ export function percentile(sortedAscending: Float64Array, p: number): number {
   return sortedAscending[rank - 1]!;
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN when empty. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 export interface Distribution {
   count: number;
   p50: number;

@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
 import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess } from './serverProcess.js';
-import { fixed, markdownTable, Samples, summarize, textTable, type Align, type Distribution } from './stats.js';
+import { fixed, markdownTable, median, Samples, summarize, textTable, type Align, type Distribution } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
 // ---- configuration -----------------------------------------------------------
@@ -207,11 +207,7 @@ function cpuPerEditUs(r: SyncTargetResult): number {
 
 /** Each measure's median over several runs of one server (each measure on its own). */
 function medianResult(runs: SyncTargetResult[]): { latencyMs: { p50: number; p99: number; max: number }; serverCpuSeconds: number; cpuPerEdit: number; serverPeakRssMb: number } {
-  const med = (pick: (r: SyncTargetResult) => number): number => {
-    const v = runs.map(pick).sort((a, b) => a - b);
-    const mid = Math.floor(v.length / 2);
-    return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-  };
+  const med = (pick: (r: SyncTargetResult) => number): number => median(runs.map(pick));
   return {
     latencyMs: { p50: med((r) => r.latencyMs.p50), p99: med((r) => r.latencyMs.p99), max: med((r) => r.latencyMs.max) },
     serverCpuSeconds: med((r) => r.serverCpuSeconds),
@@ -757,14 +753,14 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
         }
       }
       const reasons: string[] = [];
-      const median = opts.rounds > 1 ? ' (medians)' : '';
+      const ofMedians = opts.rounds > 1 ? ' (medians)' : '';
       if (attn.latencyMs.p99 > reference.latencyMs.p99) {
-        reasons.push(`p99 ${fixed(attn.latencyMs.p99)} ms > reference ${fixed(reference.latencyMs.p99)} ms${median}`);
+        reasons.push(`p99 ${fixed(attn.latencyMs.p99)} ms > reference ${fixed(reference.latencyMs.p99)} ms${ofMedians}`);
       }
       // Loss and stalls count in every round, not in the median.
       const lost = attnRuns.reduce((n, r) => n + Math.max(0, r.expected - r.delivered), 0);
       if (lost > 0) reasons.push(`lost ${lost} of ${attnRuns.reduce((n, r) => n + r.expected, 0)}`);
-      if (entry.ratio.cpuPerEdit > GOAL_CPU_RATIO) reasons.push(`CPU per edit ${fixed(entry.ratio.cpuPerEdit, 2)}× the reference's${median} (goal ≤ ${GOAL_CPU_RATIO}×)`);
+      if (entry.ratio.cpuPerEdit > GOAL_CPU_RATIO) reasons.push(`CPU per edit ${fixed(entry.ratio.cpuPerEdit, 2)}× the reference's${ofMedians} (goal ≤ ${GOAL_CPU_RATIO}×)`);
       const stall = Math.max(...attnRuns.map((r) => r.serverLoopDelayMaxMs));
       if (stall > SERVER_STALL_WARN_MS) reasons.push(`server stalled ${fixed(stall)} ms (goal ≤ ${SERVER_STALL_WARN_MS} ms)`);
       entry.goal = { met: reasons.length === 0, reasons };
