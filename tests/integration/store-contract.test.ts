@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewUpdate, Store, StoreLimits } from '../../server/store/port.js';
 import { PostgresStore } from '../../server/store/postgres.js';
 import { MIGRATIONS } from '../../server/store/postgresMigrations.js';
-import { SqliteStore } from '../../server/store/sqlite.js';
+import { SqliteStore, type SqliteWriterMode } from '../../server/store/sqlite.js';
 import { freshSchema, lazySchema, postgresUrl, requirePostgres, type TestSchema } from '../support/postgres.js';
 import { tempDir } from '../support/server.js';
 
@@ -31,37 +31,27 @@ interface Opened {
  * `exclusive`: the adapter needs its database to itself (SQLite's journal mode allocates seqs in
  * memory), so the cases with several stores on one database check that a second is refused instead.
  */
-const adapters: Array<{ name: string; skip: boolean; exclusive?: boolean; open: (limits?: StoreLimits) => Promise<Opened> }> = [
-  {
-    // ATTN_SQLITE_WRITER=journal (the default): appends go to a journal file, committed in batches.
-    name: 'sqlite',
-    skip: false,
-    exclusive: true,
-    open: async (limits) => {
-      const file = path.join(tempDir(), 'attn.sqlite');
-      return { store: new SqliteStore(file, limits), reopen: async () => new SqliteStore(file, limits), location: file };
-    },
+type Adapter = { name: string; skip: boolean; exclusive?: boolean; open: (limits?: StoreLimits) => Promise<Opened> };
+
+/** A fresh SQLite file per case, opened in `writer` mode (unset: the default, as `npm start` opens it). */
+const sqliteAdapter = (name: string, writer?: SqliteWriterMode): Adapter => ({
+  name,
+  skip: false,
+  exclusive: (writer ?? 'journal') === 'journal',
+  open: async (limits) => {
+    const file = path.join(tempDir(), 'attn.sqlite');
+    const open = () => new SqliteStore(file, limits, writer ? { writer } : {});
+    return { store: open(), reopen: async () => open(), location: file, ...(writer ? { writer } : {}) };
   },
-  {
-    // ATTN_SQLITE_WRITER=thread: each append committed on the writer thread before it resolves.
-    name: 'sqlite-thread',
-    skip: false,
-    open: async (limits) => {
-      const file = path.join(tempDir(), 'attn.sqlite');
-      const open = () => new SqliteStore(file, limits, { writer: 'thread' });
-      return { store: open(), reopen: async () => open(), location: file, writer: 'thread' };
-    },
-  },
-  {
-    // ATTN_SQLITE_WRITER=inline: every commit on the calling thread, as before the writer thread.
-    name: 'sqlite-inline',
-    skip: false,
-    open: async (limits) => {
-      const file = path.join(tempDir(), 'attn.sqlite');
-      const open = () => new SqliteStore(file, limits, { writer: 'inline' });
-      return { store: open(), reopen: async () => open(), location: file, writer: 'inline' };
-    },
-  },
+});
+
+const adapters: Adapter[] = [
+  // ATTN_SQLITE_WRITER=journal (the default): appends go to a journal file, committed in batches.
+  sqliteAdapter('sqlite'),
+  // ATTN_SQLITE_WRITER=thread: each append committed on the writer thread before it resolves.
+  sqliteAdapter('sqlite-thread', 'thread'),
+  // ATTN_SQLITE_WRITER=inline: every commit on the calling thread, as before the writer thread.
+  sqliteAdapter('sqlite-inline', 'inline'),
   {
     name: 'postgres',
     skip: !postgresReady,
