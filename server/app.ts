@@ -31,9 +31,8 @@ import type { QuestionBank } from './questions/load.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import { REPO_ROOT } from './paths.js';
 import type { Store } from './store/port.js';
-import { LocalBus } from './bus/local.js';
 import type { Bus } from './bus/port.js';
-import { RedisBus, RedisBusError } from './bus/redis.js';
+import { openBus } from './bus/open.js';
 import { openStore } from './store/open.js';
 import { SyncServer } from './sync/syncServer.js';
 
@@ -81,10 +80,10 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
   const ownBus = !options.bus;
   let bus: Bus;
   try {
-    bus = options.bus ?? (config.redisUrl ? await RedisBus.connect(config.redisUrl, { log }) : new LocalBus());
+    bus = options.bus ?? (await openBus(config.redisUrl, log));
   } catch (err) {
     if (!options.store) await store.close();
-    throw new RedisBusError(`ATTN_REDIS_URL: ${(err as Error).message}`);
+    throw err;
   }
   const sync = new SyncServer({
     store,

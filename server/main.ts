@@ -1,10 +1,9 @@
 /** Entry point: read config, open the store, serve HTTP + WebSocket until a signal arrives. */
 import { startAttn } from './app.js';
-import { RedisBusError } from './bus/redis.js';
+import { BusUnavailableError } from './bus/open.js';
 import { ConfigError, loadConfig } from './config.js';
 import { QuestionBankError } from './questions/load.js';
-import { StoreUnavailableError } from './store/open.js';
-import { describeDatabaseUrl } from './store/postgres.js';
+import { describeDatabaseUrl, StoreUnavailableError } from './store/open.js';
 
 async function main(): Promise<void> {
   let config;
@@ -26,7 +25,7 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     // Unreachable database or Redis, failed migration: one line naming the variable (never its password).
-    if (err instanceof StoreUnavailableError || err instanceof RedisBusError) {
+    if (err instanceof StoreUnavailableError || err instanceof BusUnavailableError) {
       process.stderr.write(`attn: ${err.message}\n`);
       process.exit(2);
     }

@@ -4,8 +4,6 @@
  * single-threaded backend make the result a pure function of (challenge, seed): the same seed
  * gives byte-identical JSON on every run.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import type { ChallengeCase, SerializedValue } from '../../shared/challenge.js';
 import { compactFloat32, fromCallValue, toCallArgs, type Tf } from '../../shared/challengeSpec.js';
 import type { ChallengeDefinition } from '../../questions/_lib/define.js';
@@ -13,9 +11,15 @@ import { caseSeed, createRng } from '../../questions/_lib/rng.js';
 
 let backend: Promise<Tf> | undefined;
 
-/** tfjs-core on the cpu backend, initialised once per process. */
+/**
+ * tfjs-core on the cpu backend, loaded and initialised once per process on the first challenge
+ * asked for: imported at start-up they held ~3.7 MB of heap in a server that may never compute a
+ * vector, and V8's concurrent marking scans the whole heap on each major GC.
+ */
 export function cpuTf(): Promise<Tf> {
   backend ??= (async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
     // PROD mode silences the "install tfjs-node" banner the cpu backend prints on first use in Node.
     tf.env().set('PROD', true);
     if (!(await tf.setBackend('cpu'))) throw new Error('tfjs: the cpu backend did not initialise');

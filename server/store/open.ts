@@ -2,7 +2,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from './port.js';
-import { describeDatabaseUrl, PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 
 /**
@@ -18,9 +17,22 @@ export async function openStore(config: Config, log?: Logger): Promise<Store> {
   if (!config.databaseUrl) return SqliteStore.open(config.dataDir, limits, { writer: config.sqliteWriter });
   const url = config.databaseUrl;
   try {
+    // Loaded only when configured: pg and the Postgres store are ~3 MB of heap an SQLite server
+    // would otherwise keep for nothing (see server/av/livekit.ts on why idle heap costs CPU).
+    const { PostgresStore } = await import('./postgres.js');
     return await PostgresStore.connect(url, { poolSize: config.databasePoolSize, limits, ...(log ? { log } : {}) });
   } catch (err) {
     throw new StoreUnavailableError(`ATTN_DATABASE_URL: cannot use the Postgres database at ${describeDatabaseUrl(url)}: ${reasonOf(err, url)}`);
+  }
+}
+
+/** host:port/database of a URL, never its user or password: safe to print. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host || 'localhost'}${u.pathname || ''}`;
+  } catch {
+    return '(unparseable URL)';
   }
 }
 

@@ -92,19 +92,6 @@ export function urlWithSchema(url: string, schema: string): string {
   return u.toString();
 }
 
-/** host:port/database of a URL, never its user or password: safe to print. */
-export function describeDatabaseUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.host || 'localhost'}${u.pathname || ''}`;
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
-
-
-
 /**
  * Postgres TEXT cannot hold U+0000 (SQLite can), and names and titles come from users: a NUL in a
  * display name must not make every append of that person fail (the sync layer closes a document

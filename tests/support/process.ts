@@ -16,8 +16,8 @@ export interface ServerProcess {
 
 export const COMPILED_ENTRY = path.join(ROOT, 'dist/server/main.js');
 
-export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000, { compiled = false } = {}): Promise<ServerProcess> {
-  const args = compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'server/main.ts'];
+export async function spawnServer(env: Record<string, string>, timeoutMs = 20_000, { compiled = false, nodeArgs = [] as string[] } = {}): Promise<ServerProcess> {
+  const args = [...nodeArgs, ...(compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', 'server/main.ts'])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_LOG_LEVEL: 'debug', ...env },
