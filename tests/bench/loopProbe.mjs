@@ -5,9 +5,17 @@
  *
  * Each SIGUSR2 writes the delay seen since the previous one to BENCH_LOOP_FILE as JSON, then starts
  * over: the bench signals at the start of its measured window (discarding that file) and at its end.
+ *
+ * A stall is the server's own work, or the server waiting for a core the load generator holds (the
+ * two share the machine): where Linux gives /proc/thread-self/schedstat (this thread's time on a
+ * CPU and time runnable but waiting for one, in ns), each stall over STALL_MS is split into the two.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+/** A stall, for this report: a timer meant to fire every TICK_MS fired this much later. */
+const STALL_MS = 50;
+const TICK_MS = 10;
 
 const file = process.env.BENCH_LOOP_FILE;
 if (file) {
@@ -23,12 +31,59 @@ if (file) {
       gc.maxMs = Math.max(gc.maxMs, entry.duration);
     }
   }).observe({ entryTypes: ['gc'] });
+  const stalls = stallWatch();
   let generation = 0;
   process.on('SIGUSR2', () => {
     generation++;
     const ms = (ns) => ns / 1e6;
-    writeFileSync(file, JSON.stringify({ generation, p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), meanMs: ms(histogram.mean), gc }));
+    writeFileSync(file, JSON.stringify({ generation, p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), meanMs: ms(histogram.mean), gc, stalls: stalls?.take() }));
     histogram.reset();
     gc = { count: 0, totalMs: 0, maxMs: 0 };
   });
+}
+
+/**
+ * Every TICK_MS, reads this (the main) thread's schedstat with one pread into a reused buffer
+ * (a few µs; both servers pay it). Between two ticks more than STALL_MS late it adds up the
+ * wall time, the time on a CPU and the time spent waiting for one. Undefined where there is no
+ * schedstat (not Linux).
+ */
+function stallWatch() {
+  let fd;
+  try {
+    fd = openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return undefined;
+  }
+  const buf = Buffer.alloc(128);
+  const read = () => {
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const [onCpu, waiting] = buf.toString('latin1', 0, n).split(' ');
+    return { onCpu: Number(onCpu), waiting: Number(waiting) };
+  };
+  let last = { at: process.hrtime.bigint(), ...read() };
+  let report = { count: 0, wallMs: 0, cpuMs: 0, waitMs: 0, worst: null };
+  const timer = setInterval(() => {
+    const now = { at: process.hrtime.bigint(), ...read() };
+    const wallMs = Number(now.at - last.at) / 1e6;
+    if (wallMs - TICK_MS > STALL_MS) {
+      const cpuMs = (now.onCpu - last.onCpu) / 1e6;
+      const waitMs = (now.waiting - last.waiting) / 1e6;
+      report.count++;
+      report.wallMs += wallMs;
+      report.cpuMs += cpuMs;
+      report.waitMs += waitMs;
+      if (!report.worst || wallMs > report.worst.wallMs) report.worst = { wallMs, cpuMs, waitMs };
+    }
+    last = now;
+  }, TICK_MS);
+  timer.unref();
+  process.once('exit', () => closeSync(fd));
+  return {
+    take() {
+      const taken = report;
+      report = { count: 0, wallMs: 0, cpuMs: 0, waitMs: 0, worst: null };
+      return taken;
+    },
+  };
 }

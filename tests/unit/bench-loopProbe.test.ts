@@ -1,0 +1,64 @@
+/**
+ * The sync bench's loop probe (tests/bench/loopProbe.mjs) splits each stall of a server's event
+ * loop into time on a CPU and time waiting for one. Checked in a child process that stalls twice:
+ * once busy (on a CPU, or waiting for one when the machine is loaded) and once asleep (neither).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatStalls, type StallReport } from '../bench/sync.js';
+
+const PROBE = path.resolve(import.meta.dirname, '../bench/loopProbe.mjs');
+const hasSchedstat = fs.existsSync('/proc/thread-self/schedstat');
+
+// Busy for 200 ms, then asleep for 150 ms (Atomics.wait blocks the thread without running it),
+// then the report the bench asks for with SIGUSR2.
+const CHILD = `
+setTimeout(() => {
+  const t = performance.now();
+  while (performance.now() - t < 200);
+  setTimeout(() => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+    setTimeout(() => process.kill(process.pid, 'SIGUSR2'), 60);
+    setTimeout(() => process.exit(0), 200);
+  }, 60);
+}, 60);
+`;
+
+describe('bench loop probe', () => {
+  it.skipIf(!hasSchedstat)('splits a stall into time on a CPU and time waiting for one; a thread asleep is neither', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attn-probe-'));
+    const file = path.join(dir, 'loop.json');
+    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, '-e', CHILD], { env: { ...process.env, BENCH_LOOP_FILE: file }, stdio: 'inherit' });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { maxMs: number; stalls: StallReport };
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    const { stalls } = report;
+    expect(stalls.count).toBe(2);
+    expect(report.maxMs).toBeGreaterThanOrEqual(190);
+    // The busy one is the longest: all of it on a CPU or waiting for one (less the part of a
+    // tick before the loop started).
+    const worst = stalls.worst!;
+    expect(worst.wallMs).toBeGreaterThanOrEqual(200);
+    expect(worst.cpuMs).toBeGreaterThan(0);
+    expect(worst.cpuMs + worst.waitMs).toBeGreaterThanOrEqual(worst.wallMs - 30);
+    // The sleep adds ~150 ms of wall time and next to nothing to either.
+    expect(stalls.wallMs).toBeGreaterThanOrEqual(worst.wallMs + 140);
+    expect(stalls.cpuMs + stalls.waitMs).toBeLessThan(worst.cpuMs + worst.waitMs + 40);
+  });
+
+  it('formats a report: the split of all stalls, and of the longest when there are several', () => {
+    expect(formatStalls({ count: 0, wallMs: 0, cpuMs: 0, waitMs: 0, worst: null })).toBe('no stall over 50 ms');
+    expect(formatStalls({ count: 1, wallMs: 80.4, cpuMs: 20, waitMs: 55.2, worst: { wallMs: 80.4, cpuMs: 20, waitMs: 55.2 } })).toBe(
+      '1 stall over 50 ms (80 ms: 20 on a CPU, 55 waiting for one)',
+    );
+    expect(formatStalls({ count: 3, wallMs: 410, cpuMs: 120, waitMs: 270, worst: { wallMs: 180, cpuMs: 40, waitMs: 130 } })).toBe(
+      '3 stalls over 50 ms (410 ms: 120 on a CPU, 270 waiting for one; longest 180 ms: 40 on a CPU, 130 waiting for one)',
+    );
+  });
+});
