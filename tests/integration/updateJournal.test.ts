@@ -96,6 +96,26 @@ describe('SqliteStore in journal mode', () => {
     expect(committedSeqs(file)).toHaveLength(27);
   });
 
+  it('an update appended but not yet written when a batch is handed over is written and committed with it', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.createRoom({ id: 'room0001', title: 'J', createdAt: 1 }, []);
+    await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 1, authorRole: 'candidate', authorName: 'C', bytes: new Uint8Array([1]) });
+    // Not awaited: its turn's write has not happened when the read hands the batch over.
+    const second = store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'candidate', authorName: 'Ünïcode ✓', bytes: new Uint8Array(70_000).fill(7) });
+    const read = store.listUpdates('room0001', 'board', 0, 100);
+    expect(await second).toBe(2);
+    // durable before it was acknowledged: in the journal, not only in the batch
+    expect(segmentsOf(file).flatMap((f) => decodeSegment(readFileSync(f)).rows.map((r) => r.seq))).toEqual([1, 2]);
+    const rows = await read;
+    expect(rows.map((u) => [u.seq, u.authorName, u.bytes.byteLength])).toEqual([
+      [1, 'C', 1],
+      [2, 'Ünïcode ✓', 70_000],
+    ]);
+    expect(committedSeqs(file)).toEqual([1, 2]);
+    await store.close();
+  });
+
   it('after kill -9, everything appended is in the store, a torn tail is dropped, and seqs carry on', async () => {
     const file = dbFile();
     const setup = new SqliteStore(file);
