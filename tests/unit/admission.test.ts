@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { applyClientUpdate, clockRanges, MalformedMessageError, precheckUpdate } from '../../server/sync/admission.js';
+import { applyClientUpdate, clockRanges, isEmptyUpdate, MalformedMessageError, precheckUpdate } from '../../server/sync/admission.js';
 import { boardCode, boardElements, boardSession } from '../../shared/doc.js';
 
 /** Builds updates the way clients do: several clients, maps, text, deletions, merged or not. */
@@ -164,6 +164,26 @@ describe('what the gate hands back to store and relay', () => {
     expect([...admitted.captured[0]!]).toEqual([...deletion]);
     expect(boardCode(server).toString()).toBe('bc');
     expect(applyClientUpdate(server, 'board', conn, insert)).toEqual({ refusal: null, captured: [], asSent: false });
+  });
+
+  it('is nothing, without a transaction, for the empty step 2 a stock client answers an acknowledgement with', () => {
+    const { server, client, take } = serverAndClient();
+    boardCode(client).insert(0, 'abc');
+    applyClientUpdate(server, 'board', conn, take());
+    // What the stock client sends back for the server's state vector when the server lacks nothing.
+    const reply = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+    expect(isEmptyUpdate(reply)).toBe(true);
+    let transactions = 0;
+    server.on('afterTransaction', () => transactions++);
+    expect(applyClientUpdate(server, 'board', conn, reply)).toEqual({ refusal: null, captured: [], asSent: false });
+    expect(transactions).toBe(0);
+    // A reply that carries a deletion is not empty, and goes through the gate as any update.
+    boardCode(client).delete(0, 1);
+    take();
+    const withDeletes = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+    expect(isEmptyUpdate(withDeletes)).toBe(false);
+    expect(applyClientUpdate(server, 'board', conn, withDeletes)).toMatchObject({ refusal: null, asSent: true });
+    expect(boardCode(server).toString()).toBe('bc');
   });
 
   it('is Yjs’s re-encoding of what it applied when the update overlaps what the doc holds, so forged copies of known structs go nowhere', () => {
