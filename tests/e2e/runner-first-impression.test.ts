@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, runControl, withScreenshots } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, runControl, setPad, withScreenshots } from '../support/browser.js';
 import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const hasBrowser = chromiumAvailable();
@@ -36,12 +36,6 @@ describe.skipIf(!hasBrowser)("the runner's first impression", () => {
   const suite = browserAndServer(['--enable-unsafe-webgpu']);
   const contexts: BrowserContext[] = [];
 
-  const setPad = async (page: Page, code: string) => {
-    await page.locator('[data-testid="pad"] .cm-content').click();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(code);
-  };
   const newest = (page: Page): Locator => page.getByTestId('run-record').first();
   /** Clicks `button` and waits for a new record to finish; returns it. */
   const runAndWait = async (page: Page, button: 'run' | 'check', timeout = 90_000): Promise<Locator> => {

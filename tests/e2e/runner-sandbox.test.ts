@@ -18,7 +18,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { boardCode, noteKey, panelNotes, panelRaters, panelScores, scoreKey } from '../../shared/doc.js';
 import { MessageType, RUNNER_HOST_PATH } from '../../shared/protocol.js';
 import { connect, createRoom, eventually, waitSynced } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, runControl } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, screenshotAll, runControl, setPad } from '../support/browser.js';
 
 const hasBrowser = chromiumAvailable();
 
@@ -105,12 +105,6 @@ describe.skipIf(!hasBrowser)('snippets run in an opaque origin', () => {
       .poll(async () => ((await newest(page).getAttribute('data-run-id')) !== previousId ? newest(page).getAttribute('data-status') : 'pending'), { timeout })
       .toMatch(/^(ok|error|timeout|stopped)$/);
     return newest(page);
-  };
-  const setPad = async (page: Page, code: string) => {
-    await page.locator('[data-testid="pad"] .cm-content').click();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(code);
   };
   const withScreenshots = async (name: string, body: () => Promise<void>) => {
     try {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { createRoom } from '../support/server.js';
-import { browserAndServer, chromiumAvailable, joinRoom, withScreenshots, runControl } from '../support/browser.js';
+import { browserAndServer, chromiumAvailable, joinRoom, withScreenshots, runControl, setPad } from '../support/browser.js';
 import { ATTENTION_CORRECT } from '../support/snippets.js';
 
 const hasBrowser = chromiumAvailable();
@@ -28,16 +28,6 @@ describe.skipIf(!hasBrowser)('the snippet runner on WebGPU', () => {
     const ctx = await suite.browser.newContext({ viewport: { width: 1600, height: 900 } });
     contexts.push(ctx);
     return ctx.newPage();
-  };
-  const setPad = async (page: Page, code: string) => {
-    const pad = page.locator('[data-testid="pad"] .cm-content');
-    // The run toolbar's ⋯ menu (opened by runControl) lies over the pad: close it first.
-    if (await page.getByTestId('run-menu').isVisible()) await page.keyboard.press('Escape');
-    await pad.click();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.press('Delete');
-    // insertText bypasses auto-indent and bracket closing: the pad gets exactly this text
-    await page.keyboard.insertText(code);
   };
   const newest = (page: Page): Locator => page.getByTestId('run-record').first();
   const finished = async (page: Page, timeout = 90_000) => {

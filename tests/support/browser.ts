@@ -216,6 +216,19 @@ export function browserAndServer(launchArgs: string[] = [], config: Partial<Conf
 }
 
 /**
+ * Replaces the pad's text with `code`, exactly (insertText bypasses auto-indent and bracket
+ * closing). The run toolbar's ⋯ menu (opened by runControl) lies over the pad, and once the
+ * backend probe has answered its info line reaches the point a click lands on: closed first.
+ */
+export async function setPad(page: Page, code: string): Promise<void> {
+  if (await page.getByTestId('run-menu').isVisible()) await page.keyboard.press('Escape');
+  await page.locator('[data-testid="pad"] .cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}
+
+/**
  * A run-toolbar control that may sit in the toolbar's ⋯ menu when the pad is narrow (the
  * timeout always does): opens the menu when the control is not already on screen.
  */
