@@ -9,11 +9,10 @@
  * readback included), read by a plain y-websocket client, plus page-side wall time for warm runs.
  */
 import os from 'node:os';
-import type { Page } from 'playwright-core';
 import { boardRuns, type RunRecord } from '../../shared/doc.js';
 import { startAttn } from '../../server/app.js';
 import { connect, createRoom, testConfig, waitSynced } from '../support/server.js';
-import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, runControl } from '../support/browser.js';
+import { CLIENT_DIR, chromiumAvailable, joinRoom, launch, requireBuiltClient, runControl, setPad } from '../support/browser.js';
 import { ATTENTION_CORRECT } from '../support/snippets.js';
 import { median } from './stats.js';
 
@@ -61,15 +60,6 @@ const v = tf.randomNormal([${seq}, ${D}], 0, 1, 'float32', 3);
 const out = tf.matMul(tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(${D})), -1), v);
 const data = await out.data();
 return data.length;`;
-
-async function setPad(page: Page, code: string) {
-  // The run toolbar's ⋯ menu (opened by runControl) lies over the pad: close it first.
-  if (await page.getByTestId('run-menu').isVisible()) await page.keyboard.press('Escape');
-  await page.locator('[data-testid="pad"] .cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
 
 export interface RunnerBenchOptions {
   /** measured runs per attention cell */
