@@ -942,8 +942,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * "3 stalls over 50 ms (410 ms: 120 on a CPU, 270 waiting for one; longest 180 ms: 40 / 130)":
- * a stall spent waiting for a core is the machine's (the load generator shares it), not the server's work.
+ * "3 stalls over 50 ms (410 ms: 120 on a CPU, 270 waiting for one; longest 180 ms: 40 on a CPU, 130
+ * waiting for one)": a stall spent waiting for a core is the machine's (the load generator shares
+ * it), not the server's work.
  */
 export function formatStalls(s: StallReport): string {
   if (s.count === 0) return 'no stall over 50 ms';
