@@ -325,10 +325,7 @@ export class LiveDoc {
 
   /** Greets a new connection: our state vector (so it sends what we lack) and everyone's awareness. */
   greet(conn: Conn): void {
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MessageType.Sync);
-    syncProtocol.writeSyncStep1(enc, this.doc);
-    send(conn, encoding.toUint8Array(enc));
+    send(conn, syncStep1Frame(this.doc));
     const states = this.awareness.getStates();
     if (states.size > 0) {
       send(conn, awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
@@ -607,10 +604,7 @@ export class LiveDoc {
       return;
     }
     conn.ackPendingSince = null;
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MessageType.Sync);
-    syncProtocol.writeSyncStep1(enc, this.doc);
-    send(conn, encoding.toUint8Array(enc));
+    send(conn, syncStep1Frame(this.doc));
   }
 
   /**
@@ -760,6 +754,14 @@ export class LiveDoc {
 /** A state vector naming no client (a new joiner's): one varuint 0. */
 function isEmptyStateVector(sv: Uint8Array): boolean {
   return sv.byteLength === 1 && sv[0] === 0;
+}
+
+/** Our state vector: the greeting, and the acknowledgement a writer gets once its edits are stored. */
+function syncStep1Frame(doc: Y.Doc): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Sync);
+  syncProtocol.writeSyncStep1(enc, doc);
+  return encoding.toUint8Array(enc);
 }
 
 function updateFrame(update: Uint8Array): Uint8Array {
