@@ -11,7 +11,7 @@
  * CPU and time runnable but waiting for one, in ns), each stall over STALL_MS is split into the two.
  */
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 /** A stall, for this report: a timer meant to fire every TICK_MS fired this much later. */
 const STALL_MS = 50;
@@ -23,12 +23,19 @@ if (file) {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   // Garbage-collection pauses in the same window: a stall that matches one is the heap, not the code.
-  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  // Full (mark-compact) collections are counted apart: they grow with what the heap keeps, the
+  // scavenges with what it allocates.
+  const fresh = () => ({ count: 0, totalMs: 0, maxMs: 0, major: { count: 0, totalMs: 0 } });
+  let gc = fresh();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gc.count++;
       gc.totalMs += entry.duration;
       gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        gc.major.count++;
+        gc.major.totalMs += entry.duration;
+      }
     }
   }).observe({ entryTypes: ['gc'] });
   const stalls = stallWatch();
@@ -36,9 +43,10 @@ if (file) {
   process.on('SIGUSR2', () => {
     generation++;
     const ms = (ns) => ns / 1e6;
-    writeFileSync(file, JSON.stringify({ generation, p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), meanMs: ms(histogram.mean), gc, stalls: stalls?.take() }));
+    const heapMb = process.memoryUsage().heapUsed / 1e6;
+    writeFileSync(file, JSON.stringify({ generation, p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), meanMs: ms(histogram.mean), gc, heapMb, stalls: stalls?.take() }));
     histogram.reset();
-    gc = { count: 0, totalMs: 0, maxMs: 0 };
+    gc = fresh();
   });
 }
 

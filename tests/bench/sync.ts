@@ -171,7 +171,10 @@ export interface SyncTargetResult {
   serverLoopDelayP99Ms: number;
   serverLoopDelayMaxMs: number;
   /** the server's garbage-collection pauses in the window (count, total and longest ms) */
-  serverGc?: { count: number; totalMs: number; maxMs: number };
+  /** garbage-collection pauses in the window; `major`: the full (mark-compact) ones among them */
+  serverGc?: ServerGc;
+  /** the server's V8 heap in use at the end of the window (MB) */
+  serverHeapMb?: number;
   /** the server's stalls over 50 ms, split into its own work and waiting for a core (Linux only) */
   serverStalls?: StallReport;
   /** CPU other processes on the machine used during the window, in % of one core */
@@ -271,8 +274,20 @@ const ATTN_COMPILED = 'dist/server/main.js';
  * runs at 200×3 (1w) put the longest scavenge at 6–18 ms against 29–40 ms, the event loop's worst
  * stall at 12–19 ms against 33–45 ms, and peak RSS at ~185 MB against ~240; CPU per edit moved
  * less than run-to-run noise. All writing (3,000 edits/s): longest pause 19–22 ms against 48–57.
+ *
+ * No allocation-site pretenuring: V8 had decided that the Maps and Sets of a Yjs transaction (one
+ * transaction per applied update) outlive a scavenge, and allocated them straight into the old
+ * generation, where they died: a sampling heap profile of what escaped the young generation
+ * (200×3 (1w), 10 s) found 15 MB of them in attn against 1 MB in the relay, which never took
+ * that decision. Only full collections free such garbage: attn promoted 25 MB against the relay's
+ * 8 in the window, with 7 mark-compacts against 3, and spent 68–98 ms in GC pauses against the
+ * relay's 35–50. Without pretenuring: 36–50 ms, 11.7 MB promoted, and over two pairs of
+ * three-round runs CPU per edit 1.32× and 1.21× the relay's against 1.41× and 1.61×, p99 1.33×
+ * and 1.40× against 1.59× and 2.09×. V8 takes that decision in some runs and not in others
+ * (earlier runs had found the two GCs at parity), one reason attn's CPU per edit swung from run
+ * to run. What lives long here (the documents' structs) is promoted by the scavenges as usual.
  */
-export const ATTN_NODE_FLAGS = ['--max-semi-space-size=16'];
+export const ATTN_NODE_FLAGS = ['--max-semi-space-size=16', '--no-allocation-site-pretenuring'];
 
 /**
  * Starts attn as `npm start` does, on the embedded SQLite store in `dataDir` (a fresh temporary
@@ -545,6 +560,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
       result.serverLoopDelayP99Ms = loop.p99Ms;
       result.serverLoopDelayMaxMs = loop.maxMs;
       result.serverGc = loop.gc;
+      if (loop.heapMb !== undefined) result.serverHeapMb = loop.heapMb;
       if (loop.stalls) result.serverStalls = loop.stalls;
       if (loop.maxMs > SERVER_STALL_WARN_MS) result.warnings.push(`server event loop stalled ${fixed(loop.maxMs)} ms (p99 ${fixed(loop.p99Ms)} ms) in the window`);
     }
@@ -839,7 +855,8 @@ function notes(bench: SyncBenchResult): string[] {
             `generator loop delay p99 ${fixed(r.generatorLoopDelayP99Ms)} ms, generator CPU ${fixed(r.generatorCpuPercentOfCore, 0)}%, ` +
             `other processes ${fixed(r.otherCpuPercentOfCore, 0)}%` +
             (r.storeBytes !== undefined ? `, store ${fixed(r.storeBytes / 2 ** 20)} MB` : '') +
-            (r.serverGc ? `, server GC ${r.serverGc.count} pauses, ${fixed(r.serverGc.totalMs, 0)} ms in all, longest ${fixed(r.serverGc.maxMs)} ms` : '') +
+            (r.serverGc ? `, server GC ${formatGc(r.serverGc)}` : '') +
+            (r.serverHeapMb !== undefined ? `, heap in use ${fixed(r.serverHeapMb)} MB` : '') +
             (r.serverStalls ? `, ${formatStalls(r.serverStalls)}` : '') +
             `; client frames per edit: received ${formatFrames(r.clientFramesPerEdit.received)}, sent ${formatFrames(r.clientFramesPerEdit.sent)}`,
         );
@@ -904,8 +921,23 @@ interface LoopReport {
   generation: number;
   p99Ms: number;
   maxMs: number;
-  gc?: { count: number; totalMs: number; maxMs: number };
+  gc?: ServerGc;
+  heapMb?: number;
   stalls?: StallReport;
+}
+
+export interface ServerGc {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** absent from results written before full collections were counted apart */
+  major?: { count: number; totalMs: number };
+}
+
+/** e.g. "26 pauses, 105 ms in all (3 full: 31 ms), longest 10.1 ms" */
+export function formatGc(gc: ServerGc): string {
+  const full = gc.major ? ` (${gc.major.count} full: ${fixed(gc.major.totalMs, 0)} ms)` : '';
+  return `${gc.count} pauses, ${fixed(gc.totalMs, 0)} ms in all${full}, longest ${fixed(gc.maxMs)} ms`;
 }
 
 /** Stalls over 50 ms in the window (loopProbe.mjs): wall time, and how much of it the main thread was on a CPU or waiting for one. */

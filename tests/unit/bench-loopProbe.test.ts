@@ -9,15 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatStalls, type StallReport } from '../bench/sync.js';
+import { formatGc, formatStalls, type ServerGc, type StallReport } from '../bench/sync.js';
 
 const PROBE = path.resolve(import.meta.dirname, '../bench/loopProbe.mjs');
 const hasSchedstat = fs.existsSync('/proc/thread-self/schedstat');
 
-// Busy for 200 ms, then asleep for 150 ms (Atomics.wait blocks the thread without running it),
-// then the report the bench asks for with SIGUSR2.
+// A full collection, busy for 200 ms, then asleep for 150 ms (Atomics.wait blocks the thread
+// without running it), then the report the bench asks for with SIGUSR2.
 const CHILD = `
 setTimeout(() => {
+  gc();
   const t = performance.now();
   while (performance.now() - t < 200);
   setTimeout(() => {
@@ -29,14 +30,21 @@ setTimeout(() => {
 `;
 
 describe('bench loop probe', () => {
-  it.skipIf(!hasSchedstat)('splits a stall into time on a CPU and time waiting for one; a thread asleep is neither', async () => {
+  it.skipIf(!hasSchedstat)('splits a stall into time on a CPU and time waiting for one; a thread asleep is neither; counts full collections apart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attn-probe-'));
     const file = path.join(dir, 'loop.json');
-    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, '-e', CHILD], { env: { ...process.env, BENCH_LOOP_FILE: file }, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(PROBE).href, '-e', CHILD], { env: { ...process.env, BENCH_LOOP_FILE: file }, stdio: 'inherit' });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
-    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { maxMs: number; stalls: StallReport };
+    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { maxMs: number; stalls: StallReport; gc: ServerGc; heapMb: number };
     fs.rmSync(dir, { recursive: true, force: true });
+
+    // gc() is a full (mark-compact) collection; the heap in use is read at the report.
+    expect(report.gc.major!.count).toBeGreaterThanOrEqual(1);
+    expect(report.gc.count).toBeGreaterThanOrEqual(report.gc.major!.count);
+    expect(report.gc.totalMs).toBeGreaterThanOrEqual(report.gc.major!.totalMs);
+    expect(report.heapMb).toBeGreaterThan(0.5);
+    expect(report.heapMb).toBeLessThan(200);
 
     const { stalls } = report;
     expect(stalls.count).toBe(2);
@@ -50,6 +58,11 @@ describe('bench loop probe', () => {
     // The sleep adds ~150 ms of wall time and next to nothing to either.
     expect(stalls.wallMs).toBeGreaterThanOrEqual(worst.wallMs + 140);
     expect(stalls.cpuMs + stalls.waitMs).toBeLessThan(worst.cpuMs + worst.waitMs + 40);
+  });
+
+  it('formats garbage collection with the full collections apart, and without them for older results', () => {
+    expect(formatGc({ count: 26, totalMs: 105.4, maxMs: 10.06, major: { count: 3, totalMs: 31.2 } })).toBe('26 pauses, 105 ms in all (3 full: 31 ms), longest 10.1 ms');
+    expect(formatGc({ count: 18, totalMs: 44, maxMs: 3.9 })).toBe('18 pauses, 44 ms in all, longest 3.9 ms');
   });
 
   it('formats a report: the split of all stalls, and of the longest when there are several', () => {
