@@ -60,10 +60,9 @@ export interface Session {
   name: string;
   /** awareness client ids introduced by this connection */
   owned: Set<number>;
-  ackTimer: NodeJS.Timeout | null;
-  /** when the oldest unacknowledged durable update of this connection was stored */
+  /** when the oldest unacknowledged durable update of this connection was stored (see AckSweep) */
   ackPendingSince: number | null;
-  /** when the acknowledgement is due (the timer, armed earlier, re-arms itself until then) */
+  /** when its acknowledgement is due */
   ackDue?: number;
   /** when the connection was accepted into its document (ms, server clock) */
   joinedAt: number;

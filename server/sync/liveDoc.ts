@@ -15,20 +15,18 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import { CloseCode, MessageType, SYNC_ACK, type DocName, type Role } from '../../shared/protocol.js';
+import { CloseCode, MessageType, type DocName, type Role } from '../../shared/protocol.js';
 import type { Bus, DocMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
+import type { AckSweep } from './ackSweep.js';
 import type { Conn } from './connection.js';
 import { SeqWatermark } from './seqWatermark.js';
 import { applyClientUpdate, dropPending, hasPending, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Admitted, type Refusal } from './admission.js';
 
 export { MalformedMessageError } from './admission.js';
 
-/** See SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced. */
-const ACK_IDLE_MS = SYNC_ACK.IDLE_MS;
-const ACK_MAX_WAIT_MS = SYNC_ACK.MAX_WAIT_MS;
 /**
  * How long a gap in the seqs from the bus may stay open before the store is asked. Updates are
  * published after their append returns, so one instance's later seq can overtake another's
@@ -72,6 +70,11 @@ export interface LiveDocOptions {
   maxDocBytes: number;
   /** awareness client ids one connection may speak for; entries for more are dropped */
   maxAwarenessPerConn: number;
+  /**
+   * when each writer is owed an acknowledgement: the server's one sweep (see ackSweep.ts, and
+   * SYNC_ACK in shared/protocol.ts for why acknowledgements are debounced)
+   */
+  acks: AckSweep<Conn>;
   /**
    * charges the bytes a connection makes the server send to its room's budget: what it relays to
    * every peer (one update in, one copy out per socket in the room) and a sync step 2 (the whole
@@ -553,7 +556,7 @@ export class LiveDoc {
     }
     if (from) {
       this.opts.charge?.(from, frame.byteLength * copies);
-      this.scheduleAck(from);
+      if (!from.socket.closed) this.opts.acks.stored(from, this);
     }
     if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) {
       // Relayed already; the snapshot's write must not hold this room's next frame (the writer
@@ -582,29 +585,11 @@ export class LiveDoc {
   }
 
   /**
-   * Writers learn what the server holds (a sync step 1) shortly after their updates are durable.
-   * Each update pushes the due time back; the one timer, armed for the earliest due time, re-arms
-   * itself for what is left instead of being replaced per update: a writer typing 5 edits/s had
-   * a timer cleared and created per edit (1,000 a second under the 200×3 bench), now ~one a second.
+   * Writers learn what the server holds (a sync step 1) shortly after their updates are durable:
+   * the server's ack sweep calls this once a writer's stored updates have gone quiet for a moment.
    */
-  private scheduleAck(conn: Conn): void {
-    if (conn.socket.closed) return;
-    const now = Date.now();
-    conn.ackPendingSince ??= now;
-    conn.ackDue = Math.min(now + ACK_IDLE_MS, conn.ackPendingSince + ACK_MAX_WAIT_MS);
-    if (!conn.ackTimer) conn.ackTimer = setTimeout(() => this.ackWhenDue(conn), conn.ackDue - now);
-  }
-
-  private ackWhenDue(conn: Conn): void {
-    conn.ackTimer = null;
-    if (conn.socket.closed) return;
-    const left = (conn.ackDue ?? 0) - Date.now();
-    if (left > 0) {
-      conn.ackTimer = setTimeout(() => this.ackWhenDue(conn), left);
-      return;
-    }
-    conn.ackPendingSince = null;
-    send(conn, syncStep1Frame(this.doc));
+  ack(conn: Conn): void {
+    if (!conn.socket.closed && this.conns.has(conn)) send(conn, syncStep1Frame(this.doc));
   }
 
   /**
@@ -732,8 +717,7 @@ export class LiveDoc {
   /** Forgets a connection and the awareness states it spoke for (so its cursor disappears at once). */
   remove(conn: Conn): void {
     if (!this.conns.delete(conn)) return;
-    if (conn.ackTimer) clearTimeout(conn.ackTimer);
-    conn.ackTimer = null;
+    this.opts.acks.forget(conn);
     const ids = [...conn.owned].filter((id) => this.awareness.getStates().has(id));
     if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
   }

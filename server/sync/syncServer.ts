@@ -17,6 +17,7 @@ import {
   DOC_NAMES,
   LIMITS,
   ROOM_ID_PATTERN,
+  SYNC_ACK,
   SYNC_LIMITS,
   SYNC_PATH_PREFIX,
   SYNC_SUBPROTOCOL,
@@ -29,9 +30,17 @@ import { LocalBus } from '../bus/local.js';
 import type { Bus, ControlMessage } from '../bus/port.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
+import { AckSweep } from './ackSweep.js';
 import { ByteBudget } from './budget.js';
 import { ConnSocket, type Conn } from './connection.js';
 import { LiveDoc, MalformedMessageError } from './liveDoc.js';
+
+/**
+ * How often due acknowledgements are looked for: each goes out up to this much after it is due,
+ * against a quiet time of SYNC_ACK.IDLE_MS (1 s) before it and a client that shows "unsynced"
+ * only after SYNC_ACK.CLIENT_GRACE_MS.
+ */
+const ACK_TICK_MS = 100;
 
 export interface SyncServerOptions {
   store: Store;
@@ -146,6 +155,8 @@ export class SyncServer {
   private readonly penalties = new Map<string, { until: number; strikes: number; at: number }>();
   /** per-room throughput budgets (ATTN_MAX_ROOM_BYTES_PER_SEC), forgotten once idle and full */
   private readonly budgets = new Map<string, ByteBudget>();
+  /** every writer's pending acknowledgement, one timer for all (see ackSweep.ts) */
+  private readonly acks = new AckSweep<Conn>({ idleMs: SYNC_ACK.IDLE_MS, maxWaitMs: SYNC_ACK.MAX_WAIT_MS, tickMs: ACK_TICK_MS });
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();
@@ -161,6 +172,7 @@ export class SyncServer {
     this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs);
     this.pingTimer.unref();
   }
+
 
   /** Joins the bus's control channel (revocations from other instances) and its resync signal. */
   async start(): Promise<void> {
@@ -307,7 +319,6 @@ export class SyncServer {
       access: d.access,
       name: d.name,
       owned: new Set(),
-      ackTimer: null,
       ackPendingSince: null,
       joinedAt: 0,
       joinRecorded: false,
@@ -464,6 +475,7 @@ export class SyncServer {
           maxDocBytes: this.limits.maxDocBytes,
           maxAwarenessPerConn: this.limits.maxAwarenessPerConn,
           charge: (conn, bytes) => this.throttle(conn, bytes),
+          acks: this.acks,
         });
         this.docs.set(key, live);
         return live;
@@ -574,6 +586,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.pingTimer);
+    this.acks.close();
     for (const off of this.busOff.splice(0)) off();
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();

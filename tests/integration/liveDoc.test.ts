@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { LocalBus } from '../../server/bus/local.js';
 import { createLogger } from '../../server/log.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
+import { AckSweep } from '../../server/sync/ackSweep.js';
 import { LiveDoc, type LiveDocOptions } from '../../server/sync/liveDoc.js';
 
 const stores: SqliteStore[] = [];
@@ -30,6 +31,7 @@ async function options(): Promise<LiveDocOptions> {
     closeConn: () => undefined,
     maxDocBytes: 1024 * 1024,
     maxAwarenessPerConn: 8,
+    acks: new AckSweep({ idleMs: 1000, maxWaitMs: 2000, tickMs: 100 }),
   };
 }
 
