@@ -104,7 +104,10 @@ export class LiveDoc {
   /** whether readFromStore has filled `doc` once (later reads replace it) */
   private loaded = false;
   private queue: Array<() => Promise<void> | void> = [];
+  /** the last drain of the queue (settled once it is empty) */
   private draining: Promise<void> | null = null;
+  /** whether a drain is running now */
+  private running = false;
   /** set when a persist failed: the in-memory doc may be ahead of the store and must not serve anyone */
   poisoned = false;
   /**
@@ -306,20 +309,31 @@ export class LiveDoc {
   /** Runs tasks strictly one after another; resolves when the queue is empty. */
   enqueue(task: () => Promise<void> | void): Promise<void> {
     this.queue.push(task);
-    if (!this.draining) {
-      this.draining = (async () => {
-        while (this.queue.length > 0) {
-          const next = this.queue.shift()!;
-          try {
-            await next();
-          } catch (err) {
-            this.opts.log.error('sync task failed', { room: this.roomId, doc: this.name, err: String(err) });
-          }
+    if (!this.running) this.draining = this.drain();
+    return this.draining ?? Promise.resolve();
+  }
+
+  /**
+   * Runs the queue until it is empty. Most frames are handled synchronously (see handleFrame), and
+   * only a task's promise is awaited, so a queue of synchronous tasks is empty when this returns.
+   * That is why `running` is a flag set and cleared here, not `draining` compared with null: a
+   * drain that never waited has finished before `enqueue` could store its promise.
+   */
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const next = this.queue.shift()!;
+        try {
+          const pending = next();
+          if (pending) await pending;
+        } catch (err) {
+          this.opts.log.error('sync task failed', { room: this.roomId, doc: this.name, err: String(err) });
         }
-        this.draining = null;
-      })();
+      }
+    } finally {
+      this.running = false;
     }
-    return this.draining;
   }
 
   idle(): Promise<void> {
@@ -335,8 +349,17 @@ export class LiveDoc {
     }
   }
 
-  /** Decodes and handles one frame. Throws MalformedMessageError on anything undecodable. */
-  async handleFrame(conn: Conn, data: Uint8Array): Promise<void> {
+  /**
+   * Decodes and handles one frame. Throws MalformedMessageError on anything undecodable (or rejects
+   * with it, once the frame had to wait for the store).
+   *
+   * Neither this nor the functions it calls on an edit's way to persistAndRelay is `async`: an
+   * async function allocates a promise and a suspended frame on every call, and an edit went
+   * through five of them (about 1.6 KB of garbage per edit in persistAndRelay's alone, where
+   * the sampling heap profiler put them); only what really waits (the store, a catch-up, a
+   * reload) returns a promise.
+   */
+  handleFrame(conn: Conn, data: Uint8Array): Promise<void> | void {
     if (conn.socket.closed || this.poisoned) return;
     let decoder: decoding.Decoder;
     let type: number;
@@ -364,7 +387,7 @@ export class LiveDoc {
     }
   }
 
-  private async handleSync(conn: Conn, decoder: decoding.Decoder): Promise<void> {
+  private handleSync(conn: Conn, decoder: decoding.Decoder): Promise<void> | void {
     let syncType: number;
     let payload: Uint8Array;
     try {
@@ -396,12 +419,22 @@ export class LiveDoc {
       this.opts.log.debug('dropped write from read-only connection', { room: this.roomId, doc: this.name, role: conn.role });
       return;
     }
+    // An update frame holding nothing after its update can be relayed as it came, when what it
+    // holds is what was applied (see applyClientUpdate).
+    const frame = syncType === syncProtocol.messageYjsUpdate && !conn.parked && decoder.pos === decoder.arr.byteLength ? decoder.arr : undefined;
+    // The usual case: a synced connection with nothing parked, on a doc with nothing pending.
+    if (conn.synced && !conn.parked && !hasPending(this.doc)) return this.admit(conn, payload, syncType, frame);
+    return this.handleBeforeSynced(conn, payload, syncType, frame);
+  }
+
+  /**
+   * An update from a connection that has not synced yet, or that has updates parked, or into a
+   * doc with structs pending: what it builds on may still be on its way.
+   */
+  private async handleBeforeSynced(conn: Conn, payload: Uint8Array, syncType: number, frame: Uint8Array | undefined): Promise<void> {
     // Updates this connection sent that wait on something we lack go first, merged with this one.
     const parked = conn.parked ?? [];
     const incoming = payload;
-    // An update frame holding nothing after its update can be relayed as it came, when what it
-    // holds is what was applied (see applyClientUpdate).
-    const frame = syncType === syncProtocol.messageYjsUpdate && parked.length === 0 && decoder.pos === decoder.arr.byteLength ? decoder.arr : undefined;
     if (parked.length > 0) {
       try {
         payload = Y.mergeUpdates([...parked, payload]);
@@ -444,6 +477,20 @@ export class LiveDoc {
       this.opts.closeConn(conn, refusalCode(early));
       return;
     }
+    if (hasPending(this.doc)) {
+      // Only a bus gap leaves structs waiting (they are refused from clients): fill it from the
+      // store first, so that whatever is pending after the client's update is the client's own.
+      await this.readMissing();
+      if (hasPending(this.doc)) {
+        this.opts.log.warn('dropped pending structs the store cannot complete', { room: this.roomId, doc: this.name });
+        dropPending(this.doc);
+      }
+    }
+    return this.admit(conn, payload, syncType, frame);
+  }
+
+  /** The gate: size cap, then apply and check (see applyClientUpdate); an admitted update is persisted and relayed. */
+  private admit(conn: Conn, payload: Uint8Array, syncType: number, frame: Uint8Array | undefined): Promise<void> | void {
     if (this.wouldOutgrow(payload)) {
       // Refused before it is applied: the doc stays as it is and nothing needs rolling back.
       this.opts.log.warn('refused an update past the document size cap', {
@@ -456,27 +503,22 @@ export class LiveDoc {
       this.opts.closeConn(conn, CloseCode.DocTooLarge);
       return;
     }
-    if (hasPending(this.doc)) {
-      // Only a bus gap leaves structs waiting (they are refused from clients): fill it from the
-      // store first, so that whatever is pending after the client's update is the client's own.
-      await this.readMissing();
-      if (hasPending(this.doc)) {
-        this.opts.log.warn('dropped pending structs the store cannot complete', { room: this.roomId, doc: this.name });
-        dropPending(this.doc);
-      }
-    }
     const applied = applyClientUpdate(this.doc, this.name, conn, payload);
-    if (applied.refusal === 'pending') {
-      // A writer on another instance may be ahead of our bus feed: reload (the store has every
-      // stored update) and try once more before calling the update forged. (A bus can be shared
-      // in-process too, so its kind does not tell whether we are alone.)
-      await this.readFromStore();
-      const retried = applyClientUpdate(this.doc, this.name, conn, payload);
-      if (retried.refusal === null) return this.accepted(conn, retried, syncType, frame);
-      return this.refuse(conn, retried.refusal);
-    }
+    if (applied.refusal === 'pending') return this.admitAfterReload(conn, payload, syncType, frame);
     if (applied.refusal !== null) return this.refuse(conn, applied.refusal);
     return this.accepted(conn, applied, syncType, frame);
+  }
+
+  /**
+   * A writer on another instance may be ahead of our bus feed: reload (the store has every stored
+   * update) and try once more before calling the update forged. (A bus can be shared in-process
+   * too, so its kind does not tell whether we are alone.)
+   */
+  private async admitAfterReload(conn: Conn, payload: Uint8Array, syncType: number, frame: Uint8Array | undefined): Promise<void> {
+    await this.readFromStore();
+    const retried = applyClientUpdate(this.doc, this.name, conn, payload);
+    if (retried.refusal === null) return this.accepted(conn, retried, syncType, frame);
+    return this.refuse(conn, retried.refusal);
   }
 
   /**
@@ -489,11 +531,11 @@ export class LiveDoc {
     this.opts.closeConn(conn, refusalCode(refusal), { cooldown: true });
   }
 
-  private async accepted(conn: Conn, { captured, asSent }: Admitted, syncType: number, frame: Uint8Array | undefined): Promise<void> {
+  private accepted(conn: Conn, { captured, asSent }: Admitted, syncType: number, frame: Uint8Array | undefined): Promise<void> | void {
     if (syncType === syncProtocol.messageYjsSyncStep2) conn.synced = true;
     if (captured.length === 0) return; // nothing new (a duplicate, or an empty step 2)
     const update = captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
-    await this.persistAndRelay(update, conn.role, conn.name || this.opts.nameFallback?.(conn) || '', conn, asSent ? frame : undefined);
+    return this.persistAndRelay(update, conn.role, conn.name || this.opts.nameFallback?.(conn) || '', conn, asSent ? frame : undefined);
   }
 
   /**
@@ -521,39 +563,53 @@ export class LiveDoc {
   }
 
   /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
-  private async persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null, frame = updateFrame(update)) {
-    let seq: number;
-    try {
-      seq = await this.opts.store.appendUpdate({
-        roomId: this.roomId,
-        doc: this.name,
-        ts: Date.now(),
-        authorRole,
-        authorName,
-        bytes: update,
-      });
-    } catch (err) {
-      // The doc in memory is now ahead of the store. Drop every connection so each client
-      // reconnects to a freshly loaded doc and re-sends what the store is missing.
-      this.poisoned = true;
-      this.opts.log.error('could not persist update; closing the document', { room: this.roomId, doc: this.name, err: String(err) });
-      for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
-      return;
-    }
+  private persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null, frame = updateFrame(update)): Promise<void> {
+    const stored = this.opts.store.appendUpdate({ roomId: this.roomId, doc: this.name, ts: Date.now(), authorRole, authorName, bytes: update });
+    return stored.then(
+      (seq) => this.relay(seq, update, from, frame),
+      (err: unknown) => this.persistFailed(err),
+    );
+  }
+
+  /**
+   * The doc in memory is now ahead of the store. Drop every connection so each client reconnects
+   * to a freshly loaded doc and re-sends what the store is missing.
+   */
+  private persistFailed(err: unknown): void {
+    this.poisoned = true;
+    this.opts.log.error('could not persist update; closing the document', { room: this.roomId, doc: this.name, err: String(err) });
+    for (const c of this.conns) this.opts.closeConn(c, CloseCode.PersistFailed);
+  }
+
+  /** The update is stored as `seq`: the other instances hear of it, then every socket here but its sender. */
+  private relay(seq: number, update: Uint8Array, from: Conn | null, frame: Uint8Array): Promise<void> | void {
     this.grew(update.byteLength);
     // Other instances first: they are a network hop further from their clients than we are.
     this.opts.bus.publish({ kind: 'update', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, seq, bytes: update });
     this.markApplied(seq);
+    if (frame.byteLength >= RELAY_YIELD_BYTES) return this.relayInSteps(frame, from);
     let copies = 0;
-    const big = frame.byteLength >= RELAY_YIELD_BYTES;
+    for (const c of this.conns) if (c !== from && send(c, frame)) copies++;
+    return this.relayed(from, frame, copies);
+  }
+
+  /**
+   * A big update to a full room is tens of megabytes of copying in one go (the abuse bench: 1 MiB
+   * to 63 sockets stalled every other room for ~100 ms). Between copies, other rooms' frames come
+   * in; this room's own queue still waits, so its order is unchanged.
+   */
+  private async relayInSteps(frame: Uint8Array, from: Conn | null): Promise<void> {
+    let copies = 0;
     for (const c of [...this.conns]) {
       if (c === from || !send(c, frame)) continue;
       copies++;
-      // A big update to a full room is tens of megabytes of copying in one go (the abuse bench:
-      // 1 MiB to 63 sockets stalled every other room for ~100 ms). Between copies, let other
-      // rooms' frames in; this room's own queue still waits, so its order is unchanged.
-      if (big) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    return this.relayed(from, frame, copies);
+  }
+
+  /** Charges the sender for the copies, owes it an acknowledgement, and snapshots when it is time. */
+  private relayed(from: Conn | null, frame: Uint8Array, copies: number): Promise<void> | void {
     if (from) {
       this.opts.charge?.(from, frame.byteLength * copies);
       if (!from.socket.closed) this.opts.acks.stored(from, this);
@@ -561,8 +617,8 @@ export class LiveDoc {
     if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) {
       // Relayed already; the snapshot's write must not hold this room's next frame (the writer
       // thread commits it). Only an open gap needs the store first, which is rare.
-      if (this.applied.hasGap) await this.snapshot();
-      else this.startSnapshot();
+      if (this.applied.hasGap) return this.snapshot();
+      this.startSnapshot();
     }
   }
 

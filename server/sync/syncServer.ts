@@ -391,16 +391,24 @@ export class SyncServer {
     if (waitMs > 0) conn.socket.pauseFor(waitMs);
   }
 
+  /** Queues a frame on its document; handleFrame is synchronous unless the frame waits for the store (see there). */
   private dispatch(live: LiveDoc, conn: Conn, bytes: Uint8Array): void {
-    void live.enqueue(async () => {
+    void live.enqueue(() => {
+      let handled: Promise<void> | void;
       try {
-        await live.handleFrame(conn, bytes);
+        handled = live.handleFrame(conn, bytes);
       } catch (err) {
-        if (!(err instanceof MalformedMessageError)) throw err;
-        this.opts.log.warn('malformed message; closing socket', { room: conn.roomId, doc: conn.doc, err: err.message });
-        this.closeConn(conn, CloseCode.Malformed);
+        return this.frameFailed(conn, err);
       }
+      return handled?.catch((err: unknown) => this.frameFailed(conn, err));
     });
+  }
+
+  /** A frame that cannot be decoded closes its socket (only that one); anything else is the queue's to log. */
+  private frameFailed(conn: Conn, err: unknown): void {
+    if (!(err instanceof MalformedMessageError)) throw err;
+    this.opts.log.warn('malformed message; closing socket', { room: conn.roomId, doc: conn.doc, err: err.message });
+    this.closeConn(conn, CloseCode.Malformed);
   }
 
   closeConn = (conn: Conn, code: CloseCode, opts: { cooldown?: boolean } = {}): void => {

@@ -42,4 +42,31 @@ describe('LiveDoc', () => {
     expect(live.awareness.doc).toBe(live.doc);
     live.destroy();
   });
+
+  it('runs queued tasks one at a time in order, synchronous and waiting ones alike, and again after a queue that never waited', async () => {
+    const live = await LiveDoc.load('room0001', 'board', await options());
+    const ran: string[] = [];
+    // a queue of synchronous tasks only: it is empty again before enqueue returns
+    void live.enqueue(() => void ran.push('a'));
+    expect(ran).toEqual(['a']);
+    await live.idle();
+    void live.enqueue(() => void ran.push('b'));
+    expect(ran).toEqual(['a', 'b']);
+    // a waiting task holds the ones behind it; a task that throws does not stop the queue
+    void live.enqueue(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ran.push('c');
+    });
+    void live.enqueue(() => {
+      throw new Error('a failing task');
+    });
+    const last = live.enqueue(() => void ran.push('d'));
+    expect(ran).toEqual(['a', 'b']);
+    await last;
+    expect(ran).toEqual(['a', 'b', 'c', 'd']);
+    void live.enqueue(() => void ran.push('e'));
+    expect(ran).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await live.idle();
+    live.destroy();
+  });
 });

@@ -339,3 +339,39 @@ async function settle(c: Client): Promise<Client> {
   await waitSynced(c);
   return c;
 }
+
+describe('relaying a stored update', () => {
+  it('relays an update too big to copy to every socket in one go (it goes out one peer at a time) to every peer', async () => {
+    const big = await startTestServer({ maxMessageBytes: 1024 * 1024 });
+    try {
+      const r = await createRoom(big.url, 'big update');
+      const join = (token: string) => {
+        const c = connect(big.url, r.room.id, 'board', token);
+        clients.push(c);
+        return c;
+      };
+      const [a, b, c] = [join(r.links.interviewer.token), join(r.links.candidate.token), join(r.links.interviewer.token)];
+      await Promise.all([a, b, c].map((p) => waitSynced(p)));
+      const text = 'x'.repeat(200 * 1024); // one frame of ~200 kB: past the 64 kB at which relaying yields
+      boardCode(a.doc).insert(0, text);
+      boardCode(a.doc).insert(0, 'after:');
+      await eventually(() => {
+        for (const peer of [b, c]) expect(boardCode(peer.doc).toString()).toBe(`after:${text}`);
+      });
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('closes every socket of a document whose update could not be stored (PersistFailed): memory is ahead of the store', async () => {
+    const a = open('board', room.links.interviewer.token);
+    const b = open('board', room.links.candidate.token);
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    const closes = Promise.all([nextClose(a), nextClose(b)]);
+    // The real store, closed underneath the server: every append from now on fails.
+    await server.store.close();
+    boardCode(a.doc).insert(0, 'never stored');
+    expect(await closes).toEqual([CloseCode.PersistFailed, CloseCode.PersistFailed]);
+    expect(boardCode(b.doc).toString()).toBe('');
+  });
+});
