@@ -21,14 +21,20 @@ export class ConnSocket {
 
   constructor(readonly ws: WebSocket) {}
 
-  /** Sends a frame unless the socket is closing; says whether it did. */
+  /**
+   * Sends a frame unless the socket is closing; says whether it did. A write that fails ends the
+   * socket (`afterWrite`: one function per socket, not a closure per frame; a stream also batches
+   * the after-write work of consecutive writes that share their callback).
+   */
   send(frame: Uint8Array): boolean {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
-    this.ws.send(frame, (err) => {
-      if (err) this.ws.terminate();
-    });
+    this.ws.send(frame, this.afterWrite);
     return true;
   }
+
+  private readonly afterWrite = (err?: Error | null): void => {
+    if (err) this.ws.terminate();
+  };
 
   /** Starts the close handshake with a typed code; false when it was closing already. */
   close(code: number, reason: string): boolean {
