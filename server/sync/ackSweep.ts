@@ -6,7 +6,7 @@
  * young generation's collections: at 1000×2 (2,000 writers) a sampling heap profile of what
  * escaped them found ~4 MB of timers per 10 s, each also linked into and out of Node's timer
  * lists. Here a pending acknowledgement is two numbers on its connection and one entry in a
- * map that lives as long as the server; a tick every TICK_MS walks the entries, so an
+ * map that lives as long as the server; a tick every `tickMs` walks the entries, so an
  * acknowledgement goes out up to one tick after it is due.
  */
 

@@ -564,7 +564,13 @@ export class LiveDoc {
 
   /** Persists an update already applied to this.doc, then relays it to everyone but its sender. */
   private persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null, frame = updateFrame(update)): Promise<void> {
-    const stored = this.opts.store.appendUpdate({ roomId: this.roomId, doc: this.name, ts: Date.now(), authorRole, authorName, bytes: update });
+    let stored: Promise<number>;
+    try {
+      stored = this.opts.store.appendUpdate({ roomId: this.roomId, doc: this.name, ts: Date.now(), authorRole, authorName, bytes: update });
+    } catch (err) {
+      // a store that throws instead of rejecting fails the same way
+      stored = Promise.reject(err);
+    }
     return stored.then(
       (seq) => this.relay(seq, update, from, frame),
       (err: unknown) => this.persistFailed(err),

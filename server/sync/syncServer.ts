@@ -173,7 +173,6 @@ export class SyncServer {
     this.pingTimer.unref();
   }
 
-
   /** Joins the bus's control channel (revocations from other instances) and its resync signal. */
   async start(): Promise<void> {
     this.busOff.push(await this.bus.subscribeControl((msg) => this.onControl(msg)));
