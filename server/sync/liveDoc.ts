@@ -355,9 +355,9 @@ export class LiveDoc {
    *
    * Neither this nor the functions it calls on an edit's way to persistAndRelay is `async`: an
    * async function allocates a promise and a suspended frame on every call, and an edit went
-   * through five of them (about 1.6 KB of garbage per edit in persistAndRelay's alone, where
-   * the sampling heap profiler put them); only what really waits (the store, a catch-up, a
-   * reload) returns a promise.
+   * through five of them (with them gone, a 10 s window of the 200×3 sync bench allocates 227 MB
+   * instead of 251, by the sampling heap profiler); only what really waits (the store, a
+   * catch-up, a reload) returns a promise.
    */
   handleFrame(conn: Conn, data: Uint8Array): Promise<void> | void {
     if (conn.socket.closed || this.poisoned) return;
