@@ -96,8 +96,8 @@ export class SqliteStore implements Store {
     if (writer && mode === 'journal') {
       const lastSeq = this.db.prepare<[string, string], { last: number | null }>('SELECT MAX(seq) AS last FROM updates WHERE room_id = ? AND doc = ?');
       this.journal = new UpdateJournal(file, {
-        commit: async (rows, segment, last) => {
-          await writer.write({ op: 'rows', rows, segment, last });
+        commit: async (batch) => {
+          await writer.write({ op: 'batch', ...batch });
         },
         lastSeq: (roomId, doc) => lastSeq.get(roomId, doc)?.last ?? 0,
       });

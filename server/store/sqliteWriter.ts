@@ -1,8 +1,9 @@
 /**
  * The embedded store's hot writes (update log, snapshots, presence events) on a second thread,
- * with group commit. In journal mode (the default) the update log arrives here as batches of rows
- * already durable in a journal segment, which this thread deletes once they are committed
- * (updateJournal.ts); in thread mode as one append per update, as described below.
+ * with group commit. In journal mode (the default) the update log arrives here as batches already
+ * durable in a journal segment: this thread reads each batch's records back from the segment and
+ * deletes the segment once its last batch is committed (updateJournal.ts); in thread mode as one
+ * append per update, as described below.
  *
  * Why: on the main thread, a commit per update was cheap on average (~25 µs) but SQLite's WAL
  * checkpoints run inside whichever commit crosses the threshold, and those stalled the event loop
@@ -25,13 +26,13 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewUpdate, PresenceEvent, SnapshotRecord } from './port.js';
 import type { UpdateRow } from './rows.js';
-import type { JournaledUpdate } from './updateJournal.js';
+import { RECORD_DECODER_SOURCE, type JournalBatch } from './updateJournal.js';
 import { TurnBatch } from './turnBatch.js';
 
 export type WriteOp =
   | { op: 'append'; u: NewUpdate }
-  /** a journal batch (see updateJournal.ts): its rows, seqs given; the segment's last batch deletes its file */
-  | { op: 'rows'; rows: JournaledUpdate[]; segment: string; last: boolean }
+  /** a journal batch (see updateJournal.ts), read back from its segment; the segment's last batch deletes its file */
+  | ({ op: 'batch' } & JournalBatch)
   | { op: 'snapshot'; s: SnapshotRecord }
   | { op: 'event'; e: PresenceEvent };
 
@@ -60,7 +61,9 @@ const WORKER_SOURCE = `
 (async () => {
 // import(), not require: eval code runs as a module where the process runs eval as one (--input-type).
 const { parentPort, workerData } = await import('node:worker_threads');
-const { unlinkSync } = await import('node:fs');
+const { closeSync, openSync, readSync, unlinkSync } = await import('node:fs');
+const { crc32 } = await import('node:zlib');
+const decodeRecords = ${RECORD_DECODER_SOURCE};
 const Database = (await import(workerData.driver)).default;
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -86,8 +89,8 @@ function run(w) {
       Atomics.add(written, 0, u.bytes.byteLength);
       return insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc).seq;
     }
-    case 'rows': {
-      for (const u of w.rows) {
+    case 'batch': {
+      for (const u of readBatch(w)) {
         insertRow.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
         Atomics.add(written, 0, u.bytes.byteLength);
       }
@@ -108,12 +111,32 @@ function run(w) {
   }
   throw new Error('unknown write ' + w.op);
 }
+// Open journal segments, kept open from their first batch to their last.
+const segments = new Map();
+function readBatch(w) {
+  let fd = segments.get(w.segment);
+  if (fd === undefined) segments.set(w.segment, (fd = openSync(w.segment, 'r')));
+  const bytes = Buffer.allocUnsafe(w.to - w.from);
+  for (let got = 0; got < bytes.byteLength; ) {
+    const n = readSync(fd, bytes, got, bytes.byteLength - got, w.from + got);
+    if (n === 0) break;
+    got += n;
+  }
+  const { rows, torn } = decodeRecords(bytes, crc32);
+  if (torn || rows.length !== w.count) {
+    throw new Error('journal segment ' + w.segment + ' holds ' + rows.length + ' of the ' + w.count + ' records of its batch between bytes ' + w.from + ' and ' + w.to);
+  }
+  return rows;
+}
 let queue = [];
 let scheduled = false;
 let closing = false;
-// A journal segment is deleted only once the transaction holding its rows has committed.
+// A journal segment is deleted only once the transaction holding its last batch has committed.
 function committed(w) {
-  if (w.op === 'rows' && w.last) try { unlinkSync(w.segment); } catch {}
+  if (w.op !== 'batch' || !w.last) return;
+  const fd = segments.get(w.segment);
+  segments.delete(w.segment);
+  try { if (fd !== undefined) closeSync(fd); unlinkSync(w.segment); } catch {}
 }
 function flush() {
   scheduled = false;
@@ -419,9 +442,6 @@ function withOwnedBytes(r: Request, transfer: ArrayBuffer[]): Request {
     return copy;
   };
   const w = r.w;
-  if (w.op === 'rows' && w.rows.some((u) => u.bytes.byteLength >= TRANSFER_BYTES)) {
-    return { id: r.id, w: { ...w, rows: w.rows.map((u) => (u.bytes.byteLength >= TRANSFER_BYTES ? { ...u, bytes: own(u.bytes) } : u)) } };
-  }
   if (w.op === 'append' && w.u.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'append', u: { ...w.u, bytes: own(w.u.bytes) } } };
   if (w.op === 'snapshot' && w.s.bytes.byteLength >= TRANSFER_BYTES) return { id: r.id, w: { op: 'snapshot', s: { ...w.s, bytes: own(w.s.bytes) } } };
   return { id: r.id, w: r.w };

@@ -24,29 +24,42 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import * as decoding from 'lib0/decoding';
 import type { NewUpdate } from './port.js';
 import { TurnBatch } from './turnBatch.js';
-import type { Role } from '../../shared/protocol.js';
 
 export interface JournaledUpdate extends NewUpdate {
   seq: number;
 }
 
+/** per doc: the last seq handed out, and how many of its updates are not committed yet */
+interface Head {
+  seq: number;
+  inFlight: number;
+}
+
 /** an appended update waiting for this turn's write */
 interface Unwritten {
-  row: JournaledUpdate;
+  seq: number;
+  head: Head;
   resolve: (seq: number) => void;
   reject: (err: Error) => void;
 }
 
-/** Where a journal's batches go: the writer thread, which deletes the segment after committing. */
+/** One batch: the records written to `segment` between byte `from` and byte `to`. */
+export interface JournalBatch {
+  segment: string;
+  from: number;
+  to: number;
+  /** how many records those bytes hold (the reader checks it) */
+  count: number;
+  /** no more records will be written to `segment`: delete it once this batch has committed */
+  last: boolean;
+}
+
+/** Where a journal's batches go: the writer thread, which reads them from the segment and commits them. */
 export interface JournalSink {
-  /**
-   * commits the rows in one transaction and, when `last` (no more rows will be written to
-   * `segment`), deletes the segment; rejects when the commit failed
-   */
-  commit(rows: JournaledUpdate[], segment: string, last: boolean): Promise<void>;
+  /** commits the batch's records in one transaction (and deletes a `last` segment); rejects when it could not */
+  commit(batch: JournalBatch): Promise<void>;
   /** a doc's last stored seq (0 for none); asked once per doc until its head is evicted */
   lastSeq(roomId: string, doc: string): number;
 }
@@ -72,21 +85,22 @@ const HEADER_BYTES = 8;
 /**
  * Records are encoded into one reusable buffer per event-loop turn and written with one write: a
  * lib0 encoder, a header buffer and a writev of three pieces per update cost ~15 µs of JS per edit
- * under the 200×3 bench. The body's layout is what lib0's decoder reads (decodeSegment): varuint
- * seq, big-endian float64 ts, four varuint-length UTF-8 strings, varuint-length bytes.
+ * under the 200×3 bench. The body's layout (RECORD_DECODER_SOURCE reads it): varuint seq
+ * (lib0's varuint: seven bits per byte, low bits first), big-endian float64 ts, four
+ * varuint-length UTF-8 strings, varuint-length bytes.
  */
 class RecordWriter {
   private buf = Buffer.allocUnsafe(64 * 1024);
   /** bytes encoded so far */
   length = 0;
 
-  add(u: JournaledUpdate): void {
+  add(u: NewUpdate, seq: number): void {
     const strings = [u.roomId, u.doc, u.authorRole, u.authorName];
     // header, seq, ts, 4 × (length + UTF-8: at most 3 bytes per UTF-16 unit), length + bytes
     this.reserve(HEADER_BYTES + 5 + 8 + strings.reduce((n, x) => n + 5 + 3 * x.length, 0) + 5 + u.bytes.byteLength);
     const start = this.length;
     this.length += HEADER_BYTES;
-    this.varUint(u.seq);
+    this.varUint(seq);
     this.length = this.buf.writeDoubleBE(u.ts, this.length);
     for (const x of strings) {
       this.varUint(Buffer.byteLength(x, 'utf8'));
@@ -130,43 +144,75 @@ class RecordWriter {
 /** One record on its own (tests, tools). */
 export function encodeRecord(u: JournaledUpdate): Buffer {
   const w = new RecordWriter();
-  w.add(u);
+  w.add(u, u.seq);
   return Buffer.from(w.bytes());
 }
 
 /**
- * The records in a segment, in the order they were written. Reading stops at the first record
- * that is incomplete or fails its checksum (`torn`): nothing after it was ever acknowledged.
+ * Reads records (RecordWriter's layout) from a Buffer: `(view, crc32) => { rows, torn }`. Reading
+ * stops at the first record that is incomplete or fails its checksum (`torn`): nothing after it
+ * was ever acknowledged. It is source text because two threads run it: this one (recovery, tests)
+ * and the writer thread, which reads each batch back from its segment (sqliteWriter.ts runs its
+ * worker from source, with no TypeScript loader). So it uses only Buffer and the crc32 it is given.
  */
-export function decodeSegment(bytes: Uint8Array): { rows: JournaledUpdate[]; torn: boolean } {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const rows: JournaledUpdate[] = [];
+export const RECORD_DECODER_SOURCE = `(view, crc32) => {
+  const rows = [];
   let at = 0;
+  let p = 0;
+  let end = 0;
+  const varUint = () => {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      if (p >= end) throw new RangeError('record ends inside a number');
+      const b = view[p++];
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+    }
+  };
+  const piece = () => {
+    const length = varUint();
+    if (p + length > end) throw new RangeError('record ends inside a field');
+    p += length;
+    return p - length;
+  };
   while (at < view.byteLength) {
-    if (view.byteLength - at < HEADER_BYTES) return { rows, torn: true };
+    if (view.byteLength - at < ${HEADER_BYTES}) return { rows, torn: true };
     const length = view.readUInt32LE(at);
-    const sum = view.readUInt32LE(at + 4);
-    const start = at + HEADER_BYTES;
-    if (view.byteLength - start < length) return { rows, torn: true };
-    const body = view.subarray(start, start + length);
-    if (crc32(body) !== sum) return { rows, torn: true };
+    const start = at + ${HEADER_BYTES};
+    end = start + length;
+    if (end > view.byteLength) return { rows, torn: true };
+    if (crc32(view.subarray(start, end)) !== view.readUInt32LE(at + 4)) return { rows, torn: true };
     try {
-      const dec = decoding.createDecoder(body);
-      rows.push({
-        seq: decoding.readVarUint(dec),
-        ts: decoding.readFloat64(dec),
-        roomId: decoding.readVarString(dec),
-        doc: decoding.readVarString(dec) as JournaledUpdate['doc'],
-        authorRole: decoding.readVarString(dec) as Role | 'server',
-        authorName: decoding.readVarString(dec),
-        bytes: decoding.readVarUint8Array(dec).slice(),
-      });
+      p = start;
+      const seq = varUint();
+      if (p + 8 > end) throw new RangeError('record ends inside its time');
+      const ts = view.readDoubleBE(p);
+      p += 8;
+      const text = () => {
+        const from = piece();
+        return view.toString('utf8', from, p);
+      };
+      const roomId = text();
+      const doc = text();
+      const authorRole = text();
+      const authorName = text();
+      const from = piece();
+      rows.push({ seq, ts, roomId, doc, authorRole, authorName, bytes: new Uint8Array(view.subarray(from, p)) });
     } catch {
       return { rows, torn: true };
     }
-    at = start + length;
+    at = end;
   }
   return { rows, torn: false };
+}`;
+
+const decodeRecords = new Function(`return ${RECORD_DECODER_SOURCE}`)() as (view: Buffer, sum: typeof crc32) => { rows: JournaledUpdate[]; torn: boolean };
+
+/** The records in a segment, in the order they were written (see RECORD_DECODER_SOURCE). */
+export function decodeSegment(bytes: Uint8Array): { rows: JournaledUpdate[]; torn: boolean } {
+  return decodeRecords(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), crc32);
 }
 
 /** The journal segments beside a database file, oldest first. */
@@ -212,14 +258,15 @@ export class UpdateJournal {
   /** appended in this event-loop turn, written together at its end */
   private readonly unwritten = new TurnBatch<Unwritten>((pending) => this.writeUnwritten(pending));
   private readonly records = new RecordWriter();
-  private batch: JournaledUpdate[] = [];
-  private batchBytes = 0;
+  /** the batch being written: where it starts in the segment, and the head of each of its records */
+  private batchFrom = 0;
+  private batchHeads: Head[] = [];
   private timer: NodeJS.Timeout | null = null;
   /** settles once every batch handed over so far has committed (or the journal failed) */
   private committed: Promise<void> = Promise.resolve();
   private failed: Error | null = null;
   /** per doc: the last seq handed out, and how many of its updates are not committed yet */
-  private readonly heads = new Map<string, { seq: number; inFlight: number }>();
+  private readonly heads = new Map<string, Head>();
 
   constructor(
     private readonly file: string,
@@ -235,15 +282,17 @@ export class UpdateJournal {
   append(u: NewUpdate): Promise<number> {
     if (this.failed) return Promise.reject(this.failed);
     const key = `${u.roomId}\u0000${u.doc}`;
-    let head = this.heads.get(key);
-    if (!head) {
-      head = { seq: this.sink.lastSeq(u.roomId, u.doc), inFlight: 0 };
-      this.heads.set(key, head);
-    }
-    const row: JournaledUpdate = { roomId: u.roomId, doc: u.doc, seq: ++head.seq, ts: u.ts, authorRole: u.authorRole, authorName: u.authorName, bytes: u.bytes };
+    const head = this.heads.get(key) ?? this.headOf(key, u);
+    const seq = ++head.seq;
     head.inFlight++;
-    this.records.add(row);
-    return new Promise((resolve, reject) => this.unwritten.push({ row, resolve, reject }));
+    this.records.add(u, seq);
+    return new Promise((resolve, reject) => this.unwritten.push({ seq, head, resolve, reject }));
+  }
+
+  private headOf(key: string, u: NewUpdate): Head {
+    const head = { seq: this.sink.lastSeq(u.roomId, u.doc), inFlight: 0 };
+    this.heads.set(key, head);
+    return head;
   }
 
   /** Writes this turn's updates to the segment in one write, then answers them. */
@@ -260,17 +309,16 @@ export class UpdateJournal {
       // A short write leaves a torn record that recovery stops at: nothing after it could be read.
       if (written !== bytes.byteLength) throw new Error(`the update journal took ${written} of ${bytes.byteLength} bytes (disk full?)`);
       this.segmentBytes += written;
-      this.batchBytes += written;
     } catch (err) {
       const failed = this.fail(err instanceof Error ? err : new Error(String(err)));
       for (const p of pending) p.reject(failed);
       return;
     }
     for (const p of pending) {
-      this.batch.push(p.row);
-      p.resolve(p.row.seq);
+      this.batchHeads.push(p.head);
+      p.resolve(p.seq);
     }
-    if (this.batchBytes >= SEAL_BYTES) this.seal();
+    if (this.segmentBytes - this.batchFrom >= SEAL_BYTES) this.seal();
     else if (!this.timer) {
       this.timer = setTimeout(this.seal, BATCH_MS);
       // Nothing is lost if the process exits with a batch waiting: the next start replays it.
@@ -296,6 +344,7 @@ export class UpdateJournal {
   private openSegment(): number {
     this.segment = `${this.file}.log-${++this.segmentNo}`;
     this.segmentBytes = 0;
+    this.batchFrom = 0;
     this.segmentSince = Date.now();
     return fs.openSync(this.segment, 'w');
   }
@@ -303,7 +352,9 @@ export class UpdateJournal {
   private readonly seal = (): void => this.handOver(false);
 
   /**
-   * Hands the batch to the writer. The segment stays open for the next batches until it is
+   * Hands the batch to the writer: which bytes of the segment hold it (the writer reads them back;
+   * holding the rows here until their commit kept every update of the last 500 ms reachable, and
+   * cloning them to the writer cost a postMessage of the whole batch). The segment stays open for the next batches until it is
    * SEGMENT_MS old or SEGMENT_BYTES big (`retire`: at close, or SEGMENT_MS after its first batch
    * when no later batch closed it); the batch that closes it tells the writer to delete it once
    * committed. A file per batch cost an open, a close and an unlink per batch (~110 µs an open
@@ -314,11 +365,11 @@ export class UpdateJournal {
     this.timer = null;
     if (this.fd === null) return;
     const last = retire || this.segmentBytes >= SEGMENT_BYTES || Date.now() - this.segmentSince >= SEGMENT_MS;
-    if (this.batch.length === 0 && !last) return;
-    const rows = this.batch;
-    const segment = this.segment;
-    this.batch = [];
-    this.batchBytes = 0;
+    const heads = this.batchHeads;
+    if (heads.length === 0 && !last) return;
+    const batch: JournalBatch = { segment: this.segment, from: this.batchFrom, to: this.segmentBytes, count: heads.length, last };
+    this.batchHeads = [];
+    this.batchFrom = this.segmentBytes;
     if (last) {
       fs.closeSync(this.fd);
       this.fd = null;
@@ -331,20 +382,17 @@ export class UpdateJournal {
       }, SEGMENT_MS);
       this.retireTimer.unref();
     }
-    const done = this.sink.commit(rows, segment, last);
+    const done = this.sink.commit(batch);
     const before = this.committed;
     this.committed = Promise.allSettled([before, done]).then(([, result]) => {
       if (result.status === 'rejected') this.fail(result.reason instanceof Error ? result.reason : new Error(String(result.reason)));
-      else this.settle(rows);
+      else this.settle(heads);
     });
   }
 
   /** A batch committed: its docs' heads may be forgotten once nothing of theirs is in flight. */
-  private settle(rows: JournaledUpdate[]): void {
-    for (const r of rows) {
-      const head = this.heads.get(`${r.roomId}\u0000${r.doc}`);
-      if (head) head.inFlight--;
-    }
+  private settle(heads: Head[]): void {
+    for (const head of heads) head.inFlight--;
     if (this.heads.size <= MAX_HEADS) return;
     for (const [key, head] of this.heads) if (head.inFlight === 0) this.heads.delete(key);
   }

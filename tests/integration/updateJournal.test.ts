@@ -4,7 +4,7 @@
  * process left in the journal is in the store after the next start.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -113,6 +113,36 @@ describe('SqliteStore in journal mode', () => {
       [2, 'Ünïcode ✓', 70_000],
     ]);
     expect(committedSeqs(file)).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it('the writer reads each batch back from its segment: later batches of one segment commit whole, and a record changed underneath fails the commit', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.createRoom({ id: 'room0001', title: 'J', createdAt: 1 }, []);
+    const append = (i: number, name: string, size: number) =>
+      store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 100 + i, authorRole: 'candidate', authorName: name, bytes: new Uint8Array(size).fill(i) });
+    await Promise.all([append(1, 'a', 1), append(2, 'Zoë 🧪', 3), append(3, 'c', 70_000)]);
+    await store.listUpdates('room0001', 'board', 0, 100);
+    // the second batch starts in the middle of the same segment
+    await Promise.all([append(4, 'd', 2), append(5, 'ñ'.repeat(300), 5)]);
+    expect(segmentsOf(file)).toHaveLength(1);
+    const rows = await store.listUpdates('room0001', 'board', 0, 100);
+    expect(rows.map((u) => [u.seq, u.ts, u.authorName, u.bytes.byteLength, u.bytes[0]])).toEqual([
+      [1, 101, 'a', 1, 1],
+      [2, 102, 'Zoë 🧪', 3, 2],
+      [3, 103, 'c', 70_000, 3],
+      [4, 104, 'd', 2, 4],
+      [5, 105, 'ñ'.repeat(300), 5, 5],
+    ]);
+    // seq 6 is written (acknowledged); then its last byte changes on disk before its batch commits
+    expect(await append(6, 'e', 4)).toBe(6);
+    const [segment] = segmentsOf(file);
+    const fd = openSync(segment!, 'r+');
+    writeSync(fd, Buffer.from([0xee]), 0, 1, statSync(segment!).size - 1);
+    closeSync(fd);
+    await expect(store.listUpdates('room0001', 'board', 0, 100)).rejects.toThrow(/update journal stopped: journal segment .*log-1 holds 0 of the 1 records/);
+    expect(committedSeqs(file)).toEqual([1, 2, 3, 4, 5]);
     await store.close();
   });
 
