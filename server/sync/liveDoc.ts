@@ -23,7 +23,7 @@ import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from 
 import type { AckSweep } from './ackSweep.js';
 import type { Conn } from './connection.js';
 import { SeqWatermark } from './seqWatermark.js';
-import { applyClientUpdate, dropPending, hasPending, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Admitted, type Refusal } from './admission.js';
+import { applyClientUpdate, dropPending, hasPending, isEmptyUpdate, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Admitted, type Refusal } from './admission.js';
 
 export { MalformedMessageError } from './admission.js';
 
@@ -422,6 +422,8 @@ export class LiveDoc {
     // An update frame holding nothing after its update can be relayed as it came, when what it
     // holds is what was applied (see applyClientUpdate).
     const frame = syncType === syncProtocol.messageYjsUpdate && !conn.parked && decoder.pos === decoder.arr.byteLength ? decoder.arr : undefined;
+    // A synced connection's step 2 answers an acknowledgement: holding updates, it raced them.
+    if (syncType === syncProtocol.messageYjsSyncStep2 && conn.synced) this.opts.acks.answered(conn, !isEmptyUpdate(payload));
     // The usual case: a synced connection with nothing parked, on a doc with nothing pending.
     if (conn.synced && !conn.parked && !hasPending(this.doc)) return this.admit(conn, payload, syncType, frame);
     return this.handleBeforeSynced(conn, payload, syncType, frame);

@@ -41,6 +41,12 @@ import { LiveDoc, MalformedMessageError } from './liveDoc.js';
  * only after SYNC_ACK.CLIENT_GRACE_MS.
  */
 const ACK_TICK_MS = 100;
+/**
+ * A connection whose answers to acknowledgements keep holding edits (the server is behind) waits
+ * up to this many times SYNC_ACK's waits for its next one (see AckSweep.answered): 4 s of quiet,
+ * 8 s of steady typing. Its client says "unsynced" meanwhile, which is true of a server that far behind.
+ */
+const ACK_MAX_BACKOFF = 4;
 
 export interface SyncServerOptions {
   store: Store;
@@ -156,7 +162,7 @@ export class SyncServer {
   /** per-room throughput budgets (ATTN_MAX_ROOM_BYTES_PER_SEC), forgotten once idle and full */
   private readonly budgets = new Map<string, ByteBudget>();
   /** every writer's pending acknowledgement, one timer for all (see ackSweep.ts) */
-  private readonly acks = new AckSweep<Conn>({ idleMs: SYNC_ACK.IDLE_MS, maxWaitMs: SYNC_ACK.MAX_WAIT_MS, tickMs: ACK_TICK_MS });
+  private readonly acks = new AckSweep<Conn>({ idleMs: SYNC_ACK.IDLE_MS, maxWaitMs: SYNC_ACK.MAX_WAIT_MS, tickMs: ACK_TICK_MS, maxBackoff: ACK_MAX_BACKOFF });
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();

@@ -31,7 +31,7 @@ async function options(): Promise<LiveDocOptions> {
     closeConn: () => undefined,
     maxDocBytes: 1024 * 1024,
     maxAwarenessPerConn: 8,
-    acks: new AckSweep({ idleMs: 1000, maxWaitMs: 2000, tickMs: 100 }),
+    acks: new AckSweep({ idleMs: 1000, maxWaitMs: 2000, tickMs: 100, maxBackoff: 4 }),
   };
 }
 

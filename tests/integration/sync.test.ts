@@ -117,6 +117,48 @@ describe('acknowledgements while typing', () => {
   }, 20_000);
 });
 
+describe('acknowledgements answered with updates', () => {
+  it('come twice as late after an answer that held updates (the server is behind), and as usual after an empty one', async () => {
+    const ws = await rawSocket(server.url, room.room.id, 'board', room.links.interviewer.token);
+    const acks: number[] = [];
+    let greeted = false;
+    ws.on('message', (m: Buffer) => {
+      if (m[0] !== MessageType.Sync || m[1] !== 0) return;
+      if (greeted) acks.push(Date.now());
+      greeted = true;
+    });
+    const send = (syncType: number, payload: Uint8Array) => {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      encoding.writeVarUint(enc, syncType);
+      encoding.writeVarUint8Array(enc, payload);
+      ws.send(encoding.toUint8Array(enc));
+    };
+    const d = new Y.Doc();
+    await eventually(() => expect(greeted).toBe(true));
+    send(1, Y.encodeStateAsUpdate(d)); // its sync step 2: synced from now on
+    /** makes an edit, sends it, and says how long its acknowledgement took */
+    const editAndTimeAck = async () => {
+      const before = Y.encodeStateVector(d);
+      boardCode(d).insert(0, 'x');
+      const sent = Date.now();
+      send(2, Y.encodeStateAsUpdate(d, before));
+      const count = acks.length;
+      await eventually(() => expect(acks.length).toBeGreaterThan(count), 6000);
+      return acks[count]! - sent;
+    };
+    expect(await editAndTimeAck()).toBeLessThan(SYNC_ACK.IDLE_MS + 500);
+    // the answer holds an edit the server has (it was on its way when the acknowledgement left)
+    send(1, Y.encodeStateAsUpdate(d));
+    expect(await editAndTimeAck()).toBeGreaterThanOrEqual(2 * SYNC_ACK.IDLE_MS - 50);
+    send(1, new Uint8Array([0, 0]));
+    expect(await editAndTimeAck()).toBeLessThan(SYNC_ACK.IDLE_MS + 500);
+    // nothing was refused: the doc holds the three edits once each
+    expect(await server.sync.read(room.room.id, 'board', (doc) => boardCode(doc).toString())).toBe('xxx');
+    ws.close();
+  }, 20_000);
+});
+
 function readVarBytes(frame: Uint8Array, offset: number): Uint8Array {
   let len = 0;
   let shift = 0;

@@ -11,7 +11,7 @@ function setup(opts: { idleMs?: number; maxWaitMs?: number; tickMs?: number } = 
   let clock = 0;
   const acked: string[] = [];
   const doc = { ack: (c: TestConn) => acked.push(c.name) };
-  const sweep = new AckSweep<TestConn>({ idleMs: opts.idleMs ?? 1000, maxWaitMs: opts.maxWaitMs ?? 2000, tickMs: opts.tickMs ?? 100, now: () => clock });
+  const sweep = new AckSweep<TestConn>({ idleMs: opts.idleMs ?? 1000, maxWaitMs: opts.maxWaitMs ?? 2000, tickMs: opts.tickMs ?? 100, maxBackoff: 4, now: () => clock });
   const conn = (name: string): TestConn => ({ name, ackPendingSince: null });
   const at = (ms: number) => {
     clock = ms;
@@ -54,6 +54,41 @@ describe('AckSweep', () => {
     expect(a.ackDue).toBe(3100);
   });
 
+  it('waits twice as long after an answer that held updates, up to maxBackoff times, and as usual again after an empty one', () => {
+    const { sweep, doc, acked, conn, at } = setup();
+    const a = conn('a');
+    const dueAfterQuiet = (t: number) => {
+      at(t);
+      sweep.stored(a, doc);
+      return a.ackDue! - t;
+    };
+    expect(dueAfterQuiet(0)).toBe(1000);
+    sweep.sweep(1000);
+    sweep.answered(a, true);
+    expect(dueAfterQuiet(2000)).toBe(2000);
+    sweep.sweep(4000);
+    sweep.answered(a, true);
+    expect(dueAfterQuiet(5000)).toBe(4000);
+    sweep.sweep(9000);
+    sweep.answered(a, true);
+    // capped at 4 times
+    expect(dueAfterQuiet(10_000)).toBe(4000);
+    // a writer that never pauses: 4 × maxWaitMs after its first unacknowledged update
+    for (let t = 10_000; t < 18_000; t += 200) {
+      at(t);
+      sweep.stored(a, doc);
+      sweep.sweep(t);
+    }
+    expect(acked).toEqual(['a', 'a', 'a']);
+    sweep.sweep(18_000);
+    expect(acked).toEqual(['a', 'a', 'a', 'a']);
+    sweep.answered(a, false);
+    expect(dueAfterQuiet(20_000)).toBe(1000);
+    // an empty answer with no backoff leaves it as it was
+    sweep.answered(a, false);
+    expect(a.ackBackoff).toBeUndefined();
+  });
+
   it('acknowledges only the writers that are due, and none that left', () => {
     const { sweep, doc, acked, conn, at } = setup();
     const [a, b, c] = [conn('a'), conn('b'), conn('c')];
@@ -74,7 +109,7 @@ describe('AckSweep', () => {
   it('runs on one timer that stops when nobody is owed anything, and owes nothing once closed', async () => {
     const acked: string[] = [];
     const doc = { ack: (c: TestConn) => acked.push(c.name) };
-    const sweep = new AckSweep<TestConn>({ idleMs: 30, maxWaitMs: 60, tickMs: 10 });
+    const sweep = new AckSweep<TestConn>({ idleMs: 30, maxWaitMs: 60, tickMs: 10, maxBackoff: 4 });
     const a: TestConn = { name: 'a', ackPendingSince: null };
     const b: TestConn = { name: 'b', ackPendingSince: null };
     sweep.stored(a, doc);
