@@ -275,11 +275,12 @@ parentPort.on('message', (msg) => {
  * When to checkpoint. A checkpoint copies the latest version of every page in the WAL, so one
  * every 200 ms under a steady stream of small commits copied the same B-tree pages over and over:
  * the checkpointer took 2.8% of a core under the 200×3 sync bench (4% of attn's CPU). Small
- * writes now wait up to a second, and a burst (1 MiB updates, snapshots) is checkpointed as soon
- * as 2 MB of it are in, which keeps the WAL a few MB at most.
+ * writes wait up to five seconds, and a burst (1 MiB updates, snapshots) is checkpointed as soon
+ * as 2 MB of it are in, which keeps the WAL a few MB at most. One a second still cost the
+ * maintenance thread ~30 ms per 8 s of the 200×3 bench (~4 µs per edit); one every 5 s, ~10 ms.
  */
 const CHECKPOINT_AFTER_BYTES = 2 * 1024 * 1024;
-const CHECKPOINT_IDLE_MS = 1000;
+const CHECKPOINT_IDLE_MS = 5000;
 const CHECKPOINT_POLL_MS = 100;
 
 export class SqliteWriter {
