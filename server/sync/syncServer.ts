@@ -396,7 +396,10 @@ export class SyncServer {
     if (waitMs > 0) conn.socket.pauseFor(waitMs);
   }
 
-  /** Queues a frame on its document; handleFrame is synchronous unless the frame waits for the store (see there). */
+  /**
+   * Queues a frame on its document, as a frame task: it may run while earlier updates are still
+   * being stored (LiveDoc pipelines them). handleFrame is synchronous unless the frame waits (see there).
+   */
   private dispatch(live: LiveDoc, conn: Conn, bytes: Uint8Array): void {
     void live.enqueue(() => {
       let handled: Promise<void> | void;
@@ -406,7 +409,7 @@ export class SyncServer {
         return this.frameFailed(conn, err);
       }
       return handled?.catch((err: unknown) => this.frameFailed(conn, err));
-    });
+    }, true);
   }
 
   /** A frame that cannot be decoded closes its socket (only that one); anything else is the queue's to log. */

@@ -4,6 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { MessageType } from '../../shared/protocol.js';
+import type { NewUpdate } from '../../server/store/port.js';
+import type { Conn } from '../../server/sync/connection.js';
 import { LocalBus } from '../../server/bus/local.js';
 import { createLogger } from '../../server/log.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
@@ -67,6 +71,91 @@ describe('LiveDoc', () => {
     void live.enqueue(() => void ran.push('e'));
     expect(ran).toEqual(['a', 'b', 'c', 'd', 'e']);
     await live.idle();
+    live.destroy();
+  });
+
+  it('handles the next update while earlier ones are being stored, relays them in order once stored, and shows nobody the doc before that', async () => {
+    const opts = await options();
+    // appends wait here until the test lets them through (in order)
+    const held: Array<{ u: NewUpdate; go: () => void }> = [];
+    const real = opts.store;
+    opts.store = Object.assign(Object.create(real) as typeof real, {
+      appendUpdate: (u: NewUpdate) => new Promise<number>((resolve, reject) => held.push({ u, go: () => real.appendUpdate(u).then(resolve, reject) })),
+    });
+    const live = await LiveDoc.load('room0001', 'board', opts);
+    const conn = (name: string) => {
+      const sent: number[][] = [];
+      const c = {
+        socket: { closed: false, send: (f: Uint8Array) => sent.push([f[0]!, f[1]!, ...(f[1] === 0 ? [] : Y.decodeUpdate(f.subarray(3)).structs.map((s) => s.id.clock))]) > 0 },
+        roomId: 'room0001', doc: 'board', role: 'candidate', linkId: name, access: 'write', name, owned: new Set<number>(),
+        ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: true,
+      } as unknown as Conn;
+      return { c, sent };
+    };
+    const writer = conn('w');
+    const peer = conn('p');
+    live.add(writer.c);
+    live.add(peer.c);
+    const client = new Y.Doc();
+    const frameOf = (syncType: number, payload: Uint8Array) => {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      encoding.writeVarUint(enc, syncType);
+      encoding.writeVarUint8Array(enc, payload);
+      return encoding.toUint8Array(enc);
+    };
+    const edit = (text: string) => {
+      const before = Y.encodeStateVector(client);
+      client.getText('code').insert(0, text);
+      return frameOf(2, Y.encodeStateAsUpdate(client, before));
+    };
+    void live.enqueue(() => live.handleFrame(writer.c, edit('a')), true);
+    void live.enqueue(() => live.handleFrame(writer.c, edit('b')), true);
+    // both applied and handed to the store, neither stored yet: nothing relayed
+    expect(held.map((h) => h.u.bytes.byteLength > 0)).toEqual([true, true]);
+    // (where 'ba' lands against the stored text depends on the two clients' random ids)
+    expect(['bastored', 'storedba']).toContain(live.doc.getText('code').toString());
+    // a newcomer is greeted and the peer asks for what it lacks: both wait for the store
+    const newcomer = conn('n');
+    live.add(newcomer.c);
+    void live.enqueue(() => live.greet(newcomer.c));
+    const answered = live.enqueue(() => live.handleFrame(peer.c, frameOf(0, Y.encodeStateVector(new Y.Doc()))), true);
+    // a frame behind the greeting waits behind it, even an update
+    void live.enqueue(() => live.handleFrame(writer.c, edit('c')), true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(peer.sent).toEqual([]);
+    expect(newcomer.sent).toEqual([]);
+    expect(held).toHaveLength(2);
+    held[0]!.go();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // the first is stored and relayed (to everyone in the room but its writer); the answer and the
+    // greeting still wait for the second
+    expect(peer.sent).toEqual([[0, 2, 0]]);
+    expect(newcomer.sent).toEqual([[0, 2, 0]]);
+    expect(writer.sent).toEqual([]);
+    held[1]!.go();
+    await answered;
+    // in order: the two updates, then the greeting or the answer (the whole doc)
+    expect(peer.sent.map((f) => f.slice(0, 2))).toEqual([[0, 2], [0, 2], [0, 1]]);
+    expect(newcomer.sent.map((f) => f.slice(0, 2))).toEqual([[0, 2], [0, 2], [0, 0]]);
+    expect(held).toHaveLength(3);
+    held[2]!.go();
+    await live.idle();
+    expect(peer.sent).toHaveLength(4);
+    expect(newcomer.sent).toHaveLength(4);
+    // an answer right behind an update (no other task between them) waits for it too
+    void live.enqueue(() => live.handleFrame(writer.c, edit('d')), true);
+    const answeredAgain = live.enqueue(() => live.handleFrame(peer.c, frameOf(0, Y.encodeStateVector(new Y.Doc()))), true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(peer.sent).toHaveLength(4);
+    // and an acknowledgement (it claims everything in the doc is stored) waits until it is
+    live.ack(writer.c);
+    expect(writer.sent).toEqual([]);
+    held[3]!.go();
+    await answeredAgain;
+    expect(peer.sent.slice(4).map((f) => f.slice(0, 2))).toEqual([[0, 2], [0, 1]]);
+    expect(writer.sent).toEqual([[0, 0]]);
+    expect((await real.listUpdates('room0001', 'board', 0, 10)).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5]);
     live.destroy();
   });
 });
