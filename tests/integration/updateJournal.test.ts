@@ -146,6 +146,26 @@ describe('SqliteStore in journal mode', () => {
     await store.close();
   });
 
+  it('a long event-loop turn does not hold its updates: every 256 are written (and answered) without waiting for its end', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.createRoom({ id: 'room0001', title: 'J', createdAt: 1 }, []);
+    const answered: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      void store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: i, authorRole: 'candidate', authorName: 'C', bytes: new Uint8Array([i & 255]) }).then((seq) => answered.push(seq));
+    }
+    // promise reactions only: the turn has not ended
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // (at least the first 256; more when the loop took over 2 ms, the other limit)
+    expect(answered.length).toBeGreaterThanOrEqual(256);
+    expect(answered).toEqual(Array.from({ length: answered.length }, (_, i) => i + 1));
+    expect(segmentsOf(file).flatMap((f) => decodeSegment(readFileSync(f)).rows)).toHaveLength(answered.length);
+    // the rest at the turn's end
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toHaveLength(300);
+    await store.close();
+  });
+
   it('after kill -9, everything appended is in the store, a torn tail is dropped, and seqs carry on', async () => {
     const file = dbFile();
     const setup = new SqliteStore(file);

@@ -32,4 +32,26 @@ describe('TurnBatch', () => {
     await nextTurn();
     expect(handed).toEqual([['a'], ['b']]);
   });
+
+  it('with limits, hands a batch over from push once it holds maxItems or its first item waited maxWaitMs', async () => {
+    let clock = 0;
+    const handed: number[][] = [];
+    const batch = new TurnBatch<number>((items) => handed.push(items), { maxItems: 3, maxWaitMs: 2, now: () => clock });
+    batch.push(1);
+    batch.push(2);
+    expect(handed).toEqual([]);
+    batch.push(3);
+    expect(handed).toEqual([[1, 2, 3]]);
+    batch.push(4);
+    clock = 1.9;
+    batch.push(5);
+    expect(handed).toEqual([[1, 2, 3]]);
+    clock = 2;
+    batch.push(6);
+    expect(handed).toEqual([[1, 2, 3], [4, 5, 6]]);
+    // what is left goes at the turn's end as usual
+    batch.push(7);
+    await nextTurn();
+    expect(handed).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
 });
