@@ -34,7 +34,8 @@ export class TurnBatch<T> {
     if (limits) {
       const now = limits.now ? limits.now() : performance.now();
       if (this.items.length === 1) this.since = now;
-      else if (this.items.length >= limits.maxItems || now - this.since >= limits.maxWaitMs) return this.flush();
+      // the turn's scheduled run stays scheduled (it finds whatever came after)
+      else if (this.items.length >= limits.maxItems || now - this.since >= limits.maxWaitMs) return this.take();
     }
     if (!this.scheduled) {
       this.scheduled = true;
@@ -45,9 +46,13 @@ export class TurnBatch<T> {
   /** Hands over what is waiting now, if anything (the scheduled run then finds nothing). */
   readonly flush = (): void => {
     this.scheduled = false;
+    this.take();
+  };
+
+  private take(): void {
     const items = this.items;
     if (items.length === 0) return;
     this.items = [];
     this.handOver(items);
-  };
+  }
 }

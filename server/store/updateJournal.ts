@@ -184,6 +184,10 @@ export const RECORD_DECODER_SOURCE = `(view, crc32) => {
     p += length;
     return p - length;
   };
+  const text = () => {
+    const from = piece();
+    return view.toString('utf8', from, p);
+  };
   while (at < view.byteLength) {
     if (view.byteLength - at < ${HEADER_BYTES}) return { rows, torn: true };
     const length = view.readUInt32LE(at);
@@ -197,10 +201,6 @@ export const RECORD_DECODER_SOURCE = `(view, crc32) => {
       if (p + 8 > end) throw new RangeError('record ends inside its time');
       const ts = view.readDoubleBE(p);
       p += 8;
-      const text = () => {
-        const from = piece();
-        return view.toString('utf8', from, p);
-      };
       const roomId = text();
       const doc = text();
       const authorRole = text();
