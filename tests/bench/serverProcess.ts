@@ -23,6 +23,8 @@ const CLOCK_TICKS_PER_SEC = 100;
 export interface ProcCounters {
   /** user + system CPU of all the process's threads, in seconds */
   cpuSeconds: number;
+  /** of which the main thread's (the event loop's); the rest is workers, GC helpers, libuv */
+  mainThreadCpuSeconds: number;
   rssBytes: number;
   /** the kernel's high-water mark of RSS over the whole life of the process */
   peakRssBytes: number;
@@ -36,9 +38,13 @@ export function readProcCounters(pid: number): ProcCounters | undefined {
     // last ')' are space-separated, starting with field 3 (state). utime/stime are fields 14/15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
+    const main = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const mainFields = main.slice(main.lastIndexOf(')') + 2).split(' ');
+    const mainTicks = Number(mainFields[11]) + Number(mainFields[12]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return {
       cpuSeconds: ticks / CLOCK_TICKS_PER_SEC,
+      mainThreadCpuSeconds: mainTicks / CLOCK_TICKS_PER_SEC,
       rssBytes: statusKb(status, 'VmRSS') * 1024,
       peakRssBytes: statusKb(status, 'VmHWM') * 1024,
     };

@@ -161,6 +161,8 @@ export interface SyncTargetResult {
   roomsWithLoss: number;
   latencyMs: Distribution;
   serverCpuSeconds: number;
+  /** of serverCpuSeconds, the main thread's (decoding, applying, relaying); the rest ran beside it */
+  serverMainThreadCpuSeconds: number;
   serverCpuPercentOfCore: number;
   serverPeakRssMb: number;
   serverEndRssMb: number;
@@ -598,6 +600,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     const windowSec = result.windowMs / 1000;
     if (before && after) {
       result.serverCpuSeconds = after.cpuSeconds - before.cpuSeconds;
+      result.serverMainThreadCpuSeconds = after.mainThreadCpuSeconds - before.mainThreadCpuSeconds;
       result.serverCpuPercentOfCore = (result.serverCpuSeconds / windowSec) * 100;
       result.serverPeakRssMb = after.peakRssBytes / 2 ** 20;
       result.serverEndRssMb = after.rssBytes / 2 ** 20;
@@ -854,6 +857,7 @@ function notes(bench: SyncBenchResult): string[] {
           `${entry.label} ${r.server}${r.round ? ` #${r.round}` : ''}: setup ${fixed(r.setupMs / 1000)} s, ramp-up ${fixed(r.connectMs / 1000)} s, ` +
             `generator loop delay p99 ${fixed(r.generatorLoopDelayP99Ms)} ms, generator CPU ${fixed(r.generatorCpuPercentOfCore, 0)}%, ` +
             `other processes ${fixed(r.otherCpuPercentOfCore, 0)}%` +
+            `, server CPU per edit ${fixed(cpuPerEditUs(r), 0)} µs (main thread ${fixed((r.serverMainThreadCpuSeconds * 1e6) / Math.max(1, r.sent), 0)}, other threads ${fixed(((r.serverCpuSeconds - r.serverMainThreadCpuSeconds) * 1e6) / Math.max(1, r.sent), 0)})` +
             (r.storeBytes !== undefined ? `, store ${fixed(r.storeBytes / 2 ** 20)} MB` : '') +
             (r.serverGc ? `, server GC ${formatGc(r.serverGc)}` : '') +
             (r.serverHeapMb !== undefined ? `, heap in use ${fixed(r.serverHeapMb)} MB` : '') +
@@ -900,6 +904,7 @@ function emptyResult(server: TargetName): SyncTargetResult {
     roomsWithLoss: 0,
     latencyMs: { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN },
     serverCpuSeconds: Number.NaN,
+    serverMainThreadCpuSeconds: Number.NaN,
     serverCpuPercentOfCore: Number.NaN,
     serverPeakRssMb: Number.NaN,
     serverEndRssMb: Number.NaN,
