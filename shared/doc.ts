@@ -371,6 +371,9 @@ const KEY_SEP = '/';
  */
 const HOSTILE_KEY_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 export function isHostileKey(key: string): boolean {
+  // Every hostile segment holds 'proto' or 'constructor'; most keys hold neither, and the server
+  // asks this of each key of every update (the split below cost ~1 µs an edit under the sync bench).
+  if (!key.includes('proto') && !key.includes('constructor')) return false;
   return HOSTILE_KEY_SEGMENTS.has(key) || key.split(KEY_SEP).some((segment) => HOSTILE_KEY_SEGMENTS.has(segment));
 }
 export const scoreKey = (raterId: string, questionId: string, sub: SubCriterionId) => [raterId, questionId, sub].join(KEY_SEP);

@@ -242,9 +242,17 @@ export class SqliteStore implements Store {
     return r ? toLink(r) : null;
   }
 
-  async appendUpdate(u: NewUpdate): Promise<number> {
-    if (this.closed) throw new Error('store is closed');
+  /**
+   * Not `async` on the journal's path (every edit): the journal's own promise is returned as it is,
+   * without the wrapping promise and the extra microtask turns an async function adds.
+   */
+  appendUpdate(u: NewUpdate): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
     if (this.journal) return this.journal.append(u);
+    return this.appendElsewhere(u);
+  }
+
+  private async appendElsewhere(u: NewUpdate): Promise<number> {
     if (this.writer) return (await this.writer.write({ op: 'append', u })) as number;
     return this.stmt.insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc)!.seq;
   }

@@ -90,10 +90,9 @@ function run(w) {
       return insertUpdate.get(u.roomId, u.doc, u.ts, u.authorRole, u.authorName, u.bytes, u.roomId, u.doc).seq;
     }
     case 'batch': {
-      for (const u of readBatch(w)) {
-        insertRow.run(u.roomId, u.doc, u.seq, u.ts, u.authorRole, u.authorName, u.bytes);
-        Atomics.add(written, 0, u.bytes.byteLength);
-      }
+      batchBytes = 0;
+      readBatch(w);
+      Atomics.add(written, 0, batchBytes);
       return null;
     }
     case 'snapshot': {
@@ -113,6 +112,13 @@ function run(w) {
 }
 // Open journal segments, kept open from their first batch to their last.
 const segments = new Map();
+let batchBytes = 0;
+function insertJournaled(seq, ts, roomId, doc, authorRole, authorName, bytes) {
+  insertRow.run(roomId, doc, seq, ts, authorRole, authorName, bytes);
+  batchBytes += bytes.byteLength;
+}
+// Inserts a batch's rows as they are read; one that is short or torn throws, and the transaction
+// holding them rolls back.
 function readBatch(w) {
   let fd = segments.get(w.segment);
   if (fd === undefined) segments.set(w.segment, (fd = openSync(w.segment, 'r')));
@@ -122,11 +128,10 @@ function readBatch(w) {
     if (n === 0) break;
     got += n;
   }
-  const { rows, torn } = decodeRecords(bytes, crc32);
-  if (torn || rows.length !== w.count) {
-    throw new Error('journal segment ' + w.segment + ' holds ' + rows.length + ' of the ' + w.count + ' records of its batch between bytes ' + w.from + ' and ' + w.to);
+  const { count, torn } = decodeRecords(bytes, crc32, insertJournaled);
+  if (torn || count !== w.count) {
+    throw new Error('journal segment ' + w.segment + ' holds ' + count + ' of the ' + w.count + ' records of its batch between bytes ' + w.from + ' and ' + w.to);
   }
-  return rows;
 }
 let queue = [];
 let scheduled = false;

@@ -156,14 +156,17 @@ export function encodeRecord(u: JournaledUpdate): Buffer {
 }
 
 /**
- * Reads records (RecordWriter's layout) from a Buffer: `(view, crc32) => { rows, torn }`. Reading
- * stops at the first record that is incomplete or fails its checksum (`torn`): nothing after it
- * was ever acknowledged. It is source text because two threads run it: this one (recovery, tests)
- * and the writer thread, which reads each batch back from its segment (sqliteWriter.ts runs its
- * worker from source, with no TypeScript loader). So it uses only Buffer and the crc32 it is given.
+ * Reads records (RecordWriter's layout) from a Buffer: `(view, crc32, onRow) => { count, torn }`,
+ * calling `onRow(seq, ts, roomId, doc, authorRole, authorName, bytes)` for each, where `bytes` is a
+ * view into `view` (copy it to keep it). Reading stops at the first record that is incomplete or
+ * fails its checksum (`torn`): nothing after it was ever acknowledged. It is source text because
+ * two threads run it: this one (recovery, tests) and the writer thread, which reads each batch
+ * back from its segment (sqliteWriter.ts runs its worker from source, with no TypeScript loader).
+ * So it uses only Buffer and the crc32 it is given. The writer inserts each row as it is read: no
+ * row object and no copy of its bytes (better-sqlite3 copies a bound blob itself).
  */
-export const RECORD_DECODER_SOURCE = `(view, crc32) => {
-  const rows = [];
+export const RECORD_DECODER_SOURCE = `(view, crc32, onRow) => {
+  let count = 0;
   let at = 0;
   let p = 0;
   let end = 0;
@@ -189,37 +192,53 @@ export const RECORD_DECODER_SOURCE = `(view, crc32) => {
     return view.toString('utf8', from, p);
   };
   while (at < view.byteLength) {
-    if (view.byteLength - at < ${HEADER_BYTES}) return { rows, torn: true };
+    if (view.byteLength - at < ${HEADER_BYTES}) return { count, torn: true };
     const length = view.readUInt32LE(at);
     const start = at + ${HEADER_BYTES};
     end = start + length;
-    if (end > view.byteLength) return { rows, torn: true };
-    if (crc32(view.subarray(start, end)) !== view.readUInt32LE(at + 4)) return { rows, torn: true };
+    if (end > view.byteLength) return { count, torn: true };
+    if (crc32(view.subarray(start, end)) !== view.readUInt32LE(at + 4)) return { count, torn: true };
+    let seq, ts, roomId, doc, authorRole, authorName, from;
     try {
       p = start;
-      const seq = varUint();
+      seq = varUint();
       if (p + 8 > end) throw new RangeError('record ends inside its time');
-      const ts = view.readDoubleBE(p);
+      ts = view.readDoubleBE(p);
       p += 8;
-      const roomId = text();
-      const doc = text();
-      const authorRole = text();
-      const authorName = text();
-      const from = piece();
-      rows.push({ seq, ts, roomId, doc, authorRole, authorName, bytes: new Uint8Array(view.subarray(from, p)) });
+      roomId = text();
+      doc = text();
+      authorRole = text();
+      authorName = text();
+      from = piece();
     } catch {
-      return { rows, torn: true };
+      return { count, torn: true };
     }
+    // outside the try: what the callback throws is its own error, not a torn record
+    onRow(seq, ts, roomId, doc, authorRole, authorName, view.subarray(from, p));
+    count++;
     at = end;
   }
-  return { rows, torn: false };
+  return { count, torn: false };
 }`;
 
-const decodeRecords = new Function(`return ${RECORD_DECODER_SOURCE}`)() as (view: Buffer, sum: typeof crc32) => { rows: JournaledUpdate[]; torn: boolean };
+type OnRow = (
+  seq: number,
+  ts: number,
+  roomId: string,
+  doc: JournaledUpdate['doc'],
+  authorRole: JournaledUpdate['authorRole'],
+  authorName: string,
+  bytes: Buffer,
+) => void;
+const decodeRecords = new Function(`return ${RECORD_DECODER_SOURCE}`)() as (view: Buffer, sum: typeof crc32, onRow: OnRow) => { count: number; torn: boolean };
 
 /** The records in a segment, in the order they were written (see RECORD_DECODER_SOURCE). */
 export function decodeSegment(bytes: Uint8Array): { rows: JournaledUpdate[]; torn: boolean } {
-  return decodeRecords(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), crc32);
+  const rows: JournaledUpdate[] = [];
+  const { torn } = decodeRecords(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), crc32, (seq, ts, roomId, doc, authorRole, authorName, bytes) =>
+    rows.push({ seq, ts, roomId, doc, authorRole, authorName, bytes: new Uint8Array(bytes) }),
+  );
+  return { rows, torn };
 }
 
 /** The journal segments beside a database file, oldest first. */
