@@ -328,6 +328,15 @@ export class SyncServer {
       joinedAt: 0,
       joinRecorded: false,
       leaveRecorded: false,
+      // Every field from the start, those set later included: a connection that gained them one by
+      // one went through several hidden classes, and the hot functions that take one (send, relay,
+      // the ack sweep, the throttle) were deoptimized for a "wrong map" inside the sync bench's
+      // measured window, then recompiled for several shapes.
+      ackDue: undefined,
+      ackBackoff: undefined,
+      awarenessCapped: false,
+      synced: false,
+      parked: undefined,
     };
     ws.binaryType = 'nodebuffer';
     // Frames that arrive while the document loads wait in order behind the greeting.
