@@ -36,6 +36,8 @@ interface BenchOptions {
   quick: boolean;
   seconds: number | undefined;
   drainMs: number | undefined;
+  /** sync: unmeasured writing before the window */
+  warmupMs: number | undefined;
   /** suite-specific selectors, passed through as given */
   configs: string[] | undefined;
   targets: string[] | undefined;
@@ -63,6 +65,7 @@ interface BenchSuite {
 
 const QUICK_SECONDS = 3;
 const QUICK_DRAIN_MS = 2_000;
+const QUICK_WARMUP_MS = 2_000;
 
 const SUITES: BenchSuite[] = [
   {
@@ -76,6 +79,7 @@ const SUITES: BenchSuite[] = [
         targets,
         seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined),
         drainMs: options.drainMs ?? (options.quick ? QUICK_DRAIN_MS : undefined),
+        warmupMs: options.warmupMs ?? (options.quick ? QUICK_WARMUP_MS : undefined),
         workers: options.workers,
         // Quick means quick: no second attempts at noisy windows unless asked for.
         retries: options.retries ?? (options.quick ? 0 : undefined),
@@ -179,6 +183,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       quick: { type: 'boolean' },
       seconds: { type: 'string' },
       'drain-ms': { type: 'string' },
+      'warmup-ms': { type: 'string' },
       configs: { type: 'string' },
       targets: { type: 'string' },
       workers: { type: 'string' },
@@ -199,6 +204,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       quick: values.quick ?? (env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true'),
       seconds: positiveNumber('--seconds / BENCH_SECONDS', values.seconds ?? env.BENCH_SECONDS),
       drainMs: positiveNumber('--drain-ms / BENCH_DRAIN_MS', values['drain-ms'] ?? env.BENCH_DRAIN_MS),
+      warmupMs: positiveNumber('--warmup-ms / BENCH_WARMUP_MS', values['warmup-ms'] ?? env.BENCH_WARMUP_MS),
       configs: list(values.configs ?? env.BENCH_CONFIGS),
       targets: list(values.targets ?? env.BENCH_TARGETS),
       workers: wholeNumber('--workers / BENCH_WORKERS', values.workers ?? env.BENCH_WORKERS) || undefined,
@@ -209,7 +215,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
   };
 }
 
-const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--drain-ms N]
+const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--warmup-ms N] [--drain-ms N]
                           [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--profile-dir DIR] [--out DIR]
 suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`;
