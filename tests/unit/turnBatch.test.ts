@@ -54,4 +54,30 @@ describe('TurnBatch', () => {
     await nextTurn();
     expect(handed).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
+
+  it('with earlyPerTurn, the first tasks of a turn hand over as each ends; later ones wait for the turn, and the count starts again next turn', async () => {
+    const handed: number[][] = [];
+    const batch = new TurnBatch<number>((items) => handed.push(items), { maxItems: 100, maxWaitMs: 1000, earlyPerTurn: 2 });
+    /** one task (a socket read, say): pushes, then lets its microtasks run */
+    const task = async (...items: number[]) => {
+      for (const item of items) batch.push(item);
+      await Promise.resolve();
+    };
+    await task(1, 2);
+    expect(handed).toEqual([[1, 2]]);
+    await task(3);
+    expect(handed).toEqual([[1, 2], [3]]);
+    // the third task of the turn: its items wait for the turn's end
+    await task(4);
+    await task(5);
+    expect(handed).toEqual([[1, 2], [3]]);
+    await nextTurn();
+    expect(handed).toEqual([[1, 2], [3], [4, 5]]);
+    // a new turn: early again
+    await task(6);
+    expect(handed).toEqual([[1, 2], [3], [4, 5], [6]]);
+    // the turn's scheduled run finds nothing left and hands over nothing
+    await nextTurn();
+    expect(handed).toHaveLength(4);
+  });
 });
