@@ -4,7 +4,7 @@
  * Optionally (`earlyPerTurn`) the first few tasks of a turn hand over as they end instead.
  * The store's two hot paths use it: the writer thread's outbox (one postMessage per turn instead
  * of one per update: ~34 µs of main-thread CPU each under the 200×3 bench) and the update
- * journal (one write per turn instead of one per update).
+ * journal (one write per socket read, or per turn when a turn is busy, instead of one per update).
  *
  * Optionally a batch is handed over early, from `push`, once it holds `maxItems` or its first item
  * waited `maxWaitMs`. A saturated server's poll phase can run for seconds (every socket with data
