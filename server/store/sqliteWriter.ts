@@ -91,7 +91,7 @@ function run(w) {
     }
     case 'batch': {
       batchBytes = 0;
-      readBatch(w);
+      insertBatch(w);
       Atomics.add(written, 0, batchBytes);
       return null;
     }
@@ -119,7 +119,7 @@ function insertJournaled(seq, ts, roomId, doc, authorRole, authorName, bytes) {
 }
 // Inserts a batch's rows as they are read; one that is short or torn throws, and the transaction
 // holding them rolls back.
-function readBatch(w) {
+function insertBatch(w) {
   let fd = segments.get(w.segment);
   if (fd === undefined) segments.set(w.segment, (fd = openSync(w.segment, 'r')));
   const bytes = Buffer.allocUnsafe(w.to - w.from);

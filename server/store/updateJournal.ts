@@ -7,11 +7,11 @@
  * the 2-core bench machine: ~43 µs of main-thread postMessage and ~90–130 µs on the writer (a ~45 µs
  * commit, the rest waking up and answering), against ~4 µs for one write() to a file. A cross-thread
  * wake on this VM costs about what relaying an update does. So the main thread writes each update
- * to the journal (one write per socket read for all of its updates, or fewer in a busy turn: JOURNAL_WRITE_LIMITS; no fsync: what a
- * killed process leaves behind is in the page cache, the same promise as SQLite's
- * synchronous=NORMAL WAL commit it replaces), relays it, and every BATCH_MS hands what it wrote to
- * the writer thread as one transaction; the writer deletes a journal segment once its last batch
- * has committed. At start-up, segments a killed process left behind are replayed into SQLite
+ * to the journal (one write per socket read for all of its updates, or fewer in a busy turn:
+ * JOURNAL_WRITE_LIMITS; no fsync: what a killed process leaves behind is in the page cache, the
+ * same promise as SQLite's synchronous=NORMAL WAL commit it replaces), relays it, and every
+ * BATCH_MS hands what it wrote to the writer thread as one transaction; the writer deletes a
+ * journal segment once its last batch has committed. At start-up, segments a killed process left behind are replayed into SQLite
  * before anything else runs.
  *
  * Seqs are allocated here, in memory (the doc's last stored seq is read once): so this mode needs
