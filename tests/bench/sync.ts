@@ -8,6 +8,7 @@
  * This is a report, never a pass/fail test: timings on a shared 2-core machine are too noisy
  * to gate a build on, but the ratio between two servers under the same load is informative.
  */
+import v8 from 'node:v8';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -78,7 +79,19 @@ export interface SyncBenchOptions {
 
 type RunOptions = Required<Omit<SyncBenchOptions, 'configs' | 'targets' | 'log' | 'profileDir'>> & { profileDir: string | undefined };
 
-const DEFAULT_SECONDS = 10;
+/**
+ * Long enough to hold several of each server's major garbage collections. With the generator's own
+ * collections out of the window (GENERATOR_V8_FLAGS), the slowest 1% of deliveries at 200×3 (1w)
+ * are the servers' mark-compacts: each one ~100 ms of concurrent marking on V8's four helper
+ * threads over two cores, plus 23–43 ms of marking steps on the main thread (up to 16 ms each),
+ * which delayed 100–150 deliveries. In steady state both servers mark-compact once their old
+ * generation has grown ~10 MB past the last one's live heap, every ~8 s at this load; but the
+ * relay's first came ~22 s after start (its limit was set when its heap held 10 MB), attn's ~13 s
+ * after (creating 200 rooms leaves it 23 MB). A 10 s window opening ~9 s in held one of attn's
+ * in 3 of 8 runs and one of the relay's in none of 8 (`--trace-gc`, perf), and those runs' p99
+ * measured just that. A 30 s window holds two to four of each (10 s until session 13).
+ */
+const DEFAULT_SECONDS = 30;
 const DEFAULT_DRAIN_MS = 3_000;
 /**
  * Long enough for both servers' hot code to be compiled before the window opens: the window is
@@ -419,8 +432,29 @@ const TARGETS: Record<TargetName, Target> = { attn: attnTarget, reference: refer
 
 // ---- load generator (coordinator side; the clients live in syncWorker.ts) -----------------
 
+/**
+ * V8 settings for the load generator's own isolates (this process only; each server is a process
+ * of its own and never sees them). The generator is the instrument: its garbage collections land
+ * in both servers' latencies, and at 200×3 (1w) they decided p99. Each shard thread's clients'
+ * docs grow with every edit, and its heap reached V8's first old-generation limit ~16 s into its
+ * life, inside the window: one mark-compact per shard, a ~10 ms pause plus ~100 ms of concurrent
+ * marking on V8's four helper threads, which took both cores (perf). Half of the window's slowest
+ * 1% of deliveries fell in that one 100 ms (98 of 200 against attn, 108 against the relay), so
+ * the p99 ratio depended on whether it landed in a server's window. A shard's heap starts at
+ * 256 MB instead, past what a 30 s window grows it to (~60 MB): no shard mark-compact in any
+ * window (`node --trace-gc --import tsx tests/bench/run.ts ...`). Forcing a full collection
+ * before the window does not do it: V8 then set a limit a few MB above the live heap, and two
+ * mark-compacts landed in the window instead of one. (`npm run bench` also turns V8's memory
+ * reducer off for the whole process, which must be done at its start: between bursts the
+ * coordinator thread allocates little, and the reducer compacted its 60–80 MB heap three times
+ * in a row inside the window, 10–40 ms pauses with concurrent marking on all helpers.)
+ */
+const GENERATOR_V8_FLAGS = ['--initial-old-space-size=256'];
+
 /** Lets a worker thread run TypeScript: workers do not inherit tsx's loader from `--import`. */
 export function startShardWorker(init: ShardInit): Worker {
+  // Flags are read when an isolate is created, so they must be set before the shard's.
+  for (const flag of GENERATOR_V8_FLAGS) v8.setFlagsFromString(flag);
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./syncWorker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
