@@ -16,6 +16,8 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 /** A stall, for this report: a timer meant to fire every TICK_MS fired this much later. */
 const STALL_MS = 50;
 const TICK_MS = 10;
+/** Full collections whose times a report keeps (a 30 s window at 1000 rooms holds a few dozen). */
+const MAX_MAJOR_TIMES = 1000;
 
 const file = process.env.BENCH_LOOP_FILE;
 if (file) {
@@ -24,8 +26,9 @@ if (file) {
   histogram.enable();
   // Garbage-collection pauses in the same window: a stall that matches one is the heap, not the code.
   // Full (mark-compact) collections are counted apart: they grow with what the heap keeps, the
-  // scavenges with what it allocates.
-  const fresh = () => ({ count: 0, totalMs: 0, maxMs: 0, major: { count: 0, totalMs: 0 } });
+  // scavenges with what it allocates. Each full one's start (epoch ms) goes with it, so the bench
+  // can tell which of its slowest deliveries were in flight around one.
+  const fresh = () => ({ count: 0, totalMs: 0, maxMs: 0, major: { count: 0, totalMs: 0, at: [] } });
   let gc = fresh();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -35,6 +38,7 @@ if (file) {
       if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         gc.major.count++;
         gc.major.totalMs += entry.duration;
+        if (gc.major.at.length < MAX_MAJOR_TIMES) gc.major.at.push(performance.timeOrigin + entry.startTime);
       }
     }
   }).observe({ entryTypes: ['gc'] });

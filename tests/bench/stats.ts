@@ -28,6 +28,11 @@ export class Samples {
     this.buf[this.count++] = value;
   }
 
+  /** A copy in the order the values came. */
+  inOrder(): Float64Array {
+    return this.buf.slice(0, this.count);
+  }
+
   /** A sorted copy; the buffer itself keeps arrival order. */
   sorted(): Float64Array {
     return this.buf.slice(0, this.count).sort();
@@ -67,6 +72,57 @@ export function summarize(samples: Samples): Distribution {
     max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
     mean: sorted.length === 0 ? Number.NaN : sum / sorted.length,
   };
+}
+
+/** Where in a window the slowest deliveries fell, and how many of them a server pause explains. */
+export interface TailReport {
+  /** deliveries at or above the threshold (the run's p99) */
+  count: number;
+  /** how many `bucketMs` stretches of sending time they fall in */
+  stretches: number;
+  /** the stretch holding the most of them: how many, and when it began (ms after the window opened) */
+  busiest: { count: number; atMs: number };
+  /** of them, how many were in flight around one of the events (see TAIL_EVENT_REACH) */
+  nearEvents: number;
+  events: number;
+}
+
+/**
+ * How far around an event (a server's full garbage collection, timed at its final pause) a
+ * delivery counts as caught by it: marking runs for 40–80 ms before that pause (V8's own
+ * `--trace-gc` walltime), and what queued behind it arrives after.
+ */
+export const TAIL_EVENT_REACH = { beforeMs: 150, afterMs: 50 };
+
+/**
+ * The deliveries whose latency is at or above `threshold`: in how many `bucketMs` stretches of
+ * the window (by the time each was sent) they fall, the busiest stretch, and how many were in
+ * flight around one of `events` (epoch ms). One stretch holding most of them says p99 measured
+ * one pause, not the server's steady pace. `sentAt` and `events` are epoch ms; `from` opens the window.
+ */
+export function tailReport(
+  latencyMs: ArrayLike<number>,
+  sentAt: ArrayLike<number>,
+  threshold: number,
+  events: readonly number[],
+  { from, bucketMs = 100 }: { from: number; bucketMs?: number },
+): TailReport {
+  const buckets = new Map<number, number>();
+  let count = 0;
+  let nearEvents = 0;
+  for (let i = 0; i < latencyMs.length; i++) {
+    const latency = latencyMs[i]!;
+    if (!(latency >= threshold)) continue;
+    count++;
+    const sent = sentAt[i]!;
+    const bucket = Math.floor((sent - from) / bucketMs);
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+    const arrived = sent + latency;
+    if (events.some((at) => sent <= at + TAIL_EVENT_REACH.afterMs && arrived >= at - TAIL_EVENT_REACH.beforeMs)) nearEvents++;
+  }
+  let busiest = { count: 0, atMs: 0 };
+  for (const [bucket, n] of buckets) if (n > busiest.count || (n === busiest.count && bucket * bucketMs < busiest.atMs)) busiest = { count: n, atMs: bucket * bucketMs };
+  return { count, stretches: buckets.size, busiest, nearEvents, events: events.length };
 }
 
 /** Seeded PRNG (mulberry32, the challenges' own) so two servers in one run see the same jitter schedule. */

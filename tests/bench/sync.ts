@@ -19,8 +19,8 @@ import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
 import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess } from './serverProcess.js';
-import { fixed, markdownTable, median, Samples, summarize, textTable, type Align, type Distribution } from './stats.js';
-import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
+import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
+import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ShardResult, type ToShard } from './syncWorker.js';
 
 // ---- configuration -----------------------------------------------------------
 
@@ -181,6 +181,8 @@ export interface SyncTargetResult {
   /** rooms still missing deliveries after the grace period */
   roomsWithLoss: number;
   latencyMs: Distribution;
+  /** where the deliveries at or above p99 fell in the window, and how many a server full collection caught */
+  tail?: TailReport;
   serverCpuSeconds: number;
   /** of serverCpuSeconds, the main thread's (decoding, applying, relaying); the rest ran beside it */
   serverMainThreadCpuSeconds: number;
@@ -634,6 +636,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     result.windowMs = windowEnd - windowStart;
     result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
     result.latencyMs = summarize(samples);
+    result.tail = slowestDeliveries(done, result.latencyMs.p99, loop?.gc?.major?.at ?? [], windowStart);
     result.closeCodes = Object.fromEntries(closeCodes);
     result.connectionErrors = Object.fromEntries(connectionErrors);
     result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
@@ -904,6 +907,7 @@ function notes(bench: SyncBenchResult): string[] {
             (r.serverGc ? `, server GC ${formatGc(r.serverGc)}` : '') +
             (r.serverHeapMb !== undefined ? `, heap in use ${fixed(r.serverHeapMb)} MB` : '') +
             (r.serverStalls ? `, ${formatStalls(r.serverStalls)}` : '') +
+            (r.tail ? `, ${formatTail(r.tail)}` : '') +
             `; client frames per edit: received ${formatFrames(r.clientFramesPerEdit.received)}, sent ${formatFrames(r.clientFramesPerEdit.sent)}`,
         );
       } else {
@@ -978,13 +982,43 @@ export interface ServerGc {
   totalMs: number;
   maxMs: number;
   /** absent from results written before full collections were counted apart */
-  major?: { count: number; totalMs: number };
+  major?: {
+    count: number;
+    totalMs: number;
+    /** when each began (epoch ms; absent from results written before session 13) */
+    at?: number[];
+  };
 }
 
 /** e.g. "26 pauses, 105 ms in all (3 full: 31 ms), longest 10.1 ms" */
 export function formatGc(gc: ServerGc): string {
   const full = gc.major ? ` (${gc.major.count} full: ${fixed(gc.major.totalMs, 0)} ms)` : '';
   return `${gc.count} pauses, ${fixed(gc.totalMs, 0)} ms in all${full}, longest ${fixed(gc.maxMs)} ms`;
+}
+
+/** The shards' timelines, merged: see tailReport. */
+function slowestDeliveries(done: ShardResult[], p99: number, serverFullGcs: number[], windowStart: number): TailReport | undefined {
+  if (!Number.isFinite(p99)) return undefined;
+  const latencyMs: number[] = [];
+  const sentAt: number[] = [];
+  for (const d of done) {
+    for (let i = 0; i < d.timeline.latencyMs.length; i++) {
+      latencyMs.push(d.timeline.latencyMs[i]!);
+      sentAt.push(d.timeline.sentAt[i]!);
+    }
+  }
+  return tailReport(latencyMs, sentAt, p99, serverFullGcs, { from: windowStart });
+}
+
+/**
+ * "slowest 1%: 600 deliveries in 41 stretches of 100 ms, 146 of them in the busiest (20.8 s in);
+ * 262 in flight around one of the server's 3 full GCs"
+ */
+export function formatTail(t: TailReport): string {
+  return (
+    `slowest 1%: ${t.count} deliveries in ${t.stretches} stretches of 100 ms, ${t.busiest.count} of them in the busiest (${fixed(t.busiest.atMs / 1000)} s in); ` +
+    (t.events === 0 ? 'no server full GC in the window' : `${t.nearEvents} in flight around ${t.events === 1 ? "the server's one full GC" : `one of the server's ${t.events} full GCs`}`)
+  );
 }
 
 /** Stalls over 50 ms in the window (loopProbe.mjs): wall time, and how much of it the main thread was on a CPU or waiting for one. */

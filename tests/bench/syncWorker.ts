@@ -60,8 +60,10 @@ export type ToShard =
   | { type: 'close' };
 
 export interface ShardResult {
-  /** latency samples in ms (the buffer is transferred, not copied) */
+  /** latency samples in ms, ascending (the buffer is transferred, not copied) */
   samples: Float64Array;
+  /** the same deliveries in the order they arrived: each one's latency (ms) and when its edit was sent (epoch ms) */
+  timeline: { latencyMs: Float64Array; sentAt: Float64Array };
   sent: number;
   delivered: number;
   expected: number;
@@ -188,6 +190,8 @@ interface ShardState {
   /** edits sent before this performance.now() are warm-up: neither sent nor delivered counts */
   measureFrom: number;
   samples: Samples;
+  /** when each sample's edit was sent, epoch ms, in the samples' order */
+  sentAt: Samples;
   sent: number;
   delivered: number;
   measuring: boolean;
@@ -219,6 +223,7 @@ function createClient(endpoint: ClientEndpoint, room: RoomTally, index: number, 
       const sentAt = elements.get(key)?.[SENT_AT_FIELD];
       if (typeof sentAt !== 'number' || sentAt < state.measureFrom) continue;
       state.samples.push(now - sentAt);
+      state.sentAt.push(performance.timeOrigin + sentAt);
       state.delivered++;
       room.delivered++;
     }
@@ -310,6 +315,7 @@ async function runShard(port: MessagePort, init: ShardInit): Promise<void> {
   const state: ShardState = {
     measureFrom: Number.POSITIVE_INFINITY,
     samples: new Samples(),
+    sentAt: new Samples(),
     sent: 0,
     delivered: 0,
     measuring: false,
@@ -418,10 +424,12 @@ async function runShard(port: MessagePort, init: ShardInit): Promise<void> {
     state.measuring = false;
 
     const samples = state.samples.sorted();
+    const timeline = { latencyMs: state.samples.inOrder(), sentAt: state.sentAt.inOrder() };
     post(
       {
         type: 'done',
         samples,
+        timeline,
         sent: state.sent,
         delivered: deliveredInDrain,
         lateDelivered: state.delivered - deliveredInDrain,
@@ -437,7 +445,7 @@ async function runShard(port: MessagePort, init: ShardInit): Promise<void> {
         writeEndEpochMs,
         endEpochMs,
       },
-      [samples.buffer as ArrayBuffer],
+      [samples.buffer as ArrayBuffer, timeline.latencyMs.buffer as ArrayBuffer, timeline.sentAt.buffer as ArrayBuffer],
     );
   }
 }

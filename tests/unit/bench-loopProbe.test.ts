@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatGc, formatStalls, type ServerGc, type StallReport } from '../bench/sync.js';
+import { formatGc, formatStalls, formatTail, type ServerGc, type StallReport } from '../bench/sync.js';
 
 const PROBE = path.resolve(import.meta.dirname, '../bench/loopProbe.mjs');
 const hasSchedstat = fs.existsSync('/proc/thread-self/schedstat');
@@ -31,6 +31,7 @@ setTimeout(() => {
 
 describe('bench loop probe', () => {
   it.skipIf(!hasSchedstat)('splits a stall into time on a CPU and time waiting for one; a thread asleep is neither; counts full collections apart', async () => {
+    const started = Date.now();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attn-probe-'));
     const file = path.join(dir, 'loop.json');
     const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(PROBE).href, '-e', CHILD], { env: { ...process.env, BENCH_LOOP_FILE: file }, stdio: 'inherit' });
@@ -43,6 +44,11 @@ describe('bench loop probe', () => {
     expect(report.gc.major!.count).toBeGreaterThanOrEqual(1);
     expect(report.gc.count).toBeGreaterThanOrEqual(report.gc.major!.count);
     expect(report.gc.totalMs).toBeGreaterThanOrEqual(report.gc.major!.totalMs);
+    // each full collection's start, in epoch ms, for the bench to set against its slowest deliveries
+    const at = report.gc.major!.at!;
+    expect(at).toHaveLength(report.gc.major!.count);
+    for (const t of at) expect(t).toBeGreaterThanOrEqual(started - 5);
+    for (const t of at) expect(t).toBeLessThanOrEqual(Date.now());
     expect(report.heapMb).toBeGreaterThan(0.5);
     expect(report.heapMb).toBeLessThan(200);
 
@@ -63,6 +69,14 @@ describe('bench loop probe', () => {
   it('formats garbage collection with the full collections apart, and without them for older results', () => {
     expect(formatGc({ count: 26, totalMs: 105.4, maxMs: 10.06, major: { count: 3, totalMs: 31.2 } })).toBe('26 pauses, 105 ms in all (3 full: 31 ms), longest 10.1 ms');
     expect(formatGc({ count: 18, totalMs: 44, maxMs: 3.9 })).toBe('18 pauses, 44 ms in all, longest 3.9 ms');
+  });
+
+  it('formats where the slowest deliveries fell', () => {
+    expect(formatTail({ count: 600, stretches: 41, busiest: { count: 146, atMs: 20_800 }, nearEvents: 262, events: 3 })).toBe(
+      "slowest 1%: 600 deliveries in 41 stretches of 100 ms, 146 of them in the busiest (20.8 s in); 262 in flight around one of the server's 3 full GCs",
+    );
+    expect(formatTail({ count: 20, stretches: 9, busiest: { count: 5, atMs: 300 }, nearEvents: 7, events: 1 })).toContain("7 in flight around the server's one full GC");
+    expect(formatTail({ count: 20, stretches: 9, busiest: { count: 5, atMs: 300 }, nearEvents: 0, events: 0 })).toContain('; no server full GC in the window');
   });
 
   it('formats a report: the split of all stalls, and of the longest when there are several', () => {
