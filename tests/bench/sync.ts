@@ -20,7 +20,7 @@ import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
 import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess } from './serverProcess.js';
 import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
-import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ShardResult, type ToShard } from './syncWorker.js';
+import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
 // ---- configuration -----------------------------------------------------------
 
@@ -612,8 +612,15 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     }
     const done = await allDone;
 
-    const samples = new Samples(done.reduce((n, d) => n + d.samples.length, 0));
-    for (const d of done) for (let i = 0; i < d.samples.length; i++) samples.push(d.samples[i]!);
+    const deliveries = done.reduce((n, d) => n + d.timeline.latencyMs.length, 0);
+    const samples = new Samples(deliveries);
+    const sentAt = new Samples(deliveries);
+    for (const { timeline } of done) {
+      for (let i = 0; i < timeline.latencyMs.length; i++) {
+        samples.push(timeline.latencyMs[i]!);
+        sentAt.push(timeline.sentAt[i]!);
+      }
+    }
     const closeCodes = new Map<string, number>();
     const connectionErrors = new Map<string, number>();
     const framesReceived = new Array<number>(FRAME_KINDS.length).fill(0);
@@ -636,7 +643,7 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     result.windowMs = windowEnd - windowStart;
     result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
     result.latencyMs = summarize(samples);
-    result.tail = slowestDeliveries(done, result.latencyMs.p99, loop?.gc?.major?.at ?? [], windowStart);
+    if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt.inOrder(), result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: windowStart });
     result.closeCodes = Object.fromEntries(closeCodes);
     result.connectionErrors = Object.fromEntries(connectionErrors);
     result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
@@ -994,20 +1001,6 @@ export interface ServerGc {
 export function formatGc(gc: ServerGc): string {
   const full = gc.major ? ` (${gc.major.count} full: ${fixed(gc.major.totalMs, 0)} ms)` : '';
   return `${gc.count} pauses, ${fixed(gc.totalMs, 0)} ms in all${full}, longest ${fixed(gc.maxMs)} ms`;
-}
-
-/** The shards' timelines, merged: see tailReport. */
-function slowestDeliveries(done: ShardResult[], p99: number, serverFullGcs: number[], windowStart: number): TailReport | undefined {
-  if (!Number.isFinite(p99)) return undefined;
-  const latencyMs: number[] = [];
-  const sentAt: number[] = [];
-  for (const d of done) {
-    for (let i = 0; i < d.timeline.latencyMs.length; i++) {
-      latencyMs.push(d.timeline.latencyMs[i]!);
-      sentAt.push(d.timeline.sentAt[i]!);
-    }
-  }
-  return tailReport(latencyMs, sentAt, p99, serverFullGcs, { from: windowStart });
 }
 
 /**

@@ -60,9 +60,7 @@ export type ToShard =
   | { type: 'close' };
 
 export interface ShardResult {
-  /** latency samples in ms, ascending (the buffer is transferred, not copied) */
-  samples: Float64Array;
-  /** the same deliveries in the order they arrived: each one's latency (ms) and when its edit was sent (epoch ms) */
+  /** every delivery in the order it arrived: its latency (ms) and when its edit was sent (epoch ms); the buffers are transferred, not copied */
   timeline: { latencyMs: Float64Array; sentAt: Float64Array };
   sent: number;
   delivered: number;
@@ -423,12 +421,10 @@ async function runShard(port: MessagePort, init: ShardInit): Promise<void> {
     }
     state.measuring = false;
 
-    const samples = state.samples.sorted();
     const timeline = { latencyMs: state.samples.inOrder(), sentAt: state.sentAt.inOrder() };
     post(
       {
         type: 'done',
-        samples,
         timeline,
         sent: state.sent,
         delivered: deliveredInDrain,
@@ -445,7 +441,7 @@ async function runShard(port: MessagePort, init: ShardInit): Promise<void> {
         writeEndEpochMs,
         endEpochMs,
       },
-      [samples.buffer as ArrayBuffer, timeline.latencyMs.buffer as ArrayBuffer, timeline.sentAt.buffer as ArrayBuffer],
+      [timeline.latencyMs.buffer as ArrayBuffer, timeline.sentAt.buffer as ArrayBuffer],
     );
   }
 }
