@@ -11,8 +11,8 @@
  * JOURNAL_WRITE_LIMITS; no fsync: what a killed process leaves behind is in the page cache, the
  * same promise as SQLite's synchronous=NORMAL WAL commit it replaces), relays it, and every
  * BATCH_MS hands what it wrote to the writer thread as one transaction; the writer deletes a
- * journal segment once its last batch has committed. At start-up, segments a killed process left behind are replayed into SQLite
- * before anything else runs.
+ * journal segment once its last batch has committed. At start-up, segments a killed process
+ * left behind are replayed into SQLite before anything else runs.
  *
  * Seqs are allocated here, in memory (the doc's last stored seq is read once): so this mode needs
  * the database to itself, and SqliteStore holds a lock file for as long as it is open. Several
