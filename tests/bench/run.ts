@@ -8,9 +8,11 @@
  *   npm run bench -- --only sync --seconds 5 --configs 1x2@10,200x3@5 --targets reference
  *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
  *   npm run bench -- --only join             join time of a 50k-update board
+ *   npm run bench -- --only sync --configs 200x3@5w1 --rounds 5 --paired
+ *                                          attn and the relay written to in the same windows
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
- * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES,
+ * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES, BENCH_PAIRED=1,
  * BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
  * (open it in Chrome DevTools) to show where a server spends its time under that load.
  *
@@ -49,6 +51,8 @@ interface BenchOptions {
   profileDir: string | undefined;
   /** sync: alternating rounds per configuration, ratios from medians; abuse: alone/abused rounds */
   rounds: number | undefined;
+  /** sync: both targets written to in the same window instead of one after the other */
+  paired: boolean;
 }
 
 interface SuiteReport {
@@ -85,6 +89,7 @@ const SUITES: BenchSuite[] = [
         retries: options.retries ?? (options.quick ? 0 : undefined),
         profileDir: options.profileDir,
         rounds: options.rounds,
+        paired: options.paired,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
     },
@@ -190,6 +195,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       retries: { type: 'string' },
       'profile-dir': { type: 'string' },
       rounds: { type: 'string' },
+      paired: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -211,12 +217,13 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       retries: wholeNumber('--retries / BENCH_RETRIES', values.retries ?? env.BENCH_RETRIES),
       profileDir: values['profile-dir'] ?? (env.BENCH_PROFILE_DIR || undefined),
       rounds: wholeNumber('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS) || undefined,
+      paired: values.paired ?? (env.BENCH_PAIRED === '1' || env.BENCH_PAIRED === 'true'),
     },
   };
 }
 
 const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--warmup-ms N] [--drain-ms N]
-                          [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--profile-dir DIR] [--out DIR]
+                          [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--paired] [--profile-dir DIR] [--out DIR]
 suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`;
 

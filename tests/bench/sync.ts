@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
-import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess } from './serverProcess.js';
+import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess, type ProcCounters } from './serverProcess.js';
 import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
@@ -73,11 +73,17 @@ export interface SyncBenchOptions {
    * relay's own CPU per edit moved 158–233 µs between single runs of one load.
    */
   rounds?: number;
+  /**
+   * Both targets are written to in the same window, each by its own load threads (see
+   * runTogether), instead of one after the other. Doubles the load on the machine: for loads
+   * that fit twice (200×3 (1w) does, at ~1 core of 2 for both pairs).
+   */
+  paired?: boolean;
   seed?: number;
   log?: (line: string) => void;
 }
 
-type RunOptions = Required<Omit<SyncBenchOptions, 'configs' | 'targets' | 'log' | 'profileDir'>> & { profileDir: string | undefined };
+export type RunOptions = Required<Omit<SyncBenchOptions, 'configs' | 'targets' | 'log' | 'profileDir'>> & { profileDir: string | undefined };
 
 /**
  * Long enough to hold several of each server's major garbage collections. With the generator's own
@@ -169,6 +175,8 @@ export interface SyncTargetResult {
   error?: string;
   setupMs: number;
   connectMs: number;
+  /** when the measured window opened (epoch ms; paired runs share it) */
+  windowStartEpochMs: number;
   /** from the first edit until every edit arrived (or the drain gave up) */
   windowMs: number;
   drainMs: number;
@@ -265,6 +273,8 @@ export interface SyncBenchResult {
   drainMs: number;
   warmupMs: number;
   loadThreads: number;
+  /** both targets were measured in the same windows (`--paired`), each with `loadThreads` of its own */
+  paired: boolean;
   host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
   configs: SyncConfigResult[];
   warnings: string[];
@@ -277,7 +287,7 @@ interface RoomEndpoints {
   client(i: number): ClientEndpoint;
 }
 
-interface Target {
+export interface Target {
   name: TargetName;
   /** undefined when runnable; otherwise the reason it is skipped */
   unavailable(): string | undefined;
@@ -404,7 +414,7 @@ export const attnTarget: Target = {
   },
 };
 
-const referenceTarget: Target = {
+export const referenceTarget: Target = {
   name: 'reference',
   unavailable: () => undefined,
   async start(nodeArgs, loopFile) {
@@ -510,59 +520,49 @@ export async function stopShards(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.terminate()));
 }
 
-async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag: string, log: (line: string) => void): Promise<SyncTargetResult> {
-  const result = emptyResult(target.name);
-  const skip = target.unavailable();
-  if (skip !== undefined) return { ...result, status: 'skipped', error: skip };
+/** One target's part of a measurement: its server, its load threads, and what they measured. */
+interface Run {
+  target: Target;
+  tag: string;
+  result: SyncTargetResult;
+  loopFile: string;
+  started?: Awaited<ReturnType<Target['start']>>;
+  workers: Worker[];
+}
 
-  const setupStart = performance.now();
-  const loopFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'attn-loop-')), 'loop.json');
-  let started: Awaited<ReturnType<Target['start']>> | undefined;
-  let workers: Worker[] = [];
+/**
+ * Measures the targets in one window: each server is started, its rooms made and its clients
+ * synced (one after the other), then every server is written to at once, on the same schedule,
+ * each by load threads of its own. With one target this is the usual run. With two (`--paired`),
+ * both servers see the same machine at the same instants: on this shared 2-core VM one server's
+ * CPU per edit moved 161–309 µs between runs minutes apart, so a ratio between windows minutes
+ * apart moves with the machine as much as with the servers. Each server's CPU, stalls and GC are
+ * its own process's; the generator's CPU and the other processes' load are the window's.
+ */
+export async function runTogether(targets: Target[], config: SyncConfig, opts: RunOptions, tag: string, log: (line: string) => void): Promise<SyncTargetResult[]> {
+  const results = targets.map((target) => emptyResult(target.name));
+  const runs: Run[] = [];
+  targets.forEach((target, i) => {
+    const skip = target.unavailable();
+    if (skip !== undefined) results[i] = { ...results[i]!, status: 'skipped', error: skip };
+    else runs.push({ target, tag, result: results[i]!, loopFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'attn-loop-')), 'loop.json'), workers: [] });
+  });
+  if (runs.length === 0) return results;
+  let preparing: Run | undefined;
   try {
-    // A CPU profile of the server under this exact load, for whoever has to make it faster.
-    // One directory per run: tsx's loader thread writes a profile too, and a fixed file name
-    // would let it overwrite the main thread's (the largest file is the server's).
-    const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profileDir, `${target.name}-${tag}`)}`] : [];
-    nodeArgs.push('--import', pathToFileURL(LOOP_PROBE).href);
-    started = await target.start(nodeArgs, loopFile);
-    const { server } = started;
-    const rooms = await target.prepareRooms(server, config.rooms, tag);
-    result.setupMs = performance.now() - setupStart;
-
-    // Whole rooms per shard, contiguous, as even as possible.
-    const shards = Math.min(opts.workers, config.rooms);
-    const per = Math.ceil(config.rooms / shards);
-    const connectStart = performance.now();
-    for (let shard = 0, first = 0; first < config.rooms; shard++, first += per) {
-      const mine = rooms.slice(first, first + per);
-      workers.push(
-        startShardWorker({
-          kind: 'sync-shard',
-          shard,
-          config,
-          rooms: mine.map((room) => Array.from({ length: config.clients }, (_, i) => room.client(i))),
-          roomOffset: first,
-          connectBatch: Math.max(1, Math.ceil(opts.connectBatch / shards)),
-          connectTimeoutMs: CONNECT_BATCH_TIMEOUT_MS,
-          seed: opts.seed,
-        }),
-      );
+    for (const run of runs) {
+      preparing = run;
+      await prepareRun(run, config, opts, log);
     }
-    const connectBudgetMs = CONNECT_BATCH_TIMEOUT_MS * Math.ceil(config.rooms * config.clients / opts.connectBatch) + SHARD_BOOT_MS;
-    await nextFromAll(workers, 'ready', connectBudgetMs).catch((err: unknown) => {
-      throw new Error(`${err instanceof Error ? err.message : String(err)}${server.hasExited ? `; server ${server.describeExit()}` : ''}`);
-    });
-    result.connectMs = performance.now() - connectStart;
-    log(
-      `  ${target.name}: ${config.rooms * config.clients} clients synced in ${(result.connectMs / 1000).toFixed(1)} s ` +
-        `(${workers.length} load thread${workers.length > 1 ? 's' : ''}); writing for ${opts.seconds} s`,
-    );
+    preparing = undefined;
+    const servers = runs.map((run) => run.started!.server);
     await sleep(SETTLE_BEFORE_LOAD_MS);
-    const busy = await waitForQuietHost(server);
+    const busy = await waitForQuietHost(servers);
     if (busy !== undefined) {
-      result.hostNeverQuiet = true;
-      result.warnings.push(`machine still busy with other processes (${fixed(busy, 0)}% of a core) after ${QUIET_WAIT_MAX_MS / 1000} s; measured anyway`);
+      for (const run of runs) {
+        run.result.hostNeverQuiet = true;
+        run.result.warnings.push(`machine still busy with other processes (${fixed(busy, 0)}% of a core) after ${QUIET_WAIT_MAX_MS / 1000} s; measured anyway`);
+      }
     }
 
     // Writing starts with an unmeasured warm-up: the first second of edits runs cold code in
@@ -579,158 +579,256 @@ async function runOnce(target: Target, config: SyncConfig, opts: RunOptions, tag
     };
     const doneTimeoutMs = START_LEAD_MS + opts.warmupMs + opts.seconds * 1000 + opts.drainMs + LATE_GRACE_MS + SHARD_DONE_SLACK_MS;
     // Listen before starting, so a shard that fails early is seen by both waits.
-    const allDrained = nextFromAll(workers, 'drained', doneTimeoutMs);
-    const allDone = nextFromAll(workers, 'done', doneTimeoutMs);
-    // Handlers now so an early shard failure is not an unhandled rejection during the sleep.
-    allDrained.catch(() => undefined);
-    allDone.catch(() => undefined);
-    for (const worker of workers) worker.postMessage(start);
+    const waits = runs.map((run) => {
+      const drained = nextFromAll(run.workers, 'drained', doneTimeoutMs);
+      const done = nextFromAll(run.workers, 'done', doneTimeoutMs);
+      // Handlers now so an early shard failure is not an unhandled rejection during the sleep.
+      drained.catch(() => undefined);
+      done.catch(() => undefined);
+      return { drained, done };
+    });
+    for (const run of runs) for (const worker of run.workers) worker.postMessage(start);
     await sleep(Math.max(0, measureFrom - epochNow()));
 
-    // ---- measured window: from the end of warm-up to the last shard's drain ----
-    const loopStart = await readServerLoop(server, loopFile, 0);
-    const before = server.counters();
+    // ---- measured window: from the end of warm-up to each server's last shard's drain ----
+    const loopStarts = await Promise.all(runs.map((run, i) => readServerLoop(servers[i]!, run.loopFile, 0)));
+    const before = servers.map((server) => server.counters());
     const hostBefore = readHostCpu();
     const genBefore = process.cpuUsage();
     const windowStart = epochNow();
     // Server and host counters stop when the drain ends; the late grace period after it only
     // tells late from lost and must not dilute CPU figures.
-    await allDrained;
-    const windowEnd = epochNow();
+    const ends = await Promise.all(
+      runs.map(async (run, i) => {
+        await waits[i]!.drained;
+        const windowEnd = epochNow();
+        const after = servers[i]!.counters();
+        const loop = loopStarts[i] && (await readServerLoop(servers[i]!, run.loopFile, loopStarts[i]!.generation));
+        return { windowEnd, after, loop };
+      }),
+    );
     const genCpu = process.cpuUsage(genBefore);
     const hostAfter = readHostCpu();
-    const after = server.counters();
-    const loop = loopStart && (await readServerLoop(server, loopFile, loopStart.generation));
+    const hostSeconds = (Math.max(...ends.map((e) => e.windowEnd)) - windowStart) / 1000;
     // ---- end of window ----
-    if (loop) {
-      result.serverLoopDelayP99Ms = loop.p99Ms;
-      result.serverLoopDelayMaxMs = loop.maxMs;
-      result.serverGc = loop.gc;
-      if (loop.heapMb !== undefined) result.serverHeapMb = loop.heapMb;
-      if (loop.stalls) result.serverStalls = loop.stalls;
-      if (loop.maxMs > SERVER_STALL_WARN_MS) result.warnings.push(`server event loop stalled ${fixed(loop.maxMs)} ms (p99 ${fixed(loop.p99Ms)} ms) in the window`);
-    }
-    const done = await allDone;
 
-    const deliveries = done.reduce((n, d) => n + d.timeline.latencyMs.length, 0);
-    const samples = new Samples(deliveries);
-    const sentAt = new Samples(deliveries);
-    for (const { timeline } of done) {
-      for (let i = 0; i < timeline.latencyMs.length; i++) {
-        samples.push(timeline.latencyMs[i]!);
-        sentAt.push(timeline.sentAt[i]!);
-      }
-    }
-    const closeCodes = new Map<string, number>();
-    const connectionErrors = new Map<string, number>();
-    const framesReceived = new Array<number>(FRAME_KINDS.length).fill(0);
-    const framesSent = new Array<number>(FRAME_KINDS.length).fill(0);
-    for (const d of done) {
-      result.sent += d.sent;
-      result.delivered += d.delivered;
-      result.lateDelivered += d.lateDelivered;
-      d.framesReceived.forEach((n, k) => (framesReceived[k]! += n));
-      d.framesSent.forEach((n, k) => (framesSent[k]! += n));
-      result.expected += d.expected;
-      result.roomsWithLoss += d.roomsWithLoss;
-      result.reconnects += d.reconnects;
-      for (const [k, n] of Object.entries(d.closeCodes)) closeCodes.set(k, (closeCodes.get(k) ?? 0) + n);
-      for (const [k, n] of Object.entries(d.connectionErrors)) connectionErrors.set(k, (connectionErrors.get(k) ?? 0) + n);
-    }
-    const perEdit = (counts: number[]) =>
-      Object.fromEntries(FRAME_KINDS.map((kind, k) => [kind, counts[k]! / Math.max(1, result.sent)]).filter(([, n]) => (n as number) > 0));
-    result.clientFramesPerEdit = { received: perEdit(framesReceived), sent: perEdit(framesSent) };
-    result.windowMs = windowEnd - windowStart;
-    result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
-    result.latencyMs = summarize(samples);
-    if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt.inOrder(), result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: windowStart });
-    result.closeCodes = Object.fromEntries(closeCodes);
-    result.connectionErrors = Object.fromEntries(connectionErrors);
-    result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
-    result.generatorLoopDelayMaxMs = Math.max(...done.map((d) => d.loopDelayMaxMs));
-
-    const windowSec = result.windowMs / 1000;
-    if (before && after) {
-      result.serverCpuSeconds = after.cpuSeconds - before.cpuSeconds;
-      result.serverMainThreadCpuSeconds = after.mainThreadCpuSeconds - before.mainThreadCpuSeconds;
-      result.serverCpuPercentOfCore = (result.serverCpuSeconds / windowSec) * 100;
-      result.serverPeakRssMb = after.peakRssBytes / 2 ** 20;
-      result.serverEndRssMb = after.rssBytes / 2 ** 20;
-    } else {
-      result.warnings.push(`server ${server.describeExit() || 'exited'} during the run:\n${server.outputTail()}`);
+    let serversCpuSeconds = 0;
+    for (const [i, run] of runs.entries()) {
+      const { windowEnd, after, loop } = ends[i]!;
+      const b = before[i];
+      collectRun(run, { windowStart, windowEnd, before: b, after, loop, done: await waits[i]!.done });
+      if (b && after) serversCpuSeconds += after.cpuSeconds - b.cpuSeconds;
     }
     const genCpuSeconds = (genCpu.user + genCpu.system) / 1e6;
-    result.generatorCpuPercentOfCore = (genCpuSeconds / windowSec) * 100;
-    if (hostBefore && hostAfter && Number.isFinite(result.serverCpuSeconds)) {
-      const others = hostAfter.busySeconds - hostBefore.busySeconds - genCpuSeconds - result.serverCpuSeconds;
-      result.otherCpuPercentOfCore = Math.max(0, (others / windowSec) * 100);
+    const others = hostBefore && hostAfter && runs.every((run) => Number.isFinite(run.result.serverCpuSeconds))
+      ? Math.max(0, ((hostAfter.busySeconds - hostBefore.busySeconds - genCpuSeconds - serversCpuSeconds) / hostSeconds) * 100)
+      : undefined;
+    for (const run of runs) {
+      const result = run.result;
+      result.generatorCpuPercentOfCore = (genCpuSeconds / hostSeconds) * 100;
+      const threads = runs.reduce((n, r) => n + r.workers.length, 0);
+      if (result.generatorLoopDelayP99Ms > GENERATOR_LOOP_P99_WARN_MS) {
+        result.warnings.push(
+          `load generator busy (event-loop delay p99 ${fixed(result.generatorLoopDelayP99Ms)} ms, max ${fixed(result.generatorLoopDelayMaxMs)} ms, ` +
+            `CPU ${fixed(result.generatorCpuPercentOfCore, 0)}% of a core over ${threads} thread(s)): latencies include generator delay`,
+        );
+      }
+      if (others !== undefined) {
+        result.otherCpuPercentOfCore = others;
+        if (others > OTHER_CPU_WARN_PERCENT) {
+          result.warnings.push(`other processes used ${fixed(others, 0)}% of a core during the window (machine has ${os.cpus().length} cores): these figures are noisy`);
+        }
+      }
     }
-
-    if (result.generatorLoopDelayP99Ms > GENERATOR_LOOP_P99_WARN_MS) {
-      result.warnings.push(
-        `load generator busy (event-loop delay p99 ${fixed(result.generatorLoopDelayP99Ms)} ms, max ${fixed(result.generatorLoopDelayMaxMs)} ms, ` +
-          `CPU ${fixed(result.generatorCpuPercentOfCore, 0)}% of a core over ${workers.length} thread(s)): latencies include generator delay`,
-      );
-    }
-    if (result.otherCpuPercentOfCore > OTHER_CPU_WARN_PERCENT) {
-      result.warnings.push(
-        `other processes used ${fixed(result.otherCpuPercentOfCore, 0)}% of a core during the window (machine has ${os.cpus().length} cores): these figures are noisy`,
-      );
-    }
-    if (result.reconnects > 0) {
-      result.warnings.push(`${result.reconnects} socket(s) closed during the window (codes: ${formatCounts(closeCodes)})`);
-    }
-    if (result.delivered < result.expected) {
-      const lost = result.expected - result.delivered - result.lateDelivered;
-      result.warnings.push(
-        `${result.expected - result.delivered} of ${result.expected} deliveries missing after the ${fixed(result.drainMs / 1000)} s drain: ` +
-          `${result.lateDelivered} arrived late (within ${LATE_GRACE_MS / 1000} s more), ${lost} never arrived` +
-          (lost > 0 ? ` (${result.roomsWithLoss} room(s))` : ''),
-      );
-    }
-    if (result.delivered + result.lateDelivered > result.expected) {
-      result.warnings.push(`${result.delivered + result.lateDelivered - result.expected} deliveries more than expected (duplicate observation?)`);
-    }
-    if (connectionErrors.size > 0) {
-      const emfile = [...connectionErrors.keys()].some((m) => m.includes('EMFILE'));
-      result.warnings.push(`connection errors: ${formatCounts(connectionErrors)}` + (emfile ? ' — EMFILE: raise the open-file limit (ulimit -n)' : ''));
-    }
-    return result;
+    return results;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const tail = started?.server.outputTail();
-    return { ...result, status: 'failed', error: tail ? `${message}\n--- ${target.name} output (tail) ---\n${tail}` : message };
+    for (const run of runs) {
+      // The run that failed says why; in a paired window the other one failed with it.
+      const own = preparing === undefined || preparing === run;
+      const tail = own ? run.started?.server.outputTail() : undefined;
+      const error = own ? (tail ? `${message}\n--- ${run.target.name} output (tail) ---\n${tail}` : message) : `the paired run failed: ${message}`;
+      Object.assign(run.result, { status: 'failed', error });
+    }
+    return results;
   } finally {
-    await stopShards(workers);
-    workers = [];
-    if (started) {
-      await started.server.stop();
-      const { storeBytes } = started.cleanup();
-      if (storeBytes !== undefined) result.storeBytes = storeBytes;
+    for (const run of runs) {
+      await stopShards(run.workers);
+      run.workers = [];
+      if (run.started) {
+        await run.started.server.stop();
+        const { storeBytes } = run.started.cleanup();
+        if (storeBytes !== undefined) run.result.storeBytes = storeBytes;
+      }
     }
   }
 }
 
+/** Starts the target's server, makes its rooms and connects its clients until each has synced. */
+async function prepareRun(run: Run, config: SyncConfig, opts: RunOptions, log: (line: string) => void): Promise<void> {
+  const { target, result } = run;
+  const setupStart = performance.now();
+  // A CPU profile of the server under this exact load, for whoever has to make it faster.
+  // One directory per run: tsx's loader thread writes a profile too, and a fixed file name
+  // would let it overwrite the main thread's (the largest file is the server's).
+  const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profileDir, `${target.name}-${run.tag}`)}`] : [];
+  nodeArgs.push('--import', pathToFileURL(LOOP_PROBE).href);
+  run.started = await target.start(nodeArgs, run.loopFile);
+  const { server } = run.started;
+  const rooms = await target.prepareRooms(server, config.rooms, run.tag);
+  result.setupMs = performance.now() - setupStart;
+
+  // Whole rooms per shard, contiguous, as even as possible.
+  const shards = Math.min(opts.workers, config.rooms);
+  const per = Math.ceil(config.rooms / shards);
+  const connectStart = performance.now();
+  for (let shard = 0, first = 0; first < config.rooms; shard++, first += per) {
+    const mine = rooms.slice(first, first + per);
+    run.workers.push(
+      startShardWorker({
+        kind: 'sync-shard',
+        shard,
+        config,
+        rooms: mine.map((room) => Array.from({ length: config.clients }, (_, i) => room.client(i))),
+        roomOffset: first,
+        connectBatch: Math.max(1, Math.ceil(opts.connectBatch / shards)),
+        connectTimeoutMs: CONNECT_BATCH_TIMEOUT_MS,
+        seed: opts.seed,
+      }),
+    );
+  }
+  const connectBudgetMs = CONNECT_BATCH_TIMEOUT_MS * Math.ceil(config.rooms * config.clients / opts.connectBatch) + SHARD_BOOT_MS;
+  await nextFromAll(run.workers, 'ready', connectBudgetMs).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${server.hasExited ? `; server ${server.describeExit()}` : ''}`);
+  });
+  result.connectMs = performance.now() - connectStart;
+  log(
+    `  ${target.name}: ${config.rooms * config.clients} clients synced in ${(result.connectMs / 1000).toFixed(1)} s ` +
+      `(${run.workers.length} load thread${run.workers.length > 1 ? 's' : ''}); writing for ${opts.seconds} s`,
+  );
+}
+
+/** What one server's window measured: its clients' deliveries, its own CPU, loop and GC. */
+function collectRun(
+  run: Run,
+  w: {
+    windowStart: number;
+    windowEnd: number;
+    before: ProcCounters | undefined;
+    after: ProcCounters | undefined;
+    loop: LoopReport | undefined;
+    done: Array<Extract<FromShard, { type: 'done' }>>;
+  },
+): void {
+  const { result } = run;
+  const server = run.started!.server;
+  const { loop, done } = w;
+  if (loop) {
+    result.serverLoopDelayP99Ms = loop.p99Ms;
+    result.serverLoopDelayMaxMs = loop.maxMs;
+    result.serverGc = loop.gc;
+    if (loop.heapMb !== undefined) result.serverHeapMb = loop.heapMb;
+    if (loop.stalls) result.serverStalls = loop.stalls;
+    if (loop.maxMs > SERVER_STALL_WARN_MS) result.warnings.push(`server event loop stalled ${fixed(loop.maxMs)} ms (p99 ${fixed(loop.p99Ms)} ms) in the window`);
+  }
+
+  const deliveries = done.reduce((n, d) => n + d.timeline.latencyMs.length, 0);
+  const samples = new Samples(deliveries);
+  const sentAt = new Samples(deliveries);
+  for (const { timeline } of done) {
+    for (let i = 0; i < timeline.latencyMs.length; i++) {
+      samples.push(timeline.latencyMs[i]!);
+      sentAt.push(timeline.sentAt[i]!);
+    }
+  }
+  const closeCodes = new Map<string, number>();
+  const connectionErrors = new Map<string, number>();
+  const framesReceived = new Array<number>(FRAME_KINDS.length).fill(0);
+  const framesSent = new Array<number>(FRAME_KINDS.length).fill(0);
+  for (const d of done) {
+    result.sent += d.sent;
+    result.delivered += d.delivered;
+    result.lateDelivered += d.lateDelivered;
+    d.framesReceived.forEach((n, k) => (framesReceived[k]! += n));
+    d.framesSent.forEach((n, k) => (framesSent[k]! += n));
+    result.expected += d.expected;
+    result.roomsWithLoss += d.roomsWithLoss;
+    result.reconnects += d.reconnects;
+    for (const [k, n] of Object.entries(d.closeCodes)) closeCodes.set(k, (closeCodes.get(k) ?? 0) + n);
+    for (const [k, n] of Object.entries(d.connectionErrors)) connectionErrors.set(k, (connectionErrors.get(k) ?? 0) + n);
+  }
+  const perEdit = (counts: number[]) =>
+    Object.fromEntries(FRAME_KINDS.map((kind, k) => [kind, counts[k]! / Math.max(1, result.sent)]).filter(([, n]) => (n as number) > 0));
+  result.clientFramesPerEdit = { received: perEdit(framesReceived), sent: perEdit(framesSent) };
+  result.windowStartEpochMs = w.windowStart;
+  result.windowMs = w.windowEnd - w.windowStart;
+  result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
+  result.latencyMs = summarize(samples);
+  if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt.inOrder(), result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: w.windowStart });
+  result.closeCodes = Object.fromEntries(closeCodes);
+  result.connectionErrors = Object.fromEntries(connectionErrors);
+  result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
+  result.generatorLoopDelayMaxMs = Math.max(...done.map((d) => d.loopDelayMaxMs));
+
+  const windowSec = result.windowMs / 1000;
+  if (w.before && w.after) {
+    result.serverCpuSeconds = w.after.cpuSeconds - w.before.cpuSeconds;
+    result.serverMainThreadCpuSeconds = w.after.mainThreadCpuSeconds - w.before.mainThreadCpuSeconds;
+    result.serverCpuPercentOfCore = (result.serverCpuSeconds / windowSec) * 100;
+    result.serverPeakRssMb = w.after.peakRssBytes / 2 ** 20;
+    result.serverEndRssMb = w.after.rssBytes / 2 ** 20;
+  } else {
+    result.warnings.push(`server ${server.describeExit() || 'exited'} during the run:\n${server.outputTail()}`);
+  }
+  if (result.reconnects > 0) {
+    result.warnings.push(`${result.reconnects} socket(s) closed during the window (codes: ${formatCounts(closeCodes)})`);
+  }
+  if (result.delivered < result.expected) {
+    const lost = result.expected - result.delivered - result.lateDelivered;
+    result.warnings.push(
+      `${result.expected - result.delivered} of ${result.expected} deliveries missing after the ${fixed(result.drainMs / 1000)} s drain: ` +
+        `${result.lateDelivered} arrived late (within ${LATE_GRACE_MS / 1000} s more), ${lost} never arrived` +
+        (lost > 0 ? ` (${result.roomsWithLoss} room(s))` : ''),
+    );
+  }
+  if (result.delivered + result.lateDelivered > result.expected) {
+    result.warnings.push(`${result.delivered + result.lateDelivered - result.expected} deliveries more than expected (duplicate observation?)`);
+  }
+  if (connectionErrors.size > 0) {
+    const emfile = [...connectionErrors.keys()].some((m) => m.includes('EMFILE'));
+    result.warnings.push(`connection errors: ${formatCounts(connectionErrors)}` + (emfile ? ' — EMFILE: raise the open-file limit (ulimit -n)' : ''));
+  }
+}
+
 /**
- * Waits (bounded) until processes other than the generator and the server are near idle, so a
+ * Waits (bounded) until processes other than the generator and the servers are near idle, so a
  * concurrent build on a shared machine does not land inside the measured window. Returns the
  * other-process load in % of a core if it never settled, undefined once quiet.
  */
-async function waitForQuietHost(server: ServerProcess): Promise<number | undefined> {
+async function waitForQuietHost(servers: ServerProcess[]): Promise<number | undefined> {
   const deadline = performance.now() + QUIET_WAIT_MAX_MS;
   let others = 0;
+  const serversCpu = (): number | undefined => {
+    let sum = 0;
+    for (const server of servers) {
+      const c = server.counters();
+      if (!c) return undefined;
+      sum += c.cpuSeconds;
+    }
+    return sum;
+  };
   for (;;) {
     const host0 = readHostCpu();
-    const server0 = server.counters();
+    const servers0 = serversCpu();
     const gen0 = process.cpuUsage();
     const t0 = performance.now();
     await sleep(QUIET_PROBE_MS);
     const host1 = readHostCpu();
-    const server1 = server.counters();
+    const servers1 = serversCpu();
     const gen = process.cpuUsage(gen0);
-    if (!host0 || !host1 || !server0 || !server1) return undefined;
+    if (!host0 || !host1 || servers0 === undefined || servers1 === undefined) return undefined;
     const seconds = (performance.now() - t0) / 1000;
-    const busy = host1.busySeconds - host0.busySeconds - (server1.cpuSeconds - server0.cpuSeconds) - (gen.user + gen.system) / 1e6;
+    const busy = host1.busySeconds - host0.busySeconds - (servers1 - servers0) - (gen.user + gen.system) / 1e6;
     others = (busy / seconds) * 100;
     if (others < OTHER_CPU_WARN_PERCENT) return undefined;
     if (performance.now() >= deadline) return others;
@@ -752,6 +850,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     retries: options.retries ?? DEFAULT_RETRIES,
     profileDir: options.profileDir,
     rounds: options.rounds ?? DEFAULT_ROUNDS,
+    paired: (options.paired ?? false) && targets.length === 2,
     seed: options.seed ?? DEFAULT_SEED,
   };
 
@@ -763,6 +862,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     drainMs: opts.drainMs,
     warmupMs: opts.warmupMs,
     loadThreads: opts.workers,
+    paired: opts.paired,
     host: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -788,20 +888,25 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     log(`sync ${label}, ${opts.seconds} s`);
     const entry: SyncConfigResult = { config, label, results: [] };
     for (let round = 1; round <= opts.rounds; round++) {
-      for (const name of targets) {
-        const tag = opts.rounds > 1 ? `c${index}n${round}` : `c${index}`;
-        let result = await runOnce(TARGETS[name], config, opts, tag, log);
+      const tag = opts.rounds > 1 ? `c${index}n${round}` : `c${index}`;
+      // Paired: one window for both; which one is set up first alternates with the rounds.
+      const groups = opts.paired ? [round % 2 === 1 ? [...targets] : [...targets].reverse()] : targets.map((name) => [name]);
+      for (const group of groups) {
+        const measure = (suffix: string) => runTogether(group.map((name) => TARGETS[name]), config, opts, `${tag}${suffix}`, log);
+        let results = await measure('');
         // A concurrent build on a shared machine ruins a window; try again and keep the cleanest.
-        const retryable = (r: SyncTargetResult) => r.status === 'ok' && r.otherCpuPercentOfCore > OTHER_CPU_WARN_PERCENT;
-        for (let attempt = 1; attempt <= opts.retries && retryable(result); attempt++) {
-          log(`  ${name}: other processes took ${fixed(result.otherCpuPercentOfCore, 0)}% of a core during the window; measuring again`);
-          const again = await runOnce(TARGETS[name], config, opts, `${tag}r${attempt}`, log);
-          if (again.status === 'ok' && again.otherCpuPercentOfCore < result.otherCpuPercentOfCore) result = again;
+        const noisy = (rs: SyncTargetResult[]) => Math.max(...rs.map((r) => (r.status === 'ok' ? r.otherCpuPercentOfCore : 0)));
+        for (let attempt = 1; attempt <= opts.retries && noisy(results) > OTHER_CPU_WARN_PERCENT; attempt++) {
+          log(`  ${group.join(' + ')}: other processes took ${fixed(noisy(results), 0)}% of a core during the window; measuring again`);
+          const again = await measure(`r${attempt}`);
+          if (again.every((r) => r.status === 'ok') && noisy(again) < noisy(results)) results = again;
         }
-        if (result.status === 'failed') log(`  ${name} FAILED: ${result.error}`);
-        for (const warning of result.warnings) log(`  ${name}: ${warning}`);
-        if (opts.rounds > 1) result.round = round;
-        entry.results.push(result);
+        for (const result of results) {
+          if (result.status === 'failed') log(`  ${result.server} FAILED: ${result.error}`);
+          for (const warning of result.warnings) log(`  ${result.server}: ${warning}`);
+          if (opts.rounds > 1) result.round = round;
+          entry.results.push(result);
+        }
       }
     }
     const okOf = (server: TargetName) => entry.results.filter((r) => r.server === server && r.status === 'ok');
@@ -888,15 +993,18 @@ function notes(bench: SyncBenchResult): string[] {
   const lines = [
     `${bench.warmupMs / 1000} s unmeasured warm-up, then ${bench.seconds} s of measured writing per configuration and up to ${bench.drainMs / 1000} s drain; ` +
       `CPU is the server process's user+system time over that window; peak RSS is the kernel's VmHWM for the server's whole life.`,
-    `host: ${bench.host.cpus} × ${bench.host.cpuModel}, Node ${bench.host.node}; the load generator (${bench.loadThreads} worker thread(s), stock y-websocket ` +
-      `clients) and the server share these cores. Latency is measured in the generator, so it includes generator delay for both servers.`,
+    `host: ${bench.host.cpus} × ${bench.host.cpuModel}, Node ${bench.host.node}; the load generator (${bench.loadThreads} worker thread(s)${bench.paired ? ' per server' : ''}, stock y-websocket ` +
+      `clients) and the server${bench.paired ? 's' : ''} share these cores. Latency is measured in the generator, so it includes generator delay for both servers.`,
+    ...(bench.paired
+      ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it); generator CPU and other processes are the whole window\'s.']
+      : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
     ...bench.warnings,
   ];
   for (const entry of bench.configs) {
     if (entry.roundRatios) {
       const each = (pick: (x: { p99: number; cpuPerEdit: number }) => number) => entry.roundRatios!.map((x) => `${fixed(pick(x), 2)}×`).join(', ');
-      lines.push(`${entry.label}: ratios are medians over ${entry.roundRatios.length} alternating rounds; per round p99 ${each((x) => x.p99)}; CPU per edit ${each((x) => x.cpuPerEdit)}`);
+      lines.push(`${entry.label}: ratios are medians over ${entry.roundRatios.length} ${bench.paired ? 'paired' : 'alternating'} rounds; per round p99 ${each((x) => x.p99)}; CPU per edit ${each((x) => x.cpuPerEdit)}`);
     }
   }
   for (const entry of bench.configs) {
@@ -948,6 +1056,7 @@ function emptyResult(server: TargetName): SyncTargetResult {
     status: 'ok',
     setupMs: 0,
     connectMs: 0,
+    windowStartEpochMs: 0,
     windowMs: 0,
     drainMs: 0,
     sent: 0,
