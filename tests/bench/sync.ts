@@ -1010,7 +1010,7 @@ function notes(bench: SyncBenchResult): string[] {
     `host: ${bench.host.cpus} × ${bench.host.cpuModel}, Node ${bench.host.node}; the load generator (${bench.loadThreads} worker thread(s)${bench.paired ? ' per server' : ''}, stock y-websocket ` +
       `clients) and the server${bench.paired ? 's' : ''} share these cores. Latency is measured in the generator, so it includes generator delay for both servers.`,
     ...(bench.paired
-      ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it); generator CPU and other processes are the whole window\'s.']
+      ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it: their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
     ...bench.warnings,
