@@ -321,22 +321,8 @@ const ATTN_COMPILED = 'dist/server/main.js';
  * and 1.40× against 1.59× and 2.09×. V8 takes that decision in some runs and not in others
  * (earlier runs had found the two GCs at parity), one reason attn's CPU per edit swung from run
  * to run. What lives long here (the documents' structs) is promoted by the scavenges as usual.
- *
- * Single-threaded GC: the collector works on the main thread only, instead of also on V8's four
- * helper threads (parallel scavenges, concurrent marking). attn's two cores are spoken for: the
- * main thread, and the writer thread committing the journal to SQLite; helpers contend with both
- * (and here with the load generator). At 200×3 (1w), `--paired` (both written to in the same
- * windows): attn with it against attn without, CPU per edit 0.98×, 0.98×, 0.95× over three rounds
- * (p99 within the noise of two identical servers); against the relay, 1.15× (1.14–1.17 over five
- * rounds) where it had been 1.23× (1.19–1.27 over five); the threads beside attn's main one went
- * from 35–39 to 18–20 µs per edit while the main thread rose ~10 µs. At 1000×2, two alternating
- * rounds of attn without and with it: CPU per edit 147, 165 against 134, 132 µs (the other threads
- * 34–35 against 10–11), p99 358, 497 against 296, 272 ms, GC pauses in the window about the same
- * (2.9–3.2 s, longest 65–69 ms both ways). Session 11 had measured no gain from it, with runs one
- * after the other (CPU 1.31×, p99 1.56× against the relay), within that method's ±30%. On a
- * machine with cores to spare, parallel collection would shorten pauses instead.
  */
-export const ATTN_NODE_FLAGS = ['--max-semi-space-size=16', '--no-allocation-site-pretenuring', '--single-threaded-gc'];
+export const ATTN_NODE_FLAGS = ['--max-semi-space-size=16', '--no-allocation-site-pretenuring'];
 
 /**
  * Starts attn as `npm start` does, on the embedded SQLite store in `dataDir` (a fresh temporary
