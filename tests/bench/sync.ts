@@ -623,10 +623,10 @@ export async function runTogether(targets: Target[], config: SyncConfig, opts: R
     const others = hostBefore && hostAfter && runs.every((run) => Number.isFinite(run.result.serverCpuSeconds))
       ? Math.max(0, ((hostAfter.busySeconds - hostBefore.busySeconds - genCpuSeconds - serversCpuSeconds) / hostSeconds) * 100)
       : undefined;
+    const threads = runs.reduce((n, r) => n + r.workers.length, 0);
     for (const run of runs) {
       const result = run.result;
       result.generatorCpuPercentOfCore = (genCpuSeconds / hostSeconds) * 100;
-      const threads = runs.reduce((n, r) => n + r.workers.length, 0);
       if (result.generatorLoopDelayP99Ms > GENERATOR_LOOP_P99_WARN_MS) {
         result.warnings.push(
           `load generator busy (event-loop delay p99 ${fixed(result.generatorLoopDelayP99Ms)} ms, max ${fixed(result.generatorLoopDelayMaxMs)} ms, ` +
@@ -734,12 +734,13 @@ function collectRun(
 
   const deliveries = done.reduce((n, d) => n + d.timeline.latencyMs.length, 0);
   const samples = new Samples(deliveries);
-  const sentAt = new Samples(deliveries);
+  // the send times are only read back in order: one array, filled shard by shard
+  const sentAt = new Float64Array(deliveries);
+  let filled = 0;
   for (const { timeline } of done) {
-    for (let i = 0; i < timeline.latencyMs.length; i++) {
-      samples.push(timeline.latencyMs[i]!);
-      sentAt.push(timeline.sentAt[i]!);
-    }
+    for (let i = 0; i < timeline.latencyMs.length; i++) samples.push(timeline.latencyMs[i]!);
+    sentAt.set(timeline.sentAt, filled);
+    filled += timeline.sentAt.length;
   }
   const closeCodes = new Map<string, number>();
   const connectionErrors = new Map<string, number>();
@@ -764,7 +765,7 @@ function collectRun(
   result.windowMs = w.windowEnd - w.windowStart;
   result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
   result.latencyMs = summarize(samples);
-  if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt.inOrder(), result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: w.windowStart });
+  if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt, result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: w.windowStart });
   result.closeCodes = Object.fromEntries(closeCodes);
   result.connectionErrors = Object.fromEntries(connectionErrors);
   result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
@@ -996,7 +997,7 @@ function notes(bench: SyncBenchResult): string[] {
     `host: ${bench.host.cpus} × ${bench.host.cpuModel}, Node ${bench.host.node}; the load generator (${bench.loadThreads} worker thread(s)${bench.paired ? ' per server' : ''}, stock y-websocket ` +
       `clients) and the server${bench.paired ? 's' : ''} share these cores. Latency is measured in the generator, so it includes generator delay for both servers.`,
     ...(bench.paired
-      ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it: their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
+      ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it, so their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
     ...bench.warnings,
