@@ -9,7 +9,8 @@ import type { Bus, ControlHandler, ControlMessage, DocHandler, DocMessage } from
 
 export class LocalBus implements Bus {
   readonly kind = 'local';
-  private readonly topics = new Map<string, Set<DocHandler>>();
+  /** per room document: each handler and the instance it belongs to (see Bus.subscribe's `self`) */
+  private readonly topics = new Map<string, Map<DocHandler, string | undefined>>();
   private readonly control = new Set<ControlHandler>();
 
   private static key(roomId: string, doc: DocName): string {
@@ -19,17 +20,18 @@ export class LocalBus implements Bus {
   publish(msg: DocMessage): void {
     const handlers = this.topics.get(LocalBus.key(msg.roomId, msg.doc));
     if (!handlers) return;
-    for (const h of [...handlers]) queueMicrotask(() => h(msg));
+    // Handlers run a microtask later, so none can change the map while it is walked here.
+    for (const [h, self] of handlers) if (self !== msg.origin) queueMicrotask(() => h(msg));
   }
 
-  async subscribe(roomId: string, doc: DocName, handler: DocHandler): Promise<() => void> {
+  async subscribe(roomId: string, doc: DocName, handler: DocHandler, self?: string): Promise<() => void> {
     const key = LocalBus.key(roomId, doc);
-    let set = this.topics.get(key);
-    if (!set) this.topics.set(key, (set = new Set()));
-    set.add(handler);
+    let handlers = this.topics.get(key);
+    if (!handlers) this.topics.set(key, (handlers = new Map()));
+    handlers.set(handler, self);
     return () => {
-      set.delete(handler);
-      if (set.size === 0 && this.topics.get(key) === set) this.topics.delete(key);
+      handlers.delete(handler);
+      if (handlers.size === 0 && this.topics.get(key) === handlers) this.topics.delete(key);
     };
   }
 

@@ -49,9 +49,11 @@ export interface Bus {
   /**
    * Resolves once messages published from now on will be delivered, which is what lets a loading
    * instance subscribe first and read the store second without missing an update in between.
-   * The promise gives the unsubscribe function.
+   * The promise gives the unsubscribe function. `self`: the subscriber's own instance id; messages
+   * it published (origin `self`) are never delivered to this handler. Alone on the in-process bus,
+   * an instance then publishes to nobody: no delivery, no microtask per edit.
    */
-  subscribe(roomId: string, doc: DocName, handler: DocHandler): Promise<() => void>;
+  subscribe(roomId: string, doc: DocName, handler: DocHandler, self?: string): Promise<() => void>;
   publishControl(msg: ControlMessage): void;
   subscribeControl(handler: ControlHandler): Promise<() => void>;
   /**

@@ -73,7 +73,8 @@ export function decodeDocFrame(roomId: string, doc: DocName, frame: Uint8Array):
 
 export class RedisBus implements Bus {
   readonly kind = 'redis';
-  private readonly docHandlers = new Map<string, Set<DocHandler>>();
+  /** per channel: each handler and the instance it belongs to (see Bus.subscribe's `self`) */
+  private readonly docHandlers = new Map<string, Map<DocHandler, string | undefined>>();
   private readonly controlHandlers = new Set<ControlHandler>();
   private readonly resyncHandlers = new Set<() => void>();
   private readonly docPrefix: string;
@@ -149,11 +150,11 @@ export class RedisBus implements Bus {
     this.pub.publish(this.channelOf(msg.roomId, msg.doc), Buffer.from(encodeDocFrame(msg))).catch((err: Error) => this.logError(err));
   }
 
-  async subscribe(roomId: string, doc: DocName, handler: DocHandler): Promise<() => void> {
+  async subscribe(roomId: string, doc: DocName, handler: DocHandler, self?: string): Promise<() => void> {
     const channel = this.channelOf(roomId, doc);
     let set = this.docHandlers.get(channel);
-    if (!set) this.docHandlers.set(channel, (set = new Set()));
-    set.add(handler);
+    if (!set) this.docHandlers.set(channel, (set = new Map()));
+    set.set(handler, self);
     // SUBSCRIBE is idempotent, and commands on one connection run in order, so subscribing again
     // for a second handler (or right after an unsubscribe) leaves the channel subscribed.
     await this.sub.subscribe(channel);
@@ -210,7 +211,7 @@ export class RedisBus implements Bus {
       this.opts.log.warn('ignored a malformed bus message', { room: roomId, doc, err: String(err) });
       return;
     }
-    for (const h of [...handlers]) h(msg);
+    for (const [h, self] of [...handlers]) if (self !== msg.origin) h(msg);
   }
 
   private logError(err: Error): void {

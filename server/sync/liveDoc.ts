@@ -60,7 +60,7 @@ export interface LiveDocOptions {
   log: Logger;
   /** Fan-out to other instances holding the same document. */
   bus: Bus;
-  /** This instance's id on the bus (its own messages come back and are ignored). */
+  /** This instance's id on the bus (the bus never hands it back its own messages). */
   instanceId: string;
   snapshotEveryUpdates: number;
   /**
@@ -161,11 +161,16 @@ export class LiveDoc {
     const live = new LiveDoc(roomId, name, opts);
     const early: DocMessage[] = [];
     let loaded = false;
-    live.unsubscribe = await opts.bus.subscribe(roomId, name, (msg) => {
-      if (msg.origin === opts.instanceId || live.destroyed) return;
-      if (loaded) live.onBusMessage(msg);
-      else early.push(msg);
-    });
+    live.unsubscribe = await opts.bus.subscribe(
+      roomId,
+      name,
+      (msg) => {
+        if (live.destroyed) return;
+        if (loaded) live.onBusMessage(msg);
+        else early.push(msg);
+      },
+      opts.instanceId,
+    );
     try {
       await live.readFromStore();
     } catch (err) {

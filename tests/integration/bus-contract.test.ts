@@ -94,6 +94,21 @@ for (const adapter of adapters) {
       expect(first).toEqual([1]);
     });
 
+    it('never hands a subscriber what its own instance published, and hands it everyone else’s', async () => {
+      const [a, b] = await pair();
+      const mine: DocMessage[] = [];
+      const anyone: DocMessage[] = [];
+      await b.subscribe('room0004', 'board', (m) => mine.push(m), 'b');
+      await b.subscribe('room0004', 'board', (m) => anyone.push(m));
+      b.publish(update('room0004', 1, 'b'));
+      a.publish(update('room0004', 2, 'a'));
+      b.publish({ kind: 'awareness', roomId: 'room0004', doc: 'board', origin: 'b', bytes: new Uint8Array([5]) });
+      a.publish(update('room0004', 3, 'a'));
+      await eventually(() => expect(anyone).toHaveLength(4));
+      await eventually(() => expect(mine.map((m) => (m.kind === 'update' ? m.seq : -1))).toEqual([2, 3]));
+      expect(mine.every((m) => m.origin === 'a')).toBe(true);
+    });
+
     it('carries control messages to every instance', async () => {
       const [a, b] = await pair();
       const got: ControlMessage[] = [];

@@ -41,7 +41,7 @@ class UnreliableBus implements Bus {
     setTimeout(() => this.inner.publish(msg), Math.floor(this.rng() * this.maxDelayMs));
   }
 
-  subscribe(roomId: string, doc: DocName, handler: DocHandler): Promise<() => void> {
+  subscribe(roomId: string, doc: DocName, handler: DocHandler, self?: string): Promise<() => void> {
     return this.inner.subscribe(roomId, doc, (msg) => {
       if (this.outage.on) {
         this.dropped++;
@@ -49,7 +49,7 @@ class UnreliableBus implements Bus {
       }
       this.delivered++;
       handler(msg);
-    });
+    }, self);
   }
 
   publishControl(msg: ControlMessage): void {
