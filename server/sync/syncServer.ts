@@ -34,6 +34,7 @@ import { AckSweep } from './ackSweep.js';
 import { ByteBudget } from './budget.js';
 import { ConnSocket, type Conn } from './connection.js';
 import { LiveDoc, MalformedMessageError } from './liveDoc.js';
+import { PingWheel } from './pingWheel.js';
 
 /**
  * How often due acknowledgements are looked for: each goes out up to this much after it is due,
@@ -47,6 +48,8 @@ const ACK_TICK_MS = 100;
  * 8 s of steady typing. Its client says "unsynced" meanwhile, which is true of a server that far behind.
  */
 const ACK_MAX_BACKOFF = 4;
+/** How often a slice of the sockets is pinged (see PingWheel): ~25 of 3,000 sockets per tick at the 30 s default. */
+const PING_TICK_MS = 250;
 
 export interface SyncServerOptions {
   store: Store;
@@ -149,6 +152,8 @@ export class SyncServer {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly connsByLink = new Map<string, Set<Conn>>();
   private readonly pingTimer: NodeJS.Timeout;
+  /** every open socket, in the slice of the ping interval in which it is pinged */
+  private readonly pings: PingWheel<Conn>;
   private closing = false;
   readonly bus: Bus;
   readonly instanceId: string;
@@ -175,7 +180,9 @@ export class SyncServer {
       // Never ws's default of echoing the first offered protocol: that could be the token.
       handleProtocols: (offered) => (offered.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false),
     });
-    this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs);
+    const slots = PingWheel.slotsFor(opts.pingIntervalMs, PING_TICK_MS);
+    this.pings = new PingWheel(slots);
+    this.pingTimer = setInterval(() => this.pingSome(), opts.pingIntervalMs / slots);
     this.pingTimer.unref();
   }
 
@@ -369,8 +376,10 @@ export class SyncServer {
     });
     ws.on('close', () => {
       conn.socket.closed = true;
+      this.pings.remove(conn);
       this.forget(conn, live);
     });
+    this.pings.add(conn);
 
     let links = this.connsByLink.get(conn.linkId);
     if (!links) this.connsByLink.set(conn.linkId, (links = new Set()));
@@ -591,19 +600,24 @@ export class SyncServer {
     return { docs: this.docs.size, connections };
   }
 
-  private pingAll(): void {
-    const now = Date.now();
-    for (const [linkId, p] of this.penalties) if (now - p.at > REFUSAL_MEMORY_MS) this.penalties.delete(linkId);
-    for (const [roomId, b] of this.budgets) if (!this.socketsByRoom.has(roomId) && b.full) this.budgets.delete(roomId);
-    for (const live of this.docs.values()) {
-      for (const c of live.conns) {
-        if (!c.socket.alive) {
-          c.socket.ws.terminate();
-          continue;
-        }
-        c.socket.alive = false;
-        c.socket.ws.ping();
+  /**
+   * Pings this tick's slice of the sockets (each is pinged once per ping interval), ending those
+   * that did not answer the last ping; once per interval, forgets stale penalties and idle budgets.
+   */
+  private pingSome(): void {
+    const { due, round } = this.pings.tick();
+    if (round) {
+      const now = Date.now();
+      for (const [linkId, p] of this.penalties) if (now - p.at > REFUSAL_MEMORY_MS) this.penalties.delete(linkId);
+      for (const [roomId, b] of this.budgets) if (!this.socketsByRoom.has(roomId) && b.full) this.budgets.delete(roomId);
+    }
+    for (const c of due) {
+      if (!c.socket.alive) {
+        c.socket.ws.terminate();
+        continue;
       }
+      c.socket.alive = false;
+      c.socket.ws.ping();
     }
   }
 

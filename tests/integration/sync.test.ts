@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
+import { WebSocket } from 'ws';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
@@ -415,5 +416,32 @@ describe('relaying a stored update', () => {
     boardCode(a.doc).insert(0, 'never stored');
     expect(await closes).toEqual([CloseCode.PersistFailed, CloseCode.PersistFailed]);
     expect(boardCode(b.doc).toString()).toBe('');
+  });
+});
+
+describe('liveness', () => {
+  it('ends a socket that stops answering pings, and keeps one that answers', async () => {
+    // 400 ms cut into two ticks of 200 ms: each socket is pinged once per 400 ms, in its slice.
+    const quick = await startTestServer({ pingIntervalMs: 400 });
+    try {
+      const r = await createRoom(quick.url, 'liveness');
+      const url = `${quick.url.replace(/^http/, 'ws')}/sync/${r.room.id}/board?token=${encodeURIComponent(r.links.candidate.token)}`;
+      const opened = (ws: WebSocket) => new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
+      const silent = new WebSocket(url, { autoPong: false });
+      const answering = new WebSocket(url);
+      await Promise.all([opened(silent), opened(answering)]);
+      let pingsToSilent = 0;
+      silent.on('ping', () => pingsToSilent++);
+      const { code } = await closeCodeOf(silent, 5000);
+      // terminated, not closed with a handshake: the close event carries no code from the server
+      expect(code).toBe(1006);
+      expect(pingsToSilent).toBeGreaterThanOrEqual(1);
+      // the answering socket lived through the same ticks, and more
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      expect(answering.readyState).toBe(WebSocket.OPEN);
+      answering.close();
+    } finally {
+      await quick.close();
+    }
   });
 });
