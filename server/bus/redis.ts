@@ -152,15 +152,15 @@ export class RedisBus implements Bus {
 
   async subscribe(roomId: string, doc: DocName, handler: DocHandler, self?: string): Promise<() => void> {
     const channel = this.channelOf(roomId, doc);
-    let set = this.docHandlers.get(channel);
-    if (!set) this.docHandlers.set(channel, (set = new Map()));
-    set.set(handler, self);
+    let handlers = this.docHandlers.get(channel);
+    if (!handlers) this.docHandlers.set(channel, (handlers = new Map()));
+    handlers.set(handler, self);
     // SUBSCRIBE is idempotent, and commands on one connection run in order, so subscribing again
     // for a second handler (or right after an unsubscribe) leaves the channel subscribed.
     await this.sub.subscribe(channel);
     return () => {
-      set.delete(handler);
-      if (set.size > 0 || this.docHandlers.get(channel) !== set) return;
+      handlers.delete(handler);
+      if (handlers.size > 0 || this.docHandlers.get(channel) !== handlers) return;
       this.docHandlers.delete(channel);
       if (!this.closed) this.sub.unsubscribe(channel).catch((err: Error) => this.logError(err));
     };

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { WebSocket } from 'ws';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
@@ -425,11 +424,11 @@ describe('liveness', () => {
     const quick = await startTestServer({ pingIntervalMs: 400 });
     try {
       const r = await createRoom(quick.url, 'liveness');
-      const url = `${quick.url.replace(/^http/, 'ws')}/sync/${r.room.id}/board?token=${encodeURIComponent(r.links.candidate.token)}`;
-      const opened = (ws: WebSocket) => new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
-      const silent = new WebSocket(url, { autoPong: false });
-      const answering = new WebSocket(url);
-      await Promise.all([opened(silent), opened(answering)]);
+      const token = r.links.candidate.token;
+      const [silent, answering] = await Promise.all([
+        rawSocket(quick.url, r.room.id, 'board', token, { autoPong: false }),
+        rawSocket(quick.url, r.room.id, 'board', token),
+      ]);
       let pingsToSilent = 0;
       silent.on('ping', () => pingsToSilent++);
       const { code } = await closeCodeOf(silent, 5000);
@@ -438,7 +437,7 @@ describe('liveness', () => {
       expect(pingsToSilent).toBeGreaterThanOrEqual(1);
       // the answering socket lived through the same ticks, and more
       await new Promise((resolve) => setTimeout(resolve, 900));
-      expect(answering.readyState).toBe(WebSocket.OPEN);
+      expect(answering.readyState).toBe(answering.OPEN);
       answering.close();
     } finally {
       await quick.close();

@@ -111,9 +111,9 @@ export function nextClose(client: Client, timeoutMs = 5000): Promise<number> {
   });
 }
 
-/** A raw socket, for sending frames no well-behaved client would. */
-export function rawSocket(baseUrl: string, roomId: string, doc: string, token: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/sync/${roomId}/${doc}?token=${encodeURIComponent(token)}`);
+/** A raw socket, for sending frames no well-behaved client would (or, with `opts`, behaving as no client would). */
+export function rawSocket(baseUrl: string, roomId: string, doc: string, token: string, opts?: WebSocket.ClientOptions): Promise<WebSocket> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/sync/${roomId}/${doc}?token=${encodeURIComponent(token)}`, opts);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
