@@ -94,6 +94,7 @@ export async function startAttn(config: Config, options: StartOptions = {}): Pro
     snapshotEveryUpdates: config.snapshotEveryUpdates,
     roomIdleMs: config.roomIdleMs,
     pingIntervalMs: config.pingIntervalMs,
+    frameSliceMs: config.frameSliceMs,
     limits: {
       maxDocBytes: config.maxDocBytes,
       maxAwarenessPerConn: config.maxAwarenessPerConn,

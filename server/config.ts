@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   ATTN_SQLITE_WRITER: z.enum(['journal', 'thread', 'inline']).default('journal'),
   ATTN_ROOM_IDLE_MS: intFrom(0, 24 * 60 * 60 * 1000).default(30_000),
   ATTN_PING_INTERVAL_MS: intFrom(1000, 10 * 60 * 1000).default(30_000),
+  ATTN_FRAME_SLICE_MS: intFrom(1, 1000).default(5),
   ATTN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   QUESTIONS_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   LIVEKIT_URL: z
@@ -128,6 +129,8 @@ export interface Config {
   sqliteWriter: 'journal' | 'thread' | 'inline';
   roomIdleMs: number;
   pingIntervalMs: number;
+  /** ATTN_FRAME_SLICE_MS: how long frames are handled before the event loop gets a turn (see FrameSlices) */
+  frameSliceMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Where the built client lives; tests may point elsewhere. */
   clientDir: string;
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sqliteWriter: e.ATTN_SQLITE_WRITER,
     roomIdleMs: e.ATTN_ROOM_IDLE_MS,
     pingIntervalMs: e.ATTN_PING_INTERVAL_MS,
+    frameSliceMs: e.ATTN_FRAME_SLICE_MS,
     logLevel: e.ATTN_LOG_LEVEL,
     clientDir: path.resolve(cwd, 'dist/client'),
     questionsDir: e.QUESTIONS_DIR ? path.resolve(cwd, e.QUESTIONS_DIR) : defaultQuestionsDir(),

@@ -18,6 +18,8 @@ export class ConnSocket {
   closed = false;
   /** reading is paused: its room spent its byte budget (see SyncServer.throttle) */
   paused = false;
+  /** reading is paused: the server's frame queue is over high water (see FrameSlices) */
+  held = false;
 
   constructor(readonly ws: WebSocket) {}
 
@@ -52,8 +54,23 @@ export class ConnSocket {
     this.ws.pause();
     setTimeout(() => {
       this.paused = false;
-      if (!this.closed) this.ws.resume();
+      if (!this.closed && !this.held) this.ws.resume();
     }, ms).unref();
+  }
+
+  /** Stops reading until `release`; false if it was held or closed already. */
+  hold(): boolean {
+    if (this.held || this.closed) return false;
+    this.held = true;
+    this.ws.pause();
+    return true;
+  }
+
+  /** Reads again, unless its room's budget still pauses it. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (!this.closed && !this.paused) this.ws.resume();
   }
 }
 

@@ -4,6 +4,9 @@ import * as encoding from 'lib0/encoding';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
+import { startAttn } from '../../server/app.js';
+import { openStore } from '../../server/store/open.js';
+import type { Store } from '../../server/store/port.js';
 import {
   closeCodeOf,
   connect,
@@ -12,6 +15,7 @@ import {
   nextClose,
   rawSocket,
   startTestServer,
+  testConfig,
   waitSynced,
   type Client,
   type TestServer,
@@ -416,6 +420,104 @@ describe('relaying a stored update', () => {
     expect(await closes).toEqual([CloseCode.PersistFailed, CloseCode.PersistFailed]);
     expect(boardCode(b.doc).toString()).toBe('');
   });
+});
+
+describe('frames handled in slices', () => {
+  it('stores every update a client sent before it closed, though the close came while they still waited for their slice', async () => {
+    // Slices of one frame each (the budget is spent by the first): the close is read while most wait.
+    await server.close();
+    server = await startTestServer({ maxMessageBytes: 64 * 1024, frameSliceMs: 1e-6 });
+    room = await createRoom(server.url, 'sync test');
+    const stored = async () => (await server.store.listUpdates(room.room.id, 'board', 0, 10_000)).length;
+    const before = await stored();
+    const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    const writer = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => updates.push(u));
+    const code = boardCode(writer);
+    for (let i = 0; i < 1500; i++) code.insert(code.length, String(i % 10));
+    const closed = closeCodeOf(ws);
+    for (const u of updates) {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      encoding.writeVarUint(enc, 2); // an update
+      encoding.writeVarUint8Array(enc, u);
+      ws.send(encoding.toUint8Array(enc));
+    }
+    ws.close();
+    await closed;
+    const expected = code.toString();
+    await eventually(async () => expect(await server.sync.read(room.room.id, 'board', (d) => boardCode(d).toString())).toBe(expected), 15_000);
+    await eventually(async () => expect(await stored()).toBe(before + updates.length), 15_000);
+  });
+  it('stores the updates a client sent while its document was loading, though it closed before the load finished', async () => {
+    const config = testConfig({ maxMessageBytes: 64 * 1024 });
+    const store = await openStore(config);
+    // The real store, with its document loads held at a gate the test opens.
+    let open: () => void = () => undefined;
+    let gate: Promise<void> = Promise.resolve();
+    const gated = new Proxy(store, {
+      get(target, key) {
+        if (key === 'loadDoc') return async (...args: Parameters<Store['loadDoc']>) => (await gate, target.loadDoc(...args));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const slow = await startAttn(config, { store: gated });
+    try {
+      const r = await createRoom(slow.url, 'slow load');
+      gate = new Promise((resolve) => (open = resolve));
+      const ws = await rawSocket(slow.url, r.room.id, 'board', r.links.candidate.token);
+      const writer = new Y.Doc();
+      let sent = 0;
+      writer.on('update', (u: Uint8Array) => {
+        const enc = encoding.createEncoder();
+        encoding.writeVarUint(enc, MessageType.Sync);
+        encoding.writeVarUint(enc, 2);
+        encoding.writeVarUint8Array(enc, u);
+        ws.send(encoding.toUint8Array(enc));
+        sent++;
+      });
+      for (let i = 0; i < 20; i++) boardCode(writer).insert(i, String(i % 10));
+      ws.close();
+      await closeCodeOf(ws);
+      const before = (await store.listUpdates(r.room.id, 'board', 0, 1000)).length;
+      open();
+      await eventually(async () => expect(await slow.sync.read(r.room.id, 'board', (d) => boardCode(d).toString())).toBe(boardCode(writer).toString()));
+      await eventually(async () => expect(await store.listUpdates(r.room.id, 'board', 0, 1000)).toHaveLength(before + sent));
+    } finally {
+      open();
+      await slow.close();
+      await store.close();
+    }
+  });
+
+  it('stops reading a socket while the frame queue is over high water, and reads the rest once it drains', async () => {
+    await server.close();
+    server = await startTestServer({ maxMessageBytes: 64 * 1024, frameSliceMs: 1e-6, maxRoomBytesPerSec: 0 });
+    room = await createRoom(server.url, 'sync test');
+    const stored = async () => (await server.store.listUpdates(room.room.id, 'board', 0, 100_000)).length;
+    const before = await stored();
+    const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    const writer = new Y.Doc();
+    let sent = 0;
+    writer.on('update', (u: Uint8Array) => {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      encoding.writeVarUint(enc, 2);
+      encoding.writeVarUint8Array(enc, u);
+      ws.send(encoding.toUint8Array(enc));
+      sent++;
+    });
+    // ~6,000 frames of ~230 bytes, read 64 kB at a time while one frame is handled per turn: the
+    // queue passes its high water (4,096) with over a hundred kB still unread.
+    const code = boardCode(writer);
+    for (let i = 0; i < 6000; i++) code.insert(code.length, String(i % 10).repeat(200));
+    const expected = code.toString();
+    await eventually(async () => expect(await stored()).toBe(before + sent), 30_000);
+    expect(await server.sync.read(room.room.id, 'board', (d) => boardCode(d).toString())).toBe(expected);
+    ws.close();
+  }, 40_000);
 });
 
 describe('liveness', () => {

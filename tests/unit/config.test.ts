@@ -5,6 +5,7 @@ describe('loadConfig', () => {
   it('has defaults that make `npm start` work with nothing set', () => {
     const c = loadConfig({}, '/srv/attn');
     expect(c.port).toBe(8080);
+    expect(c.frameSliceMs).toBe(5);
     expect(c.host).toBe('0.0.0.0');
     expect(c.dataDir).toBe('/srv/attn/data');
     expect(c.publicUrl).toBeUndefined();
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
         ATTN_SNAPSHOT_EVERY_UPDATES: '50',
         ATTN_ROOM_IDLE_MS: '0',
         ATTN_PING_INTERVAL_MS: '5000',
+        ATTN_FRAME_SLICE_MS: '20',
         ATTN_LOG_LEVEL: 'warn',
       },
       '/x',
@@ -37,6 +39,7 @@ describe('loadConfig', () => {
       snapshotEveryUpdates: 50,
       roomIdleMs: 0,
       pingIntervalMs: 5000,
+      frameSliceMs: 20,
       logLevel: 'warn',
     });
   });
@@ -61,6 +64,7 @@ describe('loadConfig', () => {
     [{ ATTN_MAX_MESSAGE_BYTES: '10' }, /^ATTN_MAX_MESSAGE_BYTES: must be at least 1024/],
     [{ ATTN_LOG_LEVEL: 'loud' }, /^ATTN_LOG_LEVEL: /],
     [{ ATTN_SNAPSHOT_EVERY_UPDATES: '0' }, /^ATTN_SNAPSHOT_EVERY_UPDATES: must be at least 1/],
+    [{ ATTN_FRAME_SLICE_MS: '0' }, /^ATTN_FRAME_SLICE_MS: must be at least 1/],
     [{ ATTN_DATABASE_URL: 'mysql://attn:hunter2@db/attn' }, /^ATTN_DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//],
     [{ ATTN_DATABASE_URL: 'db.internal:5432' }, /^ATTN_DATABASE_URL: must start with postgres/],
     [{ ATTN_DATABASE_URL: 'postgres://attn:p@ss word@db host/attn' }, /^ATTN_DATABASE_URL: must be a valid URL/],
