@@ -60,8 +60,8 @@ const FRAME_SLICE_MS = 5;
  * A backlog this long means the server is behind (the 1000×3 load, whose generator sends in
  * bursts of thousands): it is handled in one go, as before slices. Single runs at 1000×3: in 5 ms
  * slices throughout, p99 2.8, 2.9, 7.2 and 15.7 s; each burst at once, as before slices, 1.6 s;
- * draining backlogs of 4,096 or more, 1.8 and 2.5 s (1,024: 2.1–3.4 s, but at 1000×2 the backlog
- * after a 250 ms wait for a core was drained as one 110 ms stall). At 1000×2 a backlog this long
+ * draining backlogs of 4,096 or more, 1.8 and 2.5 s (1,024: 2.1–3.4 s, but at 1000×2 drained
+ * backlogs made stalls of up to 256 ms, 158 of them on a CPU). At 1000×2 a backlog this long
  * would take a second-long pause; the longest seen was a few hundred ms.
  */
 const FRAME_DRAIN_AT = 4096;
