@@ -296,6 +296,20 @@ function frame(type: number, payload: Uint8Array): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
+/** Sends each update of `doc` over a raw socket as a sync update frame, as it happens; returns how many went. */
+function sendEachUpdate(doc: Y.Doc, ws: { send(data: Uint8Array): void }): () => number {
+  let sent = 0;
+  doc.on('update', (update: Uint8Array) => {
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MessageType.Sync);
+    encoding.writeVarUint(enc, 2); // an update
+    encoding.writeVarUint8Array(enc, update);
+    ws.send(encoding.toUint8Array(enc));
+    sent++;
+  });
+  return () => sent;
+}
+
 describe('a synced connection (its updates skip the precheck)', () => {
   /** A stock client that has synced, a bystander, and the log as it was before the attack. */
   async function setup() {
@@ -431,25 +445,19 @@ describe('frames handled in slices', () => {
     const stored = async () => (await server.store.listUpdates(room.room.id, 'board', 0, 10_000)).length;
     const before = await stored();
     const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    // its greeting (sync step 1) comes once the document is loaded: frames from now on are queued
+    await new Promise((resolve) => ws.once('message', resolve));
     const writer = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    writer.on('update', (u: Uint8Array) => updates.push(u));
+    const sent = sendEachUpdate(writer, ws);
     const code = boardCode(writer);
     for (let i = 0; i < 1500; i++) code.insert(code.length, String(i % 10));
-    const closed = closeCodeOf(ws);
-    for (const u of updates) {
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MessageType.Sync);
-      encoding.writeVarUint(enc, 2); // an update
-      encoding.writeVarUint8Array(enc, u);
-      ws.send(encoding.toUint8Array(enc));
-    }
     ws.close();
-    await closed;
+    await closeCodeOf(ws);
     const expected = code.toString();
     await eventually(async () => expect(await server.sync.read(room.room.id, 'board', (d) => boardCode(d).toString())).toBe(expected), 15_000);
-    await eventually(async () => expect(await stored()).toBe(before + updates.length), 15_000);
+    await eventually(async () => expect(await stored()).toBe(before + sent()), 15_000);
   });
+
   it('stores the updates a client sent while its document was loading, though it closed before the load finished', async () => {
     const config = testConfig({ maxMessageBytes: 64 * 1024 });
     const store = await openStore(config);
@@ -469,22 +477,14 @@ describe('frames handled in slices', () => {
       gate = new Promise((resolve) => (open = resolve));
       const ws = await rawSocket(slow.url, r.room.id, 'board', r.links.candidate.token);
       const writer = new Y.Doc();
-      let sent = 0;
-      writer.on('update', (u: Uint8Array) => {
-        const enc = encoding.createEncoder();
-        encoding.writeVarUint(enc, MessageType.Sync);
-        encoding.writeVarUint(enc, 2);
-        encoding.writeVarUint8Array(enc, u);
-        ws.send(encoding.toUint8Array(enc));
-        sent++;
-      });
+      const sent = sendEachUpdate(writer, ws);
       for (let i = 0; i < 20; i++) boardCode(writer).insert(i, String(i % 10));
       ws.close();
       await closeCodeOf(ws);
       const before = (await store.listUpdates(r.room.id, 'board', 0, 1000)).length;
       open();
       await eventually(async () => expect(await slow.sync.read(r.room.id, 'board', (d) => boardCode(d).toString())).toBe(boardCode(writer).toString()));
-      await eventually(async () => expect(await store.listUpdates(r.room.id, 'board', 0, 1000)).toHaveLength(before + sent));
+      await eventually(async () => expect(await store.listUpdates(r.room.id, 'board', 0, 1000)).toHaveLength(before + sent()));
     } finally {
       open();
       await slow.close();
@@ -499,22 +499,15 @@ describe('frames handled in slices', () => {
     const stored = async () => (await server.store.listUpdates(room.room.id, 'board', 0, 100_000)).length;
     const before = await stored();
     const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
+    await new Promise((resolve) => ws.once('message', resolve)); // loaded: frames are queued, not held back
     const writer = new Y.Doc();
-    let sent = 0;
-    writer.on('update', (u: Uint8Array) => {
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MessageType.Sync);
-      encoding.writeVarUint(enc, 2);
-      encoding.writeVarUint8Array(enc, u);
-      ws.send(encoding.toUint8Array(enc));
-      sent++;
-    });
+    const sent = sendEachUpdate(writer, ws);
     // ~6,000 frames of ~230 bytes, read 64 kB at a time while one frame is handled per turn: the
     // queue passes its high water (4,096) with over a hundred kB still unread.
     const code = boardCode(writer);
     for (let i = 0; i < 6000; i++) code.insert(code.length, String(i % 10).repeat(200));
     const expected = code.toString();
-    await eventually(async () => expect(await stored()).toBe(before + sent), 30_000);
+    await eventually(async () => expect(await stored()).toBe(before + sent()), 30_000);
     expect(await server.sync.read(room.room.id, 'board', (d) => boardCode(d).toString())).toBe(expected);
     ws.close();
   }, 40_000);
