@@ -416,11 +416,11 @@ export class SyncServer {
       // Frames it sent before closing are handled first (a client that types and closes its tab
       // loses nothing), then it leaves: behind its frames in the queue, or, while its document
       // still loads, once those that waited for it are queued (below).
-      if (!live) {
+      if (live) this.queueFrame({ live: null, conn, bytes: null, leave: () => this.leave(conn, live) });
+      else {
         closedWhileLoading = true;
         this.forget(conn, null);
-      } else if (this.frames.length > 0) this.queueFrame({ live: null, conn, bytes: null, leave: () => this.leave(conn, live) });
-      else this.leave(conn, live);
+      }
     });
     this.pings.add(conn);
 
