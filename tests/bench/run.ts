@@ -9,6 +9,7 @@
  *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
  *   npm run bench -- --only join             join time of a 50k-update board
  *   npm run bench -- --only sync --configs 200x3@5w1 --rounds 5 --paired
+ *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --server-priority   servers at SCHED_FIFO (needs root)
  *                                          attn and the relay written to in the same windows
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
@@ -53,6 +54,8 @@ interface BenchOptions {
   rounds: number | undefined;
   /** sync: both targets written to in the same window instead of one after the other */
   paired: boolean;
+  /** sync: each server at real-time priority, so it never waits for a core the load generator holds */
+  serverPriority: boolean;
 }
 
 interface SuiteReport {
@@ -90,6 +93,7 @@ const SUITES: BenchSuite[] = [
         profileDir: options.profileDir,
         rounds: options.rounds,
         paired: options.paired,
+        serverPriority: options.serverPriority,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
     },
@@ -196,6 +200,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       'profile-dir': { type: 'string' },
       rounds: { type: 'string' },
       paired: { type: 'boolean' },
+      'server-priority': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -218,12 +223,14 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       profileDir: values['profile-dir'] ?? (env.BENCH_PROFILE_DIR || undefined),
       rounds: wholeNumber('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS) || undefined,
       paired: values.paired ?? (env.BENCH_PAIRED === '1' || env.BENCH_PAIRED === 'true'),
+      serverPriority: values['server-priority'] ?? (env.BENCH_SERVER_PRIORITY === '1' || env.BENCH_SERVER_PRIORITY === 'true'),
     },
   };
 }
 
 const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--warmup-ms N] [--drain-ms N]
-                          [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--paired] [--profile-dir DIR] [--out DIR]
+                          [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--paired]
+                          [--server-priority] [--profile-dir DIR] [--out DIR]
 suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`;
 

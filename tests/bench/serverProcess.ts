@@ -5,8 +5,8 @@
  * generator must not be billed to the server (or the other way round). Linux exposes any
  * process's counters under /proc/<pid>, so we read those instead.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,49 @@ export interface ProcCounters {
   rssBytes: number;
   /** the kernel's high-water mark of RSS over the whole life of the process */
   peakRssBytes: number;
+}
+
+/** Linux's scheduling policies by number, as /proc/<pid>/stat field 41 gives them. */
+/** 'realtime' servers: every thread at SCHED_FIFO 1, the main thread (the event loop) at 2. */
+const REALTIME_PRIORITY = 1;
+const REALTIME_MAIN_PRIORITY = 2;
+
+const POLICIES = ['normal', 'fifo', 'rr', 'batch', 'iso', 'idle', 'deadline'] as const;
+
+/**
+ * The scheduling policy of each of a process's threads (by thread id), with its real-time
+ * priority where it has one ('fifo 2'); undefined once it has exited.
+ */
+export function readThreadPolicies(pid: number): Map<number, string> | undefined {
+  try {
+    const out = new Map<number, string>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // fields 40 (rt_priority) and 41 (policy) are the 38th and 39th after the command name's
+      // closing parenthesis
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const [priority, policy] = [Number(fields[37]), Number(fields[38])];
+      const name = POLICIES[policy] ?? `policy ${policy}`;
+      out.set(Number(tid), priority > 0 ? `${name} ${priority}` : name);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a server cannot be started at real-time priority here (`chrt -f 1` needs root or
+ * CAP_SYS_NICE, and util-linux's chrt), or undefined when it can.
+ */
+export function realtimeUnavailable(): string | undefined {
+  try {
+    execFileSync('chrt', ['-f', '1', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return undefined;
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    return `chrt -f 1 failed (${stderr || (err as Error).message}): real-time priority needs util-linux's chrt and root or CAP_SYS_NICE`;
+  }
 }
 
 /** Reads one process's CPU and memory counters; undefined once it has exited. */
@@ -104,6 +147,13 @@ export interface ServerSpec {
   readyTimeoutMs: number;
   /** extra node flags, e.g. --cpu-prof */
   nodeArgs?: string[];
+  /**
+   * 'realtime': the server runs under `chrt -f 1`, SCHED_FIFO priority 1 for every thread it
+   * starts, and its main thread at 2 once it listens, so its event loop never waits for a core that
+   * a normal-priority process (the load generator) or one of its own threads holds. See
+   * SyncBenchOptions.serverPriority. Default 'normal'.
+   */
+  priority?: 'normal' | 'realtime';
 }
 
 export class ServerProcess {
@@ -154,11 +204,14 @@ export class ServerProcess {
 
   /**
    * Spawns `node --import tsx <script>` directly (not through npx) so the pid we measure is the
-   * server itself, not a wrapper process.
+   * server itself, not a wrapper process (`chrt`, for 'realtime', replaces itself with node).
    */
   static async start(spec: ServerSpec): Promise<ServerProcess> {
     const loaderArgs = spec.loader === 'none' ? [] : ['--import', 'tsx'];
-    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), ...loaderArgs, spec.script], {
+    const args = [...(spec.nodeArgs ?? []), ...loaderArgs, spec.script];
+    // chrt execs node in its own process, so the pid measured is still the server's.
+    const [command, argv] = spec.priority === 'realtime' ? ['chrt', ['-f', String(REALTIME_PRIORITY), process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(command, argv, {
       cwd: REPO_ROOT,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -197,6 +250,18 @@ export class ServerProcess {
         reject(new Error(`${spec.name} exited before listening (code ${code}, signal ${signal}).\n${tail.join('\n')}`));
       });
     });
+    if (spec.priority === 'realtime') {
+      // The main thread (its id is the pid) one level above the threads it started. With all at
+      // one level, attn's event loop once waited 343 ms for a core in a 351 ms stall (200×3):
+      // SCHED_FIFO does not share a core between threads of equal priority, so two of the
+      // server's own threads could hold both cores. (A thread it starts from now on inherits 2.)
+      try {
+        execFileSync('chrt', ['-f', '-p', String(REALTIME_MAIN_PRIORITY), String(child.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (err) {
+        child.kill('SIGKILL');
+        throw new Error(`${spec.name}: could not raise its main thread to SCHED_FIFO ${REALTIME_MAIN_PRIORITY}: ${(err as Error).message}`);
+      }
+    }
     return new ServerProcess(spec.name, child, port, tail);
   }
 

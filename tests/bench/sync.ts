@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
-import { openFileLimit, readHostCpu, REPO_ROOT, ServerProcess, type ProcCounters } from './serverProcess.js';
+import { openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters } from './serverProcess.js';
 import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
@@ -79,6 +79,16 @@ export interface SyncBenchOptions {
    * that fit twice (200×3 (1w) does, at ~1 core of 2 for both pairs).
    */
   paired?: boolean;
+  /**
+   * Each server (attn and the relay alike) runs at real-time priority (`chrt`: its threads at
+   * SCHED_FIFO 1, its main thread at 2), so the load generator cannot take a core from it. On
+   * this 2-core machine the generator needs 0.8–1.3 cores, and 59–68% of attn's stalls over 50 ms
+   * at 1000×2 were its main thread runnable but waiting for a core (the loop probe's split). With
+   * it a stall is nearly all the server's own work, as on a machine where the load comes from
+   * elsewhere; the generator gets what the server leaves, so its delay (in both servers'
+   * latencies) grows with the server's CPU.
+   */
+  serverPriority?: boolean;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -275,6 +285,8 @@ export interface SyncBenchResult {
   loadThreads: number;
   /** both targets were measured in the same windows (`--paired`), each with `loadThreads` of its own */
   paired: boolean;
+  /** the servers ran at real-time priority (`--server-priority`) */
+  serverPriority: boolean;
   host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
   configs: SyncConfigResult[];
   warnings: string[];
@@ -291,7 +303,7 @@ export interface Target {
   name: TargetName;
   /** undefined when runnable; otherwise the reason it is skipped */
   unavailable(): string | undefined;
-  start(nodeArgs: string[], loopFile: string): Promise<{ server: ServerProcess; cleanup(): { storeBytes?: number } }>;
+  start(nodeArgs: string[], loopFile: string, priority: 'normal' | 'realtime'): Promise<{ server: ServerProcess; cleanup(): { storeBytes?: number } }>;
   prepareRooms(server: ServerProcess, count: number, tag: string): Promise<RoomEndpoints[]>;
 }
 
@@ -328,7 +340,7 @@ export const ATTN_NODE_FLAGS = ['--max-semi-space-size=16', '--no-allocation-sit
  * Starts attn as `npm start` does, on the embedded SQLite store in `dataDir` (a fresh temporary
  * one unless given: the crash bench restarts a killed server on the same directory).
  */
-export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: string; dataDir?: string } = {}) {
+export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: string; dataDir?: string; priority?: 'normal' | 'realtime' } = {}) {
   await buildServerOnce();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
   const server = await ServerProcess.start({
@@ -354,6 +366,7 @@ export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: str
     },
     readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
     nodeArgs: [...ATTN_NODE_FLAGS, ...nodeArgs],
+    priority: opts.priority,
   }).catch((err: unknown) => {
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     throw err;
@@ -377,8 +390,8 @@ function buildServerOnce(): Promise<void> {
 export const attnTarget: Target = {
   name: 'attn',
   unavailable: () => (existsSync(path.join(REPO_ROOT, ATTN_MAIN)) ? undefined : `${ATTN_MAIN} does not exist yet`),
-  async start(nodeArgs, loopFile) {
-    const { server, dataDir } = await startAttnServer(nodeArgs, { loopFile });
+  async start(nodeArgs, loopFile, priority) {
+    const { server, dataDir } = await startAttnServer(nodeArgs, { loopFile, priority });
     return {
       server,
       cleanup: () => {
@@ -417,7 +430,7 @@ export const attnTarget: Target = {
 export const referenceTarget: Target = {
   name: 'reference',
   unavailable: () => undefined,
-  async start(nodeArgs, loopFile) {
+  async start(nodeArgs, loopFile, priority) {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', BENCH_LOOP_FILE: loopFile };
     delete env.YPERSISTENCE;
     delete env.CALLBACK_URL;
@@ -427,6 +440,7 @@ export const referenceTarget: Target = {
       env,
       readyTimeoutMs: SERVER_READY_TIMEOUT_MS,
       nodeArgs,
+      priority,
     });
     return { server, cleanup: () => ({}) };
   },
@@ -673,7 +687,7 @@ async function prepareRun(run: Run, config: SyncConfig, opts: RunOptions, log: (
   // would let it overwrite the main thread's (the largest file is the server's).
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.profileDir, `${target.name}-${run.tag}`)}`] : [];
   nodeArgs.push('--import', pathToFileURL(LOOP_PROBE).href);
-  run.started = await target.start(nodeArgs, run.loopFile);
+  run.started = await target.start(nodeArgs, run.loopFile, opts.serverPriority ? 'realtime' : 'normal');
   const { server } = run.started;
   const rooms = await target.prepareRooms(server, config.rooms, run.tag);
   result.setupMs = performance.now() - setupStart;
@@ -852,8 +866,11 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     profileDir: options.profileDir,
     rounds: options.rounds ?? DEFAULT_ROUNDS,
     paired: (options.paired ?? false) && targets.length === 2,
+    serverPriority: options.serverPriority ?? false,
     seed: options.seed ?? DEFAULT_SEED,
   };
+  const noRealtime = opts.serverPriority ? realtimeUnavailable() : undefined;
+  if (noRealtime) throw new Error(`--server-priority: ${noRealtime}`);
 
   const fdLimit = openFileLimit();
   const bench: SyncBenchResult = {
@@ -864,6 +881,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     warmupMs: opts.warmupMs,
     loadThreads: opts.workers,
     paired: opts.paired,
+    serverPriority: opts.serverPriority,
     host: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -998,6 +1016,9 @@ function notes(bench: SyncBenchResult): string[] {
       `clients) and the server${bench.paired ? 's' : ''} share these cores. Latency is measured in the generator, so it includes generator delay for both servers.`,
     ...(bench.paired
       ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it, so their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
+      : []),
+    ...(bench.serverPriority
+      ? ['server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so it never waited for a core the load generator held; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU.']
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
     ...bench.warnings,

@@ -17,6 +17,7 @@ const OPTS: RunOptions = {
   profileDir: undefined,
   rounds: 1,
   paired: true,
+  serverPriority: false,
   seed: 7,
 };
 const CONFIG = { rooms: 2, clients: 2, writers: 2, editsPerSec: 5 };
