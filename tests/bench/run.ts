@@ -9,12 +9,13 @@
  *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
  *   npm run bench -- --only join             join time of a 50k-update board
  *   npm run bench -- --only sync --configs 200x3@5w1 --rounds 5 --paired
- *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --server-priority   servers at SCHED_FIFO (needs root)
  *                                          attn and the relay written to in the same windows
+ *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --server-priority
+ *                                          both servers at real-time priority (chrt; needs root)
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
  * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES, BENCH_PAIRED=1,
- * BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
+ * BENCH_SERVER_PRIORITY=1, BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
  * (open it in Chrome DevTools) to show where a server spends its time under that load.
  *
  * Timings need a quiet machine. Each measured window reports how much CPU other processes took
@@ -54,7 +55,7 @@ interface BenchOptions {
   rounds: number | undefined;
   /** sync: both targets written to in the same window instead of one after the other */
   paired: boolean;
-  /** sync: each server at real-time priority, so it never waits for a core the load generator holds */
+  /** sync: each server at real-time priority, so the load generator cannot take a core from it */
   serverPriority: boolean;
 }
 

@@ -30,11 +30,11 @@ export interface ProcCounters {
   peakRssBytes: number;
 }
 
-/** Linux's scheduling policies by number, as /proc/<pid>/stat field 41 gives them. */
 /** 'realtime' servers: every thread at SCHED_FIFO 1, the main thread (the event loop) at 2. */
 const REALTIME_PRIORITY = 1;
 const REALTIME_MAIN_PRIORITY = 2;
 
+/** Linux's scheduling policies by number, as /proc/<pid>/stat field 41 gives them. */
 const POLICIES = ['normal', 'fifo', 'rr', 'batch', 'iso', 'idle', 'deadline'] as const;
 
 /**
@@ -149,9 +149,9 @@ export interface ServerSpec {
   nodeArgs?: string[];
   /**
    * 'realtime': the server runs under `chrt -f 1`, SCHED_FIFO priority 1 for every thread it
-   * starts, and its main thread at 2 once it listens, so its event loop never waits for a core that
-   * a normal-priority process (the load generator) or one of its own threads holds. See
-   * SyncBenchOptions.serverPriority. Default 'normal'.
+   * starts, and its main thread at 2 once it listens, so neither a normal-priority process (the
+   * load generator) nor a thread the server started before listening can take a core from its
+   * event loop. See SyncBenchOptions.serverPriority. Default 'normal'.
    */
   priority?: 'normal' | 'realtime';
 }

@@ -1018,7 +1018,7 @@ function notes(bench: SyncBenchResult): string[] {
       ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it, so their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
       : []),
     ...(bench.serverPriority
-      ? ['server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so it never waited for a core the load generator held; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU.']
+      ? ['server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so the load generator could not take a core from it; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU.']
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
     ...bench.warnings,
