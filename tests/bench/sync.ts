@@ -82,11 +82,11 @@ export interface SyncBenchOptions {
   /**
    * Each server (attn and the relay alike) runs at real-time priority (`chrt`: its threads at
    * SCHED_FIFO 1, its main thread at 2), so the load generator cannot take a core from it. On
-   * this 2-core machine the generator needs 0.8–1.3 cores, and 59–68% of attn's stalls over 50 ms
-   * at 1000×2 were its main thread runnable but waiting for a core (the loop probe's split). With
-   * it a stall is nearly all the server's own work, as on a machine where the load comes from
-   * elsewhere; the generator gets what the server leaves, so its delay (in both servers'
-   * latencies) grows with the server's CPU.
+   * this 2-core machine the generator needs 0.8–1.3 cores, and in attn's stalls over 50 ms at
+   * 1000×2 its main thread spent 56–68% of the time runnable but waiting for a core (the loop
+   * probe's split). With it a stall is nearly all the server's own work, as on a machine where
+   * the load comes from elsewhere; the generator gets what the server leaves, so its delay (in
+   * both servers' latencies) grows with the server's CPU.
    */
   serverPriority?: boolean;
   seed?: number;
