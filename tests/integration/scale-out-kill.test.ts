@@ -83,6 +83,8 @@ describe.skipIf(!ready)('scale-out: an instance killed mid-load', () => {
     await eventually(() => expect(writers.every((w) => w.provider.wsconnected && w.provider.synced)).toBe(true), 20_000, 50);
     await eventually(() => expectConverged(writers), 20_000, 50);
     expect(lb.handed.get(portOf(victim.url))).toBe(handedBefore);
+    // only the dead instance ever refused (whether a reconnect tried it first is round robin's call)
+    expect([...lb.down].filter((port) => port !== portOf(victim.url))).toEqual([]);
     // The moved writers' presence is live on the survivors at once (not frozen until their old
     // copies time out): a cursor each writer moves now reaches every other writer.
     writers.forEach((w, i) => w.provider.awareness.setLocalStateField('cursor', { x: 1000 + i, y: 1 }));

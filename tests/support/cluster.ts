@@ -64,16 +64,23 @@ export interface LoadBalancer {
   port: number;
   /** connections handed to each backend so far, by backend port */
   readonly handed: Map<number, number>;
+  /** backends that refused a connection, by port: never tried again */
+  readonly down: Set<number>;
   close(): Promise<void>;
 }
 
 /**
- * Round-robin over `backendPorts`; a backend that refuses the connection (it died) is skipped
- * and the next one tried, as a load balancer's health check would.
+ * Round-robin over `backendPorts`; a backend that refuses the connection (it died) is skipped,
+ * the next one tried, and it stays out of the rotation, as a load balancer's health check would.
+ * Staying out matters: a dead backend's port is free for the kernel to give to another test's
+ * server, or to one of our own connects as its source port (a loopback connect to a free port in
+ * the ephemeral range can meet itself), and a later try would then "connect" to it. Once in CI a
+ * killed instance was counted a third hand-off, most likely that way.
  */
 export async function startLoadBalancer(backendPorts: number[]): Promise<LoadBalancer> {
   let next = 0;
   const handed = new Map<number, number>();
+  const down = new Set<number>();
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     sockets.add(client);
@@ -81,11 +88,12 @@ export async function startLoadBalancer(backendPorts: number[]): Promise<LoadBal
     client.on('error', () => client.destroy());
     client.pause();
     const tryBackend = (attempt: number) => {
-      if (attempt >= backendPorts.length) {
+      const live = backendPorts.filter((p) => !down.has(p));
+      if (attempt >= backendPorts.length || live.length === 0) {
         client.destroy();
         return;
       }
-      const port = backendPorts[next++ % backendPorts.length]!;
+      const port = live[next++ % live.length]!;
       const upstream = net.connect(port, '127.0.0.1');
       upstream.once('connect', () => {
         handed.set(port, (handed.get(port) ?? 0) + 1);
@@ -100,8 +108,9 @@ export async function startLoadBalancer(backendPorts: number[]): Promise<LoadBal
         upstream.pipe(client);
         client.resume();
       });
-      upstream.once('error', () => {
+      upstream.once('error', (err: NodeJS.ErrnoException) => {
         upstream.destroy();
+        if (err.code === 'ECONNREFUSED') down.add(port);
         tryBackend(attempt + 1);
       });
     };
@@ -113,6 +122,7 @@ export async function startLoadBalancer(backendPorts: number[]): Promise<LoadBal
     url: `http://127.0.0.1:${port}`,
     port,
     handed,
+    down,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
