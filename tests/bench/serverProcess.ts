@@ -45,11 +45,9 @@ export function readThreadPolicies(pid: number): Map<number, string> | undefined
   try {
     const out = new Map<number, string>();
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // fields 40 (rt_priority) and 41 (policy) are the 38th and 39th after the command name's
-      // closing parenthesis
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const [priority, policy] = [Number(fields[37]), Number(fields[38])];
+      const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+      // rt_priority is field 40, policy field 41
+      const [priority, policy] = [Number(fields[40 - 3]), Number(fields[41 - 3])];
       const name = POLICIES[policy] ?? `policy ${policy}`;
       out.set(Number(tid), priority > 0 ? `${name} ${priority}` : name);
     }
@@ -76,14 +74,11 @@ export function realtimeUnavailable(): string | undefined {
 /** Reads one process's CPU and memory counters; undefined once it has exited. */
 export function readProcCounters(pid: number): ProcCounters | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may contain spaces; fields after the
-    // last ')' are space-separated, starting with field 3 (state). utime/stime are fields 14/15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const main = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const mainFields = main.slice(main.lastIndexOf(')') + 2).split(' ');
-    const mainTicks = Number(mainFields[11]) + Number(mainFields[12]);
+    // utime and stime are fields 14 and 15
+    const fields = statFields(`/proc/${pid}/stat`);
+    const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+    const mainFields = statFields(`/proc/${pid}/task/${pid}/stat`);
+    const mainTicks = Number(mainFields[14 - 3]) + Number(mainFields[15 - 3]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return {
       cpuSeconds: ticks / CLOCK_TICKS_PER_SEC,
@@ -94,6 +89,16 @@ export function readProcCounters(pid: number): ProcCounters | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The fields of a /proc stat file from field 3 (state) on, so field N is at index N - 3: the
+ * command name (field 2) is in parentheses and may hold spaces, so the split starts after the
+ * last ')'. Throws when the process or thread is gone.
+ */
+function statFields(file: string): string[] {
+  const stat = readFileSync(file, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 function statusKb(status: string, field: string): number {
