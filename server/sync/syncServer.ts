@@ -416,7 +416,7 @@ export class SyncServer {
       // Frames it sent before closing are handled first (a client that types and closes its tab
       // loses nothing), then it leaves: behind its frames in the queue, or, while its document
       // still loads, once those that waited for it are queued (below).
-      if (live) this.queueFrame({ live: null, conn, bytes: null, leave: () => this.leave(conn, live) });
+      if (live) this.queueLeave(conn, live);
       else {
         closedWhileLoading = true;
         this.forget(conn, null);
@@ -441,7 +441,7 @@ export class SyncServer {
     void doc.enqueue(() => doc.greet(conn));
     for (const bytes of early.splice(0)) this.dispatch(doc, conn, bytes);
     this.opts.log.info('joined', { room: d.roomId, doc: d.doc, role: d.role });
-    if (closedWhileLoading) this.queueFrame({ live: null, conn, bytes: null, leave: () => this.leave(conn, doc) });
+    if (closedWhileLoading) this.queueLeave(conn, doc);
   }
 
   /**
@@ -486,16 +486,16 @@ export class SyncServer {
   }
 
   /**
-   * The peer closed its socket: its session ends, after its frames (a frame may be waiting in its
-   * document's queue behind one that waits for the store, and a closed socket's frames are dropped).
+   * The peer closed its socket: its session ends after its frames, first behind them in the slice
+   * queue, then in its document's queue (a frame may wait there behind one that waits for the
+   * store, and a closed socket's frames are dropped).
    */
-  private leave(conn: Conn, live: LiveDoc | null): void {
+  private queueLeave(conn: Conn, live: LiveDoc): void {
     const end = () => {
       conn.socket.closed = true;
       this.forget(conn, live);
     };
-    if (live) void live.enqueue(end, true);
-    else end();
+    this.queueFrame({ live: null, conn, bytes: null, leave: () => void live.enqueue(end, true) });
   }
 
   /**
@@ -733,9 +733,9 @@ export class SyncServer {
 }
 
 /**
- * A frame waiting for its slice, or a peer's close waiting behind its frames (`leave`, which reads
- * the socket's document when it runs: the socket may have closed while that was still loading).
- * One shape for both, so the queue's reads stay monomorphic.
+ * A frame waiting for its slice, or a peer's close waiting behind its frames (`leave`, which hands
+ * the session's end on to its document's queue; see queueLeave). One shape for both, so the
+ * queue's reads stay monomorphic.
  */
 interface QueuedFrame {
   live: LiveDoc | null;
