@@ -12,6 +12,7 @@
  *                                          attn and the relay written to in the same windows
  *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --server-priority
  *                                          both servers at real-time priority (chrt; needs root)
+ *                                          and the kernel's real-time throttling lifted for the run
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
  * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES, BENCH_PAIRED=1,

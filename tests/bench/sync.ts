@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
-import { openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters } from './serverProcess.js';
+import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters } from './serverProcess.js';
 import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
@@ -86,7 +86,9 @@ export interface SyncBenchOptions {
    * 1000×2 its main thread spent 56–68% of the time runnable but waiting for a core (the loop
    * probe's split). With it a stall is nearly all the server's own work, as on a machine where
    * the load comes from elsewhere; the generator gets what the server leaves, so its delay (in
-   * both servers' latencies) grows with the server's CPU.
+   * both servers' latencies) grows with the server's CPU. The kernel's real-time throttling is
+   * lifted for the run where it can be (`liftRtThrottling`), so its reserve for normal threads
+   * does not show as the server waiting for a core.
    */
   serverPriority?: boolean;
   seed?: number;
@@ -287,6 +289,8 @@ export interface SyncBenchResult {
   paired: boolean;
   /** the servers ran at real-time priority (`--server-priority`) */
   serverPriority: boolean;
+  /** with serverPriority: 'lifted' when the kernel's real-time throttling was off for the run, else why it stayed on */
+  rtThrottling?: string;
   host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
   configs: SyncConfigResult[];
   warnings: string[];
@@ -909,6 +913,19 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     if (why !== undefined) bench.warnings.push(`${name} skipped: ${why}`);
   }
 
+  // Lifted before the first server starts, put back after the last one stopped (and on exit).
+  const throttling = opts.serverPriority ? liftRtThrottling() : undefined;
+  if (throttling) bench.rtThrottling = throttling.lifted ? 'lifted' : throttling.reason;
+  try {
+    await measureConfigs(bench, configs, targets, opts, log);
+  } finally {
+    if (throttling?.lifted) throttling.restore();
+  }
+  return bench;
+}
+
+/** Measures every configuration, each target in its rounds, into `bench.configs` with its ratios and goal. */
+async function measureConfigs(bench: SyncBenchResult, configs: readonly SyncConfig[], targets: readonly TargetName[], opts: RunOptions, log: (line: string) => void): Promise<void> {
   for (const [index, config] of configs.entries()) {
     const label = describeConfig(config);
     log(`sync ${label}, ${opts.seconds} s`);
@@ -975,7 +992,6 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     }
     bench.configs.push(entry);
   }
-  return bench;
 }
 
 // ---- report ------------------------------------------------------------------------
@@ -1025,7 +1041,12 @@ function notes(bench: SyncBenchResult): string[] {
       ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it, so their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
       : []),
     ...(bench.serverPriority
-      ? ['server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so the load generator could not take a core from it; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU.']
+      ? [
+          'server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so the load generator could not take a core from it; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU. ' +
+            (bench.rtThrottling === 'lifted'
+              ? 'The kernel\'s real-time throttling was lifted for the run (sched_rt_runtime_us -1, put back after).'
+              : `The kernel's real-time throttling stayed on (${bench.rtThrottling}): a stall spent mostly waiting for a core may be the kernel's reserve for normal threads, not the server.`),
+        ]
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',
     ...bench.warnings,

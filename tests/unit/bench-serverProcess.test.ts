@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
-import { readProcCounters, readThreadPolicies, realtimeUnavailable, ServerProcess } from '../bench/serverProcess.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { liftRtThrottling, readProcCounters, readThreadPolicies, realtimeUnavailable, REPO_ROOT, RT_RUNTIME_FILE, ServerProcess } from '../bench/serverProcess.js';
 
 describe('readProcCounters', () => {
   it("splits a process's CPU into its main thread's and the rest: a busy worker thread counts only in the rest", async () => {
@@ -54,4 +58,94 @@ describe('ServerProcess priority', () => {
     },
     60_000,
   );
+});
+
+describe('liftRtThrottling', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  /** A stand-in for /proc/sys/kernel/sched_rt_runtime_us holding `value`. */
+  const budgetFile = (value: string) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attn-rt-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'sched_rt_runtime_us');
+    writeFileSync(file, `${value}\n`);
+    return file;
+  };
+
+  it('sets the budget to -1 until restore() puts the old one back, once', () => {
+    const file = budgetFile('950000');
+    const throttling = liftRtThrottling(file);
+    expect(throttling).toMatchObject({ lifted: true, previous: '950000' });
+    expect(readFileSync(file, 'utf8')).toBe('-1');
+    if (!throttling.lifted) return;
+    throttling.restore();
+    expect(readFileSync(file, 'utf8')).toBe('950000');
+    writeFileSync(file, '123');
+    throttling.restore();
+    expect(readFileSync(file, 'utf8')).toBe('123');
+  });
+
+  it('leaves an unlimited budget alone and says why it lifted nothing', () => {
+    const file = budgetFile('-1');
+    expect(liftRtThrottling(file)).toEqual({ lifted: false, reason: `${file} is already -1 (no limit)` });
+    expect(liftRtThrottling(path.join(path.dirname(file), 'missing'))).toMatchObject({ lifted: false, reason: expect.stringContaining('cannot read') });
+  });
+
+  /** Runs a process that lifts the budget in `file`, then does `then`; resolves with how it ended. */
+  const liftIn = (file: string, then: string, onReady?: (child: ReturnType<typeof spawn>) => void) =>
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      const script = `import { liftRtThrottling } from ${JSON.stringify(path.join(REPO_ROOT, 'tests/bench/serverProcess.ts'))};
+        if (!liftRtThrottling(${JSON.stringify(file)}).lifted) process.exit(3);
+        console.log('lifted');
+        ${then}`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('lifted')) onReady?.(child);
+      });
+      child.once('error', reject);
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+
+  it('puts the budget back when the bench exits without restoring it', async () => {
+    const file = budgetFile('950000');
+    expect(await liftIn(file, 'process.exit(0);')).toEqual({ code: 0, signal: null });
+    expect(readFileSync(file, 'utf8')).toBe('950000');
+  }, 30_000);
+
+  it('puts the budget back on SIGTERM and still dies of the signal', async () => {
+    const file = budgetFile('950000');
+    let during = '';
+    const ended = await liftIn(file, 'setInterval(() => {}, 1000);', (child) => {
+      during = readFileSync(file, 'utf8');
+      child.kill('SIGTERM');
+    });
+    expect(during).toBe('-1');
+    expect(ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(readFileSync(file, 'utf8')).toBe('950000');
+  }, 30_000);
+
+  const writable = (() => {
+    try {
+      accessSync(RT_RUNTIME_FILE, constants.W_OK);
+      return readFileSync(RT_RUNTIME_FILE, 'utf8').trim() !== '-1';
+    } catch {
+      return false;
+    }
+  })();
+  if (!writable && process.env.CI !== 'true') {
+    console.warn(`\n!!! SKIPPING the kernel real-time budget test: ${RT_RUNTIME_FILE} is not writable here (needs root) or already -1\n`);
+  }
+  it.skipIf(!writable && process.env.CI !== 'true')("lifts and restores this kernel's own real-time budget", () => {
+    const before = readFileSync(RT_RUNTIME_FILE, 'utf8').trim();
+    const throttling = liftRtThrottling();
+    try {
+      expect(throttling.lifted).toBe(true);
+      expect(readFileSync(RT_RUNTIME_FILE, 'utf8').trim()).toBe('-1');
+    } finally {
+      if (throttling.lifted) throttling.restore();
+    }
+    expect(readFileSync(RT_RUNTIME_FILE, 'utf8').trim()).toBe(before);
+  });
 });
