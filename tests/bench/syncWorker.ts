@@ -144,7 +144,7 @@ function frameKind(data: unknown): number {
  * key (`randomFillSync`, 2% of a shard thread's profile at 1000×2) and XOR-ing each payload were
  * the instrument's work, landing in both servers' latencies.
  */
-export function zeroMask(mask: Uint8Array): void {
+function zeroMask(mask: Uint8Array): void {
   mask.fill(0);
 }
 
