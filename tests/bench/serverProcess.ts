@@ -76,7 +76,7 @@ export const RT_RUNTIME_FILE = '/proc/sys/kernel/sched_rt_runtime_us';
 
 export type RtThrottling =
   | { lifted: true; /** the budget it had, put back by restore() */ previous: string; restore(): void }
-  | { lifted: false; /** why the budget stays (already unlimited, or not writable here) */ reason: string };
+  | { lifted: false; /** the budget was -1 already: no throttling to lift */ alreadyOff: boolean; /** why nothing was lifted */ reason: string };
 
 /**
  * Lifts Linux's real-time throttling for a bench run whose servers are at real-time priority,
@@ -84,24 +84,25 @@ export type RtThrottling =
  *
  * Why: by default real-time threads may use 950 ms of each second (`sched_rt_runtime_us`); past
  * that the kernel takes their cores away for the rest of the second, so that normal threads get
- * 5%. At 1000×3 with `--server-priority` attn's event loop, at SCHED_FIFO 2, once waited 92 ms
- * for a core in a 108 ms stall, and dmesg said "sched: RT throttling activated": the kernel's
- * reserve, not the server, which is what the priority mode exists to tell apart. With the budget
- * lifted, three rounds at 1000×3 had no attn stall over 50 ms. A server spinning forever would
- * then hold its cores until the bench stops it; the bench's own timeouts do that.
+ * 5%. At 1000×3 with `--server-priority` attn's event loop, at SCHED_FIFO 2 with only the
+ * kernel's brief threads above it, once waited 92 ms for a core in a 108 ms stall, and dmesg
+ * said "sched: RT throttling activated" during that run: the kernel's reserve, not the server,
+ * which is what the priority mode exists to tell apart. With the budget lifted, six rounds at
+ * 1000×3 had one attn stall over 50 ms, on a CPU. A server spinning forever would then hold its
+ * cores until the bench stops it; the bench's own timeouts do that.
  */
 export function liftRtThrottling(file = RT_RUNTIME_FILE): RtThrottling {
   let previous: string;
   try {
     previous = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    return { lifted: false, reason: `cannot read ${file} (${(err as Error).message})` };
+    return { lifted: false, alreadyOff: false, reason: `cannot read ${file} (${(err as Error).message})` };
   }
-  if (previous === '-1') return { lifted: false, reason: `${file} is already -1 (no limit)` };
+  if (previous === '-1') return { lifted: false, alreadyOff: true, reason: `${file} is already -1 (no limit)` };
   try {
     writeFileSync(file, '-1');
   } catch (err) {
-    return { lifted: false, reason: `cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; needs root)` };
+    return { lifted: false, alreadyOff: false, reason: `cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; needs root)` };
   }
   let restored = false;
   const restore = () => {

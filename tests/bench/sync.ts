@@ -289,7 +289,7 @@ export interface SyncBenchResult {
   paired: boolean;
   /** the servers ran at real-time priority (`--server-priority`) */
   serverPriority: boolean;
-  /** with serverPriority: 'lifted' when the kernel's real-time throttling was off for the run, else why it stayed on */
+  /** with serverPriority: 'lifted' or 'already off' when the kernel's real-time throttling was off for the run, else why it stayed on */
   rtThrottling?: string;
   host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
   configs: SyncConfigResult[];
@@ -915,7 +915,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
 
   // Lifted before the first server starts, put back after the last one stopped (and on exit).
   const throttling = opts.serverPriority ? liftRtThrottling() : undefined;
-  if (throttling) bench.rtThrottling = throttling.lifted ? 'lifted' : throttling.reason;
+  if (throttling) bench.rtThrottling = throttling.lifted ? 'lifted' : throttling.alreadyOff ? 'already off' : throttling.reason;
   try {
     await measureConfigs(bench, configs, targets, opts, log);
   } finally {
@@ -1045,7 +1045,9 @@ function notes(bench: SyncBenchResult): string[] {
           'server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so the load generator could not take a core from it; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU. ' +
             (bench.rtThrottling === 'lifted'
               ? 'The kernel\'s real-time throttling was lifted for the run (sched_rt_runtime_us -1, put back after).'
-              : `The kernel's real-time throttling stayed on (${bench.rtThrottling}): a stall spent mostly waiting for a core may be the kernel's reserve for normal threads, not the server.`),
+              : bench.rtThrottling === 'already off'
+                ? 'The kernel\'s real-time throttling was already off (sched_rt_runtime_us -1).'
+                : `The kernel's real-time throttling stayed on (${bench.rtThrottling}): a stall spent mostly waiting for a core may be the kernel's reserve for normal threads, not the server.`),
         ]
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',

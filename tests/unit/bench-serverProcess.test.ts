@@ -89,8 +89,9 @@ describe('liftRtThrottling', () => {
 
   it('leaves an unlimited budget alone and says why it lifted nothing', () => {
     const file = budgetFile('-1');
-    expect(liftRtThrottling(file)).toEqual({ lifted: false, reason: `${file} is already -1 (no limit)` });
-    expect(liftRtThrottling(path.join(path.dirname(file), 'missing'))).toMatchObject({ lifted: false, reason: expect.stringContaining('cannot read') });
+    expect(liftRtThrottling(file)).toEqual({ lifted: false, alreadyOff: true, reason: `${file} is already -1 (no limit)` });
+    expect(readFileSync(file, 'utf8')).toBe('-1\n');
+    expect(liftRtThrottling(path.join(path.dirname(file), 'missing'))).toMatchObject({ lifted: false, alreadyOff: false, reason: expect.stringContaining('cannot read') });
   });
 
   /** Runs a process that lifts the budget in `file`, then does `then`; resolves with how it ended. */
