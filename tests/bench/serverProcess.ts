@@ -75,8 +75,11 @@ export function realtimeUnavailable(): string | undefined {
 export const RT_RUNTIME_FILE = '/proc/sys/kernel/sched_rt_runtime_us';
 
 export type RtThrottling =
-  | { lifted: true; /** the budget it had, put back by restore() */ previous: string; restore(): void }
-  | { lifted: false; /** the budget was -1 already: no throttling to lift */ alreadyOff: boolean; /** why nothing was lifted */ reason: string };
+  | { state: 'lifted'; /** the budget it had, put back by restore() */ previous: string; restore(): void }
+  /** the budget was -1 already: no throttling to lift */
+  | { state: 'already off' }
+  /** throttling stays on: `reason` says why it could not be lifted */
+  | { state: 'kept'; reason: string };
 
 /**
  * Lifts Linux's real-time throttling for a bench run whose servers are at real-time priority,
@@ -96,13 +99,13 @@ export function liftRtThrottling(file = RT_RUNTIME_FILE): RtThrottling {
   try {
     previous = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    return { lifted: false, alreadyOff: false, reason: `cannot read ${file} (${(err as Error).message})` };
+    return { state: 'kept', reason: `cannot read ${file} (${(err as Error).message})` };
   }
-  if (previous === '-1') return { lifted: false, alreadyOff: true, reason: `${file} is already -1 (no limit)` };
+  if (previous === '-1') return { state: 'already off' };
   try {
     writeFileSync(file, '-1');
   } catch (err) {
-    return { lifted: false, alreadyOff: false, reason: `cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; needs root)` };
+    return { state: 'kept', reason: `cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; needs root)` };
   }
   let restored = false;
   const restore = () => {
@@ -121,7 +124,7 @@ export function liftRtThrottling(file = RT_RUNTIME_FILE): RtThrottling {
   process.on('exit', restore);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  return { lifted: true, previous, restore };
+  return { state: 'lifted', previous, restore };
 }
 
 /** Reads one process's CPU and memory counters; undefined once it has exited. */

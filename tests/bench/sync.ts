@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
-import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters } from './serverProcess.js';
+import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters, type RtThrottling } from './serverProcess.js';
 import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
@@ -289,8 +289,8 @@ export interface SyncBenchResult {
   paired: boolean;
   /** the servers ran at real-time priority (`--server-priority`) */
   serverPriority: boolean;
-  /** with serverPriority: 'lifted' or 'already off' when the kernel's real-time throttling was off for the run, else why it stayed on */
-  rtThrottling?: string;
+  /** with serverPriority: whether the kernel's real-time throttling was off for the run ('lifted', 'already off'), or why it stayed on */
+  rtThrottling?: { state: RtThrottling['state']; reason?: string };
   host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
   configs: SyncConfigResult[];
   warnings: string[];
@@ -915,11 +915,11 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
 
   // Lifted before the first server starts, put back after the last one stopped (and on exit).
   const throttling = opts.serverPriority ? liftRtThrottling() : undefined;
-  if (throttling) bench.rtThrottling = throttling.lifted ? 'lifted' : throttling.alreadyOff ? 'already off' : throttling.reason;
+  if (throttling) bench.rtThrottling = throttling.state === 'kept' ? { state: 'kept', reason: throttling.reason } : { state: throttling.state };
   try {
     await measureConfigs(bench, configs, targets, opts, log);
   } finally {
-    if (throttling?.lifted) throttling.restore();
+    if (throttling?.state === 'lifted') throttling.restore();
   }
   return bench;
 }
@@ -1043,11 +1043,11 @@ function notes(bench: SyncBenchResult): string[] {
     ...(bench.serverPriority
       ? [
           'server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so the load generator could not take a core from it; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU. ' +
-            (bench.rtThrottling === 'lifted'
+            (bench.rtThrottling?.state === 'lifted'
               ? 'The kernel\'s real-time throttling was lifted for the run (sched_rt_runtime_us -1, put back after).'
-              : bench.rtThrottling === 'already off'
+              : bench.rtThrottling?.state === 'already off'
                 ? 'The kernel\'s real-time throttling was already off (sched_rt_runtime_us -1).'
-                : `The kernel's real-time throttling stayed on (${bench.rtThrottling}): a stall spent mostly waiting for a core may be the kernel's reserve for normal threads, not the server.`),
+                : `The kernel's real-time throttling stayed on (${bench.rtThrottling?.reason}): a stall spent mostly waiting for a core may be the kernel's reserve for normal threads, not the server.`),
         ]
       : []),
     'Client frames per edit are counted on the load generator\'s sockets (approximate at window edges); a relay that echoes updates to their sender shows one extra update received.',

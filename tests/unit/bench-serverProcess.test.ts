@@ -77,9 +77,9 @@ describe('liftRtThrottling', () => {
   it('sets the budget to -1 until restore() puts the old one back, once', () => {
     const file = budgetFile('950000');
     const throttling = liftRtThrottling(file);
-    expect(throttling).toMatchObject({ lifted: true, previous: '950000' });
+    expect(throttling).toMatchObject({ state: 'lifted', previous: '950000' });
     expect(readFileSync(file, 'utf8')).toBe('-1');
-    if (!throttling.lifted) return;
+    if (throttling.state !== 'lifted') return;
     throttling.restore();
     expect(readFileSync(file, 'utf8')).toBe('950000');
     writeFileSync(file, '123');
@@ -87,18 +87,18 @@ describe('liftRtThrottling', () => {
     expect(readFileSync(file, 'utf8')).toBe('123');
   });
 
-  it('leaves an unlimited budget alone and says why it lifted nothing', () => {
+  it('leaves an unlimited budget alone, and says why it lifted nothing when it cannot read the budget', () => {
     const file = budgetFile('-1');
-    expect(liftRtThrottling(file)).toEqual({ lifted: false, alreadyOff: true, reason: `${file} is already -1 (no limit)` });
+    expect(liftRtThrottling(file)).toEqual({ state: 'already off' });
     expect(readFileSync(file, 'utf8')).toBe('-1\n');
-    expect(liftRtThrottling(path.join(path.dirname(file), 'missing'))).toMatchObject({ lifted: false, alreadyOff: false, reason: expect.stringContaining('cannot read') });
+    expect(liftRtThrottling(path.join(path.dirname(file), 'missing'))).toMatchObject({ state: 'kept', reason: expect.stringContaining('cannot read') });
   });
 
   /** Runs a process that lifts the budget in `file`, then does `then`; resolves with how it ended. */
   const liftIn = (file: string, then: string, onReady?: (child: ReturnType<typeof spawn>) => void) =>
     new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       const script = `import { liftRtThrottling } from ${JSON.stringify(path.join(REPO_ROOT, 'tests/bench/serverProcess.ts'))};
-        if (!liftRtThrottling(${JSON.stringify(file)}).lifted) process.exit(3);
+        if (liftRtThrottling(${JSON.stringify(file)}).state !== 'lifted') process.exit(3);
         console.log('lifted');
         ${then}`;
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -142,10 +142,10 @@ describe('liftRtThrottling', () => {
     const before = readFileSync(RT_RUNTIME_FILE, 'utf8').trim();
     const throttling = liftRtThrottling();
     try {
-      expect(throttling.lifted).toBe(true);
+      expect(throttling.state).toBe('lifted');
       expect(readFileSync(RT_RUNTIME_FILE, 'utf8').trim()).toBe('-1');
     } finally {
-      if (throttling.lifted) throttling.restore();
+      if (throttling.state === 'lifted') throttling.restore();
     }
     expect(readFileSync(RT_RUNTIME_FILE, 'utf8').trim()).toBe(before);
   });
