@@ -2,6 +2,7 @@
  * Small numeric and formatting helpers shared by the bench suites.
  * No dependencies: a bench must not be skewed by the cost of its own bookkeeping.
  */
+import { mulberry32 } from '../../questions/_lib/rng.js';
 
 /**
  * An append-only sample buffer. Samples go into one growing Float64Array instead of a JS array
@@ -126,7 +127,7 @@ export function tailReport(
 }
 
 /** Seeded PRNG (mulberry32, the challenges' own) so two servers in one run see the same jitter schedule. */
-export { mulberry32 as seededRandom } from '../../questions/_lib/rng.js';
+export { mulberry32 as seededRandom };
 
 export function fixed(value: number | undefined, digits = 1): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
@@ -151,4 +152,113 @@ export function markdownTable(headers: string[], rows: string[][], align: Align[
   return [headers, rule, ...rows]
     .map((cells, r) => `| ${(r === 1 ? cells : cells.map(esc)).join(' | ')} |`)
     .join('\n');
+}
+
+/**
+ * Latencies counted in buckets 1% wide (from 0.01 ms), so a server's deliveries from several
+ * rounds can be pooled into one distribution without keeping every sample, and rounds can be
+ * resampled cheaply (`bootstrapPooledRatio`). A percentile read from it is the upper edge of its
+ * bucket: within 1% above the exact nearest-rank value.
+ */
+export class LatencyHistogram {
+  static readonly FLOOR_MS = 0.01;
+  static readonly GROWTH = 1.01;
+  private static readonly LOG_GROWTH = Math.log(LatencyHistogram.GROWTH);
+  /** count per bucket index (sparse: only buckets that were hit) */
+  readonly counts = new Map<number, number>();
+  total = 0;
+
+  static of(values: ArrayLike<number>): LatencyHistogram {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < values.length; i++) h.add(values[i]!);
+    return h;
+  }
+
+  /** From `toPairs` (the JSON form). */
+  static fromPairs(pairs: ReadonlyArray<readonly [number, number]>): LatencyHistogram {
+    const h = new LatencyHistogram();
+    for (const [bucket, n] of pairs) h.addCount(bucket, n);
+    return h;
+  }
+
+  /** Bucket i holds values in (FLOOR · GROWTH^(i-1), FLOOR · GROWTH^i]; bucket 0 everything up to FLOOR. */
+  static bucketOf(valueMs: number): number {
+    if (!(valueMs > LatencyHistogram.FLOOR_MS)) return 0;
+    // a value on an edge belongs to the bucket it closes, whatever the logarithm's rounding says
+    let i = Math.ceil(Math.log(valueMs / LatencyHistogram.FLOOR_MS) / LatencyHistogram.LOG_GROWTH);
+    if (LatencyHistogram.upperEdge(i - 1) >= valueMs) i--;
+    else if (LatencyHistogram.upperEdge(i) < valueMs) i++;
+    return i;
+  }
+
+  static upperEdge(bucket: number): number {
+    return LatencyHistogram.FLOOR_MS * LatencyHistogram.GROWTH ** bucket;
+  }
+
+  add(valueMs: number): void {
+    if (Number.isNaN(valueMs)) return;
+    this.addCount(LatencyHistogram.bucketOf(valueMs), 1);
+  }
+
+  /** Adds every count of `other` to this one. */
+  merge(other: LatencyHistogram): this {
+    for (const [bucket, n] of other.counts) this.addCount(bucket, n);
+    return this;
+  }
+
+  /** Nearest-rank percentile, as the upper edge of the bucket holding that rank; NaN when empty. */
+  percentile(p: number): number {
+    return pooledPercentile([this], p);
+  }
+
+  /** [bucket, count] in bucket order: the compact JSON form. */
+  toPairs(): Array<[number, number]> {
+    return [...this.counts].sort((a, b) => a[0] - b[0]);
+  }
+
+  private addCount(bucket: number, n: number): void {
+    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + n);
+    this.total += n;
+  }
+}
+
+/** The nearest-rank percentile of the histograms taken together (a histogram listed twice counts twice). */
+export function pooledPercentile(histograms: readonly LatencyHistogram[], p: number): number {
+  const merged = new Map<number, number>();
+  let total = 0;
+  for (const h of histograms) {
+    total += h.total;
+    for (const [bucket, n] of h.counts) merged.set(bucket, (merged.get(bucket) ?? 0) + n);
+  }
+  if (total === 0) return Number.NaN;
+  const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+  let seen = 0;
+  for (const bucket of [...merged.keys()].sort((a, b) => a - b)) {
+    seen += merged.get(bucket)!;
+    if (seen >= rank) return LatencyHistogram.upperEdge(bucket);
+  }
+  return Number.NaN; // not reached: the counts add up to total
+}
+
+/**
+ * How far the ratio of two servers' pooled percentiles can be trusted, given that whole rounds
+ * differ (on a 2-core machine a round's p99 moves by ±30% with what else the machine did in that
+ * window). Each of `iterations` resamples draws as many rounds as each server ran, with
+ * replacement, pools them and takes the ratio; the interval is the central `level` of those
+ * ratios. With three rounds a server has ten distinct draws, so the interval is coarse; it
+ * says whether more rounds could decide a goal, not more than that.
+ */
+export function bootstrapPooledRatio(
+  a: readonly LatencyHistogram[],
+  b: readonly LatencyHistogram[],
+  p: number,
+  { iterations = 2000, level = 0.9, seed = 1 }: { iterations?: number; level?: number; seed?: number } = {},
+): { ratio: number; low: number; high: number } {
+  const ratio = pooledPercentile(a, p) / pooledPercentile(b, p);
+  if (a.length === 0 || b.length === 0) return { ratio, low: Number.NaN, high: Number.NaN };
+  const random = mulberry32(seed);
+  const draw = (rounds: readonly LatencyHistogram[]) => Array.from({ length: rounds.length }, () => rounds[Math.floor(random() * rounds.length)]!);
+  const ratios = Array.from({ length: iterations }, () => pooledPercentile(draw(a), p) / pooledPercentile(draw(b), p)).sort((x, y) => x - y);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.round(q * (ratios.length - 1))))]!;
+  return { ratio, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
 }

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
 import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters, type RtThrottling } from './serverProcess.js';
-import { fixed, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
+import { bootstrapPooledRatio, fixed, LatencyHistogram, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
 // ---- configuration -----------------------------------------------------------
@@ -201,6 +201,8 @@ export interface SyncTargetResult {
   /** rooms still missing deliveries after the grace period */
   roomsWithLoss: number;
   latencyMs: Distribution;
+  /** the same latencies in 1%-wide buckets ([bucket, count], LatencyHistogram's JSON form), so rounds can be pooled */
+  latencyHistogram?: Array<[number, number]>;
   /** where the deliveries at or above p99 fell in the window, and how many a server full collection caught */
   tail?: TailReport;
   serverCpuSeconds: number;
@@ -255,6 +257,30 @@ function cpuPerEditUs(r: SyncTargetResult): number {
   return (r.serverCpuSeconds * 1e6) / Math.max(1, r.sent);
 }
 
+/**
+ * Each server's p99 over every delivery of all its rounds, and how far whole rounds move their
+ * ratio. The goal is judged on the medians of the rounds (`medianResult`); this says whether
+ * the rounds settle it: an interval that holds 1 means the run cannot tell the two p99s apart.
+ */
+export interface PooledP99 {
+  rounds: number;
+  attnMs: number;
+  referenceMs: number;
+  ratio: number;
+  /** the central 90% of the ratio over 2,000 resamples of the rounds (bootstrapPooledRatio) */
+  low: number;
+  high: number;
+}
+
+export function poolRounds(attnRuns: readonly SyncTargetResult[], referenceRuns: readonly SyncTargetResult[]): PooledP99 | undefined {
+  const histograms = (runs: readonly SyncTargetResult[]) => runs.flatMap((r) => (r.latencyHistogram ? [LatencyHistogram.fromPairs(r.latencyHistogram)] : []));
+  const a = histograms(attnRuns);
+  const b = histograms(referenceRuns);
+  if (a.length < 2 || b.length < 2) return undefined;
+  const { ratio, low, high } = bootstrapPooledRatio(a, b, 99);
+  return { rounds: Math.min(a.length, b.length), attnMs: a.reduce((h, x) => h.merge(x), new LatencyHistogram()).percentile(99), referenceMs: b.reduce((h, x) => h.merge(x), new LatencyHistogram()).percentile(99), ratio, low, high };
+}
+
 /** Each measure's median over several runs of one server (each measure on its own). */
 function medianResult(runs: SyncTargetResult[]): { latencyMs: { p50: number; p99: number; max: number }; serverCpuSeconds: number; cpuPerEdit: number; serverPeakRssMb: number } {
   const med = (pick: (r: SyncTargetResult) => number): number => median(runs.map(pick));
@@ -274,6 +300,8 @@ export interface SyncConfigResult {
   ratio?: SyncRatio;
   /** with several rounds: each round's p99 and CPU-per-edit ratio, in order */
   roundRatios?: Array<{ p99: number; cpuPerEdit: number }>;
+  /** with several rounds: see `poolRounds` */
+  pooled?: PooledP99;
   /** issue 15's goal: attn p99 no worse than the reference, CPU per edit ≤ 1.3×, no stall > 50 ms, zero loss */
   goal?: { met: boolean; reasons: string[] };
 }
@@ -790,6 +818,7 @@ function collectRun(
   result.windowMs = w.windowEnd - w.windowStart;
   result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
   result.latencyMs = summarize(samples);
+  result.latencyHistogram = LatencyHistogram.of(samples.inOrder()).toPairs();
   if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt, result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: w.windowStart });
   result.closeCodes = Object.fromEntries(closeCodes);
   result.connectionErrors = Object.fromEntries(connectionErrors);
@@ -973,6 +1002,7 @@ async function measureConfigs(bench: SyncBenchResult, configs: readonly SyncConf
           const b = referenceRuns.find((r) => r.round === round);
           if (a && b) entry.roundRatios.push({ p99: a.latencyMs.p99 / b.latencyMs.p99, cpuPerEdit: cpuPerEditUs(a) / cpuPerEditUs(b) });
         }
+        entry.pooled = poolRounds(attnRuns, referenceRuns);
       }
       const reasons: string[] = [];
       const ofMedians = opts.rounds > 1 ? ' (medians)' : '';
@@ -1057,6 +1087,7 @@ function notes(bench: SyncBenchResult): string[] {
     if (entry.roundRatios) {
       const each = (pick: (x: { p99: number; cpuPerEdit: number }) => number) => entry.roundRatios!.map((x) => `${fixed(pick(x), 2)}×`).join(', ');
       lines.push(`${entry.label}: ratios are medians over ${entry.roundRatios.length} ${bench.paired ? 'paired' : 'alternating'} rounds; per round p99 ${each((x) => x.p99)}; CPU per edit ${each((x) => x.cpuPerEdit)}`);
+      if (entry.pooled) lines.push(`${entry.label}: ${formatPooled(entry.pooled)}`);
     }
   }
   for (const entry of bench.configs) {
@@ -1248,4 +1279,13 @@ function dirBytes(dir: string): number {
     total += entry.isDirectory() ? dirBytes(full) : statSync(full).size;
   }
   return total;
+}
+
+/**
+ * "pooled over 5 rounds: p99 9.9 / 8.8 ms = 1.13× (resampling rounds, 90% of ratios in
+ * 0.84–1.41×: it holds 1: the rounds do not settle it)".
+ */
+export function formatPooled(p: PooledP99): string {
+  const verdict = p.high <= 1 ? 'attn at or below the reference across it' : p.low > 1 ? 'attn above the reference across it' : 'it holds 1: the rounds do not settle it';
+  return `pooled over ${p.rounds} rounds: p99 ${fixed(p.attnMs)} / ${fixed(p.referenceMs)} ms = ${fixed(p.ratio, 2)}× (resampling rounds, 90% of ratios in ${fixed(p.low, 2)}–${fixed(p.high, 2)}×: ${verdict})`;
 }

@@ -5,6 +5,7 @@
  * CI: what is asserted is the bookkeeping, never a timing.
  */
 import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../bench/stats.js';
 import { referenceTarget, runTogether, type RunOptions } from '../bench/sync.js';
 
 const OPTS: RunOptions = {
@@ -34,6 +35,11 @@ describe('runTogether (sync bench)', () => {
       expect(r.expected).toBe(r.sent);
       expect(r.delivered).toBe(r.expected);
       expect(r.latencyMs.count).toBe(r.delivered);
+      // every latency is in the histogram that pools rounds, and it reads the same p99 (to its 1% buckets)
+      const h = LatencyHistogram.fromPairs(r.latencyHistogram!);
+      expect(h.total).toBe(r.latencyMs.count);
+      expect(h.percentile(99)).toBeGreaterThanOrEqual(r.latencyMs.p99);
+      expect(h.percentile(99)).toBeLessThanOrEqual(r.latencyMs.p99 * LatencyHistogram.GROWTH);
       expect(r.serverCpuSeconds).toBeGreaterThan(0);
       // the window runs from the end of warm-up to the drain: about the writing time
       expect(r.windowMs).toBeGreaterThan(OPTS.seconds * 1000 * 0.9);
