@@ -247,18 +247,28 @@ export function pooledPercentile(histograms: readonly LatencyHistogram[], p: num
  * replacement, pools them and takes the ratio; the interval is the central `level` of those
  * ratios. With three rounds a server has ten distinct draws, so the interval is coarse; it
  * says whether more rounds could decide a goal, not more than that.
+ *
+ * `paired`: round i of `a` and of `b` shared one window (`--paired`), so a resample draws rounds
+ * as pairs, keeping what the machine did to both in that window on both sides of the ratio.
+ * Alternating rounds are drawn for each server on its own.
  */
 export function bootstrapPooledRatio(
   a: readonly LatencyHistogram[],
   b: readonly LatencyHistogram[],
   p: number,
-  { iterations = 2000, level = 0.9, seed = 1 }: { iterations?: number; level?: number; seed?: number } = {},
+  { iterations = 2000, level = 0.9, seed = 1, paired = false }: { iterations?: number; level?: number; seed?: number; paired?: boolean } = {},
 ): { ratio: number; low: number; high: number } {
   const ratio = pooledPercentile(a, p) / pooledPercentile(b, p);
   if (a.length === 0 || b.length === 0) return { ratio, low: Number.NaN, high: Number.NaN };
+  if (paired && a.length !== b.length) throw new RangeError(`paired rounds: ${a.length} against ${b.length}`);
   const random = mulberry32(seed);
-  const draw = (rounds: readonly LatencyHistogram[]) => Array.from({ length: rounds.length }, () => rounds[Math.floor(random() * rounds.length)]!);
-  const ratios = Array.from({ length: iterations }, () => pooledPercentile(draw(a), p) / pooledPercentile(draw(b), p)).sort((x, y) => x - y);
+  const picks = (n: number) => Array.from({ length: n }, () => Math.floor(random() * n));
+  const resample = (): number => {
+    const ia = picks(a.length);
+    const ib = paired ? ia : picks(b.length);
+    return pooledPercentile(ia.map((i) => a[i]!), p) / pooledPercentile(ib.map((i) => b[i]!), p);
+  };
+  const ratios = Array.from({ length: iterations }, resample).sort((x, y) => x - y);
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.round(q * (ratios.length - 1))))]!;
   return { ratio, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
 }

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
 import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters, type RtThrottling } from './serverProcess.js';
-import { bootstrapPooledRatio, fixed, LatencyHistogram, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
+import { bootstrapPooledRatio, fixed, LatencyHistogram, markdownTable, median, pooledPercentile, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
 // ---- configuration -----------------------------------------------------------
@@ -264,6 +264,8 @@ function cpuPerEditUs(r: SyncTargetResult): number {
  */
 export interface PooledP99 {
   rounds: number;
+  /** rounds were resampled as pairs (`--paired`) */
+  paired: boolean;
   attnMs: number;
   referenceMs: number;
   ratio: number;
@@ -272,13 +274,20 @@ export interface PooledP99 {
   high: number;
 }
 
-export function poolRounds(attnRuns: readonly SyncTargetResult[], referenceRuns: readonly SyncTargetResult[]): PooledP99 | undefined {
-  const histograms = (runs: readonly SyncTargetResult[]) => runs.flatMap((r) => (r.latencyHistogram ? [LatencyHistogram.fromPairs(r.latencyHistogram)] : []));
-  const a = histograms(attnRuns);
-  const b = histograms(referenceRuns);
+/** `paired`: the runs are `--paired` rounds, resampled as pairs (rounds that lack a partner are left out). */
+export function poolRounds(attnRuns: readonly SyncTargetResult[], referenceRuns: readonly SyncTargetResult[], { paired = false } = {}): PooledP99 | undefined {
+  const withHistogram = (runs: readonly SyncTargetResult[]) => runs.filter((r) => r.latencyHistogram !== undefined);
+  let attn = withHistogram(attnRuns);
+  let reference = withHistogram(referenceRuns);
+  if (paired) {
+    attn = attn.filter((x) => reference.some((y) => y.round === x.round));
+    reference = attn.map((x) => reference.find((y) => y.round === x.round)!);
+  }
+  const a = attn.map((r) => LatencyHistogram.fromPairs(r.latencyHistogram!));
+  const b = reference.map((r) => LatencyHistogram.fromPairs(r.latencyHistogram!));
   if (a.length < 2 || b.length < 2) return undefined;
-  const { ratio, low, high } = bootstrapPooledRatio(a, b, 99);
-  return { rounds: Math.min(a.length, b.length), attnMs: a.reduce((h, x) => h.merge(x), new LatencyHistogram()).percentile(99), referenceMs: b.reduce((h, x) => h.merge(x), new LatencyHistogram()).percentile(99), ratio, low, high };
+  const { ratio, low, high } = bootstrapPooledRatio(a, b, 99, { paired });
+  return { rounds: Math.min(a.length, b.length), paired, attnMs: pooledPercentile(a, 99), referenceMs: pooledPercentile(b, 99), ratio, low, high };
 }
 
 /** Each measure's median over several runs of one server (each measure on its own). */
@@ -1002,7 +1011,7 @@ async function measureConfigs(bench: SyncBenchResult, configs: readonly SyncConf
           const b = referenceRuns.find((r) => r.round === round);
           if (a && b) entry.roundRatios.push({ p99: a.latencyMs.p99 / b.latencyMs.p99, cpuPerEdit: cpuPerEditUs(a) / cpuPerEditUs(b) });
         }
-        entry.pooled = poolRounds(attnRuns, referenceRuns);
+        entry.pooled = poolRounds(attnRuns, referenceRuns, { paired: opts.paired });
       }
       const reasons: string[] = [];
       const ofMedians = opts.rounds > 1 ? ' (medians)' : '';
@@ -1287,5 +1296,5 @@ function dirBytes(dir: string): number {
  */
 export function formatPooled(p: PooledP99): string {
   const verdict = p.high <= 1 ? 'attn at or below the reference across it' : p.low > 1 ? 'attn above the reference across it' : 'it holds 1: the rounds do not settle it';
-  return `pooled over ${p.rounds} rounds: p99 ${fixed(p.attnMs)} / ${fixed(p.referenceMs)} ms = ${fixed(p.ratio, 2)}× (resampling rounds, 90% of ratios in ${fixed(p.low, 2)}–${fixed(p.high, 2)}×: ${verdict})`;
+  return `pooled over ${p.rounds} rounds: p99 ${fixed(p.attnMs)} / ${fixed(p.referenceMs)} ms = ${fixed(p.ratio, 2)}× (resampling ${p.paired ? 'paired rounds' : 'rounds'}, 90% of ratios in ${fixed(p.low, 2)}–${fixed(p.high, 2)}×: ${verdict})`;
 }

@@ -96,4 +96,20 @@ describe('bench stats', () => {
     expect(bootstrapPooledRatio(unsettledA, unsettledB, 99, { seed: 5 })).toEqual(unsettled);
     expect(bootstrapPooledRatio([], unsettledB, 99).low).toBeNaN();
   });
+
+  it('bootstrapPooledRatio, paired: a window slow for both servers stays on both sides of the ratio', () => {
+    const random = seededRandom(9);
+    const round = (scale: number) => LatencyHistogram.of(Float64Array.from({ length: 4000 }, () => (1 + random()) * scale));
+    // the same machine in each window: round 2 three times slower for both
+    const a = [1, 3, 1, 1, 1].map(round);
+    const b = [1, 3, 1, 1, 1].map(round);
+    const paired = bootstrapPooledRatio(a, b, 99, { seed: 5, paired: true });
+    expect(paired.low).toBeGreaterThan(0.9);
+    expect(paired.high).toBeLessThan(1.1);
+    // drawn on their own, a resample can hold the slow window for one server and not the other
+    const apart = bootstrapPooledRatio(a, b, 99, { seed: 5 });
+    expect(apart.low).toBeLessThan(0.6);
+    expect(apart.high).toBeGreaterThan(1.6);
+    expect(() => bootstrapPooledRatio(a, b.slice(1), 99, { paired: true })).toThrow(/paired rounds: 5 against 4/);
+  });
 });

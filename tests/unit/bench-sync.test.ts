@@ -45,4 +45,20 @@ describe('poolRounds (sync bench)', () => {
     const bare = attn.map((r) => ({ ...r, latencyHistogram: undefined }));
     expect(poolRounds(bare, reference)).toBeUndefined();
   });
+
+  it('paired rounds are resampled as pairs, and a round without its partner is left out', () => {
+    // round 2 was a slow window for both servers
+    const attn = [1, 2, 3].map((n) => round('attn', n, n === 2 ? 30 : 5));
+    const reference = [1, 2, 3, 4].map((n) => round('reference', n, n === 2 ? 30 : 5));
+    const paired = poolRounds(attn, reference, { paired: true })!;
+    expect(paired.rounds).toBe(3);
+    expect(paired.paired).toBe(true);
+    expect(paired.low).toBeGreaterThan(0.95);
+    expect(paired.high).toBeLessThan(1.05);
+    expect(formatPooled(paired)).toContain('(resampling paired rounds, 90% of ratios in');
+    const apart = poolRounds(attn, reference)!;
+    expect(apart.paired).toBe(false);
+    expect(apart.rounds).toBe(3);
+    expect(apart.high - apart.low).toBeGreaterThan(paired.high - paired.low);
+  });
 });
