@@ -43,9 +43,12 @@ export class Samples {
 /** Nearest-rank percentile of an ascending array; NaN when empty. */
 export function percentile(sortedAscending: Float64Array, p: number): number {
   const n = sortedAscending.length;
-  if (n === 0) return Number.NaN;
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-  return sortedAscending[rank - 1]!;
+  return n === 0 ? Number.NaN : sortedAscending[nearestRank(p, n) - 1]!;
+}
+
+/** The 1-based rank the p-th percentile of n values is, by the nearest-rank method (n > 0). */
+function nearestRank(p: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
 }
 
 /** The middle value (the mean of the two middle ones for an even count); NaN when empty. */
@@ -231,7 +234,7 @@ export function pooledPercentile(histograms: readonly LatencyHistogram[], p: num
     for (const [bucket, n] of h.counts) merged.set(bucket, (merged.get(bucket) ?? 0) + n);
   }
   if (total === 0) return Number.NaN;
-  const rank = Math.min(total, Math.max(1, Math.ceil((p / 100) * total)));
+  const rank = nearestRank(p, total);
   let seen = 0;
   for (const bucket of [...merged.keys()].sort((a, b) => a - b)) {
     seen += merged.get(bucket)!;
@@ -241,9 +244,9 @@ export function pooledPercentile(histograms: readonly LatencyHistogram[], p: num
 }
 
 /**
- * How far the ratio of two servers' pooled percentiles can be trusted, given that whole rounds
- * differ (on a 2-core machine a round's p99 moves by ±30% with what else the machine did in that
- * window). Each of `iterations` resamples draws as many rounds as each server ran, with
+ * The two servers' pooled percentiles (`a`, `b`), their ratio, and how far that ratio can be
+ * trusted, given that whole rounds differ (on a 2-core machine a round's p99 moves by ±30% with
+ * what else the machine did in that window). Each of `iterations` resamples draws as many rounds as each server ran, with
  * replacement, pools them and takes the ratio; the interval is the central `level` of those
  * ratios. With three rounds a server has ten distinct draws, so the interval is coarse; it
  * says whether more rounds could decide a goal, not more than that.
@@ -257,9 +260,10 @@ export function bootstrapPooledRatio(
   b: readonly LatencyHistogram[],
   p: number,
   { iterations = 2000, level = 0.9, seed = 1, paired = false }: { iterations?: number; level?: number; seed?: number; paired?: boolean } = {},
-): { ratio: number; low: number; high: number } {
-  const ratio = pooledPercentile(a, p) / pooledPercentile(b, p);
-  if (a.length === 0 || b.length === 0) return { ratio, low: Number.NaN, high: Number.NaN };
+): { a: number; b: number; ratio: number; low: number; high: number } {
+  const pooled = { a: pooledPercentile(a, p), b: pooledPercentile(b, p) };
+  const ratio = pooled.a / pooled.b;
+  if (a.length === 0 || b.length === 0) return { ...pooled, ratio, low: Number.NaN, high: Number.NaN };
   if (paired && a.length !== b.length) throw new RangeError(`paired rounds: ${a.length} against ${b.length}`);
   const random = mulberry32(seed);
   const picks = (n: number) => Array.from({ length: n }, () => Math.floor(random() * n));
@@ -270,5 +274,5 @@ export function bootstrapPooledRatio(
   };
   const ratios = Array.from({ length: iterations }, resample).sort((x, y) => x - y);
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.round(q * (ratios.length - 1))))]!;
-  return { ratio, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
+  return { ...pooled, ratio, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
 }

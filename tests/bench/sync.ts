@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { syncPath } from '../../shared/protocol.js';
 import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters, type RtThrottling } from './serverProcess.js';
-import { bootstrapPooledRatio, fixed, LatencyHistogram, markdownTable, median, pooledPercentile, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
+import { bootstrapPooledRatio, fixed, LatencyHistogram, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
 
 // ---- configuration -----------------------------------------------------------
@@ -286,8 +286,8 @@ export function poolRounds(attnRuns: readonly SyncTargetResult[], referenceRuns:
   const a = attn.map((r) => LatencyHistogram.fromPairs(r.latencyHistogram!));
   const b = reference.map((r) => LatencyHistogram.fromPairs(r.latencyHistogram!));
   if (a.length < 2 || b.length < 2) return undefined;
-  const { ratio, low, high } = bootstrapPooledRatio(a, b, 99, { paired });
-  return { rounds: Math.min(a.length, b.length), paired, attnMs: pooledPercentile(a, 99), referenceMs: pooledPercentile(b, 99), ratio, low, high };
+  const pooled = bootstrapPooledRatio(a, b, 99, { paired });
+  return { rounds: Math.min(a.length, b.length), paired, attnMs: pooled.a, referenceMs: pooled.b, ratio: pooled.ratio, low: pooled.low, high: pooled.high };
 }
 
 /** Each measure's median over several runs of one server (each measure on its own). */
@@ -827,8 +827,9 @@ function collectRun(
   result.windowMs = w.windowEnd - w.windowStart;
   result.drainMs = Math.max(...done.map((d) => d.endEpochMs)) - Math.max(...done.map((d) => d.writeEndEpochMs));
   result.latencyMs = summarize(samples);
-  result.latencyHistogram = LatencyHistogram.of(samples.inOrder()).toPairs();
-  if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(samples.inOrder(), sentAt, result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: w.windowStart });
+  const latencies = samples.inOrder();
+  result.latencyHistogram = LatencyHistogram.of(latencies).toPairs();
+  if (Number.isFinite(result.latencyMs.p99)) result.tail = tailReport(latencies, sentAt, result.latencyMs.p99, loop?.gc?.major?.at ?? [], { from: w.windowStart });
   result.closeCodes = Object.fromEntries(closeCodes);
   result.connectionErrors = Object.fromEntries(connectionErrors);
   result.generatorLoopDelayP99Ms = Math.max(...done.map((d) => d.loopDelayP99Ms));
