@@ -271,8 +271,15 @@ export class SqliteStore implements Store {
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
     await this.journal?.flushed();
     if (this.writer) {
-      const { snapshot, tail } = await this.writer.loadDoc(roomId, doc);
-      return { snapshot: snapshot ? { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes } : null, tail: tail.map(toUpdate) };
+      const { snapshot, tail, folded } = await this.writer.loadDoc(roomId, doc);
+      const record = snapshot ? { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes } : null;
+      if (record && folded !== undefined) {
+        // The maintenance thread folded a long tail into this snapshot: store it, so the next load
+        // reads one row. Copied to the writer (the caller keeps these bytes). A failed write costs
+        // only that: the log still holds every row, and the next load folds them again.
+        await this.writer.write({ op: 'snapshot', s: record }).catch(() => undefined);
+      }
+      return { snapshot: record, tail: tail.map(toUpdate) };
     }
     const snap = this.stmt.latestSnapshot.get(roomId, doc);
     const snapshot: SnapshotRecord | null = snap
