@@ -4,8 +4,11 @@
  *   - cold, log only: the server loads the doc from 50,000 log rows (no snapshot yet);
  *   - warm: a second client while the doc is in memory (the server only encodes it);
  *   - cold, snapshot: after a restart, from the snapshot the server wrote on shutdown.
- * The server is attn as `npm start` runs it (a child process, SQLite); the log is written into
- * its store directly between runs, so building it is not part of what is measured.
+ * The server is attn as `npm start` runs it (the compiled server in a child process, SQLite); the
+ * log is written into its store directly between runs, so building it is not part of what is
+ * measured. Each join also reports the server's longest event-loop delay while it ran (the sync
+ * bench's loop probe): what every other room on the instance waited, at worst, while this one
+ * opened.
  *
  * A report, never a test.
  */
@@ -13,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -22,8 +26,8 @@ import { syncPath } from '../../shared/protocol.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
 import { synced } from './clients.js';
 import { ServerProcess } from './serverProcess.js';
-import { fixed, markdownTable, textTable } from './stats.js';
-import { ATTN_NODE_FLAGS } from './sync.js';
+import { fixed, markdownTable, median, textTable } from './stats.js';
+import { LOOP_PROBE, readServerLoop, startAttnServer } from './sync.js';
 
 export interface JoinBenchOptions {
   updates?: number;
@@ -37,6 +41,8 @@ export interface JoinCase {
   /** ms from opening the socket to synced, per repeat */
   ms: number[];
   median: number;
+  /** the server's longest event-loop delay during each join, ms (undefined where the probe did not answer) */
+  loopMaxMs: (number | undefined)[];
 }
 
 export interface JoinBenchResult {
@@ -55,9 +61,9 @@ export async function runJoinBench(options: JoinBenchOptions = {}): Promise<Join
   const repeats = options.repeats ?? 3;
   const log = options.log ?? ((line: string) => console.log(line));
   const cases: JoinCase[] = [];
-  const cold: number[] = [];
-  const warm: number[] = [];
-  const fromSnapshot: number[] = [];
+  const cold: Join[] = [];
+  const warm: Join[] = [];
+  const fromSnapshot: Join[] = [];
   let docBytes = 0;
   for (let r = 0; r < repeats; r++) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-join-'));
@@ -86,14 +92,26 @@ export async function runJoinBench(options: JoinBenchOptions = {}): Promise<Join
   return { suite: 'join', updates, docBytes, cases };
 }
 
-function startServer(dataDir: string): Promise<ServerProcess> {
-  return ServerProcess.start({
-    name: 'attn',
-    script: 'server/main.ts',
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ATTN_DATA_DIR: dataDir, ATTN_LOG_LEVEL: 'warn', ATTN_DATABASE_URL: '', ATTN_REDIS_URL: '' },
-    readyTimeoutMs: 120_000,
-    nodeArgs: ATTN_NODE_FLAGS,
-  });
+interface JoinServer {
+  server: ServerProcess;
+  loopFile: string;
+  /** the loop probe's last report's generation */
+  generation: number;
+  httpUrl: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(dataDir: string): Promise<JoinServer> {
+  const loopFile = path.join(dataDir, 'loop.json');
+  // The probe counts its reports from 1 in each process: a report a stopped server left would pass for this one's.
+  rmSync(loopFile, { force: true });
+  const { server } = await startAttnServer(['--import', pathToFileURL(LOOP_PROBE).href], { dataDir, loopFile });
+  return { server, loopFile, generation: 0, httpUrl: server.httpUrl, stop: () => server.stop() };
+}
+
+interface Join {
+  ms: number;
+  loopMaxMs: number | undefined;
 }
 
 /** Types `updates` characters into the pad, one update each, straight into the store's log. */
@@ -117,40 +135,50 @@ async function writeLog(dataDir: string, roomId: string, updates: number): Promi
   return Y.encodeStateAsUpdate(doc).byteLength;
 }
 
-async function timeJoin(server: ServerProcess, roomId: string, token: string): Promise<number> {
+async function timeJoin(js: JoinServer, roomId: string, token: string): Promise<Join> {
   const full = syncPath(roomId, 'board');
   const cut = full.lastIndexOf('/');
   const doc = new Y.Doc();
+  // The probe's report starts over at each reading: this one opens the join's window.
+  js.generation = (await readServerLoop(js.server, js.loopFile, js.generation))?.generation ?? js.generation;
   const start = performance.now();
-  const provider = new WebsocketProvider(server.wsUrl + full.slice(0, cut), full.slice(cut + 1), doc, {
+  const provider = new WebsocketProvider(js.server.wsUrl + full.slice(0, cut), full.slice(cut + 1), doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     params: { token },
     disableBc: true,
   });
   try {
     await synced(provider);
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    const loop = await readServerLoop(js.server, js.loopFile, js.generation);
+    if (loop) js.generation = loop.generation;
+    return { ms, loopMaxMs: loop?.maxMs };
   } finally {
     provider.destroy();
     doc.destroy();
   }
 }
 
-function summarizeCase(name: string, ms: number[]): JoinCase {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { name, ms, median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN };
+function summarizeCase(name: string, joins: Join[]): JoinCase {
+  const ms = joins.map((j) => j.ms);
+  return { name, ms, median: median(ms), loopMaxMs: joins.map((j) => j.loopMaxMs) };
 }
 
-const HEADERS = ['join of a 50k-update board', 'median ms', 'runs ms'];
+const HEADERS = ['join of a 50k-update board', 'median ms', 'runs ms', 'server loop max ms, per run'];
 
 function rows(result: JoinBenchResult): string[][] {
-  return result.cases.map((c) => [c.name, fixed(c.median, 0), c.ms.map((m) => fixed(m, 0)).join(', ')]);
+  return result.cases.map((c) => [
+    c.name,
+    fixed(c.median, 0),
+    c.ms.map((m) => fixed(m, 0)).join(', '),
+    c.loopMaxMs.map((m) => (m === undefined ? '—' : fixed(m, 0))).join(', '),
+  ]);
 }
 
 export function formatJoinText(result: JoinBenchResult): string {
-  return `${textTable(HEADERS, rows(result), ['left', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
+  return `${textTable(HEADERS, rows(result), ['left', 'right', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
 }
 
 export function formatJoinMarkdown(result: JoinBenchResult): string {
-  return `${markdownTable(HEADERS, rows(result), ['left', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
+  return `${markdownTable(HEADERS, rows(result), ['left', 'right', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
 }

@@ -148,7 +148,7 @@ const OTHER_CPU_WARN_PERCENT = 15;
 const QUIET_PROBE_MS = 1_000;
 const QUIET_WAIT_MAX_MS = 10_000;
 /** The server's event-loop probe, preloaded into both servers. */
-const LOOP_PROBE = path.join(REPO_ROOT, 'tests/bench/loopProbe.mjs');
+export const LOOP_PROBE = path.join(REPO_ROOT, 'tests/bench/loopProbe.mjs');
 const LOOP_PROBE_TIMEOUT_MS = 5_000;
 /** The goal: no server stall over this in the measured window. */
 const SERVER_STALL_WARN_MS = 50;
@@ -1229,7 +1229,7 @@ export interface StallReport {
  * Asks the server's loop probe for the delay since its last report and waits for it (the probe
  * answers from the server's event loop, so a stalled server answers late, never wrongly).
  */
-async function readServerLoop(server: ServerProcess, file: string, after: number): Promise<LoopReport | undefined> {
+export async function readServerLoop(server: ServerProcess, file: string, after: number): Promise<LoopReport | undefined> {
   if (server.hasExited) return undefined;
   process.kill(server.pid, 'SIGUSR2');
   const deadline = performance.now() + LOOP_PROBE_TIMEOUT_MS;
