@@ -201,7 +201,8 @@ export class LiveDoc {
       if (snapshot) Y.applyUpdate(doc, snapshot.bytes, 'load');
       for (const u of tail) Y.applyUpdate(doc, u.bytes, 'load');
     });
-    if (hasPending(doc)) {
+    const droppedPending = hasPending(doc);
+    if (droppedPending) {
       // Written before pending updates were refused (issue 12): structs that wait on a clock
       // nobody has can only be forged, and integrating them later would bypass every check.
       this.opts.log.warn('dropped pending structs found in the store', { room: this.roomId, doc: this.name });
@@ -209,9 +210,14 @@ export class LiveDoc {
     }
     this.doc = doc;
     doc.on('afterTransaction', this.forgetFullState);
-    this.fullState = null;
+    // A snapshot with no tail after it is the whole doc as Y.encodeStateAsUpdate wrote it (the
+    // server, or SQLite's maintenance thread folding a long tail): the first joiner gets those
+    // bytes instead of an encode here, on the thread every room shares. Unless pending structs
+    // were just dropped, which a stored snapshot never holds.
+    const whole = snapshot && tail.length === 0 && !droppedPending ? snapshot.bytes : null;
+    this.fullState = whole && { doc, bytes: whole };
     this.docBytes = (snapshot?.bytes.byteLength ?? 0) + tail.reduce((n, u) => n + u.bytes.byteLength, 0);
-    this.docBytesExact = false;
+    this.docBytesExact = whole !== null;
     this.applied.reset(tail.length > 0 ? tail[tail.length - 1]!.seq : (snapshot?.seq ?? 0));
     this.sinceSnapshot = tail.length;
   }

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MessageType } from '../../shared/protocol.js';
 import type { NewUpdate } from '../../server/store/port.js';
@@ -159,5 +160,64 @@ describe('LiveDoc', () => {
     expect(writer.sent).toEqual([[0, 0]]);
     expect((await real.listUpdates('room0001', 'board', 0, 10)).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5]);
     live.destroy();
+  });
+
+  it("answers the first joiner with a tail-less snapshot's own bytes, not an encode; a snapshot that held pending structs is encoded once they are dropped", async () => {
+    const opts = await options();
+    const store = opts.store as SqliteStore;
+    // A snapshot's bytes as a doc that keeps deleted content wrote them: valid, and not what the
+    // server's doc (which collects deleted content) would encode, so the two can be told apart.
+    const keeper = new Y.Doc({ gc: false });
+    keeper.getText('code').insert(0, 'stored');
+    keeper.getText('notes').insert(0, 'scratch');
+    keeper.getText('notes').delete(0, 7);
+    const stored = Y.encodeStateAsUpdate(keeper);
+    await store.putSnapshot({ roomId: 'room0001', doc: 'board', seq: 1, ts: 2, bytes: stored });
+    const frame = (syncType: number, payload: Uint8Array) => {
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, MessageType.Sync);
+      encoding.writeVarUint(enc, syncType);
+      encoding.writeVarUint8Array(enc, payload);
+      return encoding.toUint8Array(enc);
+    };
+    const joinerGets = async (live: LiveDoc): Promise<Uint8Array> => {
+      const sent: Uint8Array[] = [];
+      const c = {
+        socket: { closed: false, send: (f: Uint8Array) => sent.push(f) > 0 },
+        roomId: 'room0001', doc: 'board', role: 'candidate', linkId: 'j', access: 'write', name: 'j', owned: new Set<number>(),
+        ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: false,
+      } as unknown as Conn;
+      live.add(c);
+      await live.enqueue(() => live.handleFrame(c, frame(0, Y.encodeStateVector(new Y.Doc()))), true);
+      const step2 = sent.find((f) => f[0] === MessageType.Sync && f[1] === 1)!;
+      const dec = decoding.createDecoder(step2);
+      decoding.readVarUint(dec);
+      decoding.readVarUint(dec);
+      return decoding.readVarUint8Array(dec);
+    };
+    const live = await LiveDoc.load('room0001', 'board', opts);
+    expect(live.doc.getText('code').toString()).toBe('stored');
+    const canonical = Y.encodeStateAsUpdate(live.doc);
+    expect(Buffer.from(canonical).equals(Buffer.from(stored))).toBe(false);
+    expect(Buffer.from(await joinerGets(live)).equals(Buffer.from(stored))).toBe(true);
+    live.destroy();
+
+    // The same snapshot with another client's edits whose first one is missing: pending structs,
+    // dropped at load. The joiner must get the doc without them, never the stored bytes.
+    const orphan = new Y.Doc();
+    const orphanUpdates: Uint8Array[] = [];
+    orphan.on('update', (u: Uint8Array) => orphanUpdates.push(u));
+    orphan.getText('code').insert(0, 'x');
+    orphan.getText('code').insert(1, 'y');
+    const forged = Y.mergeUpdates([stored, orphanUpdates[1]!]);
+    await store.putSnapshot({ roomId: 'room0001', doc: 'board', seq: 1, ts: 3, bytes: forged });
+    const reloaded = await LiveDoc.load('room0001', 'board', opts);
+    const answer = await joinerGets(reloaded);
+    expect(Buffer.from(answer).equals(Buffer.from(forged))).toBe(false);
+    expect(Y.decodeUpdate(answer).structs.some((st) => st.id.client === orphan.clientID)).toBe(false);
+    const joined = new Y.Doc();
+    Y.applyUpdate(joined, answer);
+    expect(joined.getText('code').toString()).toBe('stored');
+    reloaded.destroy();
   });
 });
