@@ -105,7 +105,8 @@ export class SqliteStore implements Store {
     if (writer) {
       this.snapshotFromLog = async (roomId, doc, seq, ts) => {
         // The maintenance thread reads the log from SQLite: the journal's batch must be there first.
-        await this.journal?.flushed();
+        // A snapshot can wait for it to commit in its own time (see committedInTime).
+        await this.journal?.committedInTime();
         const bytes = await writer.buildSnapshot(roomId, doc, seq);
         // Nobody else holds these bytes: they move on to the writer thread uncopied.
         await writer.write({ op: 'snapshot', s: { roomId, doc, seq, ts, bytes } }, { handOver: true });

@@ -125,6 +125,11 @@ describe('paging', () => {
       // one update per message: let each one reach the server on its own
       await eventually(() => expect(boardCode(i % 3 === 0 ? cand.doc : iv.doc).length).toBe(i + 1));
     }
+    // Snapshots are built in the background once their rows have committed (within a journal batch).
+    await eventually(async () => {
+      const { meta } = await page('?doc=board&after=0&limit=1', fresh);
+      expect(meta.snapshots.length).toBe(Math.floor(meta.log.updates / SNAPSHOT_EVERY));
+    });
     const { history, pages } = await fetchAll('board', 25, fresh);
     expect(history.updates.map((u) => u.seq)).toEqual(Array.from({ length: history.updates.length }, (_, i) => i + 1));
     expect(history.updates.length).toBeGreaterThanOrEqual(N);

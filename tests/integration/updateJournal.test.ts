@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { SqliteStore } from '../../server/store/sqlite.js';
 import { decodeSegment, encodeRecord, segmentsOf, type JournaledUpdate } from '../../server/store/updateJournal.js';
 
@@ -84,7 +85,7 @@ describe('SqliteStore in journal mode', () => {
     expect(committedSeqs(file)).toEqual(seqs);
     // without a read, the next batch commits by itself within a few BATCH_MS
     expect(await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 2, authorRole: 'server', authorName: '', bytes: new Uint8Array([99]) })).toBe(26);
-    await expect.poll(() => committedSeqs(file).length, { timeout: 2000 }).toBe(26);
+    await expect.poll(() => committedSeqs(file).length, { timeout: 5000 }).toBe(26);
     // a segment nothing is appended to any more is deleted once its rows are committed
     await expect.poll(() => existsSync(segment!), { timeout: 5000 }).toBe(false);
     expect(segmentsOf(file)).toEqual([]);
@@ -183,6 +184,65 @@ describe('SqliteStore in journal mode', () => {
     expect(answered).toHaveLength(310);
     await store.close();
   });
+
+  it('a snapshot built from the log waits for the batch to commit in its own time, not cutting it short, and keeps the process alive meanwhile', async () => {
+    const file = dbFile();
+    const store = new SqliteStore(file);
+    await store.createRoom({ id: 'room0001', title: 'S', createdAt: 1 }, []);
+    const source = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    source.on('update', (u: Uint8Array) => updates.push(u));
+    const typed = (text: string) => {
+      source.getText('code').insert(source.getText('code').length, text);
+      return store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: updates.length, authorRole: 'candidate', authorName: 'C', bytes: updates.at(-1)! });
+    };
+    await typed('a');
+    await typed('b');
+    const snapshot = store.snapshotFromLog!('room0001', 'board', 2, 10);
+    // Appended after the snapshot asked, well within the batch's BATCH_MS: the same batch.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await typed('c');
+    await typed('d');
+    expect(committedSeqs(file)).toEqual([]);
+    await snapshot;
+    // flushed() would have committed [1, 2] alone and left 3 and 4 for the next batch
+    expect(committedSeqs(file)).toEqual([1, 2, 3, 4]);
+    const stored = (await store.getSnapshot('room0001', 'board', 2))!;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored.bytes);
+    expect(doc.getText('code').toString()).toBe('ab');
+    await store.close();
+
+    // In a process where nothing else is alive: the batch's timer does not keep a process alive on
+    // its own, so a snapshot waiting on it would end the process unfinished (exit code 13).
+    const script = `
+      const Y = await import('yjs');
+      const { SqliteStore } = await import('./server/store/sqlite.ts');
+      const store = new SqliteStore(process.env.STORE_AT);
+      // Once the store's threads have started (a starting worker keeps the process alive on its own).
+      await store.loadDoc('room0001', 'board');
+      await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 19, authorRole: 'server', authorName: '', bytes: new Uint8Array([0, 0]) });
+      await store.listUpdates('room0001', 'board', 0, 1);
+      const doc = new Y.Doc();
+      doc.getText('code').insert(0, 'later');
+      const seq = await store.appendUpdate({ roomId: 'room0001', doc: 'board', ts: 20, authorRole: 'candidate', authorName: 'C', bytes: Y.encodeStateAsUpdate(doc) });
+      await store.snapshotFromLog('room0001', 'board', seq, 21);
+      process.stdout.write(JSON.stringify((await store.listSnapshots('room0001', 'board')).map((x) => x.seq)) + '\\n');
+      await store.close();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, STORE_AT: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(out)).toEqual([2, 6]);
+  }, 30_000);
 
   it('after kill -9, everything appended is in the store, a torn tail is dropped, and seqs carry on', async () => {
     const file = dbFile();
