@@ -8,6 +8,7 @@
  *   npm run bench -- --only sync --seconds 5 --configs 1x2@10,200x3@5 --targets reference
  *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
  *   npm run bench -- --only join             join time of a 50k-update board
+ *   npm run bench -- --only store            the SQLite store's threads per edit in steady state
  *   npm run bench -- --only sync --configs 200x3@5w1 --rounds 5 --paired
  *                                          attn and the relay written to in the same windows
  *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --server-priority
@@ -29,6 +30,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './serverProcess.js';
 import { formatJoinMarkdown, formatJoinText, runJoinBench } from './join.js';
+import { formatStoreMarkdown, formatStoreText, runStoreBench } from './store.js';
 import { formatLoadMarkdown, formatLoadText, runLoadBench } from './load.js';
 import { formatCrashMarkdown, formatCrashText, runCrashBench } from './crash.js';
 import { formatAbuseMarkdown, formatAbuseText, runAbuseBench } from './abuse.js';
@@ -117,6 +119,14 @@ const SUITES: BenchSuite[] = [
     async run(options) {
       const data = await runJoinBench({ repeats: options.quick ? 1 : 3 });
       return { text: formatJoinText(data), markdown: formatJoinMarkdown(data), data };
+    },
+  },
+  {
+    name: 'store',
+    description: "the SQLite store's own threads (journal writer, checkpoints, snapshot builds) per edit in steady state at 1000 docs x 4,000 appends/s with their snapshots",
+    async run(options) {
+      const data = await runStoreBench({ seconds: options.seconds ?? (options.quick ? QUICK_SECONDS : undefined) });
+      return { text: formatStoreText(data), markdown: formatStoreMarkdown(data), data };
     },
   },
   {
