@@ -320,17 +320,19 @@ parentPort.on('message', (msg) => {
  * maintenance thread ~30 ms per 8 s of the 200×3 bench (~4 µs per edit); one every 5 s, ~10 ms.
  */
 const CHECKPOINT_AFTER_BYTES = 2 * 1024 * 1024;
+const CHECKPOINT_IDLE_MS = 5000;
+const CHECKPOINT_POLL_MS = 100;
+
 /**
  * A load whose log tail has at least this many rows gets the doc from the maintenance thread as
  * one update (its snapshot and tail applied there and encoded) instead of the rows. Rows cost the
- * main thread twice, and every room waited for both: the clone of each row object as the message
- * arrived and applying each update, 150–370 ms and 170–290 ms for a 50,000-row tail (typing),
- * against 3–40 ms to apply the 151 kB it folds into. A tail under the server's snapshot interval
- * (ATTN_SNAPSHOT_EVERY_UPDATES, 500) is the usual case and costs a few ms either way.
+ * main thread twice, and every room waited for both: its end of the structured clone of the row
+ * objects as the message arrived (150–370 ms for both ends, 50,000 rows of typing) and applying
+ * each update (170–290 ms), against 3–40 ms to apply the 151 kB they fold into. A tail under
+ * the server's snapshot interval (ATTN_SNAPSHOT_EVERY_UPDATES, 500) is the usual case and costs a
+ * few ms either way.
  */
 export const FOLD_TAIL_ROWS = 256;
-const CHECKPOINT_IDLE_MS = 5000;
-const CHECKPOINT_POLL_MS = 100;
 
 export class SqliteWriter {
   private readonly worker: Worker;
