@@ -69,10 +69,11 @@ export interface JournalSink {
  * relayed as soon as it is in the journal). A commit writes about one B-tree page per document it
  * touches (the log index's leaf for that doc), so at 200 rooms a 50 ms batch (~50 updates, ~50
  * docs) wrote a page per update, and the writer thread took ~170 ms per 8,000 edits; a 500 ms
- * batch holds several updates per doc: ~40–70 ms. 1,000 ms against 500 at 1,000 docs writing 4
- * updates a second with their snapshots (minutes into the 1000×2 bench's load): the writer and
- * checkpoint threads 8.9–9.3 µs an edit against 10.3–11.0. Reads flush at once (see `flushed`);
- * a restart after kill -9 replays up to this much more of the journal.
+ * batch holds several updates per doc: ~40–70 ms. 1,000 ms against 500 in the store bench
+ * (`npm run bench -- --only store`: 1,000 docs writing 4 updates a second, with their snapshots),
+ * two alternating pairs: the writer and maintenance threads 8.5–9.4 µs an edit against 9.3–11.4.
+ * Reads flush at once (see `flushed`); a restart after kill -9 replays up to this much more of
+ * the journal.
  */
 const BATCH_MS = 1000;
 /** A batch this big is handed over at once (big updates, or a burst): memory and the WAL stay small. */
