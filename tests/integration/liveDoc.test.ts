@@ -40,6 +40,15 @@ async function options(): Promise<LiveDocOptions> {
   };
 }
 
+/** A sync frame (step 1, step 2 or update) as a client sends it. */
+function syncFrame(syncType: number, payload: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Sync);
+  encoding.writeVarUint(enc, syncType);
+  encoding.writeVarUint8Array(enc, payload);
+  return encoding.toUint8Array(enc);
+}
+
 describe('LiveDoc', () => {
   it('loads the stored log into the doc its awareness was made with: one Y.Doc per room, not two', async () => {
     const live = await LiveDoc.load('room0001', 'board', await options());
@@ -100,17 +109,10 @@ describe('LiveDoc', () => {
     live.add(writer.c);
     live.add(peer.c);
     const client = new Y.Doc();
-    const frameOf = (syncType: number, payload: Uint8Array) => {
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MessageType.Sync);
-      encoding.writeVarUint(enc, syncType);
-      encoding.writeVarUint8Array(enc, payload);
-      return encoding.toUint8Array(enc);
-    };
     const edit = (text: string) => {
       const before = Y.encodeStateVector(client);
       client.getText('code').insert(0, text);
-      return frameOf(2, Y.encodeStateAsUpdate(client, before));
+      return syncFrame(2, Y.encodeStateAsUpdate(client, before));
     };
     void live.enqueue(() => live.handleFrame(writer.c, edit('a')), true);
     void live.enqueue(() => live.handleFrame(writer.c, edit('b')), true);
@@ -122,7 +124,7 @@ describe('LiveDoc', () => {
     const newcomer = conn('n');
     live.add(newcomer.c);
     void live.enqueue(() => live.greet(newcomer.c));
-    const answered = live.enqueue(() => live.handleFrame(peer.c, frameOf(0, Y.encodeStateVector(new Y.Doc()))), true);
+    const answered = live.enqueue(() => live.handleFrame(peer.c, syncFrame(0, Y.encodeStateVector(new Y.Doc()))), true);
     // a frame behind the greeting waits behind it, even an update
     void live.enqueue(() => live.handleFrame(writer.c, edit('c')), true);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -148,7 +150,7 @@ describe('LiveDoc', () => {
     expect(newcomer.sent).toHaveLength(4);
     // an answer right behind an update (no other task between them) waits for it too
     void live.enqueue(() => live.handleFrame(writer.c, edit('d')), true);
-    const answeredAgain = live.enqueue(() => live.handleFrame(peer.c, frameOf(0, Y.encodeStateVector(new Y.Doc()))), true);
+    const answeredAgain = live.enqueue(() => live.handleFrame(peer.c, syncFrame(0, Y.encodeStateVector(new Y.Doc()))), true);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(peer.sent).toHaveLength(4);
     // and an acknowledgement (it claims everything in the doc is stored) waits until it is
@@ -173,13 +175,6 @@ describe('LiveDoc', () => {
     keeper.getText('notes').delete(0, 7);
     const stored = Y.encodeStateAsUpdate(keeper);
     await store.putSnapshot({ roomId: 'room0001', doc: 'board', seq: 1, ts: 2, bytes: stored });
-    const frame = (syncType: number, payload: Uint8Array) => {
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MessageType.Sync);
-      encoding.writeVarUint(enc, syncType);
-      encoding.writeVarUint8Array(enc, payload);
-      return encoding.toUint8Array(enc);
-    };
     const joinerGets = async (live: LiveDoc): Promise<Uint8Array> => {
       const sent: Uint8Array[] = [];
       const c = {
@@ -188,7 +183,7 @@ describe('LiveDoc', () => {
         ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: false,
       } as unknown as Conn;
       live.add(c);
-      await live.enqueue(() => live.handleFrame(c, frame(0, Y.encodeStateVector(new Y.Doc()))), true);
+      await live.enqueue(() => live.handleFrame(c, syncFrame(0, Y.encodeStateVector(new Y.Doc()))), true);
       const step2 = sent.find((f) => f[0] === MessageType.Sync && f[1] === 1)!;
       const dec = decoding.createDecoder(step2);
       decoding.readVarUint(dec);
