@@ -3,7 +3,8 @@
  * interview's worth of typing), from opening its socket to its first `synced`:
  *   - cold, log only: the server loads the doc from 50,000 log rows (no snapshot yet);
  *   - warm: a second client while the doc is in memory (the server only encodes it);
- *   - cold, snapshot: after a restart, from the snapshot the server wrote on shutdown.
+ *   - cold, snapshot: after a restart, from the latest snapshot (with SQLite, the one the first
+ *     load folded the log into; the server also writes one on shutdown when the doc changed).
  * The server is attn as `npm start` runs it (the compiled server in a child process, SQLite); the
  * log is written into its store directly between runs, so building it is not part of what is
  * measured. Each join also reports the server's longest event-loop delay while it ran (the sync
