@@ -69,22 +69,22 @@ export async function runJoinBench(options: JoinBenchOptions = {}): Promise<Join
   for (let r = 0; r < repeats; r++) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-join-'));
     try {
-      let server = await startServer(dataDir);
+      let js = await startServer(dataDir);
       const created = CreateRoomResponse.parse(
-        await (await fetch(`${server.httpUrl}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json(),
+        await (await fetch(`${js.server.httpUrl}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json(),
       );
-      await server.stop();
+      await js.server.stop();
       docBytes = await writeLog(dataDir, created.room.id, updates);
       log(`  join: ${updates} updates stored (${fixed(docBytes / 1024, 0)} kB of doc); run ${r + 1}/${repeats}`);
-      server = await startServer(dataDir);
+      js = await startServer(dataDir);
       const token = created.links.interviewer.token;
-      cold.push(await timeJoin(server, created.room.id, token));
-      warm.push(await timeJoin(server, created.room.id, token));
+      cold.push(await timeJoin(js, created.room.id, token));
+      warm.push(await timeJoin(js, created.room.id, token));
       // A clean stop writes the final snapshot of every loaded doc.
-      await server.stop();
-      server = await startServer(dataDir);
-      fromSnapshot.push(await timeJoin(server, created.room.id, token));
-      await server.stop();
+      await js.server.stop();
+      js = await startServer(dataDir);
+      fromSnapshot.push(await timeJoin(js, created.room.id, token));
+      await js.server.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -98,8 +98,6 @@ interface JoinServer {
   loopFile: string;
   /** the loop probe's last report's generation */
   generation: number;
-  httpUrl: string;
-  stop(): Promise<void>;
 }
 
 async function startServer(dataDir: string): Promise<JoinServer> {
@@ -107,7 +105,7 @@ async function startServer(dataDir: string): Promise<JoinServer> {
   // The probe counts its reports from 1 in each process: a report a stopped server left would pass for this one's.
   rmSync(loopFile, { force: true });
   const { server } = await startAttnServer(['--import', pathToFileURL(LOOP_PROBE).href], { dataDir, loopFile });
-  return { server, loopFile, generation: 0, httpUrl: server.httpUrl, stop: () => server.stop() };
+  return { server, loopFile, generation: 0 };
 }
 
 interface Join {

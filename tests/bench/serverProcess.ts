@@ -133,18 +133,23 @@ export function readProcCounters(pid: number): ProcCounters | undefined {
     // utime and stime are fields 14 and 15
     const fields = statFields(`/proc/${pid}/stat`);
     const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
-    const mainFields = statFields(`/proc/${pid}/task/${pid}/stat`);
-    const mainTicks = Number(mainFields[14 - 3]) + Number(mainFields[15 - 3]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return {
       cpuSeconds: ticks / CLOCK_TICKS_PER_SEC,
-      mainThreadCpuSeconds: mainTicks / CLOCK_TICKS_PER_SEC,
+      mainThreadCpuSeconds: threadCpuSeconds(pid, pid),
       rssBytes: statusKb(status, 'VmRSS') * 1024,
       peakRssBytes: statusKb(status, 'VmHWM') * 1024,
     };
   } catch {
     return undefined;
   }
+}
+
+/** user + system CPU of one thread of a process, in seconds; throws when it is gone. */
+export function threadCpuSeconds(pid: number | 'self', tid: number | string): number {
+  // utime and stime are fields 14 and 15
+  const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / CLOCK_TICKS_PER_SEC;
 }
 
 /**

@@ -12,12 +12,13 @@
  *
  * A report, never a test.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { SqliteStore } from '../../server/store/sqlite.js';
+import { threadCpuSeconds } from './serverProcess.js';
 import { fixed, markdownTable, textTable } from './stats.js';
 
 export interface StoreBenchOptions {
@@ -116,11 +117,9 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
   }
 }
 
-/** user + system CPU of one thread of this process, ms (clock ticks of 10 ms) */
+/** user + system CPU of one thread of this process, ms */
 function cpuMsOf(tid: string): number {
-  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return Math.round(threadCpuSeconds('self', tid) * 1000);
 }
 
 const HEADERS = ['load', 'appends', 'snapshots', 'store threads, CPU ms each', 'µs per edit'];
