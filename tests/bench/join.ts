@@ -5,8 +5,9 @@
  *   - warm: a second client while the doc is in memory (the server only encodes it);
  *   - cold, snapshot: after a restart, from the latest snapshot (with SQLite, the one the first
  *     load folded the log into; the server also writes one on shutdown when the doc changed).
- * The server is attn as `npm start` runs it (the compiled server in a child process, SQLite); the
- * log is written into its store directly between runs, so building it is not part of what is
+ * The server is attn as `npm start` runs it (the compiled server in a child process, SQLite, or
+ * Postgres with `databaseUrl`: a fresh schema per run, dropped after it); the log is written into
+ * its store directly between runs, so building it is not part of what is
  * measured. Each join also reports the server's longest event-loop delay while it ran (the sync
  * bench's loop probe): what every other room on the instance waited, at worst, while this one
  * opened.
@@ -15,6 +16,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import pg from 'pg';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +26,8 @@ import * as Y from 'yjs';
 import { CreateRoomResponse } from '../../shared/api.js';
 import { boardCode } from '../../shared/doc.js';
 import { syncPath } from '../../shared/protocol.js';
+import { PostgresStore, urlWithSchema } from '../../server/store/postgres.js';
+import type { Store } from '../../server/store/port.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
 import { synced } from './clients.js';
 import { ServerProcess } from './serverProcess.js';
@@ -34,6 +38,8 @@ export interface JoinBenchOptions {
   updates?: number;
   /** joins measured per case (the median is reported) */
   repeats?: number;
+  /** Postgres instead of SQLite: each run gets a schema of its own in this database */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -48,6 +54,7 @@ export interface JoinCase {
 
 export interface JoinBenchResult {
   suite: 'join';
+  store: 'sqlite' | 'postgres';
   updates: number;
   docBytes: number;
   cases: JoinCase[];
@@ -68,29 +75,32 @@ export async function runJoinBench(options: JoinBenchOptions = {}): Promise<Join
   let docBytes = 0;
   for (let r = 0; r < repeats; r++) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'attn-join-'));
+    const schema = `attn_join_${process.pid}_${r}`;
+    const databaseUrl = options.databaseUrl && urlWithSchema(options.databaseUrl, schema);
     try {
-      let js = await startServer(dataDir);
+      let js = await startServer(dataDir, databaseUrl);
       const created = CreateRoomResponse.parse(
         await (await fetch(`${js.server.httpUrl}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json(),
       );
       await js.server.stop();
-      docBytes = await writeLog(dataDir, created.room.id, updates);
+      docBytes = await writeLog(await openStore(dataDir, databaseUrl), created.room.id, updates);
       log(`  join: ${updates} updates stored (${fixed(docBytes / 1024, 0)} kB of doc); run ${r + 1}/${repeats}`);
-      js = await startServer(dataDir);
+      js = await startServer(dataDir, databaseUrl);
       const token = created.links.interviewer.token;
       cold.push(await timeJoin(js, created.room.id, token));
       warm.push(await timeJoin(js, created.room.id, token));
       // A clean stop writes the final snapshot of every loaded doc.
       await js.server.stop();
-      js = await startServer(dataDir);
+      js = await startServer(dataDir, databaseUrl);
       fromSnapshot.push(await timeJoin(js, created.room.id, token));
       await js.server.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+      if (options.databaseUrl) await dropSchema(options.databaseUrl, schema);
     }
   }
   cases.push(summarizeCase('cold: load 50k log rows', cold), summarizeCase('warm: doc in memory', warm), summarizeCase('cold: snapshot', fromSnapshot));
-  return { suite: 'join', updates, docBytes, cases };
+  return { suite: 'join', store: options.databaseUrl ? 'postgres' : 'sqlite', updates, docBytes, cases };
 }
 
 interface JoinServer {
@@ -100,11 +110,11 @@ interface JoinServer {
   generation: number;
 }
 
-async function startServer(dataDir: string): Promise<JoinServer> {
+async function startServer(dataDir: string, databaseUrl: string | undefined): Promise<JoinServer> {
   const loopFile = path.join(dataDir, 'loop.json');
   // The probe counts its reports from 1 in each process: a report a stopped server left would pass for this one's.
   rmSync(loopFile, { force: true });
-  const { server } = await startAttnServer(['--import', pathToFileURL(LOOP_PROBE).href], { dataDir, loopFile });
+  const { server } = await startAttnServer(['--import', pathToFileURL(LOOP_PROBE).href], { dataDir, loopFile, databaseUrl });
   return { server, loopFile, generation: 0 };
 }
 
@@ -113,9 +123,22 @@ interface Join {
   loopMaxMs: number | undefined;
 }
 
+function openStore(dataDir: string, databaseUrl: string | undefined): Promise<Store> | Store {
+  return databaseUrl ? PostgresStore.connect(databaseUrl) : SqliteStore.open(dataDir);
+}
+
+async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Types `updates` characters into the pad, one update each, straight into the store's log. */
-async function writeLog(dataDir: string, roomId: string, updates: number): Promise<number> {
-  const store = SqliteStore.open(dataDir);
+async function writeLog(store: Store, roomId: string, updates: number): Promise<number> {
   const doc = new Y.Doc();
   const code = boardCode(doc);
   const pending: Uint8Array[] = [];
@@ -175,9 +198,11 @@ function rows(result: JoinBenchResult): string[][] {
 }
 
 export function formatJoinText(result: JoinBenchResult): string {
-  return `${textTable(HEADERS, rows(result), ['left', 'right', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
+  return `${textTable(HEADERS, rows(result), ['left', 'right', 'right', 'right'])}\n\n${footer(result)}`;
 }
 
 export function formatJoinMarkdown(result: JoinBenchResult): string {
-  return `${markdownTable(HEADERS, rows(result), ['left', 'right', 'right', 'right'])}\n\n${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc`;
+  return `${markdownTable(HEADERS, rows(result), ['left', 'right', 'right', 'right'])}\n\n${footer(result)}`;
 }
+
+const footer = (result: JoinBenchResult) => `${result.updates} updates, ${fixed(result.docBytes / 1024, 0)} kB encoded doc, ${result.store} store`;

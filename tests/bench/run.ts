@@ -8,6 +8,7 @@
  *   npm run bench -- --only sync --seconds 5 --configs 1x2@10,200x3@5 --targets reference
  *   npm run bench -- --only abuse            a healthy room's p99 with another room abused, vs alone
  *   npm run bench -- --only join             join time of a 50k-update board
+ *   npm run bench -- --only join --database-url postgres://127.0.0.1/test   the same on Postgres
  *   npm run bench -- --only store            the SQLite store's threads per edit in steady state
  *   npm run bench -- --only sync --configs 200x3@5w1 --rounds 5 --paired
  *                                          attn and the relay written to in the same windows
@@ -17,7 +18,7 @@
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
  * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES, BENCH_PAIRED=1,
- * BENCH_SERVER_PRIORITY=1, BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
+ * BENCH_SERVER_PRIORITY=1, BENCH_DATABASE_URL, BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
  * (open it in Chrome DevTools) to show where a server spends its time under that load.
  *
  * Timings need a quiet machine. Each measured window reports how much CPU other processes took
@@ -60,6 +61,8 @@ interface BenchOptions {
   paired: boolean;
   /** sync: each server at real-time priority, so the load generator cannot take a core from it */
   serverPriority: boolean;
+  /** join: the server on Postgres at this URL (a fresh schema per run) instead of SQLite */
+  databaseUrl: string | undefined;
 }
 
 interface SuiteReport {
@@ -117,7 +120,7 @@ const SUITES: BenchSuite[] = [
     name: 'join',
     description: 'join time of a 50k-update board: cold from the log, warm, cold from the snapshot (attn alone)',
     async run(options) {
-      const data = await runJoinBench({ repeats: options.quick ? 1 : 3 });
+      const data = await runJoinBench({ repeats: options.quick ? 1 : 3, databaseUrl: options.databaseUrl });
       return { text: formatJoinText(data), markdown: formatJoinMarkdown(data), data };
     },
   },
@@ -213,6 +216,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       rounds: { type: 'string' },
       paired: { type: 'boolean' },
       'server-priority': { type: 'boolean' },
+      'database-url': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -236,13 +240,14 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       rounds: wholeNumber('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS) || undefined,
       paired: values.paired ?? (env.BENCH_PAIRED === '1' || env.BENCH_PAIRED === 'true'),
       serverPriority: values['server-priority'] ?? (env.BENCH_SERVER_PRIORITY === '1' || env.BENCH_SERVER_PRIORITY === 'true'),
+      databaseUrl: values['database-url'] ?? (env.BENCH_DATABASE_URL || undefined),
     },
   };
 }
 
 const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--warmup-ms N] [--drain-ms N]
                           [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--paired]
-                          [--server-priority] [--profile-dir DIR] [--out DIR]
+                          [--server-priority] [--database-url URL] [--profile-dir DIR] [--out DIR]
 suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`;
 

@@ -381,7 +381,10 @@ export const ATTN_NODE_FLAGS = ['--max-semi-space-size=16', '--no-allocation-sit
  * Starts attn as `npm start` does, on the embedded SQLite store in `dataDir` (a fresh temporary
  * one unless given: the crash bench restarts a killed server on the same directory).
  */
-export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: string; dataDir?: string; priority?: 'normal' | 'realtime' } = {}) {
+export async function startAttnServer(
+  nodeArgs: string[],
+  opts: { loopFile?: string; dataDir?: string; priority?: 'normal' | 'realtime'; databaseUrl?: string } = {},
+) {
   await buildServerOnce();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'attn-bench-'));
   const server = await ServerProcess.start({
@@ -397,7 +400,7 @@ export async function startAttnServer(nodeArgs: string[], opts: { loopFile?: str
       ATTN_LOG_LEVEL: 'warn',
       // Empty means "default" to server/config.ts: the embedded SQLite store, no Redis, even
       // if the shell running the bench has these set for something else.
-      ATTN_DATABASE_URL: '',
+      ATTN_DATABASE_URL: opts.databaseUrl ?? '',
       ATTN_REDIS_URL: '',
       // The bench creates up to 1000 rooms from one address, far past the per-address rate.
       ATTN_ROOM_CREATE_PER_MINUTE: '0',
