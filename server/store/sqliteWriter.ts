@@ -25,9 +25,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NewUpdate, PresenceEvent, SnapshotRecord } from './port.js';
-import type { UpdateRow } from './rows.js';
 import { RECORD_DECODER_SOURCE, type JournalBatch } from './updateJournal.js';
 import { TurnBatch } from './turnBatch.js';
+import { ENCODE_FOLDED_SOURCE, FOLD_TAIL_ROWS, type LoadedRows } from './fold.js';
 
 export type WriteOp =
   | { op: 'append'; u: NewUpdate }
@@ -35,17 +35,6 @@ export type WriteOp =
   | ({ op: 'batch' } & JournalBatch)
   | { op: 'snapshot'; s: SnapshotRecord }
   | { op: 'event'; e: PresenceEvent };
-
-/** What the maintenance thread reads for loadDoc: rows as the main connection's statements give them. */
-export interface LoadedRows {
-  snapshot: { seq: number; ts: number; bytes: Uint8Array } | null;
-  tail: UpdateRow[];
-  /**
-   * Set when the maintenance thread folded a long tail into `snapshot` (see FOLD_TAIL_ROWS): the
-   * number of log rows it holds. That snapshot is not in the store yet.
-   */
-  folded?: number;
-}
 
 interface Request {
   id: number;
@@ -240,24 +229,11 @@ const readFoldable = db.transaction((roomId, doc, seq, minRows) => {
   const end = n > 0 ? last : from;
   return { snapshot, last: end, ts: n > 0 ? lastTs.get(roomId, doc, end) : snapshot.ts, updates: bytesAsOf.all(roomId, doc, from, end) };
 });
-// Applies a snapshot and updates to a fresh doc and encodes it; null when that leaves structs
-// pending (a snapshot must never hold them: they would be integrated unchecked on reload).
-function encodeFolded(roomId, doc, snapshot, updates) {
-  // Named, so Yjs does not draw a random UUID for it (~0.17 ms a doc: see serverDoc in liveDoc.ts).
-  const d = new Y.Doc({ guid: roomId + '/' + doc });
-  Y.transact(d, () => {
-    if (snapshot) Y.applyUpdate(d, snapshot.bytes);
-    for (const u of updates) Y.applyUpdate(d, u);
-  });
-  const pending = d.store.pendingStructs !== null || d.store.pendingDs !== null;
-  const bytes = pending ? null : Y.encodeStateAsUpdate(d);
-  d.destroy();
-  return bytes;
-}
+${ENCODE_FOLDED_SOURCE}
 function buildSnapshot({ roomId, doc, seq }) {
   const read = readFoldable.deferred(roomId, doc, seq, 0);
   if (read === null || read.last !== seq) throw new Error('the log has a gap below seq ' + seq);
-  const bytes = encodeFolded(roomId, doc, read.snapshot, read.updates);
+  const bytes = encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
   if (bytes === null) throw new Error('the log leaves structs pending');
   return bytes;
 }
@@ -266,7 +242,7 @@ function buildSnapshot({ roomId, doc, seq }) {
 // nothing pending; any other as the rows.
 function load(roomId, doc) {
   const read = readFoldable.deferred(roomId, doc, Number.MAX_SAFE_INTEGER, workerData.foldRows);
-  const bytes = read && encodeFolded(roomId, doc, read.snapshot, read.updates);
+  const bytes = read && encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
   if (bytes) return { loaded: { snapshot: { seq: read.last, ts: read.ts, bytes }, tail: [], folded: read.updates.length }, transfer: [bytes.buffer] };
   const loaded = readAsOf.deferred(roomId, doc, Number.MAX_SAFE_INTEGER);
   const transfer = [];
@@ -322,17 +298,6 @@ parentPort.on('message', (msg) => {
 const CHECKPOINT_AFTER_BYTES = 2 * 1024 * 1024;
 const CHECKPOINT_IDLE_MS = 5000;
 const CHECKPOINT_POLL_MS = 100;
-
-/**
- * A load whose log tail has at least this many rows gets the doc from the maintenance thread as
- * one update (its snapshot and tail applied there and encoded) instead of the rows. Rows cost the
- * main thread twice, and every room waited for both: its end of the structured clone of the row
- * objects as the message arrived (150–370 ms for both ends, 50,000 rows of typing) and applying
- * each update (170–290 ms), against 3–40 ms to apply the 151 kB they fold into. A tail under
- * the server's snapshot interval (ATTN_SNAPSHOT_EVERY_UPDATES, 500) is the usual case and costs a
- * few ms either way.
- */
-export const FOLD_TAIL_ROWS = 256;
 
 export class SqliteWriter {
   private readonly worker: Worker;

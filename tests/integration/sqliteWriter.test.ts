@@ -1,16 +1,14 @@
 /**
  * The SQLite writer's threads (server/store/sqliteWriter.ts): appends commit on the writer thread,
  * the maintenance thread keeps the WAL from growing without bound, with no checkpoint on the
- * writer's path, builds snapshots from the store, and folds a long log tail into one snapshot
- * on load.
+ * writer's path, and big byte arrays move to the writer without detaching the caller's. Snapshot builds and
+ * folds at load, which both stores' maintenance threads do, are in fold.test.ts.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../server/store/sqlite.js';
-import { FOLD_TAIL_ROWS } from '../../server/store/sqliteWriter.js';
-import * as Y from 'yjs';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -75,105 +73,6 @@ describe('SqliteWriter', () => {
     expect(neighbour[0]).toBe(5);
     const [row] = await store.listUpdates('room0002', 'board', seq2 - 1, 1);
     expect(row!.bytes.byteLength).toBe(100 * 1024);
-    await store.close();
-  });
-
-  it('builds a snapshot as of a seq on its maintenance thread, from the latest snapshot plus the log, and refuses past the log', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'attn-writer-'));
-    dirs.push(dir);
-    const store = new SqliteStore(path.join(dir, 'attn.sqlite'));
-    await store.createRoom({ id: 'room0003', title: 'S', createdAt: 1 }, []);
-    const doc = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    doc.on('update', (u: Uint8Array) => updates.push(u));
-    const text = doc.getText('code');
-    const append = (bytes: Uint8Array) => store.appendUpdate({ roomId: 'room0003', doc: 'board', ts: 1, authorRole: 'candidate', authorName: 'C', bytes });
-    for (const piece of ['one ', 'two ', 'three ']) text.insert(text.length, piece);
-    for (const u of updates.splice(0)) await append(u);
-    const asOf = (bytes: Uint8Array) => {
-      const d = new Y.Doc();
-      Y.applyUpdate(d, bytes);
-      return d.getText('code').toString();
-    };
-    const built = async (seq: number) => {
-      await store.snapshotFromLog!('room0003', 'board', seq, 2);
-      return (await store.getSnapshot('room0003', 'board', seq))!.bytes;
-    };
-    expect(store.snapshotFromLog).toBeDefined();
-    expect(asOf(await built(2))).toBe('one two ');
-    expect(asOf(await built(3))).toBe('one two three ');
-    // From the stored snapshot at 3 on: a deletion and an insert after it.
-    text.delete(0, 4);
-    text.insert(text.length, 'four');
-    for (const u of updates.splice(0)) await append(u);
-    const at5 = await built(5);
-    expect(asOf(at5)).toBe('two three four');
-    expect(Buffer.from(at5).equals(Buffer.from(Y.encodeStateAsUpdate(doc)))).toBe(true);
-    expect((await store.listSnapshots('room0003', 'board')).map((x) => x.seq)).toEqual([2, 3, 5]);
-    await expect(store.snapshotFromLog!('room0003', 'board', 9, 3)).rejects.toThrow(/gap/);
-    await store.close();
-  });
-
-  it('folds a long tail into one stored snapshot at load; a short tail, or one that leaves structs pending, comes back as rows', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'attn-writer-'));
-    dirs.push(dir);
-    const store = new SqliteStore(path.join(dir, 'attn.sqlite'));
-    await store.createRoom({ id: 'room0004', title: 'F', createdAt: 1 }, []);
-    const append = (bytes: Uint8Array, ts = 1) => store.appendUpdate({ roomId: 'room0004', doc: 'board', ts, authorRole: 'candidate', authorName: 'C', bytes });
-    const doc = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    doc.on('update', (u: Uint8Array) => updates.push(u));
-    const text = doc.getText('code');
-    const typeChars = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        if (i % 10 === 9) text.delete(text.length - 1, 1);
-        else text.insert(text.length, String.fromCharCode(97 + (i % 26)));
-      }
-    };
-    const asText = (bytes: Uint8Array) => {
-      const d = new Y.Doc();
-      Y.applyUpdate(d, bytes);
-      return d.getText('code').toString();
-    };
-
-    // One short of the threshold: rows, as before, and nothing stored.
-    typeChars(FOLD_TAIL_ROWS - 1);
-    for (const [i, u] of updates.splice(0).entries()) await append(u, 100 + i);
-    const short = await store.loadDoc('room0004', 'board');
-    expect(short.snapshot).toBeNull();
-    expect(short.tail).toHaveLength(FOLD_TAIL_ROWS - 1);
-    expect(await store.listSnapshots('room0004', 'board')).toEqual([]);
-
-    // Past it: one update at the last seq, equal to the doc, and stored as a snapshot there.
-    typeChars(FOLD_TAIL_ROWS * 2);
-    for (const [i, u] of updates.splice(0).entries()) await append(u, 1000 + i);
-    const last = FOLD_TAIL_ROWS * 3 - 1;
-    const long = await store.loadDoc('room0004', 'board');
-    expect(long.tail).toEqual([]);
-    expect(long.snapshot?.seq).toBe(last);
-    expect(long.snapshot?.ts).toBe(1000 + FOLD_TAIL_ROWS * 2 - 1);
-    expect(asText(long.snapshot!.bytes)).toBe(text.toString());
-    expect((await store.listSnapshots('room0004', 'board')).map((x) => x.seq)).toEqual([last]);
-    expect(asText((await store.getSnapshot('room0004', 'board', last))!.bytes)).toBe(text.toString());
-    // The next load starts from that snapshot: a short tail after it comes back as rows.
-    typeChars(3);
-    for (const u of updates.splice(0)) await append(u);
-    const next = await store.loadDoc('room0004', 'board');
-    expect(next.snapshot?.seq).toBe(last);
-    expect(next.tail.map((u) => u.seq)).toEqual([last + 1, last + 2, last + 3]);
-
-    // A long tail that leaves structs pending (another client's edits without their first one)
-    // is not folded: a snapshot must never hold pending structs, and the rows let the server
-    // drop them as it loads (liveDoc's readFromStore).
-    const other = new Y.Doc();
-    const otherUpdates: Uint8Array[] = [];
-    other.on('update', (u: Uint8Array) => otherUpdates.push(u));
-    for (let i = 0; i < FOLD_TAIL_ROWS + 1; i++) other.getText('notes').insert(i, 'x');
-    for (const u of otherUpdates.slice(1)) await append(u);
-    const pending = await store.loadDoc('room0004', 'board');
-    expect(pending.snapshot?.seq).toBe(last);
-    expect(pending.tail).toHaveLength(3 + FOLD_TAIL_ROWS);
-    expect((await store.listSnapshots('room0004', 'board')).map((x) => x.seq)).toEqual([last]);
     await store.close();
   });
 });
