@@ -35,6 +35,7 @@ import type {
 import { DEFAULT_STORE_LIMITS } from './port.js';
 import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
 import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
+import { PostgresMaintenance } from './postgresMaintenance.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -163,6 +164,9 @@ export class PostgresStore implements Store {
     /** The schema holding attn's tables. */
     readonly schema: string,
     private readonly limits: StoreLimits,
+    /** loads and snapshot builds, off the main thread */
+    private readonly maintenance: PostgresMaintenance,
+    private readonly log: Pick<Logger, 'warn'> | undefined,
   ) {}
 
   /**
@@ -171,10 +175,11 @@ export class PostgresStore implements Store {
    */
   static async connect(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const schema = options.schema ?? schemaFromUrl(url) ?? 'public';
+    const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
     const pool = new pg.Pool({
       connectionString: urlWithSchema(url, schema),
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      connectionTimeoutMillis: connectionTimeoutMs,
       types: TYPES,
       application_name: 'attn',
     });
@@ -192,7 +197,10 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw err;
     }
-    return new PostgresStore(pool, schema, options.limits ?? DEFAULT_STORE_LIMITS);
+    const maintenance = new PostgresMaintenance(urlWithSchema(url, schema), connectionTimeoutMs);
+    // Not fatal: without the thread, loads are read here (see loadDoc) and a request starts a new one.
+    await maintenance.ready.catch((err: unknown) => options.log?.warn('postgres: the maintenance thread did not start', { err: String(err) }));
+    return new PostgresStore(pool, schema, options.limits ?? DEFAULT_STORE_LIMITS, maintenance, options.log);
   }
 
   private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
@@ -335,7 +343,32 @@ export class PostgresStore implements Store {
     );
   }
 
+  /**
+   * Built on the maintenance thread from the store alone (the latest snapshot at or before `seq`
+   * plus the log up to it) and stored there: the main thread never holds the bytes.
+   */
+  async snapshotFromLog(roomId: string, doc: DocName, seq: number, ts: number): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    await this.maintenance.buildSnapshot(roomId, doc, seq, ts);
+  }
+
+  /**
+   * Read on the maintenance thread, where a long tail is folded into one snapshot and stored (the
+   * next load reads one row). Should that thread fail, read here instead: slower, never wrong.
+   */
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
+    if (this.closed) throw new Error('store is closed');
+    try {
+      const { snapshot, tail } = await this.maintenance.loadDoc(roomId, doc);
+      return { snapshot: snapshot && { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes }, tail: tail.map(toUpdate) };
+    } catch (err) {
+      if (this.closed) throw err;
+      this.log?.warn('postgres: load on the maintenance thread failed; loading here', { room: roomId, doc, err: String(err) });
+      return this.loadHere(roomId, doc);
+    }
+  }
+
+  private async loadHere(roomId: string, doc: DocName): Promise<LoadedDoc> {
     // Snapshot first, then the tail after it: an append or snapshot landing in between only adds
     // to what the tail returns, so snapshot + tail is always a complete state.
     const snap = await this.query<{ seq: number; ts: number; bytes: Buffer }>(
@@ -497,6 +530,7 @@ export class PostgresStore implements Store {
     this.ended ??= (async () => {
       // Appends already accepted were promised durability: let their queues drain first.
       await Promise.all([...this.appendQueues.values()].map((q) => q.flushing));
+      await this.maintenance.close();
       await this.pool.end();
     })();
     return this.ended;
