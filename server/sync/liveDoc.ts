@@ -774,9 +774,10 @@ export class LiveDoc {
    * `snapshotting` settles when the write did. A failed snapshot is logged: the update log still
    * holds everything, so the next snapshot simply covers more.
    *
-   * A store that can build the snapshot itself, off this thread, does (SQLite's maintenance
-   * thread rebuilds the doc from its snapshot and log): encoding a big doc here held every room's
-   * frames, 39 ms for a 12 MB board in the abuse bench. Otherwise the in-memory doc is encoded.
+   * A store that can build the snapshot itself, off this thread, does (both stores' maintenance
+   * threads rebuild the doc from its snapshot and log; SQLite's only with its writer thread):
+   * encoding a big doc here held every room's frames, 39 ms for a 12 MB board in the abuse bench.
+   * Otherwise the in-memory doc is encoded.
    */
   private startSnapshot(): void {
     // Pending structs must never be stored: they would be integrated on reload, unchecked.
