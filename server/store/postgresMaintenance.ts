@@ -140,6 +140,8 @@ export class PostgresMaintenance {
     this.ready = new Promise((resolve, reject) => {
       this.markReady = (error) => (error === undefined ? resolve() : reject(new Error(error)));
     });
+    // Handled here too, so a failed start is never an unhandled rejection, awaited or not.
+    this.ready.catch(() => undefined);
     this.worker = this.spawn();
   }
 
