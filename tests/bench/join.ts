@@ -3,8 +3,8 @@
  * interview's worth of typing), from opening its socket to its first `synced`:
  *   - cold, log only: the server loads the doc from 50,000 log rows (no snapshot yet);
  *   - warm: a second client while the doc is in memory (the server only encodes it);
- *   - cold, snapshot: after a restart, from the latest snapshot (with SQLite, the one the first
- *     load folded the log into; the server also writes one on shutdown when the doc changed).
+ *   - cold, snapshot: after a restart, from the latest snapshot (the one the first load folded
+ *     the log into; the server also writes one on shutdown when the doc changed).
  * The server is attn as `npm start` runs it (the compiled server in a child process, SQLite, or
  * Postgres with `databaseUrl`: a fresh schema per run, dropped after it); the log is written into
  * its store directly between runs, so building it is not part of what is
@@ -16,10 +16,10 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import pg from 'pg';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
