@@ -5,7 +5,9 @@
  * The threads run from source text (`eval`, so they need no loader under tsx or from dist/), so
  * the shared part is source text too, spliced into each.
  */
-import type { UpdateRow } from './rows.js';
+import type { DocName } from '../../shared/protocol.js';
+import type { LoadedDoc } from './port.js';
+import { toUpdate, type UpdateRow } from './rows.js';
 
 /** What a maintenance thread reads for loadDoc: rows as the main connection's statements give them. */
 export interface LoadedRows {
@@ -16,6 +18,11 @@ export interface LoadedRows {
    * number of log rows it holds.
    */
   folded?: number;
+}
+
+/** The port's LoadedDoc from what a maintenance thread read. */
+export function toLoadedDoc(roomId: string, doc: DocName, { snapshot, tail }: LoadedRows): LoadedDoc {
+  return { snapshot: snapshot && { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes }, tail: tail.map(toUpdate) };
 }
 
 /**
@@ -30,11 +37,22 @@ export interface LoadedRows {
 export const FOLD_TAIL_ROWS = 256;
 
 /**
- * `encodeFolded(Y, roomId, doc, snapshotBytes, updates)`: applies a snapshot (or null) and
- * updates to a fresh doc and encodes it; null when that leaves structs pending (a snapshot must
- * never hold them: they would be integrated unchecked on reload). `Y` is the thread's yjs module.
+ * Source text of what both threads fold with. `Y` is the thread's yjs module.
+ * - `foldEnd(from, n, last, minRows)`: of the log after a snapshot at `from`, with `n` rows up to
+ *   `last`, the seq a fold ends at (`from` when it is empty), or -1 when it has a gap or fewer
+ *   than `minRows` rows.
+ * - `encodeFolded(Y, roomId, doc, snapshotBytes, updates)`: a snapshot (or null) and updates
+ *   applied to a fresh doc and encoded; null when that leaves structs pending (a snapshot must
+ *   never hold them: they would be integrated unchecked on reload).
+ * - `buildFolded(Y, roomId, doc, read, seq)`: the snapshot as of `seq` from a read of the latest
+ *   snapshot at or before it and the log's bytes up to it (`read.updates`, null when `foldEnd`
+ *   refused; `read.last`, where they end); throws on a gap or pending structs.
  */
 export const ENCODE_FOLDED_SOURCE = `
+function foldEnd(from, n, last, minRows) {
+  if (n < minRows || (n > 0 && last - from !== n)) return -1;
+  return n > 0 ? last : from;
+}
 function encodeFolded(Y, roomId, doc, snapshotBytes, updates) {
   // Named, so Yjs does not draw a random UUID for it (~0.17 ms a doc: see serverDoc in liveDoc.ts).
   const d = new Y.Doc({ guid: roomId + '/' + doc });
@@ -45,6 +63,12 @@ function encodeFolded(Y, roomId, doc, snapshotBytes, updates) {
   const pending = d.store.pendingStructs !== null || d.store.pendingDs !== null;
   const bytes = pending ? null : Y.encodeStateAsUpdate(d);
   d.destroy();
+  return bytes;
+}
+function buildFolded(Y, roomId, doc, read, seq) {
+  if (read.updates === null || read.last !== seq) throw new Error('the log has a gap below seq ' + seq);
+  const bytes = encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
+  if (bytes === null) throw new Error('the log leaves structs pending');
   return bytes;
 }
 `;

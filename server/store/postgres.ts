@@ -36,6 +36,7 @@ import { DEFAULT_STORE_LIMITS } from './port.js';
 import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
 import { applyMigrations, SCHEMA_NAME } from './postgresMigrations.js';
 import { PostgresMaintenance } from './postgresMaintenance.js';
+import { toLoadedDoc } from './fold.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -359,8 +360,7 @@ export class PostgresStore implements Store {
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
     if (this.closed) throw new Error('store is closed');
     try {
-      const { snapshot, tail } = await this.maintenance.loadDoc(roomId, doc);
-      return { snapshot: snapshot && { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes }, tail: tail.map(toUpdate) };
+      return toLoadedDoc(roomId, doc, await this.maintenance.loadDoc(roomId, doc));
     } catch (err) {
       if (this.closed) throw err;
       this.log?.warn('postgres: load on the maintenance thread failed; loading here', { room: roomId, doc, err: String(err) });

@@ -54,9 +54,9 @@ async function readFoldable(c, roomId, doc, seq, minRows) {
   const snapshot = (await c.query(SNAPSHOT_AS_OF, [roomId, doc, seq])).rows[0] ?? null;
   const from = snapshot ? snapshot.seq : 0;
   const { n, last } = (await c.query(SPAN, [roomId, doc, from, seq])).rows[0];
-  if (n < minRows || (n > 0 && last - from !== n)) return { snapshot, from, updates: null };
-  const end = n > 0 ? last : from;
-  const ts = n > 0 ? (await c.query(LAST_TS, [roomId, doc, end])).rows[0].ts : snapshot ? snapshot.ts : 0;
+  const end = foldEnd(from, n, last, minRows);
+  if (end < 0) return { snapshot, from, updates: null };
+  const ts = end > from ? (await c.query(LAST_TS, [roomId, doc, end])).rows[0].ts : snapshot ? snapshot.ts : 0;
   // Text results, bytea as hex: pg 8.23's binary mode hands bytea over as a string (lossy).
   const rows = (await c.query({ text: BYTES, values: [roomId, doc, from, end], rowMode: 'array' })).rows;
   return { snapshot, from, last: end, ts, updates: rows.map((r) => r[0]) };
@@ -91,10 +91,7 @@ async function build(id, roomId, doc, seq, ts) {
   await withClient(async (c) => {
     const read = await readFoldable(c, roomId, doc, seq, 0);
     if (read.snapshot && read.snapshot.seq === seq) return;
-    if (!read.updates || read.last !== seq) throw new Error('the log has a gap below seq ' + seq);
-    const bytes = encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
-    if (bytes === null) throw new Error('the log leaves structs pending');
-    await c.query(PUT_SNAPSHOT, [roomId, doc, seq, ts, bytes]);
+    await c.query(PUT_SNAPSHOT, [roomId, doc, seq, ts, buildFolded(Y, roomId, doc, read, seq)]);
   });
   parentPort.postMessage({ id });
 }

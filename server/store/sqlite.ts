@@ -39,6 +39,7 @@ import type {
 import { DEFAULT_STORE_LIMITS } from './port.js';
 import { applySqliteMigrations } from './sqliteMigrations.js';
 import { SqliteWriter } from './sqliteWriter.js';
+import { toLoadedDoc } from './fold.js';
 import { recoverJournal, UpdateJournal } from './updateJournal.js';
 import { toBytes, toEvent, toLink, toRecording, toRoom, toUpdate, type EventRow, type LinkRow, type RecordingRow, type RoomRow, type UpdateRow } from './rows.js';
 import type { RoomKind } from '../../shared/capabilities.js';
@@ -272,15 +273,15 @@ export class SqliteStore implements Store {
   async loadDoc(roomId: string, doc: DocName): Promise<LoadedDoc> {
     await this.journal?.flushed();
     if (this.writer) {
-      const { snapshot, tail, folded } = await this.writer.loadDoc(roomId, doc);
-      const record = snapshot ? { roomId, doc, seq: snapshot.seq, ts: snapshot.ts, bytes: snapshot.bytes } : null;
-      if (record && folded !== undefined) {
+      const rows = await this.writer.loadDoc(roomId, doc);
+      const loaded = toLoadedDoc(roomId, doc, rows);
+      if (loaded.snapshot && rows.folded !== undefined) {
         // The maintenance thread folded a long tail into this snapshot: store it, so the next load
         // reads one row. Copied to the writer (the caller keeps these bytes). A failed write costs
         // only that: the log still holds every row, and the next load folds them again.
-        await this.writer.write({ op: 'snapshot', s: record }).catch(() => undefined);
+        await this.writer.write({ op: 'snapshot', s: loaded.snapshot }).catch(() => undefined);
       }
-      return { snapshot: record, tail: tail.map(toUpdate) };
+      return loaded;
     }
     const snap = this.stmt.latestSnapshot.get(roomId, doc);
     const snapshot: SnapshotRecord | null = snap

@@ -212,39 +212,33 @@ const logAsOf = db.prepare(
 const bytesAsOf = db.prepare('SELECT bytes FROM updates WHERE room_id = ? AND doc = ? AND seq > ? AND seq <= ? ORDER BY seq').pluck();
 const spanAsOf = db.prepare('SELECT COUNT(*) AS n, MAX(seq) AS last FROM updates WHERE room_id = ? AND doc = ? AND seq > ? AND seq <= ?');
 const lastTs = db.prepare('SELECT ts FROM updates WHERE room_id = ? AND doc = ? AND seq = ?').pluck();
-// A doc as of seq, from the store alone: its latest snapshot at or before seq plus the log after
-// it up to seq, read in one read transaction (WAL: the writer carries on meanwhile). A load asks
-// for the latest (no bound); a snapshot build for the watermark it was asked about.
-const readAsOf = db.transaction((roomId, doc, seq) => {
-  const snapshot = snapshotAsOf.get(roomId, doc, seq) ?? null;
-  return { snapshot, tail: logAsOf.all(roomId, doc, snapshot ? snapshot.seq : 0, seq) };
-});
-// The same, as the bytes to fold when the tail is a whole one (no gap) of at least minRows rows;
-// null otherwise. Its last is the tail's last seq (the snapshot's when the tail is empty).
-const readFoldable = db.transaction((roomId, doc, seq, minRows) => {
+// A doc as of seq, from the store alone, in one read transaction (WAL: the writer carries on
+// meanwhile): its latest snapshot at or before seq and where the log after it starts (from); when
+// that log up to seq is whole and has at least minRows rows (foldEnd), its rows' bytes (updates),
+// their last seq and its ts; otherwise updates is null and, with rowsIfNot, tail holds the rows.
+// A load asks for the latest (no bound); a snapshot build for the watermark it was asked about.
+const readAsOf = db.transaction((roomId, doc, seq, minRows, rowsIfNot) => {
   const snapshot = snapshotAsOf.get(roomId, doc, seq) ?? null;
   const from = snapshot ? snapshot.seq : 0;
   const { n, last } = spanAsOf.get(roomId, doc, from, seq);
-  if (n < minRows || (n > 0 && last - from !== n)) return null;
-  const end = n > 0 ? last : from;
-  return { snapshot, last: end, ts: n > 0 ? lastTs.get(roomId, doc, end) : snapshot.ts, updates: bytesAsOf.all(roomId, doc, from, end) };
+  const end = foldEnd(from, n, last, minRows);
+  if (end < 0) return { snapshot, from, updates: null, tail: rowsIfNot ? logAsOf.all(roomId, doc, from, seq) : null };
+  const ts = end > from ? lastTs.get(roomId, doc, end) : snapshot ? snapshot.ts : 0;
+  return { snapshot, from, last: end, ts, updates: bytesAsOf.all(roomId, doc, from, end) };
 });
 ${ENCODE_FOLDED_SOURCE}
 function buildSnapshot({ roomId, doc, seq }) {
-  const read = readFoldable.deferred(roomId, doc, seq, 0);
-  if (read === null || read.last !== seq) throw new Error('the log has a gap below seq ' + seq);
-  const bytes = encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
-  if (bytes === null) throw new Error('the log leaves structs pending');
-  return bytes;
+  return buildFolded(Y, roomId, doc, readAsOf.deferred(roomId, doc, seq, 0, false), seq);
 }
 // A load: the latest snapshot and the log after it. A tail of at least foldRows rows comes back
 // folded into one snapshot at its last seq (see FOLD_TAIL_ROWS) when it has no gap and leaves
-// nothing pending; any other as the rows.
+// nothing pending; any other as the rows: read with the snapshot, or, where the fold left structs
+// pending, read now (rows are only ever added, so the snapshot's tail is still whole).
 function load(roomId, doc) {
-  const read = readFoldable.deferred(roomId, doc, Number.MAX_SAFE_INTEGER, workerData.foldRows);
-  const bytes = read && encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
+  const read = readAsOf.deferred(roomId, doc, Number.MAX_SAFE_INTEGER, workerData.foldRows, true);
+  const bytes = read.updates && encodeFolded(Y, roomId, doc, read.snapshot && read.snapshot.bytes, read.updates);
   if (bytes) return { loaded: { snapshot: { seq: read.last, ts: read.ts, bytes }, tail: [], folded: read.updates.length }, transfer: [bytes.buffer] };
-  const loaded = readAsOf.deferred(roomId, doc, Number.MAX_SAFE_INTEGER);
+  const loaded = { snapshot: read.snapshot, tail: read.tail ?? logAsOf.all(roomId, doc, read.from, Number.MAX_SAFE_INTEGER) };
   const transfer = [];
   if (loaded.snapshot) moved(transfer, loaded.snapshot.bytes);
   for (const r of loaded.tail) moved(transfer, r.bytes);
