@@ -115,10 +115,9 @@ export const LIMITS = {
 } as const;
 
 /**
- * Durability acknowledgement: after a writer's updates are stored, the server sends it a plain
- * sync step 1 (its state vector) once the writer pauses for IDLE_MS, and at least every
- * MAX_WAIT_MS while it keeps editing. Acking every update would double the traffic (the stock
- * client answers each step 1 with a step 2). The client calls edits "unsynced" when it is
+ * Durability acknowledgement: after a writer's updates are stored, the server sends it its state
+ * vector in an acknowledgement frame (AuthMessage.Stored) once the writer pauses for IDLE_MS, and
+ * at least every MAX_WAIT_MS while it keeps editing, never twice within MAX_WAIT_MS. The client calls edits "unsynced" when it is
  * disconnected, or when an edit stays unacknowledged past CLIENT_GRACE_MS: a real problem, not
  * the normal wait.
  */
@@ -126,6 +125,22 @@ export const SYNC_ACK = {
   IDLE_MS: 1000,
   MAX_WAIT_MS: 2000,
   CLIENT_GRACE_MS: 3500,
+} as const;
+
+/**
+ * Sub-types of an auth frame (`MessageType.Auth`). y-protocols defines 0 (permission denied);
+ * attn adds 1, the acknowledgement: `[Auth, AuthMessage.Stored, varUint8Array(state vector)]`.
+ *
+ * Why not a sync step 1, as acknowledgements were until session 22: the stock client answers
+ * every step 1 with a step 2 of what the server lacks, so each acknowledgement cost a round trip
+ * (the client encoding that answer, the server decoding it), and a server that ran behind got
+ * answers holding every edit still on its way in, which it decoded again. The stock client's auth
+ * handler reads the sub-type and ignores any but 0, and answers nothing: an acknowledgement is
+ * now one frame one way. Our own client reads it off the socket (client/room/syncAck.ts).
+ */
+export const AuthMessage = {
+  PermissionDenied: 0,
+  Stored: 1,
 } as const;
 
 export const SYNC_PATH_PREFIX = '/sync/';

@@ -1,5 +1,6 @@
 /**
- * When each writer is owed an acknowledgement (a sync step 1, see SYNC_ACK in shared/protocol.ts),
+ * When each writer is owed an acknowledgement (its document's state vector, see SYNC_ACK in
+ * shared/protocol.ts),
  * swept by one timer for the whole server instead of a timer per writer.
  *
  * Why: a Timeout per writer per acknowledgement lived about a second, long enough to survive the
@@ -9,15 +10,14 @@
  * map that lives as long as the server; a tick every `tickMs` walks the entries, so an
  * acknowledgement goes out up to one tick after it is due.
  *
- * Backing off (`answered`): a stock client answers every acknowledgement (a sync step 1 carrying
- * the server's state vector) with a sync step 2 of whatever it holds past that state vector. When
- * the server is keeping up that is nothing (two bytes), but when it runs behind, the answer holds
- * every edit of that client still queued on its way in, each of which the server must then decode
- * again: at 1000×3 @ 5/s (15,000 edits/s, past what this 2-core machine serves) the answers made
- * the server fall further behind, which made them longer still (a sync bench run without
- * acknowledgements: p50 0.9 s instead of 3–6 s, CPU per edit 100 µs instead of 107–144). So a
- * connection whose answer held updates waits twice as long for its next acknowledgement, up to
- * `maxBackoff` times, and back to the usual wait once an answer comes back empty.
+ * Acknowledgements are one frame one way (AuthMessage.Stored in shared/protocol.ts): until
+ * session 22 they were sync step 1s, which the stock client answers with a step 2, and the sweep
+ * backed off a connection whose answers held edits (a server running behind decoded each again).
+ * With nothing answered there is nothing to back off from, but a writer whose updates are stored
+ * in bursts (a server running behind reads each socket's frames a second or so apart) would be
+ * owed an acknowledgement after every burst: at 1000×3 @ 5/s, 0.19 a stored edit against 0.07
+ * with the backoff. So a connection gets at most one acknowledgement per `maxWaitMs`, which is
+ * still well inside the client's grace (SYNC_ACK.CLIENT_GRACE_MS).
  */
 
 /** What the sweep keeps on each connection (fields of its Session). */
@@ -26,19 +26,20 @@ export interface AckState {
   ackPendingSince: number | null;
   /** when the acknowledgement is due */
   ackDue?: number;
-  /** how many times the usual wait its acknowledgements wait (see `answered`); 1 when unset */
-  ackBackoff?: number;
+  /** when its last acknowledgement went out */
+  ackSentAt?: number;
 }
 
 export interface AckSweepOptions {
   /** quiet time after the last stored update before the acknowledgement goes out */
   idleMs: number;
-  /** a writer that never pauses is acknowledged this long after its first unacknowledged update */
+  /**
+   * a writer that never pauses is acknowledged this long after its first unacknowledged update,
+   * and no connection is acknowledged twice within it
+   */
   maxWaitMs: number;
   /** how often due acknowledgements are looked for */
   tickMs: number;
-  /** the most times the usual waits an acknowledgement is put off by its answers holding updates */
-  maxBackoff: number;
   now?: () => number;
 }
 
@@ -58,27 +59,22 @@ export class AckSweep<C extends AckState> {
     this.now = opts.now ?? Date.now;
   }
 
-  /** `conn`'s update was stored just now: its acknowledgement is due after a quiet `idleMs`. */
+  /**
+   * `conn`'s update was stored just now: its acknowledgement is due after a quiet `idleMs`, at
+   * most `maxWaitMs` after its first unacknowledged update, and no sooner than `maxWaitMs` after
+   * its last acknowledgement.
+   */
   stored(conn: C, by: AckTarget<C>): void {
     if (this.closed) return;
     const now = this.now();
     conn.ackPendingSince ??= now;
-    const k = conn.ackBackoff ?? 1;
-    conn.ackDue = Math.min(now + k * this.opts.idleMs, conn.ackPendingSince + k * this.opts.maxWaitMs);
+    const due = Math.min(now + this.opts.idleMs, conn.ackPendingSince + this.opts.maxWaitMs);
+    conn.ackDue = conn.ackSentAt === undefined ? due : Math.max(due, conn.ackSentAt + this.opts.maxWaitMs);
     this.pending.set(conn, by);
     if (!this.timer) {
       this.timer = setInterval(this.tick, this.opts.tickMs);
       this.timer.unref();
     }
-  }
-
-  /**
-   * `conn` answered an acknowledgement (its sync step 2); `withUpdates`: the answer held edits that
-   * were on their way when the acknowledgement left, so the next one waits longer (see above).
-   */
-  answered(conn: C, withUpdates: boolean): void {
-    if (!withUpdates) conn.ackBackoff = undefined;
-    else conn.ackBackoff = Math.min(2 * (conn.ackBackoff ?? 1), this.opts.maxBackoff);
   }
 
   /** The connection left: nothing is owed to it any more. */
@@ -98,6 +94,7 @@ export class AckSweep<C extends AckState> {
       if ((conn.ackDue ?? 0) > now) continue;
       this.pending.delete(conn);
       conn.ackPendingSince = null;
+      conn.ackSentAt = now;
       by.ack(conn);
     }
     if (this.pending.size === 0) this.stop();

@@ -87,8 +87,8 @@ export interface Session {
   ackPendingSince: number | null;
   /** when its acknowledgement is due */
   ackDue?: number;
-  /** how many times the usual wait its acknowledgements wait (AckSweep.answered) */
-  ackBackoff?: number;
+  /** when its last acknowledgement went out */
+  ackSentAt?: number;
   /** when the connection was accepted into its document (ms, server clock) */
   joinedAt: number;
   /** playback's presence record: whether this connection's join / leave is in the store yet */

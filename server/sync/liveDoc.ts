@@ -21,7 +21,6 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType, type DocName, type Role } from '../../shared/protocol.js';
@@ -31,8 +30,9 @@ import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 import type { AckSweep } from './ackSweep.js';
 import type { Conn } from './connection.js';
+import { ackFrame, awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './frames.js';
 import { SeqWatermark } from './seqWatermark.js';
-import { applyClientUpdate, dropPending, hasPending, isEmptyUpdate, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Admitted, type Refusal } from './admission.js';
+import { applyClientUpdate, dropPending, hasPending, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Admitted, type Refusal } from './admission.js';
 
 export { MalformedMessageError } from './admission.js';
 
@@ -470,11 +470,7 @@ export class LiveDoc {
     } catch (err) {
       throw new MalformedMessageError(`bad state vector: ${String(err)}`);
     }
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MessageType.Sync);
-    encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
-    encoding.writeVarUint8Array(enc, diff);
-    send(conn, encoding.toUint8Array(enc));
+    send(conn, syncStep2Frame(diff));
     this.opts.charge?.(conn, diff.byteLength);
   }
 
@@ -487,8 +483,6 @@ export class LiveDoc {
     // An update frame holding nothing after its update can be relayed as it came, when what it
     // holds is what was applied (see applyClientUpdate).
     const frame = syncType === syncProtocol.messageYjsUpdate && !conn.parked && decoder.pos === decoder.arr.byteLength ? decoder.arr : undefined;
-    // A synced connection's step 2 answers an acknowledgement: holding updates, it raced them.
-    if (syncType === syncProtocol.messageYjsSyncStep2 && conn.synced) this.opts.acks.answered(conn, !isEmptyUpdate(payload));
     // The usual case: a synced connection with nothing parked, on a doc with nothing pending.
     if (conn.synced && !conn.parked && !hasPending(this.doc)) return this.admit(conn, payload, syncType, frame);
     return this.handleBeforeSynced(conn, payload, syncType, frame);
@@ -745,14 +739,14 @@ export class LiveDoc {
   }
 
   /**
-   * Writers learn what the server holds (a sync step 1) shortly after their updates are durable:
+   * Writers learn what the server holds (its state vector, in an acknowledgement frame) shortly after their updates are durable:
    * the server's ack sweep calls this once a writer's stored updates have gone quiet for a moment.
    */
   ack(conn: Conn): void {
     // Its state vector claims every update in the doc is stored: only true once they are.
     const settled = this.settled();
     if (settled) void settled.then(() => this.ack(conn));
-    else if (!conn.socket.closed && this.conns.has(conn)) send(conn, syncStep1Frame(this.doc));
+    else if (!conn.socket.closed && this.conns.has(conn)) send(conn, ackFrame(this.doc));
   }
 
   /**
@@ -902,28 +896,6 @@ export class LiveDoc {
 /** A state vector naming no client (a new joiner's): one varuint 0. */
 function isEmptyStateVector(sv: Uint8Array): boolean {
   return sv.byteLength === 1 && sv[0] === 0;
-}
-
-/** Our state vector: the greeting, and the acknowledgement a writer gets once its edits are stored. */
-function syncStep1Frame(doc: Y.Doc): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  syncProtocol.writeSyncStep1(enc, doc);
-  return encoding.toUint8Array(enc);
-}
-
-function updateFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  syncProtocol.writeUpdate(enc, update);
-  return encoding.toUint8Array(enc);
-}
-
-function awarenessFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Awareness);
-  encoding.writeVarUint8Array(enc, update);
-  return encoding.toUint8Array(enc);
 }
 
 /**

@@ -43,12 +43,6 @@ import { PingWheel } from './pingWheel.js';
  * only after SYNC_ACK.CLIENT_GRACE_MS.
  */
 const ACK_TICK_MS = 100;
-/**
- * A connection whose answers to acknowledgements keep holding edits (the server is behind) waits
- * up to this many times SYNC_ACK's waits for its next one (see AckSweep.answered): 4 s of quiet,
- * 8 s of steady typing. Its client says "unsynced" meanwhile, which is true of a server that far behind.
- */
-const ACK_MAX_BACKOFF = 4;
 /** How often a slice of the sockets is pinged (see PingWheel): ~25 of 3,000 sockets per tick at the 30 s default. */
 const PING_TICK_MS = 250;
 /**
@@ -196,7 +190,7 @@ export class SyncServer {
   /** sockets not read while the frame queue is over high water */
   private held: Conn[] = [];
   /** every writer's pending acknowledgement, one timer for all (see ackSweep.ts) */
-  private readonly acks = new AckSweep<Conn>({ idleMs: SYNC_ACK.IDLE_MS, maxWaitMs: SYNC_ACK.MAX_WAIT_MS, tickMs: ACK_TICK_MS, maxBackoff: ACK_MAX_BACKOFF });
+  private readonly acks = new AckSweep<Conn>({ idleMs: SYNC_ACK.IDLE_MS, maxWaitMs: SYNC_ACK.MAX_WAIT_MS, tickMs: ACK_TICK_MS });
 
   constructor(private readonly opts: SyncServerOptions) {
     this.bus = opts.bus ?? new LocalBus();
@@ -375,7 +369,7 @@ export class SyncServer {
       // the ack sweep, the throttle) were deoptimized for a "wrong map" inside the sync bench's
       // measured window, then recompiled for several shapes.
       ackDue: undefined,
-      ackBackoff: undefined,
+      ackSentAt: undefined,
       awarenessCapped: false,
       synced: false,
       parked: undefined,

@@ -97,7 +97,7 @@ const SENT_AT_FIELD = 'benchSentAtMs';
 const CODE_CHARS = '0123456789abcdef'.split('');
 
 /** Frame kinds as counted on the clients' sockets (first bytes of a y-websocket frame). */
-export const FRAME_KINDS = ['sync step 1', 'sync step 2', 'update', 'awareness', 'other'] as const;
+export const FRAME_KINDS = ['sync step 1', 'sync step 2', 'update', 'awareness', 'acknowledgement', 'other'] as const;
 const FRAME_OTHER = FRAME_KINDS.length - 1;
 
 /**
@@ -132,6 +132,7 @@ function frameKind(data: unknown): number {
   }
   if (b0 === 0 && b1 !== undefined && b1 <= 2) return b1; // sync: step 1, step 2, update
   if (b0 === 1) return 3;
+  if (b0 === 2 && b1 === 1) return 4; // attn's acknowledgement (AuthMessage.Stored)
   return FRAME_OTHER;
 }
 

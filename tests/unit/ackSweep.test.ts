@@ -1,6 +1,6 @@
 /**
  * The server's one acknowledgement sweep (server/sync/ackSweep.ts): when a writer is owed its
- * sync step 1, checked on a clock of the test's own, then on Node's timers.
+ * acknowledgement, checked on a clock of the test's own, then on Node's timers.
  */
 import { describe, expect, it } from 'vitest';
 import { AckSweep, type AckState } from '../../server/sync/ackSweep.js';
@@ -11,7 +11,7 @@ function setup(opts: { idleMs?: number; maxWaitMs?: number; tickMs?: number } = 
   let clock = 0;
   const acked: string[] = [];
   const doc = { ack: (c: TestConn) => acked.push(c.name) };
-  const sweep = new AckSweep<TestConn>({ idleMs: opts.idleMs ?? 1000, maxWaitMs: opts.maxWaitMs ?? 2000, tickMs: opts.tickMs ?? 100, maxBackoff: 4, now: () => clock });
+  const sweep = new AckSweep<TestConn>({ idleMs: opts.idleMs ?? 1000, maxWaitMs: opts.maxWaitMs ?? 2000, tickMs: opts.tickMs ?? 100, now: () => clock });
   const conn = (name: string): TestConn => ({ name, ackPendingSince: null });
   const at = (ms: number) => {
     clock = ms;
@@ -51,42 +51,39 @@ describe('AckSweep', () => {
     at(2100);
     sweep.stored(a, doc);
     expect(a.ackPendingSince).toBe(2100);
-    expect(a.ackDue).toBe(3100);
+    // a quiet idleMs would be 3100, but the last acknowledgement went out at 2000
+    expect(a.ackDue).toBe(4000);
   });
 
-  it('waits twice as long after an answer that held updates, up to maxBackoff times, and as usual again after an empty one', () => {
+  it('acknowledges a connection at most once per maxWaitMs, however its updates are spaced', () => {
     const { sweep, doc, acked, conn, at } = setup();
     const a = conn('a');
-    const dueAfterQuiet = (t: number) => {
+    // stored in bursts a little over idleMs apart, as on a server that reads each socket late
+    const burstAt = (t: number) => {
       at(t);
       sweep.stored(a, doc);
-      return a.ackDue! - t;
+      sweep.stored(a, doc);
     };
-    expect(dueAfterQuiet(0)).toBe(1000);
+    burstAt(0);
     sweep.sweep(1000);
-    sweep.answered(a, true);
-    expect(dueAfterQuiet(2000)).toBe(2000);
-    sweep.sweep(4000);
-    sweep.answered(a, true);
-    expect(dueAfterQuiet(5000)).toBe(4000);
-    sweep.sweep(9000);
-    sweep.answered(a, true);
-    // capped at 4 times
-    expect(dueAfterQuiet(10_000)).toBe(4000);
-    // a writer that never pauses: 4 × maxWaitMs after its first unacknowledged update
-    for (let t = 10_000; t < 18_000; t += 200) {
-      at(t);
-      sweep.stored(a, doc);
-      sweep.sweep(t);
-    }
-    expect(acked).toEqual(['a', 'a', 'a']);
-    sweep.sweep(18_000);
-    expect(acked).toEqual(['a', 'a', 'a', 'a']);
-    sweep.answered(a, false);
-    expect(dueAfterQuiet(20_000)).toBe(1000);
-    // an empty answer with no backoff leaves it as it was
-    sweep.answered(a, false);
-    expect(a.ackBackoff).toBeUndefined();
+    expect(acked).toEqual(['a']);
+    expect(a.ackSentAt).toBe(1000);
+    burstAt(1100);
+    // a quiet idleMs after this burst is 2100, but the last acknowledgement was at 1000
+    expect(a.ackDue).toBe(3000);
+    sweep.sweep(2100);
+    expect(acked).toEqual(['a']);
+    // the next burst moves it to maxWaitMs after the first unacknowledged update (1100)
+    burstAt(2200);
+    expect(a.ackDue).toBe(3100);
+    sweep.sweep(3099);
+    expect(acked).toEqual(['a']);
+    sweep.sweep(3100);
+    expect(acked).toEqual(['a', 'a']);
+    // a writer quiet for longer than maxWaitMs is acknowledged a quiet idleMs after its edit, as before
+    at(10_000);
+    sweep.stored(a, doc);
+    expect(a.ackDue).toBe(11_000);
   });
 
   it('acknowledges only the writers that are due, and none that left', () => {
@@ -109,7 +106,7 @@ describe('AckSweep', () => {
   it('runs on one timer that stops when nobody is owed anything, and owes nothing once closed', async () => {
     const acked: string[] = [];
     const doc = { ack: (c: TestConn) => acked.push(c.name) };
-    const sweep = new AckSweep<TestConn>({ idleMs: 30, maxWaitMs: 60, tickMs: 10, maxBackoff: 4 });
+    const sweep = new AckSweep<TestConn>({ idleMs: 30, maxWaitMs: 60, tickMs: 10 });
     const a: TestConn = { name: 'a', ackPendingSince: null };
     const b: TestConn = { name: 'b', ackPendingSince: null };
     sweep.stored(a, doc);

@@ -2,17 +2,11 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
+import * as authProtocol from 'y-protocols/auth';
 import { docStateVector, readServerStateVector, serverHasAll } from '../../client/room/syncAck.js';
 import { boardCode } from '../../shared/doc.js';
 import { MessageType } from '../../shared/protocol.js';
-
-/** What the server sends as its acknowledgement: a y-websocket sync step 1 frame. */
-function syncStep1Frame(doc: Y.Doc): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  syncProtocol.writeSyncStep1(encoder, doc);
-  return encoding.toUint8Array(encoder);
-}
+import { ackFrame, syncStep1Frame } from '../../server/sync/frames.js';
 
 function docWithClient(clientID: number): Y.Doc {
   const doc = new Y.Doc();
@@ -21,13 +15,19 @@ function docWithClient(clientID: number): Y.Doc {
 }
 
 describe('readServerStateVector', () => {
-  it('decodes the state vector of a sync step 1 frame', () => {
+  it("decodes the state vector of the server's acknowledgement", () => {
     const server = docWithClient(7);
     boardCode(server).insert(0, 'hello');
-    expect(readServerStateVector(syncStep1Frame(server))).toEqual(new Map([[7, 5]]));
+    expect(readServerStateVector(ackFrame(server))).toEqual(new Map([[7, 5]]));
   });
 
-  it('ignores sync step 2, updates, awareness and garbage', () => {
+  it("decodes the state vector of the greeting's sync step 1", () => {
+    const server = docWithClient(7);
+    boardCode(server).insert(0, 'hi');
+    expect(readServerStateVector(syncStep1Frame(server))).toEqual(new Map([[7, 2]]));
+  });
+
+  it('ignores sync step 2, updates, awareness, permission denied and garbage', () => {
     const doc = docWithClient(1);
     boardCode(doc).insert(0, 'x');
     const step2 = encoding.createEncoder();
@@ -43,7 +43,12 @@ describe('readServerStateVector', () => {
     expect(readServerStateVector(encoding.toUint8Array(step2))).toBeNull();
     expect(readServerStateVector(encoding.toUint8Array(update))).toBeNull();
     expect(readServerStateVector(encoding.toUint8Array(awareness))).toBeNull();
+    const denied = encoding.createEncoder();
+    encoding.writeVarUint(denied, MessageType.Auth);
+    authProtocol.writePermissionDenied(denied, 'no');
+    expect(readServerStateVector(encoding.toUint8Array(denied))).toBeNull();
     expect(readServerStateVector(new Uint8Array([0, 0, 200]))).toBeNull();
+    expect(readServerStateVector(new Uint8Array([MessageType.Auth, 1, 200]))).toBeNull();
     expect(readServerStateVector(new Uint8Array())).toBeNull();
   });
 });
@@ -66,7 +71,7 @@ describe('serverHasAll', () => {
     const server = docWithClient(99);
     boardCode(server).insert(0, 'seed ');
     Y.applyUpdate(local, Y.encodeStateAsUpdate(server));
-    const ackBefore = readServerStateVector(syncStep1Frame(server))!;
+    const ackBefore = readServerStateVector(ackFrame(server))!;
     expect(serverHasAll(docStateVector(local), ackBefore)).toBe(true);
 
     boardCode(local).insert(5, 'edit');
@@ -74,7 +79,7 @@ describe('serverHasAll', () => {
 
     // The server persists the update, then acknowledges with its new state vector.
     Y.applyUpdate(server, Y.encodeStateAsUpdate(local, Y.encodeStateVector(server)));
-    const ackAfter = readServerStateVector(syncStep1Frame(server))!;
+    const ackAfter = readServerStateVector(ackFrame(server))!;
     expect(serverHasAll(docStateVector(local), ackAfter)).toBe(true);
     expect(boardCode(server).toString()).toBe('seed edit');
   });
