@@ -1,7 +1,6 @@
 /**
  * When each writer is owed an acknowledgement (its document's state vector, see SYNC_ACK in
- * shared/protocol.ts),
- * swept by one timer for the whole server instead of a timer per writer.
+ * shared/protocol.ts), swept by one timer for the whole server instead of a timer per writer.
  *
  * Why: a Timeout per writer per acknowledgement lived about a second, long enough to survive the
  * young generation's collections: at 1000×2 (2,000 writers) a sampling heap profile of what

@@ -83,6 +83,12 @@ export interface Session {
   name: string;
   /** awareness client ids introduced by this connection */
   owned: Set<number>;
+  /**
+   * whether it is sent acknowledgements (AuthMessage.Stored): only when it opened with our
+   * subprotocol (SYNC_SUBPROTOCOL), as our client does, since only our client reads them; a stock
+   * y-websocket client drops them unread
+   */
+  acknowledged: boolean;
   /** when the oldest unacknowledged durable update of this connection was stored (see AckSweep) */
   ackPendingSince: number | null;
   /** when its acknowledgement is due */

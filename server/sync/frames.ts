@@ -1,31 +1,37 @@
 /**
- * The frames the server sends on the y-websocket wire, built in one place (LiveDoc sends them;
- * tests build the same bytes to read what a socket received).
+ * The frames of the y-websocket wire, built in one place: LiveDoc sends them, and tests build
+ * with them what a client sends and what a socket should receive.
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { AuthMessage, MessageType } from '../../shared/protocol.js';
 
-/** Our state vector as a sync step 1: the greeting, which the client answers with what we lack. */
-export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+/** A sync frame: step 1 (a state vector), step 2 or update (an update), with its payload. */
+export function syncFrame(syncType: number, payload: Uint8Array): Uint8Array<ArrayBuffer> {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.Sync);
-  syncProtocol.writeSyncStep1(enc, doc);
+  encoding.writeVarUint(enc, syncType);
+  encoding.writeVarUint8Array(enc, payload);
   return encoding.toUint8Array(enc);
 }
 
-/** A sync step 2: the whole doc, or what a client lacks of it (`diff`, already encoded). */
-export function syncStep2Frame(diff: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
-  encoding.writeVarUint8Array(enc, diff);
-  return encoding.toUint8Array(enc);
+/** `doc`'s state vector as a sync step 1: the server's greeting, which the client answers with what the server lacks. */
+export function syncStep1Frame(doc: Y.Doc): Uint8Array<ArrayBuffer> {
+  return syncFrame(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(doc));
 }
 
-/** Our state vector as an acknowledgement (see AuthMessage in shared/protocol.ts): nobody answers it. */
-export function ackFrame(doc: Y.Doc): Uint8Array {
+/** A sync step 2: the whole doc, or what the other side lacks of it (`diff`, already encoded). */
+export function syncStep2Frame(diff: Uint8Array): Uint8Array<ArrayBuffer> {
+  return syncFrame(syncProtocol.messageYjsSyncStep2, diff);
+}
+
+export function updateFrame(update: Uint8Array): Uint8Array<ArrayBuffer> {
+  return syncFrame(syncProtocol.messageYjsUpdate, update);
+}
+
+/** The server's state vector as an acknowledgement (see AuthMessage in shared/protocol.ts): nobody answers it. */
+export function ackFrame(doc: Y.Doc): Uint8Array<ArrayBuffer> {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.Auth);
   encoding.writeVarUint(enc, AuthMessage.Stored);
@@ -33,14 +39,8 @@ export function ackFrame(doc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(enc);
 }
 
-export function updateFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  syncProtocol.writeUpdate(enc, update);
-  return encoding.toUint8Array(enc);
-}
-
-export function awarenessFrame(update: Uint8Array): Uint8Array {
+/** An awareness frame carrying `update` (an encoded awareness update, or any bytes a test sends as one). */
+export function awarenessFrame(update: Uint8Array): Uint8Array<ArrayBuffer> {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, MessageType.Awareness);
   encoding.writeVarUint8Array(enc, update);

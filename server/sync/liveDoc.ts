@@ -628,7 +628,7 @@ export class LiveDoc {
    * Returns at once: the queue moves on to the next frame meanwhile (see the invariant above), and
    * `settled` says when this and every earlier update are relayed.
    */
-  private persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null, frame = updateFrame(update)): void {
+  private persistAndRelay(update: Uint8Array, authorRole: Role | 'server', authorName: string, from: Conn | null, frame: Uint8Array = updateFrame(update)): void {
     this.grew(update.byteLength);
     this.inFlight++;
     let stored: Promise<number>;
@@ -706,7 +706,7 @@ export class LiveDoc {
   private relayed(from: Conn | null, frame: Uint8Array, copies: number): void {
     if (from) {
       this.opts.charge?.(from, frame.byteLength * copies);
-      if (!from.socket.closed) this.opts.acks.stored(from, this);
+      if (from.acknowledged && !from.socket.closed) this.opts.acks.stored(from, this);
     }
     if (++this.sinceSnapshot >= this.opts.snapshotEveryUpdates) {
       // Relayed already; the snapshot's write must not hold this room's next frame (the writer

@@ -360,6 +360,7 @@ export class SyncServer {
       access: d.access,
       name: d.name,
       owned: new Set(),
+      acknowledged: ws.protocol === SYNC_SUBPROTOCOL,
       ackPendingSince: null,
       joinedAt: 0,
       joinRecorded: false,

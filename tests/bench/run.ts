@@ -12,13 +12,16 @@
  *   npm run bench -- --only store            the SQLite store's threads per edit in steady state
  *   npm run bench -- --only sync --configs 200x3@5w1 --rounds 5 --paired
  *                                          attn and the relay written to in the same windows
+ *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --attn-clients
+ *                                          attn's clients connect as attn's own client does (the
+ *                                          token as a subprotocol), so its writers get acknowledgements
  *   npm run bench -- --only sync --configs 1000x2@2 --rounds 3 --server-priority
  *                                          both servers at real-time priority (chrt; needs root)
  *                                          and the kernel's real-time throttling lifted for the run
  *
  * Every flag has an environment twin (flags win): BENCH_ONLY, BENCH_QUICK=1, BENCH_SECONDS,
  * BENCH_DRAIN_MS, BENCH_CONFIGS, BENCH_TARGETS, BENCH_WORKERS, BENCH_RETRIES, BENCH_PAIRED=1,
- * BENCH_SERVER_PRIORITY=1, BENCH_DATABASE_URL, BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
+ * BENCH_SERVER_PRIORITY=1, BENCH_ATTN_CLIENTS=1, BENCH_DATABASE_URL, BENCH_PROFILE_DIR, BENCH_OUT. --profile-dir writes a V8 CPU profile of every server run
  * (open it in Chrome DevTools) to show where a server spends its time under that load.
  *
  * Timings need a quiet machine. Each measured window reports how much CPU other processes took
@@ -61,6 +64,8 @@ interface BenchOptions {
   paired: boolean;
   /** sync: each server at real-time priority, so the load generator cannot take a core from it */
   serverPriority: boolean;
+  /** sync: attn's clients connect as attn's own client does (token as a subprotocol), which earns them acknowledgements */
+  attnClients: boolean;
   /** join: the server on Postgres at this URL (a fresh schema per run) instead of SQLite */
   databaseUrl: string | undefined;
 }
@@ -101,6 +106,7 @@ const SUITES: BenchSuite[] = [
         rounds: options.rounds,
         paired: options.paired,
         serverPriority: options.serverPriority,
+        attnClients: options.attnClients,
       });
       return { text: formatSyncText(data), markdown: formatSyncMarkdown(data), data };
     },
@@ -216,6 +222,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       rounds: { type: 'string' },
       paired: { type: 'boolean' },
       'server-priority': { type: 'boolean' },
+      'attn-clients': { type: 'boolean' },
       'database-url': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -240,6 +247,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
       rounds: wholeNumber('--rounds / BENCH_ROUNDS', values.rounds ?? env.BENCH_ROUNDS) || undefined,
       paired: values.paired ?? (env.BENCH_PAIRED === '1' || env.BENCH_PAIRED === 'true'),
       serverPriority: values['server-priority'] ?? (env.BENCH_SERVER_PRIORITY === '1' || env.BENCH_SERVER_PRIORITY === 'true'),
+      attnClients: values['attn-clients'] ?? (env.BENCH_ATTN_CLIENTS === '1' || env.BENCH_ATTN_CLIENTS === 'true'),
       databaseUrl: values['database-url'] ?? (env.BENCH_DATABASE_URL || undefined),
     },
   };
@@ -247,7 +255,7 @@ function readOptions(): { only: string[] | undefined; out: string; options: Benc
 
 const USAGE = `usage: npm run bench -- [--only ${SUITES.map((s) => s.name).join(',')}] [--quick] [--seconds N] [--warmup-ms N] [--drain-ms N]
                           [--configs RxC@U[wW],...] [--targets attn,reference] [--workers N] [--retries N] [--rounds N] [--paired]
-                          [--server-priority] [--database-url URL] [--profile-dir DIR] [--out DIR]
+                          [--server-priority] [--attn-clients] [--database-url URL] [--profile-dir DIR] [--out DIR]
 suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join('\n')}`;
 

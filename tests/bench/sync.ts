@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CreateRoomResponse } from '../../shared/api.js';
-import { syncPath } from '../../shared/protocol.js';
+import { syncPath, syncProtocols } from '../../shared/protocol.js';
 import { liftRtThrottling, openFileLimit, readHostCpu, realtimeUnavailable, REPO_ROOT, ServerProcess, type ProcCounters, type RtThrottling } from './serverProcess.js';
 import { bootstrapPooledRatio, fixed, LatencyHistogram, markdownTable, median, Samples, summarize, tailReport, textTable, type Align, type Distribution, type TailReport } from './stats.js';
 import { epochNow, FRAME_KINDS, type ClientEndpoint, type FromShard, type ShardInit, type ToShard } from './syncWorker.js';
@@ -91,6 +91,13 @@ export interface SyncBenchOptions {
    * does not show as the server waiting for a core.
    */
   serverPriority?: boolean;
+  /**
+   * attn's clients open their sockets as attn's own client does (the token as a subprotocol,
+   * shared/protocol.ts syncProtocols), which earns each writer acknowledgements (AuthMessage.Stored,
+   * one frame per writer every 1–2 s). By default they connect as stock clients, with `?token=`, as
+   * they do to the relay: a stock client ignores acknowledgements, so none are sent to it.
+   */
+  attnClients?: boolean;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -326,6 +333,8 @@ export interface SyncBenchResult {
   paired: boolean;
   /** the servers ran at real-time priority (`--server-priority`) */
   serverPriority: boolean;
+  /** attn's clients connected as attn's own client does, and so got acknowledgements (`--attn-clients`) */
+  attnClients: boolean;
   /** with serverPriority: whether the kernel's real-time throttling was off for the run ('lifted', 'already off'), or why it stayed on */
   rtThrottling?: { state: RtThrottling['state']; reason?: string };
   host: { cpus: number; cpuModel: string; node: string; openFileLimit: number | null };
@@ -345,7 +354,7 @@ export interface Target {
   /** undefined when runnable; otherwise the reason it is skipped */
   unavailable(): string | undefined;
   start(nodeArgs: string[], loopFile: string, priority: 'normal' | 'realtime'): Promise<{ server: ServerProcess; cleanup(): { storeBytes?: number } }>;
-  prepareRooms(server: ServerProcess, count: number, tag: string): Promise<RoomEndpoints[]>;
+  prepareRooms(server: ServerProcess, count: number, tag: string, opts?: { attnClients?: boolean }): Promise<RoomEndpoints[]>;
 }
 
 const ATTN_MAIN = 'server/main.ts';
@@ -445,7 +454,7 @@ export const attnTarget: Target = {
       },
     };
   },
-  async prepareRooms(server, count) {
+  async prepareRooms(server, count, _tag, opts) {
     const rooms = await mapConcurrent(count, ROOM_CREATE_CONCURRENCY, async () => {
       const res = await fetch(`${server.httpUrl}/api/rooms`, {
         method: 'POST',
@@ -463,10 +472,10 @@ export const attnTarget: Target = {
       const cut = full.lastIndexOf('/');
       const serverUrl = server.wsUrl + full.slice(0, cut);
       const roomname = full.slice(cut + 1);
-      const interviewer = { token: created.links.interviewer.token };
-      const candidate = { token: created.links.candidate.token };
       // One interviewer and the rest candidates: both roles may write the board.
-      return { client: (i: number) => ({ serverUrl, roomname, params: i === 0 ? interviewer : candidate }) };
+      const tokenOf = (i: number) => (i === 0 ? created.links.interviewer.token : created.links.candidate.token);
+      if (opts?.attnClients) return { client: (i: number) => ({ serverUrl, roomname, params: {}, protocols: syncProtocols(tokenOf(i)) }) };
+      return { client: (i: number) => ({ serverUrl, roomname, params: { token: tokenOf(i) } }) };
     });
   },
 };
@@ -740,7 +749,7 @@ async function prepareRun(run: Run, config: SyncConfig, opts: RunOptions, log: (
   nodeArgs.push('--import', pathToFileURL(LOOP_PROBE).href);
   run.started = await target.start(nodeArgs, run.loopFile, opts.serverPriority ? 'realtime' : 'normal');
   const { server } = run.started;
-  const rooms = await target.prepareRooms(server, config.rooms, run.tag);
+  const rooms = await target.prepareRooms(server, config.rooms, run.tag, { attnClients: opts.attnClients });
   result.setupMs = performance.now() - setupStart;
 
   // Whole rooms per shard, contiguous, as even as possible.
@@ -920,6 +929,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     rounds: options.rounds ?? DEFAULT_ROUNDS,
     paired: (options.paired ?? false) && targets.length === 2,
     serverPriority: options.serverPriority ?? false,
+    attnClients: options.attnClients ?? false,
     seed: options.seed ?? DEFAULT_SEED,
   };
   const noRealtime = opts.serverPriority ? realtimeUnavailable() : undefined;
@@ -935,6 +945,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
     loadThreads: opts.workers,
     paired: opts.paired,
     serverPriority: opts.serverPriority,
+    attnClients: opts.attnClients,
     host: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -1083,6 +1094,9 @@ function notes(bench: SyncBenchResult): string[] {
     ...(bench.paired
       ? ['paired: in each round both servers were written to in the same window, each by its own load threads, so both met the same machine at the same instants (twice the load on it, so their latencies hold more of the generator\'s own delay: the CPU ratio holds to a few percent per round, the p99 ratio does not); generator CPU and other processes are the whole window\'s.']
       : []),
+    bench.attnClients
+      ? "attn's clients: connected as attn's own client does (the token as a WebSocket subprotocol), so each attn writer got acknowledgements (one frame every 1–2 s); the relay's clients connected as stock clients."
+      : "attn's clients: stock y-websocket clients with the token in the URL, as the relay's; attn sends acknowledgements only to its own client (the attn subprotocol), so these got none (`--attn-clients` measures with them).",
     ...(bench.serverPriority
       ? [
           'server priority: each server ran at real-time priority (its threads at SCHED_FIFO 1, its main thread at 2), so the load generator could not take a core from it; the generator got what the server left, so its delay, which is in both servers\' latencies, grows with the server\'s CPU. ' +

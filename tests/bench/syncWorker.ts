@@ -16,11 +16,13 @@ import { boardCode, boardElements, type StoredElement } from '../../shared/doc.j
 import type { SyncConfig } from './sync.js';
 import { Samples, seededRandom } from './stats.js';
 
-/** Where one client connects, in WebsocketProvider's (serverUrl, roomname, params) terms. */
+/** Where one client connects, in WebsocketProvider's (serverUrl, roomname, params, protocols) terms. */
 export interface ClientEndpoint {
   serverUrl: string;
   roomname: string;
   params: Record<string, string>;
+  /** WebSocket subprotocols to offer (attn's client offers its token as one; see `attnClients`) */
+  protocols?: string[];
 }
 
 export interface ShardInit {
@@ -223,6 +225,7 @@ function createClient(endpoint: ClientEndpoint, room: RoomTally, index: number, 
   const provider = new WebsocketProvider(endpoint.serverUrl, endpoint.roomname, doc, {
     WebSocketPolyfill,
     params: endpoint.params,
+    ...(endpoint.protocols ? { protocols: endpoint.protocols } : {}),
     disableBc: true,
   });
   const client: BenchClient = { doc, provider, elements, code, room, index, writerId, seq: 0, timer: undefined };

@@ -19,6 +19,7 @@ const OPTS: RunOptions = {
   rounds: 1,
   paired: true,
   serverPriority: false,
+  attnClients: false,
   seed: 7,
 };
 const CONFIG = { rooms: 2, clients: 2, writers: 2, editsPerSec: 5 };

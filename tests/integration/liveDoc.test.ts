@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { AuthMessage, MessageType } from '../../shared/protocol.js';
 import type { NewUpdate } from '../../server/store/port.js';
 import type { Conn } from '../../server/sync/connection.js';
@@ -13,6 +12,7 @@ import { LocalBus } from '../../server/bus/local.js';
 import { createLogger } from '../../server/log.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
 import { AckSweep } from '../../server/sync/ackSweep.js';
+import { syncFrame } from '../../server/sync/frames.js';
 import { LiveDoc, type LiveDocOptions } from '../../server/sync/liveDoc.js';
 
 const stores: SqliteStore[] = [];
@@ -38,15 +38,6 @@ async function options(): Promise<LiveDocOptions> {
     maxAwarenessPerConn: 8,
     acks: new AckSweep({ idleMs: 1000, maxWaitMs: 2000, tickMs: 100 }),
   };
-}
-
-/** A sync frame (step 1, step 2 or update) as a client sends it. */
-function syncFrame(syncType: number, payload: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  encoding.writeVarUint(enc, syncType);
-  encoding.writeVarUint8Array(enc, payload);
-  return encoding.toUint8Array(enc);
 }
 
 describe('LiveDoc', () => {
@@ -100,7 +91,7 @@ describe('LiveDoc', () => {
       const c = {
         socket: { closed: false, send: (f: Uint8Array) => sent.push([f[0]!, f[1]!, ...(f[0] !== MessageType.Sync || f[1] === 0 ? [] : Y.decodeUpdate(f.subarray(3)).structs.map((s) => s.id.clock))]) > 0 },
         roomId: 'room0001', doc: 'board', role: 'candidate', linkId: name, access: 'write', name, owned: new Set<number>(),
-        ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: true,
+        acknowledged: true, ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: true,
       } as unknown as Conn;
       return { c, sent };
     };

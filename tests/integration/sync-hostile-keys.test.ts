@@ -13,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { BOARD_KEYS, PANEL_KEYS, isHostileKey, scoreKey, serverOnlyTypes } from '../../shared/doc.js';
 import { CloseCode, MessageType, type DocName } from '../../shared/protocol.js';
 import { mulberry32 } from '../../questions/_lib/rng.js';
+import { syncStep1Frame, updateFrame } from '../../server/sync/frames.js';
 import { createRoom, rawSocket, startTestServer, type TestServer } from '../support/server.js';
 
 /** ATTN_FUZZ_SEED replays another seed; a failure names its round. */
@@ -117,13 +117,6 @@ function hostileUpdate(rand: Rand, key: string): { update: Uint8Array; hostile: 
   return { update: Y.encodeStateAsUpdate(d), hostile };
 }
 
-function syncFrame(write: (enc: encoding.Encoder) => void): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  write(enc);
-  return encoding.toUint8Array(enc);
-}
-
 /**
  * Sends an update and then a sync step 1 behind it; the server handles frames in order, so its
  * step 2 answer means the update was taken. Resolves with the close code when it refused.
@@ -142,8 +135,8 @@ function sendAndSettle(ws: WebSocket, update: Uint8Array): Promise<'accepted' | 
       clearTimeout(t);
       resolve(code);
     });
-    ws.send(syncFrame((enc) => syncProtocol.writeUpdate(enc, update)));
-    ws.send(syncFrame((enc) => syncProtocol.writeSyncStep1(enc, new Y.Doc())));
+    ws.send(updateFrame(update));
+    ws.send(syncStep1Frame(new Y.Doc()));
   });
 }
 

@@ -6,13 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardCode } from '../../shared/doc.js';
 import { CloseCode, FATAL_CLOSE_CODES, LIMITS, MessageType, SYNC_LIMITS } from '../../shared/protocol.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, type AwarenessEntry } from '../../server/sync/awareness.js';
 import type { Config } from '../../server/config.js';
+import { awarenessFrame, syncStep1Frame, updateFrame } from '../../server/sync/frames.js';
 import {
   closeCodeOf,
   connect,
@@ -39,13 +39,6 @@ afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
   await server.close();
 });
-
-function frame(type: number, write: (enc: encoding.Encoder) => void): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, type);
-  write(enc);
-  return encoding.toUint8Array(enc);
-}
 
 /** A self-contained update (a fresh client typing at the start of the pad) of about `bytes`. */
 function padUpdate(bytes: number, fill: string): Uint8Array {
@@ -83,8 +76,8 @@ describe('document size cap (ATTN_MAX_DOC_BYTES)', () => {
     for (let i = 0; code === null && sent < 50 * 1024 * 1024; i++) {
       const update = padUpdate(CHUNK, String.fromCharCode(97 + (i % 26)));
       const taken = new Promise<void>((resolve) => (answered = resolve));
-      ws.send(frame(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, update)));
-      ws.send(frame(MessageType.Sync, (enc) => syncProtocol.writeSyncStep1(enc, new Y.Doc())));
+      ws.send(updateFrame(update));
+      ws.send(syncStep1Frame(new Y.Doc()));
       sent += update.byteLength;
       await Promise.race([taken, closed]);
     }
@@ -99,7 +92,7 @@ describe('document size cap (ATTN_MAX_DOC_BYTES)', () => {
     // Another write that would pass the cap is refused at once, from a fresh socket too.
     const again = await open('board', room.links.candidate.token);
     const againClosed = closeCodeOf(again);
-    again.send(frame(MessageType.Sync, (enc) => syncProtocol.writeUpdate(enc, padUpdate(CHUNK, 'z'))));
+    again.send(updateFrame(padUpdate(CHUNK, 'z')));
     expect((await againClosed).code).toBe(CloseCode.DocTooLarge);
     // The bystander was never cut off, and sees the same doc the server holds.
     expect(bystander.provider.wsconnected).toBe(true);
@@ -117,7 +110,7 @@ describe('awareness entries per connection (ATTN_MAX_AWARENESS_PER_CONN)', () =>
     for (let first = 1; first <= TOTAL; first += PER_MESSAGE) {
       const entries: AwarenessEntry[] = [];
       for (let id = first; id < first + PER_MESSAGE; id++) entries.push({ clientId: id, clock: 1, state: { user: { name: `bot ${id}` } } });
-      ws.send(frame(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(entries))));
+      ws.send(awarenessFrame(encodeAwarenessUpdate(entries)));
     }
     // Frames are handled in order: the answer to this query is the server's whole awareness.
     const states = new Promise<AwarenessEntry[]>((resolve) => {
@@ -126,7 +119,7 @@ describe('awareness entries per connection (ATTN_MAX_AWARENESS_PER_CONN)', () =>
         if (decoding.readVarUint(dec) === MessageType.Awareness) resolve(decodeAwarenessUpdate(decoding.readVarUint8Array(dec)));
       });
     });
-    ws.send(frame(MessageType.QueryAwareness, () => undefined));
+    ws.send(new Uint8Array([MessageType.QueryAwareness]));
     const held = (await states).filter((e) => e.state !== null);
     expect(held.map((e) => e.clientId)).toEqual([1, 2, 3, 4]);
     expect(ws.readyState).toBe(WebSocket.OPEN);
@@ -139,7 +132,7 @@ describe('awareness entries per connection (ATTN_MAX_AWARENESS_PER_CONN)', () =>
     const closed = closeCodeOf(ws);
     const entries: AwarenessEntry[] = [];
     for (let id = 1; id <= SYNC_LIMITS.MAX_AWARENESS_ENTRIES_PER_MESSAGE + 1; id++) entries.push({ clientId: id, clock: 1, state: { user: { name: 'bot' } } });
-    ws.send(frame(MessageType.Awareness, (enc) => encoding.writeVarUint8Array(enc, encodeAwarenessUpdate(entries))));
+    ws.send(awarenessFrame(encodeAwarenessUpdate(entries)));
     expect((await closed).code).toBe(CloseCode.Malformed);
     // a client of another room is untouched
     const other = await createRoom(server.url, 'other');

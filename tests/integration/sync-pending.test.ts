@@ -6,11 +6,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { boardCode, boardElements, boardSession, panelAttachments, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
-import { CloseCode, MessageType, type DocName } from '../../shared/protocol.js';
+import { CloseCode, type DocName } from '../../shared/protocol.js';
+import { updateFrame } from '../../server/sync/frames.js';
 import {
   closeCodeOf,
   connect,
@@ -29,13 +28,6 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   for (const s of servers.splice(0)) await s.close();
 });
-
-function updateFrame(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, MessageType.Sync);
-  syncProtocol.writeUpdate(enc, update);
-  return encoding.toUint8Array(enc);
-}
 
 const FORGED = { id: 'forged', title: 'FORGED QUESTION', prompt: 'pwned', minutes: 1, startedAt: 1 };
 

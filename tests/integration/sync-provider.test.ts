@@ -7,13 +7,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import type { WebsocketProvider } from 'y-websocket';
 import { openSyncProvider } from '../../client/room/syncProvider.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { noteKey, panelNotes } from '../../shared/doc.js';
-import { CloseCode, MessageType, SYNC_SUBPROTOCOL, syncProtocols, type DocName } from '../../shared/protocol.js';
+import { CloseCode, SYNC_SUBPROTOCOL, syncProtocols, type DocName } from '../../shared/protocol.js';
+import { syncStep1Frame, updateFrame } from '../../server/sync/frames.js';
 import { closeCodeOf, connect, createRoom, eventually, startTestServer, waitSynced, type Client, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -53,12 +52,6 @@ function stock(doc: DocName, token: string): Client {
 
 const synced = (provider: WebsocketProvider) => waitSynced({ provider } as Client);
 
-const syncMessage = (write: (e: encoding.Encoder) => void): Uint8Array => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.Sync);
-  write(e);
-  return encoding.toUint8Array(e);
-};
 
 describe('token transport', () => {
   it('connects with the token in a subprotocol and none in the URL', async () => {
@@ -138,11 +131,11 @@ describe('no BroadcastChannel', () => {
     snippet.onmessage = (event: MessageEvent) => heard.push(event.data);
     cleanup.push(() => snippet.close());
     // ...ask for the whole doc the way a second tab would...
-    snippet.postMessage(syncMessage((e) => syncProtocol.writeSyncStep1(e, new Y.Doc())));
+    snippet.postMessage(syncStep1Frame(new Y.Doc()));
     // ...and push a forged rater's note for the interviewer's socket to carry to the server.
     const forged = new Y.Doc();
     panelNotes(forged).set(noteKey('fake-rater', 'q1'), 'forged');
-    snippet.postMessage(syncMessage((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(forged))));
+    snippet.postMessage(updateFrame(Y.encodeStateAsUpdate(forged)));
 
     // The interviewer writes a private note; another interviewer sees it through the server.
     panelNotes(ydoc).set(noteKey('ines', 'q1'), 'private: strong on backprop');

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { AuthMessage, CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import { startAttn } from '../../server/app.js';
 import { openStore } from '../../server/store/open.js';
 import type { Store } from '../../server/store/port.js';
+import { awarenessFrame, updateFrame } from '../../server/sync/frames.js';
 import {
   closeCodeOf,
   connect,
@@ -24,8 +24,8 @@ import {
 let server: TestServer;
 let room: CreateRoomResponse;
 const clients: Client[] = [];
-const open = (doc: 'board' | 'panel', token: string, name?: string) => {
-  const c = connect(server.url, room.room.id, doc, token, { name });
+const open = (doc: 'board' | 'panel', token: string, name?: string, attn = false) => {
+  const c = connect(server.url, room.room.id, doc, token, { name, attn });
   clients.push(c);
   return c;
 };
@@ -76,8 +76,8 @@ describe('y-websocket compatibility', () => {
     await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false));
   });
 
-  it('acknowledges a writer with the server state vector once its update is stored, in a frame the stock client does not answer', async () => {
-    const a = open('board', room.links.interviewer.token);
+  it('acknowledges a writer with the server state vector once its update is stored, in a frame it does not answer', async () => {
+    const a = open('board', room.links.interviewer.token, undefined, true);
     await waitSynced(a);
     const seen: Uint8Array[] = [];
     const ws = a.provider.ws!;
@@ -106,7 +106,7 @@ describe('y-websocket compatibility', () => {
 
 describe('acknowledgements while typing', () => {
   it('come at most every MAX_WAIT_MS to a writer who keeps typing, and IDLE_MS after the last edit, never one per edit', async () => {
-    const a = open('board', room.links.interviewer.token);
+    const a = open('board', room.links.interviewer.token, undefined, true);
     await waitSynced(a);
     const acks: number[] = [];
     a.provider.ws!.addEventListener('message', (e: MessageEvent) => {
@@ -130,6 +130,25 @@ describe('acknowledgements while typing', () => {
     const after = acks.find((t) => t > stopped)!;
     expect(after - stopped).toBeLessThan(SYNC_ACK.IDLE_MS + 1500);
   }, 20_000);
+});
+
+describe('acknowledgements go to our client only', () => {
+  it("a stock client (token in the URL, no attn subprotocol) gets none: it would drop them unread; our client's socket beside it gets its own", async () => {
+    const stock = open('board', room.links.candidate.token);
+    const ours = open('board', room.links.interviewer.token, undefined, true);
+    await Promise.all([waitSynced(stock), waitSynced(ours)]);
+    expect(stock.provider.ws!.protocol).toBe('');
+    const acks = { stock: 0, ours: 0 };
+    stock.provider.ws!.addEventListener('message', (e: MessageEvent) => void (isAck(new Uint8Array(e.data as ArrayBuffer)) && acks.stock++));
+    ours.provider.ws!.addEventListener('message', (e: MessageEvent) => void (isAck(new Uint8Array(e.data as ArrayBuffer)) && acks.ours++));
+    boardCode(stock.doc).insert(0, 'stock ');
+    boardCode(ours.doc).insert(0, 'ours ');
+    await eventually(() => expect(acks.ours).toBeGreaterThan(0), 5000);
+    // the stock writer's edit was stored and relayed, and due its acknowledgement as early as ours
+    await eventually(() => expect(boardCode(ours.doc).toString()).toContain('stock'));
+    await new Promise((r) => setTimeout(r, SYNC_ACK.IDLE_MS + 300));
+    expect(acks.stock).toBe(0);
+  }, 10_000);
 });
 
 /** An acknowledgement frame: [Auth, Stored, state vector]. */
@@ -236,7 +255,7 @@ describe('hostile frames', () => {
       new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
       new Uint8Array([MessageType.Sync, 2, 10, 1, 2, 3]), // update with truncated body
       new Uint8Array([9]), // unknown message type
-      frame(MessageType.Awareness, new TextEncoder().encode('not an awareness update')),
+      awarenessFrame(new TextEncoder().encode('not an awareness update')),
     ]) {
       const ws = await rawSocket(server.url, room.room.id, 'board', room.links.candidate.token);
       const closed = closeCodeOf(ws);
@@ -263,22 +282,11 @@ describe('hostile frames', () => {
   });
 });
 
-function frame(type: number, payload: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder();
-  encoding.writeVarUint(enc, type);
-  encoding.writeVarUint8Array(enc, payload);
-  return encoding.toUint8Array(enc);
-}
-
 /** Sends each update of `doc` over a raw socket as a sync update frame, as it happens; returns how many went. */
 function sendEachUpdate(doc: Y.Doc, ws: { send(data: Uint8Array): void }): () => number {
   let sent = 0;
   doc.on('update', (update: Uint8Array) => {
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MessageType.Sync);
-    encoding.writeVarUint(enc, 2); // an update
-    encoding.writeVarUint8Array(enc, update);
-    ws.send(encoding.toUint8Array(enc));
+    ws.send(updateFrame(update));
     sent++;
   });
   return () => sent;
@@ -340,11 +348,7 @@ describe('a synced connection (its updates skip the precheck)', () => {
     boardElements(ghost).set('needs-dep', { id: 'x' } as never);
     boardCode(ghost).insert(0, '>');
     const otherClosed = nextClose(other);
-    const enc = encoding.createEncoder();
-    encoding.writeVarUint(enc, MessageType.Sync);
-    encoding.writeVarUint(enc, 2);
-    encoding.writeVarUint8Array(enc, Y.mergeUpdates(parts.slice(1)));
-    other.provider.ws!.send(encoding.toUint8Array(enc));
+    other.provider.ws!.send(updateFrame(Y.mergeUpdates(parts.slice(1))));
     expect(await otherClosed).toBe(CloseCode.Malformed);
     expect(await server.sync.read(room.room.id, 'board', (d) => d.store.pendingStructs)).toBeNull();
     await expectRolledBack(bystander, logBefore);

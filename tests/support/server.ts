@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { CreateRoomResponse } from '../../shared/api.js';
 import type { DocName } from '../../shared/protocol.js';
+import { openSyncProvider } from '../../client/room/syncProvider.js';
 import { startAttn, type AttnServer } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { lazySchema } from './postgres.js';
@@ -55,15 +56,24 @@ export interface Client {
 }
 
 /** A stock y-websocket client, exactly as a third party would connect. */
-export function connect(baseUrl: string, roomId: string, doc: DocName, token: string, opts: { name?: string; connect?: boolean } = {}): Client {
+/**
+ * A stock y-websocket client (the token in `?token=`), or with `attn`, one opened as our client
+ * opens it (openSyncProvider: the token as a subprotocol, which also earns it acknowledgements;
+ * `connect: false` is for the stock client only).
+ */
+export function connect(baseUrl: string, roomId: string, doc: DocName, token: string, opts: { name?: string; connect?: boolean; attn?: boolean } = {}): Client {
   const ydoc = new Y.Doc();
   const wsBase = baseUrl.replace(/^http/, 'ws');
-  const provider = new WebsocketProvider(`${wsBase}/sync/${roomId}`, doc, ydoc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: opts.name ? { token, name: opts.name } : { token },
-    disableBc: true,
-    connect: opts.connect ?? true,
-  });
+  const params: Record<string, string> = opts.name ? { name: opts.name } : {};
+  const WebSocketPolyfill = WebSocket as unknown as typeof globalThis.WebSocket;
+  const provider = opts.attn
+    ? openSyncProvider(`${wsBase}/sync/${roomId}`, doc, ydoc, { token, params, WebSocketPolyfill })
+    : new WebsocketProvider(`${wsBase}/sync/${roomId}`, doc, ydoc, {
+        WebSocketPolyfill,
+        params: { ...params, token },
+        disableBc: true,
+        connect: opts.connect ?? true,
+      });
   return {
     doc: ydoc,
     provider,
