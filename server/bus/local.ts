@@ -9,29 +9,33 @@ import type { Bus, ControlHandler, ControlMessage, DocHandler, DocMessage } from
 
 export class LocalBus implements Bus {
   readonly kind = 'local';
-  /** per room document: each handler and the instance it belongs to (see Bus.subscribe's `self`) */
-  private readonly topics = new Map<string, Map<DocHandler, string | undefined>>();
+  /**
+   * per room, per document: each handler and the instance it belongs to (see Bus.subscribe's
+   * `self`). Keyed by room, then doc, not by a `room/doc` string: every stored update is
+   * published, and building that string for each one was 1.2% of what the main thread allocated
+   * at 1000×3 (a room id string is the same object on every call, its hash computed once).
+   */
+  private readonly topics = new Map<string, Map<DocName, Map<DocHandler, string | undefined>>>();
   private readonly control = new Set<ControlHandler>();
 
-  private static key(roomId: string, doc: DocName): string {
-    return `${roomId}/${doc}`;
-  }
-
   publish(msg: DocMessage): void {
-    const handlers = this.topics.get(LocalBus.key(msg.roomId, msg.doc));
+    const handlers = this.topics.get(msg.roomId)?.get(msg.doc);
     if (!handlers) return;
     // Handlers run a microtask later, so none can change the map while it is walked here.
     for (const [h, self] of handlers) if (self !== msg.origin) queueMicrotask(() => h(msg));
   }
 
   async subscribe(roomId: string, doc: DocName, handler: DocHandler, self?: string): Promise<() => void> {
-    const key = LocalBus.key(roomId, doc);
-    let handlers = this.topics.get(key);
-    if (!handlers) this.topics.set(key, (handlers = new Map()));
+    let docs = this.topics.get(roomId);
+    if (!docs) this.topics.set(roomId, (docs = new Map()));
+    let handlers = docs.get(doc);
+    if (!handlers) docs.set(doc, (handlers = new Map()));
     handlers.set(handler, self);
     return () => {
       handlers.delete(handler);
-      if (handlers.size === 0 && this.topics.get(key) === handlers) this.topics.delete(key);
+      if (handlers.size > 0 || docs.get(doc) !== handlers) return;
+      docs.delete(doc);
+      if (docs.size === 0 && this.topics.get(roomId) === docs) this.topics.delete(roomId);
     };
   }
 
