@@ -739,8 +739,9 @@ export class LiveDoc {
   }
 
   /**
-   * Writers learn what the server holds (its state vector, in an acknowledgement frame) shortly after their updates are durable:
-   * the server's ack sweep calls this once a writer's stored updates have gone quiet for a moment.
+   * Writers learn what the server holds (its state vector, in an acknowledgement frame) shortly
+   * after their updates are durable: the server's ack sweep calls this once a writer's stored
+   * updates have gone quiet for a moment. Only our client is owed these (Conn.acknowledged).
    */
   ack(conn: Conn): void {
     // Its state vector claims every update in the doc is stored: only true once they are.
