@@ -82,7 +82,7 @@ describe('y-websocket compatibility', () => {
     const seen: Uint8Array[] = [];
     const ws = a.provider.ws!;
     ws.addEventListener('message', (e: MessageEvent) => seen.push(new Uint8Array(e.data as ArrayBuffer)));
-    // every frame the stock client sends from here on
+    // every frame the client sends from here on
     const sent: Uint8Array[] = [];
     const send = ws.send.bind(ws);
     ws.send = (data) => {
