@@ -117,9 +117,9 @@ export const LIMITS = {
 /**
  * Durability acknowledgement: after a writer's updates are stored, the server sends it its state
  * vector in an acknowledgement frame (AuthMessage.Stored) once the writer pauses for IDLE_MS, and
- * at least every MAX_WAIT_MS while it keeps editing, never twice within MAX_WAIT_MS. The client calls edits "unsynced" when it is
- * disconnected, or when an edit stays unacknowledged past CLIENT_GRACE_MS: a real problem, not
- * the normal wait.
+ * at least every MAX_WAIT_MS while it keeps editing, never twice within MAX_WAIT_MS; only to our
+ * client (see AuthMessage). The client calls edits "unsynced" when it is disconnected, or when an
+ * edit stays unacknowledged past CLIENT_GRACE_MS: a real problem, not the normal wait.
  */
 export const SYNC_ACK = {
   IDLE_MS: 1000,
@@ -136,7 +136,9 @@ export const SYNC_ACK = {
  * (the client encoding that answer, the server decoding it), and a server that ran behind got
  * answers holding every edit still on its way in, which it decoded again. The stock client's auth
  * handler reads the sub-type and ignores any but 0, and answers nothing: an acknowledgement is
- * now one frame one way. Our own client reads it off the socket (client/room/syncAck.ts).
+ * now one frame one way. Our own client reads it off the socket (client/room/syncAck.ts), and only
+ * a socket that opened with SYNC_SUBPROTOCOL, as our client's do, is sent any: a stock client
+ * would drop them unread.
  */
 export const AuthMessage = {
   PermissionDenied: 0,
