@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { boardCode, boardElements, type StoredElement } from '../../shared/doc.js';
+import { AuthMessage, MessageType } from '../../shared/protocol.js';
 import type { SyncConfig } from './sync.js';
 import { Samples, seededRandom } from './stats.js';
 
@@ -132,9 +133,9 @@ function frameKind(data: unknown): number {
     b0 = data[0];
     b1 = data[1];
   }
-  if (b0 === 0 && b1 !== undefined && b1 <= 2) return b1; // sync: step 1, step 2, update
-  if (b0 === 1) return 3;
-  if (b0 === 2 && b1 === 1) return 4; // attn's acknowledgement (AuthMessage.Stored)
+  if (b0 === MessageType.Sync && b1 !== undefined && b1 <= 2) return b1; // step 1, step 2, update
+  if (b0 === MessageType.Awareness) return 3;
+  if (b0 === MessageType.Auth && b1 === AuthMessage.Stored) return 4; // attn's acknowledgement
   return FRAME_OTHER;
 }
 

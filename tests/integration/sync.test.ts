@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { AuthMessage, CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
+import { readServerStateVector } from '../../client/room/syncAck.js';
 import { startAttn } from '../../server/app.js';
 import { openStore } from '../../server/store/open.js';
 import type { Store } from '../../server/store/port.js';
@@ -93,7 +94,8 @@ describe('y-websocket compatibility', () => {
     await eventually(() => {
       const ack = seen.find(isAck);
       expect(ack).toBeDefined();
-      const sv = Y.decodeStateVector(readVarBytes(ack!, 2));
+      // read as our client reads it (client/room/syncAck.ts)
+      const sv = readServerStateVector(ack!)!;
       expect(sv.get(a.doc.clientID)).toBe(Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID));
     });
     // The client sent its edit and nothing since: a sync step 1 acknowledgement would have been
@@ -154,19 +156,6 @@ describe('acknowledgements go to our client only', () => {
 /** An acknowledgement frame: [Auth, Stored, state vector]. */
 function isAck(frame: Uint8Array): boolean {
   return frame[0] === MessageType.Auth && frame[1] === AuthMessage.Stored;
-}
-
-function readVarBytes(frame: Uint8Array, offset: number): Uint8Array {
-  let len = 0;
-  let shift = 0;
-  let i = offset;
-  for (;;) {
-    const b = frame[i++]!;
-    len |= (b & 0x7f) << shift;
-    if (b < 0x80) break;
-    shift += 7;
-  }
-  return frame.subarray(i, i + len);
 }
 
 describe('roles', () => {
