@@ -5,6 +5,7 @@
  *   sync protocol keeps per connection (awareness ids, acks, parked updates) — LiveDoc's.
  * A Conn is a session holding its socket; LiveDoc only sends through it and asks whether it closed.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { DocAccess, DocName, Role } from '../../shared/protocol.js';
 
@@ -21,7 +22,11 @@ export class ConnSocket {
   /** reading is paused: the server's frame queue is over high water (see FrameSlices) */
   held = false;
 
-  constructor(readonly ws: WebSocket) {}
+  /** `wire` is the upgraded socket under `ws`, for frames built whole (sendWire). */
+  constructor(
+    readonly ws: WebSocket,
+    private readonly wire: Duplex,
+  ) {}
 
   /**
    * Sends a frame unless the socket is closing; says whether it did. A write that fails ends the
@@ -31,6 +36,19 @@ export class ConnSocket {
   send(frame: Uint8Array): boolean {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
     this.ws.send(frame, this.afterWrite);
+    return true;
+  }
+
+  /**
+   * Sends a frame built whole for the wire (frames.ts `wireFrame`) unless the socket is closing,
+   * straight to the socket under `ws`. Safe beside `ws`'s own writes: with no per-message
+   * compression (the server never offers it) `ws` queues nothing and writes each frame whole in
+   * one synchronous call, so frames never interleave. A failed write ends the socket through
+   * `ws`'s own error handler.
+   */
+  sendWire(frame: Buffer): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
+    this.wire.write(frame);
     return true;
   }
 

@@ -46,3 +46,28 @@ export function awarenessFrame(update: Uint8Array): Uint8Array<ArrayBuffer> {
   encoding.writeVarUint8Array(enc, update);
   return encoding.toUint8Array(enc);
 }
+
+/**
+ * `payload` as one server-to-client WebSocket frame, header included (RFC 6455 §5.2: FIN set,
+ * binary, unmasked, the length in 7, 16 or 64 bits), ready to be written to a socket as it is.
+ * A relayed update goes to every other socket of its doc: built once here, each copy is one
+ * write of one buffer, where `ws` builds a header per copy and writes the two as a `writev`.
+ */
+export function wireFrame(payload: Uint8Array): Buffer {
+  const n = payload.byteLength;
+  const head = n < 126 ? 2 : n < 0x10000 ? 4 : 10;
+  const out = Buffer.allocUnsafe(head + n);
+  out[0] = 0x82;
+  if (n < 126) {
+    out[1] = n;
+  } else if (n < 0x10000) {
+    out[1] = 126;
+    out.writeUInt16BE(n, 2);
+  } else {
+    out[1] = 127;
+    out.writeUInt32BE(Math.floor(n / 0x100000000), 2);
+    out.writeUInt32BE(n >>> 0, 6);
+  }
+  out.set(payload, head);
+  return out;
+}

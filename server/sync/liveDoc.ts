@@ -30,7 +30,7 @@ import type { UpdateLogStore } from '../store/port.js';
 import { decodeAwarenessUpdate, encodeAwarenessUpdate, sanitizeAwareness } from './awareness.js';
 import type { AckSweep } from './ackSweep.js';
 import type { Conn } from './connection.js';
-import { ackFrame, awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './frames.js';
+import { ackFrame, awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame, wireFrame } from './frames.js';
 import { SeqWatermark } from './seqWatermark.js';
 import { applyClientUpdate, dropPending, hasPending, MalformedMessageError, precheckUpdate, REFUSAL_LOG, refusalCode, type Admitted, type Refusal } from './admission.js';
 
@@ -683,7 +683,12 @@ export class LiveDoc {
     this.markApplied(seq);
     if (frame.byteLength >= RELAY_YIELD_BYTES) return this.relayInSteps(frame, from);
     let copies = 0;
-    for (const c of this.conns) if (c !== from && send(c, frame)) copies++;
+    let wire: Buffer | undefined;
+    for (const c of this.conns) {
+      if (c === from) continue;
+      wire ??= wireFrame(frame);
+      if (c.socket.sendWire(wire)) copies++;
+    }
     return this.relayed(from, frame, copies);
   }
 

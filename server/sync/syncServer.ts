@@ -270,7 +270,7 @@ export class SyncServer {
       if (this.coolingDown(ws, decision.linkId, decision.roomId)) return;
       if (this.overBudget(ws, decision.roomId)) return;
       if (!this.claimSocket(ws, ip, decision.roomId)) return;
-      this.accept(ws, decision).catch((err) => {
+      this.accept(ws, socket, decision).catch((err) => {
         this.opts.log.error('could not open document', { room: decision.roomId, doc: decision.doc, err: String(err) });
         ws.close(CloseCode.PersistFailed, CLOSE_REASONS[CloseCode.PersistFailed]);
       });
@@ -350,9 +350,9 @@ export class SyncServer {
     return { ok: true, roomId, doc: doc as DocName, role: link.role, linkId: link.id, access, name: query.data.name ?? '' };
   }
 
-  private async accept(ws: WebSocket, d: Extract<Decision, { ok: true }>): Promise<void> {
+  private async accept(ws: WebSocket, wire: Duplex, d: Extract<Decision, { ok: true }>): Promise<void> {
     const conn: Conn = {
-      socket: new ConnSocket(ws),
+      socket: new ConnSocket(ws, wire),
       roomId: d.roomId,
       doc: d.doc,
       role: d.role,
