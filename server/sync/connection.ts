@@ -42,8 +42,8 @@ export class ConnSocket {
   /**
    * Sends a frame built whole for the wire (frames.ts `wireFrame`) unless the socket is closing,
    * straight to the socket under `ws`. Safe beside `ws`'s own writes: with no per-message
-   * compression (the server never offers it) `ws` queues nothing and writes each frame whole in
-   * one synchronous call, so frames never interleave. A failed write ends the socket through
+   * compression (SyncServer turns it off) `ws` queues nothing and writes each frame whole in one
+   * synchronous call, so frames never interleave. A failed write ends the socket through
    * `ws`'s own error handler.
    */
   sendWire(frame: Buffer): boolean {

@@ -200,6 +200,10 @@ export class SyncServer {
       noServer: true,
       maxPayload: opts.maxMessageBytes,
       WebSocket: SyncSocket,
+      // No per-message compression (ws's default, stated because ConnSocket.sendWire relies on
+      // it: with compression ws queues frames while it deflates, and a frame written straight to
+      // the socket could overtake them).
+      perMessageDeflate: false,
       // Never ws's default of echoing the first offered protocol: that could be the token.
       handleProtocols: (offered) => (offered.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false),
     });

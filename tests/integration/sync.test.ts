@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
 import { boardCode, boardElements, boardSession, panelNotes, readCurrentQuestion, SESSION_KEYS } from '../../shared/doc.js';
 import { AuthMessage, CloseCode, MessageType, SYNC_ACK } from '../../shared/protocol.js';
 import type { CreateRoomResponse } from '../../shared/api.js';
@@ -368,6 +370,33 @@ async function settle(c: Client): Promise<Client> {
 }
 
 describe('relaying a stored update', () => {
+  it('negotiates no per-message compression, though the client offers it, and the peer reads the relayed update off the plain frame', async () => {
+    // Relays are framed once and written straight to each socket (ConnSocket.sendWire), which
+    // holds only while ws compresses nothing.
+    const [a, b] = await Promise.all(
+      [room.links.interviewer.token, room.links.candidate.token].map((t) => rawSocket(server.url, room.room.id, 'board', t, { perMessageDeflate: true })),
+    );
+    try {
+      expect([a!.extensions, b!.extensions]).toEqual(['', '']);
+      const source = new Y.Doc();
+      boardCode(source).insert(0, 'framed once');
+      const relayed = new Promise<Uint8Array>((resolve) =>
+        b!.on('message', (data: Buffer) => {
+          const dec = decoding.createDecoder(new Uint8Array(data));
+          if (decoding.readVarUint(dec) !== MessageType.Sync || decoding.readVarUint(dec) !== syncProtocol.messageYjsUpdate) return;
+          resolve(decoding.readVarUint8Array(dec));
+        }),
+      );
+      a!.send(updateFrame(Y.encodeStateAsUpdate(source)));
+      const reader = new Y.Doc();
+      Y.applyUpdate(reader, await relayed);
+      expect(boardCode(reader).toString()).toBe('framed once');
+    } finally {
+      a!.close();
+      b!.close();
+    }
+  });
+
   it('relays an update too big to copy to every socket in one go (it goes out one peer at a time) to every peer', async () => {
     const big = await startTestServer({ maxMessageBytes: 1024 * 1024 });
     try {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { IncomingMessage } from 'node:http';
 import { ConnSocket } from '../../server/sync/connection.js';
 import { wireFrame } from '../../server/sync/frames.js';
 
