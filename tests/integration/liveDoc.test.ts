@@ -15,6 +15,9 @@ import { AckSweep } from '../../server/sync/ackSweep.js';
 import { syncFrame } from '../../server/sync/frames.js';
 import { LiveDoc, type LiveDocOptions } from '../../server/sync/liveDoc.js';
 
+/** The payload of a server-to-client WebSocket frame (wireFrame): past its 2-, 4- or 10-byte header. */
+const unwire = (w: Buffer): Buffer => w.subarray(w[1]! < 126 ? 2 : w[1] === 126 ? 4 : 10);
+
 const stores: SqliteStore[] = [];
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
@@ -88,8 +91,10 @@ describe('LiveDoc', () => {
     const live = await LiveDoc.load('room0001', 'board', opts);
     const conn = (name: string) => {
       const sent: number[][] = [];
+      const send = (f: Uint8Array) => sent.push([f[0]!, f[1]!, ...(f[0] !== MessageType.Sync || f[1] === 0 ? [] : Y.decodeUpdate(f.subarray(3)).structs.map((s) => s.id.clock))]) > 0;
       const c = {
-        socket: { closed: false, send: (f: Uint8Array) => sent.push([f[0]!, f[1]!, ...(f[0] !== MessageType.Sync || f[1] === 0 ? [] : Y.decodeUpdate(f.subarray(3)).structs.map((s) => s.id.clock))]) > 0 },
+        // Relays come framed for the wire (sendWire): what is recorded is the frame's payload.
+        socket: { closed: false, send, sendWire: (w: Buffer) => send(unwire(w)) },
         roomId: 'room0001', doc: 'board', role: 'candidate', linkId: name, access: 'write', name, owned: new Set<number>(),
         acknowledged: true, ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: true,
       } as unknown as Conn;
@@ -170,7 +175,7 @@ describe('LiveDoc', () => {
     const joinerGets = async (live: LiveDoc): Promise<Uint8Array> => {
       const sent: Uint8Array[] = [];
       const c = {
-        socket: { closed: false, send: (f: Uint8Array) => sent.push(f) > 0 },
+        socket: { closed: false, send: (f: Uint8Array) => sent.push(f) > 0, sendWire: (w: Buffer) => sent.push(unwire(w)) > 0 },
         roomId: 'room0001', doc: 'board', role: 'candidate', linkId: 'j', access: 'write', name: 'j', owned: new Set<number>(),
         ackPendingSince: null, joinedAt: 1, joinRecorded: true, leaveRecorded: false, synced: false,
       } as unknown as Conn;
