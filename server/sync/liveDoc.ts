@@ -699,8 +699,11 @@ export class LiveDoc {
    */
   private async relayInSteps(frame: Uint8Array, from: Conn | null): Promise<void> {
     let copies = 0;
+    let wire: Buffer | undefined;
     for (const c of [...this.conns]) {
-      if (c === from || !send(c, frame)) continue;
+      if (c === from) continue;
+      wire ??= wireFrame(frame);
+      if (!c.socket.sendWire(wire)) continue;
       copies++;
       await new Promise((resolve) => setImmediate(resolve));
     }
