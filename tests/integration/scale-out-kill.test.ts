@@ -66,7 +66,9 @@ describe.skipIf(!ready)('scale-out: an instance killed mid-load', () => {
 
     // Load: random edits from every writer; the victim dies a third of the way in.
     const rng = mulberry32(99);
-    const handedBefore = lb.handed.get(portOf(victim.url))!;
+    const survivorPorts = [portOf(a.url), portOf(c.url)];
+    const handedToSurvivors = () => survivorPorts.reduce((n, port) => n + (lb!.handed.get(port) ?? 0), 0);
+    const survivorsBefore = handedToSurvivors();
     let killedAt = 0;
     const typed: string[] = [];
     for (let op = 0; op < 450; op++) {
@@ -82,7 +84,11 @@ describe.skipIf(!ready)('scale-out: an instance killed mid-load', () => {
     // Everyone reconnects (through the balancer, to the survivors) and converges.
     await eventually(() => expect(writers.every((w) => w.provider.wsconnected && w.provider.synced)).toBe(true), 20_000, 50);
     await eventually(() => expectConverged(writers), 20_000, 50);
-    expect(lb.handed.get(portOf(victim.url))).toBe(handedBefore);
+    // The victim's two writers came back through the balancer to the survivors. (The victim's
+    // own count is no measure: once its port is free, a server of another test file running in
+    // parallel may be given that port, and a reconnect may reach it and be turned away. CI once
+    // saw that count rise by one after the kill.)
+    expect(handedToSurvivors() - survivorsBefore).toBeGreaterThanOrEqual(2);
     // only the dead instance ever refused (whether a reconnect tried it first is round robin's call)
     expect([...lb.down].filter((port) => port !== portOf(victim.url))).toEqual([]);
     // The moved writers' presence is live on the survivors at once (not frozen until their old
@@ -96,9 +102,6 @@ describe.skipIf(!ready)('scale-out: an instance killed mid-load', () => {
         }
       }
     }, 3000);
-    const total = [...lb.handed.values()].reduce((n, v) => n + v, 0);
-    // the victim's writers came back through the balancer (the balancer saw their new connections)
-    expect(total).toBeGreaterThan(7);
 
     // A fourth process serves the whole room from the store.
     const fourth = await spawnServer(env);
