@@ -253,8 +253,7 @@ export class LiveDoc {
     }
     this.grew(bytes.byteLength);
     this.markApplied(seq);
-    const frame = updateFrame(bytes);
-    for (const c of this.conns) send(c, frame);
+    this.fanOut(updateFrame(bytes), null);
   }
 
   private markApplied(seq: number): void {
@@ -682,14 +681,23 @@ export class LiveDoc {
     this.opts.bus.publish({ kind: 'update', roomId: this.roomId, doc: this.name, origin: this.opts.instanceId, seq, bytes: update });
     this.markApplied(seq);
     if (frame.byteLength >= RELAY_YIELD_BYTES) return this.relayInSteps(frame, from);
+    return this.relayed(from, frame, this.fanOut(frame, from));
+  }
+
+  /**
+   * `frame` to every socket of the doc but `except`'s, framed for the wire once (`wireFrame`) and
+   * written whole to each; how many took it. Every broadcast goes this way: relays, updates from
+   * the other instances, awareness.
+   */
+  private fanOut(frame: Uint8Array, except: Conn | null): number {
     let copies = 0;
     let wire: Buffer | undefined;
     for (const c of this.conns) {
-      if (c === from) continue;
+      if (c === except) continue;
       wire ??= wireFrame(frame);
       if (c.socket.sendWire(wire)) copies++;
     }
-    return this.relayed(from, frame, copies);
+    return copies;
   }
 
   /**
@@ -867,8 +875,7 @@ export class LiveDoc {
     if (changed.length === 0) return;
     const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     const frame = awarenessFrame(bytes);
-    let copies = 0;
-    for (const c of this.conns) if (send(c, frame)) copies++;
+    const copies = this.fanOut(frame, null);
     if (this.conns.has(origin as Conn)) this.opts.charge?.(origin as Conn, frame.byteLength * copies);
     // Our clients' changes and leaves go to the other instances; what came from the bus is theirs
     // already, and every instance times out silent states on its own ('timeout').
